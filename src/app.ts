@@ -1,0 +1,169 @@
+import path from 'node:path';
+import crypto from 'node:crypto';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { Config } from './config';
+import type { Db } from './db/open';
+import type { Pack } from './content/types';
+import { PackRegistry } from './content/registry';
+import { createServices, type Services } from './services';
+import { createSessionSupport } from './auth/session';
+import { authRoutes, authApiRoutes } from './auth/auth.routes';
+import { moduleRoutes, moduleApiRoutes } from './modules/modules.routes';
+import { userRoutes, userApiRoutes } from './users/users.routes';
+import { cohortRoutes, cohortApiRoutes } from './cohorts/cohorts.routes';
+import { progressRoutes, progressApiRoutes } from './progress/progress.routes';
+import { openApiRoute } from './web/openapi';
+import { HttpError, NotFound } from './web/errors';
+import { isApi, requireUser } from './web/guards';
+import { renderPage } from './web/render';
+import { createLogger, type Logger } from './web/logger';
+import { viewHelpers } from './web/view-helpers';
+import { extraRoutes } from './routes';
+
+export interface AppDeps {
+  db: Db;
+  pack: Pack | PackRegistry;
+  config: Config;
+  logger?: Logger;
+}
+
+const ROOT = path.join(__dirname, '..', path.basename(path.join(__dirname, '..')) === 'dist' ? '..' : '');
+
+export function createApp(deps: AppDeps): Express & { services: Services } {
+  const { db, config } = deps;
+  const packs = deps.pack instanceof PackRegistry ? deps.pack : new PackRegistry(deps.pack);
+  const logger = deps.logger ?? createLogger(config.NODE_ENV === 'test' ? 'silent' : config.LOG_LEVEL);
+  const services = createServices(db, config, packs, logger);
+  const sessions = createSessionSupport(config, services.authRepo, services.auth);
+
+  const app = express() as Express & { services: Services };
+  app.services = services;
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY ? 1 : false);
+  app.set('views', path.join(ROOT, 'views'));
+  app.set('view engine', 'ejs');
+  app.set('view cache', true);
+  app.locals.h = viewHelpers;
+  app.locals.serviceName = 'Packway';
+
+  app.use(requestLog(logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+          objectSrc: ["'none'"],
+        },
+      },
+      referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+      strictTransportSecurity: config.NODE_ENV === 'production' ? undefined : false,
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  const govuk = path.join(ROOT, 'node_modules', 'govuk-frontend', 'dist', 'govuk');
+  const staticOptions = { maxAge: config.NODE_ENV === 'production' ? '1d' : 0, index: false, fallthrough: true };
+  app.use('/assets', express.static(path.join(govuk, 'assets'), staticOptions));
+  app.use('/static/govuk', express.static(govuk, { ...staticOptions, extensions: [] }));
+  app.use('/static', express.static(path.join(ROOT, 'public'), staticOptions));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.use(express.json({ limit: '100kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
+  app.use(sessions.load);
+  app.use((req, res, next) => {
+    res.locals.user = req.user;
+    res.locals.currentPath = req.path;
+    if (!isApi(req)) res.locals.csrfToken = sessions.csrfToken(req, res);
+    next();
+  });
+  app.use(sessions.verifyCsrf);
+
+  app.use(openApiRoute());
+  app.use(authRoutes(services, sessions));
+  app.use('/api/v1', authApiRoutes(services));
+  app.use(requireUser);
+  app.use(moduleRoutes(services));
+  app.use('/api/v1', moduleApiRoutes(services));
+  app.use(userRoutes(services));
+  app.use('/api/v1', userApiRoutes(services));
+  app.use(progressRoutes(services));
+  app.use('/api/v1', progressApiRoutes(services));
+  app.use(cohortRoutes(services));
+  app.use('/api/v1', cohortApiRoutes(services));
+  extraRoutes(app, services);
+
+  app.use((_req, _res, next) => next(new NotFound()));
+  app.use(errorHandler(logger));
+  return app;
+}
+
+function requestLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    req.requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID();
+    res.setHeader('X-Request-Id', req.requestId);
+    res.on('finish', () => {
+      if (!logger.isLevelEnabled('info')) return;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info({ reqId: req.requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, user: req.user?.id }, 'request');
+    });
+    next();
+  };
+}
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+function toHttpError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  const e = err as BodyParserError;
+  if (e?.type === 'entity.too.large') return new HttpError(413, 'too_large', 'The request body is too large');
+  if (e?.type === 'entity.parse.failed') return new HttpError(400, 'bad_json', 'The request body is not valid JSON');
+  if (e?.type && e.status && e.status >= 400 && e.status < 500) return new HttpError(e.status, 'bad_request', 'The request could not be read');
+  const code = (err as { code?: string })?.code;
+  if (code === 'SQLITE_FULL' || code === 'SQLITE_READONLY' || code === 'SQLITE_IOERR' || code === 'SQLITE_BUSY') {
+    return new HttpError(503, 'unavailable', 'The service cannot save data right now. Nothing you saved before is lost. Try again in a few minutes.');
+  }
+  return undefined;
+}
+
+function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const known = toHttpError(err);
+    const status = known?.status ?? 500;
+    if (status >= 500) logger.error({ reqId: req.requestId, err, code: (err as { code?: string }).code }, 'request failed');
+    if (res.headersSent) return res.end();
+    if (known && 'retryAfterSeconds' in known) res.setHeader('Retry-After', String(known.retryAfterSeconds));
+    const code = known?.code ?? 'internal_error';
+    const message = known?.message ?? 'Sorry, there is a problem with the service. Try again later.';
+    const details = known?.details ?? [];
+    if (isApi(req) || !req.accepts('html')) {
+      return res.status(status).json({ error: { code, message, details } });
+    }
+    const titles: Record<number, string> = {
+      401: 'You need to sign in',
+      403: 'You cannot do that',
+      404: 'Page not found',
+      413: 'What you sent is too large',
+      429: 'Too many attempts',
+      503: 'Sorry, the service is unavailable',
+    };
+    const title = titles[status] ?? (status >= 500 ? 'Sorry, there is a problem with the service' : 'There is a problem');
+    renderPage(req, res, 'error', { title, status, message, details }, status);
+  };
+}

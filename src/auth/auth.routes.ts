@@ -1,0 +1,154 @@
+import { Router, type Request, type Response } from 'express';
+import { Passport } from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import type { Services } from '../services';
+import type { SessionSupport } from './session';
+import type { SignedInUser } from './auth.service';
+import { changePasswordSchema, safeNext, setPasswordSchema, setupSchema, signInSchema } from './auth.schema';
+import { HttpError, NotFound } from '../web/errors';
+import { currentUser, handle, requireUser } from '../web/guards';
+import { errorSummary, fieldErrors, renderPage } from '../web/render';
+import { parseInput, zodDetails } from '../web/validate';
+import { verifyPassword } from './password';
+
+function clientIp(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+export function authRoutes(services: Services, sessions: SessionSupport): Router {
+  const router = Router();
+  const passport = new Passport();
+  passport.use(
+    new LocalStrategy({ usernameField: 'email', passwordField: 'password', passReqToCallback: true, session: false }, (req, email, password, done) => {
+      services.auth.checkCredentials(email, password, clientIp(req), 'page').then(
+        (user) => done(null, user ?? false),
+        (err: unknown) => done(err),
+      );
+    }),
+  );
+
+  const showLogin = (req: Request, res: Response, details: { field: string; message: string }[] = [], status = 200) =>
+    renderPage(req, res, 'auth/login', {
+      title: 'Sign in',
+      next: safeNext(req.query.next ?? (req.body as Record<string, unknown> | undefined)?.next),
+      email: typeof req.body?.email === 'string' ? req.body.email : '',
+      errors: errorSummary(details),
+      fieldErrors: fieldErrors(details),
+    }, status);
+
+  router.get('/login', (req, res) => {
+    if (services.users.count() === 0) return res.redirect(303, '/setup');
+    if (req.user) return res.redirect(303, '/');
+    showLogin(req, res);
+  });
+
+  router.post('/login', (req, res, next) => {
+    const parsed = signInSchema.safeParse(req.body);
+    if (!parsed.success) return showLogin(req, res, zodDetails(parsed.error), 422);
+    passport.authenticate('local', { session: false }, (err: unknown, user: SignedInUser | false) => {
+      if (err instanceof HttpError && err.status === 429) {
+        res.setHeader('Retry-After', String((err as HttpError & { retryAfterSeconds: number }).retryAfterSeconds));
+        return showLogin(req, res, [{ field: 'email', message: err.message }], 429);
+      }
+      if (err) return next(err);
+      if (!user) return showLogin(req, res, [{ field: 'email', message: 'Enter a correct email address and password' }], 401);
+      const { sessionId } = services.auth.startSession(user, clientIp(req), req.sessionInfo?.idHash);
+      sessions.startSessionCookie(req, res, sessionId);
+      return res.redirect(303, safeNext((req.body as Record<string, unknown>).next));
+    })(req, res, next);
+  });
+
+  router.post('/logout', (req, res) => {
+    if (req.sessionInfo) services.auth.endSession(req.sessionInfo.idHash);
+    sessions.clearSessionCookie(req, res);
+    res.redirect(303, '/login');
+  });
+
+  const setupGone = () => services.users.count() > 0;
+  router.get('/setup', (req, res, next) => {
+    if (setupGone()) return next(new NotFound());
+    renderPage(req, res, 'auth/setup', { title: 'Set up Packway', values: {}, errors: [], fieldErrors: {} });
+  });
+  router.post(
+    '/setup',
+    handle(async (req, res, next) => {
+      if (setupGone()) return next(new NotFound());
+      const parsed = setupSchema.safeParse(req.body);
+      if (!parsed.success) {
+        const d = zodDetails(parsed.error);
+        return renderPage(req, res, 'auth/setup', { title: 'Set up Packway', values: req.body, errors: errorSummary(d), fieldErrors: fieldErrors(d) }, 422);
+      }
+      const { email, name, password } = parsed.data;
+      const user = await services.users.create({ email, name, password, role: 'admin' }, null);
+      const { sessionId } = services.auth.startSession(user, clientIp(req));
+      sessions.startSessionCookie(req, res, sessionId);
+      res.redirect(303, '/users');
+    }),
+  );
+
+  router.get('/password/set', (req, res, next) => {
+    const token = String(req.query.token ?? '');
+    if (!services.auth.userForPasswordLink(token)) return next(new NotFound('This link has expired or has already been used. Ask an administrator for a new one.'));
+    renderPage(req, res, 'auth/set-password', { title: 'Set your password', token, errors: [], fieldErrors: {} });
+  });
+  router.post(
+    '/password/set',
+    handle(async (req, res, next) => {
+      const token = String((req.body as Record<string, unknown>).token ?? '');
+      const userId = services.auth.userForPasswordLink(token);
+      if (!userId) return next(new NotFound('This link has expired or has already been used. Ask an administrator for a new one.'));
+      const parsed = setPasswordSchema.safeParse(req.body);
+      if (!parsed.success) {
+        const d = zodDetails(parsed.error);
+        return renderPage(req, res, 'auth/set-password', { title: 'Set your password', token, errors: errorSummary(d), fieldErrors: fieldErrors(d) }, 422);
+      }
+      await services.users.setPassword(userId, parsed.data.password, clientIp(req));
+      const user = services.users.get(userId);
+      const { sessionId } = services.auth.startSession(user, clientIp(req));
+      sessions.startSessionCookie(req, res, sessionId);
+      res.redirect(303, '/');
+    }),
+  );
+
+  router.get('/account/password', requireUser, (req, res) => {
+    renderPage(req, res, 'auth/change-password', { title: 'Change your password', errors: [], fieldErrors: {}, done: req.query.done === '1' });
+  });
+  router.post(
+    '/account/password',
+    requireUser,
+    handle(async (req, res) => {
+      const me = currentUser(req);
+      const parsed = changePasswordSchema.safeParse(req.body);
+      let details = parsed.success ? [] : zodDetails(parsed.error);
+      if (parsed.success) {
+        const row = services.usersRepo.byId(me.id);
+        if (!(await verifyPassword(parsed.data.current, row?.password_hash ?? null))) {
+          details = [{ field: 'current', message: 'Your current password is not correct' }];
+        }
+      }
+      if (!parsed.success || details.length > 0) {
+        return renderPage(req, res, 'auth/change-password', { title: 'Change your password', errors: errorSummary(details), fieldErrors: fieldErrors(details), done: false }, 422);
+      }
+      await services.users.setPassword(me.id, parsed.data.password, clientIp(req));
+      const { sessionId } = services.auth.startSession(me, clientIp(req));
+      sessions.startSessionCookie(req, res, sessionId);
+      res.redirect(303, '/account/password?done=1');
+    }),
+  );
+  return router;
+}
+
+export function authApiRoutes(services: Services): Router {
+  const router = Router();
+  router.post(
+    '/auth/token',
+    handle(async (req, res) => {
+      const { email, password } = parseInput(signInSchema, req.body);
+      const user = await services.auth.checkCredentials(email, password, clientIp(req), 'api');
+      if (!user) throw new HttpError(401, 'unauthorized', 'Email address or password is not correct');
+      res.status(201).json(services.auth.issueToken(user, clientIp(req)));
+    }),
+  );
+  return router;
+}
+

@@ -1,0 +1,131 @@
+import crypto from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Config } from '../config';
+import type { AuthRepo } from './auth.repo';
+import type { AuthService } from './auth.service';
+import { hashToken } from './password';
+import { Forbidden, Unauthorized } from '../web/errors';
+
+export const SESSION_COOKIE = 'packway_session';
+const ANON_COOKIE = 'packway_anon';
+const TOUCH_EVERY_MS = 60_000;
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!header) return out;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (name && !(name in out)) {
+      try {
+        out[name] = decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        // a malformed cookie is ignored, never fatal
+      }
+    }
+  }
+  return out;
+}
+
+function sign(value: string, secret: string): string {
+  return `${value}.${crypto.createHmac('sha256', secret).update(value).digest('base64url')}`;
+}
+
+function unsign(signed: string, secret: string): string | undefined {
+  const dot = signed.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const value = signed.slice(0, dot);
+  const expected = Buffer.from(sign(value, secret));
+  const actual = Buffer.from(signed);
+  return expected.length === actual.length && crypto.timingSafeEqual(expected, actual) ? value : undefined;
+}
+
+export function createSessionSupport(config: Config, repo: AuthRepo, auth: AuthService) {
+  const idleMs = config.SESSION_IDLE_MINUTES * 60_000;
+  const absoluteMs = config.SESSION_ABSOLUTE_HOURS * 3600_000;
+
+  function cookieOptions(req: Request, maxAgeMs?: number): string {
+    const parts = ['Path=/', 'HttpOnly', 'SameSite=Lax'];
+    if (req.secure) parts.push('Secure');
+    if (maxAgeMs !== undefined) parts.push(`Max-Age=${Math.floor(maxAgeMs / 1000)}`);
+    return parts.join('; ');
+  }
+
+  function setCookie(res: Response, name: string, value: string, options: string): void {
+    const prior = res.getHeader('Set-Cookie');
+    const list = Array.isArray(prior) ? prior : prior ? [String(prior)] : [];
+    res.setHeader('Set-Cookie', [...list, `${name}=${encodeURIComponent(value)}; ${options}`]);
+  }
+
+  /** Reads the bearer token or the session cookie: one query either way. */
+  const load: RequestHandler = (req, res, next) => {
+    const authz = req.headers.authorization;
+    if (authz !== undefined) {
+      const match = /^Bearer\s+([A-Za-z0-9_-]{20,200})$/.exec(authz);
+      const user = match ? auth.userForToken(match[1]) : undefined;
+      if (!user) return next(new Unauthorized('Missing, expired or revoked API token'));
+      req.user = user;
+      req.authVia = 'bearer';
+      return next();
+    }
+    const cookies = parseCookies(req.headers.cookie);
+    const raw = cookies[SESSION_COOKIE];
+    const sessionId = raw ? unsign(raw, config.sessionSecret) : undefined;
+    if (sessionId) {
+      const idHash = hashToken(sessionId);
+      const row = repo.session(idHash);
+      const now = Date.now();
+      if (row && now - row.last_seen_at < idleMs && now - row.created_at < absoluteMs) {
+        req.user = { id: row.user_id, email: row.email, name: row.name, role: row.role };
+        req.authVia = 'session';
+        req.sessionInfo = { idHash, csrfToken: row.csrf_token };
+        if (now - row.last_seen_at > TOUCH_EVERY_MS) repo.touchSession(idHash, now);
+        return next();
+      }
+      if (row) repo.deleteSession(idHash);
+      setCookie(res, SESSION_COOKIE, '', cookieOptions(req, 0));
+    }
+    return next();
+  };
+
+  /** The CSRF token for this request: the session's, or for a signed-out visitor one bound to an anonymous cookie. */
+  function csrfToken(req: Request, res: Response): string {
+    if (req.sessionInfo) return req.sessionInfo.csrfToken;
+    const cookies = parseCookies(req.headers.cookie);
+    let anon = cookies[ANON_COOKIE] ? unsign(cookies[ANON_COOKIE], config.sessionSecret) : undefined;
+    if (!anon) {
+      anon = crypto.randomBytes(18).toString('base64url');
+      setCookie(res, ANON_COOKIE, sign(anon, config.sessionSecret), cookieOptions(req));
+      // the new cookie is not on this request yet; remember it for the rest of the response
+      req.headers.cookie = `${req.headers.cookie ? `${req.headers.cookie}; ` : ''}${ANON_COOKIE}=${encodeURIComponent(sign(anon, config.sessionSecret))}`;
+    }
+    return crypto.createHmac('sha256', config.sessionSecret).update(`anon:${anon}`).digest('base64url');
+  }
+
+  /** Refuses unsafe requests made with cookies unless they carry the synchroniser token. */
+  const verifyCsrf: RequestHandler = (req: Request, _res: Response, next: NextFunction) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.authVia === 'bearer') return next();
+    const body = req.body as Record<string, unknown> | undefined;
+    const isMultipart = (req.headers['content-type'] ?? '').startsWith('multipart/form-data');
+    const sent =
+      (typeof body?._csrf === 'string' ? body._csrf : undefined) ??
+      (typeof req.headers['x-csrf-token'] === 'string' ? req.headers['x-csrf-token'] : undefined) ??
+      (isMultipart && typeof req.query._csrf === 'string' ? req.query._csrf : undefined);
+    const expected = csrfToken(req, _res);
+    const ok = sent !== undefined && sent.length === expected.length && crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+    if (!ok) return next(new Forbidden('The form has expired or did not come from this site. Go back, reload the page and try again.'));
+    return next();
+  };
+
+  function startSessionCookie(req: Request, res: Response, sessionId: string): void {
+    setCookie(res, SESSION_COOKIE, sign(sessionId, config.sessionSecret), cookieOptions(req));
+  }
+
+  function clearSessionCookie(req: Request, res: Response): void {
+    setCookie(res, SESSION_COOKIE, '', cookieOptions(req, 0));
+  }
+
+  return { load, verifyCsrf, csrfToken, startSessionCookie, clearSessionCookie };
+}
+export type SessionSupport = ReturnType<typeof createSessionSupport>;

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+export const cohortSchema = z.object({
+  name: z.string().trim().min(1, 'Enter a name for the cohort').max(120, 'Name must be 120 characters or fewer'),
+  description: z.string().trim().max(1000, 'Description must be 1,000 characters or fewer').optional().default(''),
+  variantId: z.union([z.coerce.number().int().positive(), z.literal(''), z.null()]).optional()
+    .transform((v) => (typeof v === 'number' ? v : null)),
+});
+
+const emailList = z.array(z.string().trim().toLowerCase().email('Each entry must be an email address')).min(1).max(2000);
+export const membersSchema = z.union([
+  z.object({ emails: emailList }),
+  z.object({ userIds: z.array(z.number().int().positive()).min(1).max(2000) }),
+], { message: 'Send {"emails": [...]} or {"userIds": [...]}' });
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A due date: ISO 8601 (date or date-time) from the API, or the GOV.UK day / month / year fields from a page. */
+export const assignmentSchema = z.object({
+  moduleId: z.string().trim().min(1, 'Choose a module').max(100),
+  dueAt: z
+    .string()
+    .trim()
+    .min(1, 'Enter a due date')
+    .transform((v, ctx) => {
+      const day = isoDate.test(v) ? v : v.slice(0, 10);
+      const d = new Date(`${day}T00:00:00Z`);
+      if (!isoDate.test(day) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== day || (!isoDate.test(v) && Number.isNaN(Date.parse(v)))) {
+        ctx.addIssue({ code: 'custom', message: 'Due date must be a real date, like 2027-03-27' });
+        return z.NEVER;
+      }
+      return day;
+    }),
+});
+
+export function dateFromParts(day: unknown, month: unknown, year: unknown): string {
+  const [d, m, y] = [day, month, year].map((v) => String(v ?? '').trim());
+  if (!d && !m && !y) return '';
+  return `${y.padStart(4, '0')}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+}
+
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}

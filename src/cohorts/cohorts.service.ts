@@ -1,0 +1,193 @@
+import type { Db } from '../db/open';
+import type { AuditRepo } from '../audit/audit.repo';
+import type { PackRegistry } from '../content/registry';
+import type { Pack } from '../content/types';
+import type { UsersRepo } from '../users/users.repo';
+import type { ProgressRepo, OutcomeStatus } from '../progress/progress.repo';
+import { Conflict, Forbidden, Invalid, NotFound } from '../web/errors';
+import { parseInput } from '../web/validate';
+import type { CohortRow, CohortsRepo } from './cohorts.repo';
+import { assignmentSchema, cohortSchema, membersSchema, today } from './cohorts.schema';
+
+type User = Express.User;
+
+export type AssignmentStatus = 'not_started' | 'in_progress' | 'completed' | 'overdue';
+
+export function assignmentStatus(progress: string | null, dueOn: string, on = today()): AssignmentStatus {
+  if (progress === 'completed') return 'completed';
+  if (dueOn < on) return 'overdue';
+  return progress === 'in_progress' ? 'in_progress' : 'not_started';
+}
+
+export interface MatrixLearner {
+  id: number;
+  email: string;
+  name: string;
+  outcomes: Record<string, OutcomeStatus>;
+  completedModules: string[];
+  modules: Record<string, AssignmentStatus>;
+  achieved: number;
+}
+
+export function createCohortsService(
+  db: Db,
+  cohorts: CohortsRepo,
+  users: UsersRepo,
+  progress: ProgressRepo,
+  audit: AuditRepo,
+  packs: PackRegistry,
+  versionExists: (versionId: number) => boolean,
+) {
+  function list(user: User) {
+    return user.role === 'admin' ? cohorts.listAll() : cohorts.listForTrainer(user.id);
+  }
+
+  /** A cohort the user may manage: its trainers and any admin. Others get 404, so ids are not probed. */
+  function manageable(cohortId: number, user: User): CohortRow {
+    const cohort = Number.isInteger(cohortId) ? cohorts.get(cohortId) : undefined;
+    if (!cohort) throw new NotFound('No such cohort');
+    if (user.role === 'admin') return cohort;
+    if (user.role === 'trainer' && cohorts.isTrainer(cohortId, user.id)) return cohort;
+    if (user.role === 'learner') throw new Forbidden();
+    throw new NotFound('No such cohort');
+  }
+
+  function packOf(cohort: CohortRow): Pack {
+    return packs.forVersion(cohort.variant_version_id);
+  }
+
+  function create(input: unknown, user: User): CohortRow {
+    const data = parseInput(cohortSchema, input);
+    if (data.variantId !== null && !versionExists(data.variantId)) {
+      throw new Invalid([{ field: 'variantId', message: 'Choose a published variant version' }]);
+    }
+    const id = db.transaction(() => {
+      const newId = cohorts.create(data.name, data.description, data.variantId, user.id);
+      if (user.role === 'trainer') cohorts.addTrainer(newId, user.id);
+      audit.record({ actorId: user.id, actorEmail: user.email, action: 'cohort.create', target: `cohort:${newId}`, detail: data.name });
+      return newId;
+    })();
+    return cohorts.get(id)!;
+  }
+
+  function update(cohortId: number, input: unknown, user: User): void {
+    manageable(cohortId, user);
+    const data = parseInput(cohortSchema.pick({ name: true, description: true }), input);
+    cohorts.update(cohortId, data.name, data.description);
+  }
+
+  function pin(cohortId: number, versionId: number | null, user: User): void {
+    manageable(cohortId, user);
+    if (versionId !== null && !versionExists(versionId)) throw new Invalid([{ field: 'variantId', message: 'Choose a published variant version' }]);
+    db.transaction(() => {
+      cohorts.setVariant(cohortId, versionId);
+      audit.record({ actorId: user.id, actorEmail: user.email, action: 'cohort.pin', target: `cohort:${cohortId}`, detail: versionId ? `version ${versionId}` : 'base pack' });
+    })();
+  }
+
+  /** Enrols learners by email or id: all or nothing, with every unknown or unsuitable entry listed. */
+  function enrol(cohortId: number, input: unknown, user: User): { added: number; alreadyMembers: number } {
+    manageable(cohortId, user);
+    const data = parseInput(membersSchema, input);
+    const found = 'emails' in data
+      ? [...new Set(data.emails)].map((e) => ({ key: e, row: users.byEmail(e) }))
+      : [...new Set(data.userIds)].map((id) => ({ key: String(id), row: users.byId(id) }));
+    const problems = found.flatMap(({ key, row }, i) =>
+      !row ? [{ field: `${'emails' in data ? 'emails' : 'userIds'}.${i}`, message: `${key}: no account with this ${'emails' in data ? 'email address' : 'id'}` }]
+      : row.role !== 'learner' ? [{ field: `emails.${i}`, message: `${key}: is a ${row.role}, not a learner` }]
+      : row.disabled ? [{ field: `emails.${i}`, message: `${key}: the account is disabled` }] : [],
+    );
+    if (problems.length) throw new Invalid(problems, 'Nobody was enrolled: fix the entries listed');
+    return db.transaction(() => {
+      let added = 0;
+      for (const { row } of found) if (cohorts.addMember(cohortId, row!.id)) added++;
+      audit.record({ actorId: user.id, actorEmail: user.email, action: 'cohort.enrol', target: `cohort:${cohortId}`, detail: `${added} added` });
+      return { added, alreadyMembers: found.length - added };
+    })();
+  }
+
+  function removeMember(cohortId: number, memberId: number, user: User): void {
+    manageable(cohortId, user);
+    if (!cohorts.removeMember(cohortId, memberId)) throw new NotFound('That person is not in this cohort');
+  }
+
+  function addTrainer(cohortId: number, email: string, user: User): void {
+    manageable(cohortId, user);
+    const row = users.byEmail(email.trim());
+    if (!row || row.role === 'learner' || row.disabled) {
+      throw new Invalid([{ field: 'trainerEmail', message: 'Enter the email address of a trainer or admin' }]);
+    }
+    cohorts.addTrainer(cohortId, row.id);
+  }
+
+  function removeTrainer(cohortId: number, trainerId: number, user: User): void {
+    manageable(cohortId, user);
+    if (cohorts.trainers(cohortId).length <= 1) throw new Conflict('A cohort needs at least one trainer');
+    cohorts.removeTrainer(cohortId, trainerId);
+  }
+
+  function assign(cohortId: number, input: unknown, user: User): number {
+    const cohort = manageable(cohortId, user);
+    const data = parseInput(assignmentSchema, input);
+    const pack = packOf(cohort);
+    const problems = [];
+    if (!pack.modules.has(data.moduleId)) problems.push({ field: 'moduleId', message: 'Choose a module of this cohort’s pack' });
+    if (data.dueAt < today()) problems.push({ field: 'dueAt', message: 'Due date must be today or in the future' });
+    if (problems.length) throw new Invalid(problems);
+    return cohorts.upsertAssignment(cohortId, data.moduleId, data.dueAt);
+  }
+
+  function changeAssignment(cohortId: number, assignmentId: number, dueAt: unknown, user: User): void {
+    manageable(cohortId, user);
+    const existing = cohorts.assignment(cohortId, assignmentId);
+    if (!existing) throw new NotFound('No such assignment');
+    const data = parseInput(assignmentSchema, { moduleId: existing.module_id, dueAt });
+    if (data.dueAt < today()) throw new Invalid([{ field: 'dueAt', message: 'Due date must be today or in the future' }]);
+    cohorts.updateAssignment(cohortId, assignmentId, data.dueAt);
+  }
+
+  function removeAssignment(cohortId: number, assignmentId: number, user: User): void {
+    manageable(cohortId, user);
+    if (!cohorts.deleteAssignment(cohortId, assignmentId)) throw new NotFound('No such assignment');
+  }
+
+  function detail(cohortId: number, user: User) {
+    const cohort = manageable(cohortId, user);
+    const pack = packOf(cohort);
+    const assignments = cohorts.assignments(cohortId).map((a) => ({
+      id: a.id, moduleId: a.module_id, title: pack.modules.get(a.module_id)?.title ?? a.module_id, dueAt: a.due_on,
+    }));
+    return { cohort, pack, members: cohorts.members(cohortId), trainers: cohorts.trainers(cohortId), assignments };
+  }
+
+  /** Learners × outcomes in two queries, however large the cohort. */
+  function matrix(cohortId: number, user: User) {
+    const { cohort, pack, members, assignments } = detail(cohortId, user);
+    const outcomeIds = pack.areas.flatMap((a) => a.outcomes.map((o) => o.id));
+    const byUser = new Map<number, MatrixLearner>();
+    for (const m of members) {
+      byUser.set(m.id, { id: m.id, email: m.email, name: m.name, outcomes: {}, completedModules: [], modules: {}, achieved: 0 });
+    }
+    for (const cell of progress.cohortOutcomes(cohortId)) {
+      const learner = byUser.get(cell.user_id);
+      if (!learner) continue;
+      learner.outcomes[cell.outcome_id] = cell.status;
+      if (cell.status === 'achieved') learner.achieved++;
+    }
+    const moduleState = new Map<string, string>();
+    for (const row of progress.cohortModules(cohortId)) moduleState.set(`${row.user_id}|${row.module_id}`, row.status);
+    const on = today();
+    for (const learner of byUser.values()) {
+      for (const id of outcomeIds) learner.outcomes[id] ??= 'not_started';
+      for (const a of assignments) {
+        const status = assignmentStatus(moduleState.get(`${learner.id}|${a.moduleId}`) ?? null, a.dueAt, on);
+        learner.modules[a.moduleId] = status;
+        if (status === 'completed') learner.completedModules.push(a.moduleId);
+      }
+    }
+    return { cohort, pack, outcomeIds, assignments, learners: [...byUser.values()] };
+  }
+
+  return { list, manageable, packOf, create, update, pin, enrol, removeMember, addTrainer, removeTrainer, assign, changeAssignment, removeAssignment, detail, matrix };
+}
+export type CohortsService = ReturnType<typeof createCohortsService>;

@@ -1,0 +1,42 @@
+import type { Module, Pack } from '../content/types';
+
+/** The API shapes of DESIGN §5. */
+export function packJson(pack: Pack) {
+  return {
+    id: pack.id,
+    title: pack.title,
+    version: pack.version,
+    hash: pack.hash,
+    sections: pack.sections.map((s) => ({
+      id: s.id,
+      title: s.title,
+      kind: s.kind,
+      modules: s.modules.map((m) => ({ id: m.id, title: m.title, kind: m.kind, summary: m.summary, minutes: m.minutes, areas: m.areas })),
+    })),
+    areas: pack.areas.map((a) => ({
+      id: a.id,
+      short: a.short,
+      title: a.title,
+      moduleId: a.moduleId,
+      outcomes: a.outcomes.map((o) => ({ id: o.id, text: o.text })),
+    })),
+  };
+}
+
+export function moduleJson(m: Module) {
+  return {
+    id: m.id,
+    title: m.title,
+    kind: m.kind,
+    section: m.sectionId,
+    summary: m.summary,
+    minutes: m.minutes,
+    areas: m.areas,
+    outcomes: m.outcomes,
+    html: m.html,
+    ...(m.prompts.length ? { prompts: m.prompts } : {}),
+    ...(m.slides.length ? { slides: m.slides } : {}),
+    ...(m.form ? { form: m.form } : {}),
+    ...(m.sources.length ? { sources: m.sources } : {}),
+  };
+}

@@ -1,0 +1,76 @@
+import { Router, type Request } from 'express';
+import type { Services } from '../services';
+import { HttpError } from '../web/errors';
+import { currentUser, handle, requireRole } from '../web/guards';
+import { errorSummary, fieldErrors, renderPage } from '../web/render';
+import { packForRequest } from '../modules/modules.routes';
+
+export function progressRoutes(services: Services): Router {
+  const router = Router();
+
+  router.get('/', handle((req, res) => {
+    const me = currentUser(req);
+    if (me.role === 'learner') {
+      const pack = packForRequest(services, req);
+      const assignments = services.progress.assignments(me, pack);
+      const next = assignments.find((a) => a.status === 'overdue') ?? assignments.find((a) => a.status === 'in_progress') ?? assignments.find((a) => a.status === 'not_started');
+      return renderPage(req, res, 'home/learner', { title: 'Your learning', assignments, next, areas: services.progress.learnerProgress(me.id, pack), extra: services.homeExtras(me) });
+    }
+    const cohorts = services.cohorts.list(me);
+    renderPage(req, res, me.role === 'admin' ? 'home/admin' : 'home/trainer', { title: 'Home', cohorts, users: me.role === 'admin' ? services.users.count() : 0 });
+  }));
+
+  router.get('/progress', requireRole('learner'), handle((req, res) => {
+    const me = currentUser(req);
+    const pack = packForRequest(services, req);
+    renderPage(req, res, 'progress/learner', { title: 'Your progress', areas: services.progress.learnerProgress(me.id, pack), extra: services.progressExtras(me, pack) });
+  }));
+
+  router.post('/modules/:id/complete', requireRole('learner'), handle((req, res) => {
+    const pack = packForRequest(services, req);
+    services.progress.completeModule(currentUser(req), pack, String(req.params.id));
+    res.redirect(303, `/modules/${encodeURIComponent(String(req.params.id))}?saved=completed`);
+  }));
+
+  router.post('/outcomes/:outcomeId', requireRole('learner'), handle((req, res) => {
+    const pack = packForRequest(services, req);
+    const back = typeof req.body.returnTo === 'string' && /^\/[a-z0-9/_-]*$/i.test(req.body.returnTo) ? req.body.returnTo : '/progress';
+    const outcomeId = String(req.params.outcomeId);
+    try {
+      services.progress.setOutcome(currentUser(req), pack, outcomeId, req.body);
+      res.redirect(303, `${back}?saved=${encodeURIComponent(outcomeId)}#outcome-${outcomeId}`);
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.details.length === 0) throw err;
+      const details = err.details.map((d) => ({ ...d, field: `${outcomeId}-${d.field}` }));
+      renderPage(req, res, 'progress/learner', {
+        title: 'Your progress', areas: services.progress.learnerProgress(currentUser(req).id, pack), extra: services.progressExtras(currentUser(req), pack),
+        errors: errorSummary(details), fieldErrors: fieldErrors(details), values: { [outcomeId]: req.body },
+      }, err.status);
+    }
+  }));
+  return router;
+}
+
+function meOnly(req: Request) {
+  return currentUser(req);
+}
+
+export function progressApiRoutes(services: Services): Router {
+  const router = Router();
+  router.use('/me', requireRole('learner'));
+  router.get('/me/assignments', (req, res) => {
+    const pack = packForRequest(services, req);
+    res.json({ assignments: services.progress.assignments(meOnly(req), pack).map(({ moduleId, title, dueAt, status, kind, cohortId }) => ({ moduleId, title, kind, dueAt, status, cohortId })) });
+  });
+  router.get('/me/progress', (req, res) => {
+    res.json({ areas: services.progress.learnerProgress(meOnly(req).id, packForRequest(services, req)) });
+  });
+  router.post('/me/modules/:id/complete', handle((req, res) => {
+    res.json(services.progress.completeModule(meOnly(req), packForRequest(services, req), String(req.params.id)));
+  }));
+  router.put('/me/outcomes/:outcomeId', handle((req, res) => {
+    const { changed: _changed, ...result } = services.progress.setOutcome(meOnly(req), packForRequest(services, req), String(req.params.outcomeId), req.body);
+    res.json(result);
+  }));
+  return router;
+}

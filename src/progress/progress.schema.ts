@@ -1,0 +1,8 @@
+import { z } from 'zod';
+
+export const EVIDENCE_MAX = 5000;
+
+export const outcomeUpdateSchema = z.object({
+  status: z.enum(['not_started', 'in_progress', 'achieved'], { message: 'Choose a status: not started, in progress or achieved' }),
+  evidence: z.string().max(EVIDENCE_MAX, `Evidence must be ${EVIDENCE_MAX.toLocaleString('en-GB')} characters or fewer`).optional().default(''),
+});

@@ -1,0 +1,21 @@
+import type { Role } from '../users/users.schema';
+
+declare global {
+  namespace Express {
+    interface User {
+      id: number;
+      email: string;
+      name: string;
+      role: Role;
+    }
+    interface Request {
+      /** How the request was signed in, if at all. */
+      authVia?: 'session' | 'bearer';
+      /** The session's hashed id and CSRF token (page sessions only). */
+      sessionInfo?: { idHash: string; csrfToken: string };
+      requestId: string;
+    }
+  }
+}
+
+export {};

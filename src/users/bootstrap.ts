@@ -1,0 +1,13 @@
+import type { Config } from '../config';
+import type { Services } from '../services';
+
+/** With BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD set and no users yet, creates that first admin. */
+export async function bootstrapAdmin(config: Config, services: Services): Promise<boolean> {
+  if (!config.BOOTSTRAP_ADMIN_EMAIL || !config.BOOTSTRAP_ADMIN_PASSWORD) return false;
+  if (services.users.count() > 0) return false;
+  await services.users.create(
+    { email: config.BOOTSTRAP_ADMIN_EMAIL, name: 'Administrator', role: 'admin', password: config.BOOTSTRAP_ADMIN_PASSWORD },
+    null,
+  );
+  return true;
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+export const ROLES = ['learner', 'trainer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A short list of passwords seen most often in breaches, in lengths that pass the 12-character rule. */
+const COMMON_PASSWORDS = new Set([
+  'password1234', 'password12345', 'password123456', '123456789012', '1234567890123', 'qwertyuiop12',
+  'qwertyuiop123', 'iloveyou1234', 'administrator', 'administrator1', 'welcome12345', 'welcome123456',
+  'letmein12345', 'changeme1234', 'passw0rd1234', 'p@ssw0rd1234', 'qwerty123456', 'abc123456789',
+  'football1234', 'monkey123456', 'sunshine1234', 'princess1234', '111111111111', '000000000000',
+  'aaaaaaaaaaaa', 'trustno11234', 'dragon123456', 'baseball1234', 'superman1234', 'qazwsxedcrfv',
+  '1q2w3e4r5t6y', 'zaq12wsxcde3', 'passwordpassword', 'correcthorsebatterystaple', 'mypassword123',
+  'summer2024!!', 'winter2024!!', 'spring2025!!', 'autumn2025!!', 'london123456', 'england12345',
+]);
+
+export const passwordSchema = z
+  .string()
+  .min(12, 'Password must be at least 12 characters')
+  .max(200, 'Password must be 200 characters or fewer')
+  .refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()), 'Password is too common: choose another')
+  .refine((p) => new Set(p).size >= 4, 'Password is too simple: use more different characters');
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter an email address')
+  .max(254, 'Email address must be 254 characters or fewer')
+  .email('Enter an email address in the correct format, like name@example.org');
+
+export const nameSchema = z.string().trim().min(1, 'Enter a name').max(120, 'Name must be 120 characters or fewer');
+export const roleSchema = z.enum(ROLES, { message: 'Choose a role: learner, trainer or admin' });
+
+export const createUserSchema = z.object({
+  email: emailSchema,
+  name: nameSchema,
+  role: roleSchema,
+  password: passwordSchema.optional(),
+});
+export type CreateUserInput = z.infer<typeof createUserSchema>;
+
+export const importRowSchema = z.object({ email: emailSchema, name: nameSchema, role: roleSchema });

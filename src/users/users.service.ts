@@ -1,0 +1,198 @@
+import type { Db } from '../db/open';
+import type { AuditRepo } from '../audit/audit.repo';
+import type { AuthRepo } from '../auth/auth.repo';
+import { hashPassword, newToken } from '../auth/password';
+import { Conflict, Invalid, NotFound, type ErrorDetail } from '../web/errors';
+import { parseInput, zodDetails } from '../web/validate';
+import { createUserSchema, importRowSchema, passwordSchema, type CreateUserInput, type Role } from './users.schema';
+import type { UsersRepo, UserRow } from './users.repo';
+
+export interface Actor {
+  id: number;
+  email: string;
+  ip?: string;
+}
+
+export interface PublicUser {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: string;
+  lastActiveAt: string | null;
+  hasPassword: boolean;
+}
+
+export function toPublicUser(u: UserRow): PublicUser {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    disabled: u.disabled === 1,
+    createdAt: u.created_at,
+    lastActiveAt: u.last_active_at,
+    hasPassword: u.password_hash !== null,
+  };
+}
+
+export const PASSWORD_LINK_HOURS = 72;
+
+export function createUsersService(db: Db, users: UsersRepo, auth: AuthRepo, audit: AuditRepo) {
+  async function create(input: unknown, actor: Actor | null): Promise<PublicUser> {
+    const data: CreateUserInput = parseInput(createUserSchema, input);
+    if (users.byEmail(data.email)) {
+      throw new Conflict('A user with that email address already exists', [
+        { field: 'email', message: 'A user with that email address already exists' },
+      ]);
+    }
+    const passwordHash = data.password ? await hashPassword(data.password) : null;
+    const id = db.transaction(() => {
+      const newId = users.insert({ email: data.email, name: data.name, role: data.role, passwordHash });
+      audit.record({ actorId: actor?.id, actorEmail: actor?.email, action: 'user.create', target: `user:${newId}`, detail: data.role, ip: actor?.ip });
+      return newId;
+    })();
+    return toPublicUser(users.byId(id)!);
+  }
+
+  /** CSV `email,name,role`: every row checked; all created in one transaction, or none with a report per row. */
+  function importCsv(csv: string, actor: Actor): PublicUser[] {
+    const rows = parseCsv(csv);
+    const header = rows.shift()?.map((h) => h.trim().toLowerCase());
+    if (!header || header.join(',') !== 'email,name,role') {
+      throw new Invalid([{ field: 'row 1', message: 'The first row must be the header: email,name,role' }]);
+    }
+    const details: ErrorDetail[] = [];
+    const seen = new Set<string>();
+    const valid: { email: string; name: string; role: Role }[] = [];
+    rows.forEach((cells, i) => {
+      const rowNo = i + 2;
+      if (cells.length === 1 && cells[0].trim() === '') return;
+      if (cells.length !== 3) {
+        details.push({ field: `row ${rowNo}`, message: `Expected 3 values (email,name,role), found ${cells.length}` });
+        return;
+      }
+      const parsed = importRowSchema.safeParse({ email: cells[0], name: cells[1], role: cells[2].trim().toLowerCase() });
+      if (!parsed.success) {
+        for (const d of zodDetails(parsed.error)) details.push({ field: `row ${rowNo}`, message: `${d.field}: ${d.message}` });
+        return;
+      }
+      const key = parsed.data.email.toLowerCase();
+      if (seen.has(key)) details.push({ field: `row ${rowNo}`, message: `email: ${parsed.data.email} appears twice in the file` });
+      else if (users.byEmail(key)) details.push({ field: `row ${rowNo}`, message: `email: ${parsed.data.email} already has an account` });
+      seen.add(key);
+      valid.push(parsed.data);
+    });
+    if (valid.length === 0 && details.length === 0) details.push({ field: 'file', message: 'The file has no rows after the header' });
+    if (details.length > 0) throw new Invalid(details, 'The file was not imported: fix every row listed and upload it again');
+    const ids = db.transaction(() => {
+      const created = valid.map((u) => users.insert({ ...u, passwordHash: null }));
+      audit.record({ actorId: actor.id, actorEmail: actor.email, action: 'user.import', detail: `${created.length} users`, ip: actor.ip });
+      return created;
+    })();
+    return ids.map((id) => toPublicUser(users.byId(id)!));
+  }
+
+  function get(id: number): PublicUser {
+    const u = users.byId(id);
+    if (!u) throw new NotFound('No such user');
+    return toPublicUser(u);
+  }
+
+  function changeRole(id: number, role: Role, actor: Actor): void {
+    const u = users.byId(id);
+    if (!u) throw new NotFound('No such user');
+    if (u.role === role) return;
+    if (u.role === 'admin' && u.disabled === 0 && users.activeAdmins() <= 1) {
+      throw new Conflict('You cannot remove the last admin', [{ field: 'role', message: 'Keep at least one admin' }]);
+    }
+    db.transaction(() => {
+      users.setRole(id, role);
+      auth.deleteSessionsOf(id);
+      auth.revokeTokensOf(id);
+      audit.record({ actorId: actor.id, actorEmail: actor.email, action: 'user.role', target: `user:${id}`, detail: `${u.role} -> ${role}`, ip: actor.ip });
+    })();
+  }
+
+  function setDisabled(id: number, disabled: boolean, actor: Actor): void {
+    const u = users.byId(id);
+    if (!u) throw new NotFound('No such user');
+    if (disabled && u.role === 'admin' && u.disabled === 0 && users.activeAdmins() <= 1) {
+      throw new Conflict('You cannot disable the last admin', [{ field: 'disabled', message: 'Keep at least one admin' }]);
+    }
+    db.transaction(() => {
+      users.setDisabled(id, disabled);
+      if (disabled) {
+        auth.deleteSessionsOf(id);
+        auth.revokeTokensOf(id);
+        auth.expireLinksOf(id);
+      }
+      audit.record({ actorId: actor.id, actorEmail: actor.email, action: disabled ? 'user.disable' : 'user.enable', target: `user:${id}`, ip: actor.ip });
+    })();
+  }
+
+  /** A one-time link to set a password; only its hash is stored. */
+  function issuePasswordLink(id: number, actor: Actor | null): { token: string; expiresAt: string } {
+    const u = users.byId(id);
+    if (!u) throw new NotFound('No such user');
+    const { token, hash } = newToken();
+    const expiresAt = new Date(Date.now() + PASSWORD_LINK_HOURS * 3600_000).toISOString();
+    db.transaction(() => {
+      auth.expireLinksOf(id);
+      auth.createLink(hash, id, actor?.id ?? null, expiresAt);
+      audit.record({ actorId: actor?.id, actorEmail: actor?.email, action: 'user.password_link', target: `user:${id}`, ip: actor?.ip });
+    })();
+    return { token, expiresAt };
+  }
+
+  async function setPassword(id: number, password: string, ip?: string): Promise<void> {
+    const checked = passwordSchema.safeParse(password);
+    if (!checked.success) throw new Invalid(zodDetails(checked.error).map((d) => ({ ...d, field: 'password' })));
+    const hash = await hashPassword(password);
+    db.transaction(() => {
+      users.setPassword(id, hash);
+      auth.revokeTokensOf(id);
+      auth.deleteSessionsOf(id);
+      auth.expireLinksOf(id);
+      audit.record({ actorId: id, action: 'user.password_set', target: `user:${id}`, ip });
+    })();
+  }
+
+  return { create, importCsv, get, changeRole, setDisabled, issuePasswordLink, setPassword, search: users.search, count: users.count };
+}
+export type UsersService = ReturnType<typeof createUsersService>;
+
+/** A small RFC 4180 reader: quoted fields, doubled quotes, CRLF or LF. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  const src = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (quoted) {
+      if (c === '"' && src[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && src[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}

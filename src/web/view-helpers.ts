@@ -1,0 +1,45 @@
+/** Small formatting helpers available in every view as `h`. */
+export const viewHelpers = {
+  date(iso: string | null | undefined): string {
+    if (!iso) return '';
+    const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+    if (Number.isNaN(d.getTime())) return '';
+    return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+  },
+  dateTime(iso: string | null | undefined): string {
+    if (!iso) return '';
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return '';
+    return d.toLocaleString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'Europe/London' });
+  },
+  statusLabel(status: string): string {
+    return (
+      { not_started: 'Not started', in_progress: 'In progress', completed: 'Completed', overdue: 'Overdue', achieved: 'Achieved' } as Record<string, string>
+    )[status] ?? status;
+  },
+  statusTag(status: string): string {
+    return (
+      { not_started: 'govuk-tag--grey', in_progress: 'govuk-tag--light-blue', completed: 'govuk-tag--green', achieved: 'govuk-tag--green', overdue: 'govuk-tag--red' } as Record<string, string>
+    )[status] ?? '';
+  },
+  plural(n: number, one: string, many = `${one}s`): string {
+    return `${n} ${n === 1 ? one : many}`;
+  },
+  fieldId(name: string): string {
+    return name.replace(/[^a-zA-Z0-9_-]/g, '-');
+  },
+  kindLabel(kind: string): string {
+    return (
+      {
+        introduction: 'Introduction',
+        behaviours: 'Behaviours',
+        'learning-area': 'Learning area',
+        'raid-guidelines': 'Organisational raid',
+        'case-study-guidelines': 'Guidance',
+        'case-study': 'Case study',
+        activity: 'Activity',
+        slides: 'Slides',
+      } as Record<string, string>
+    )[kind] ?? kind;
+  },
+};
