@@ -106,6 +106,8 @@ export function createSessionSupport(config: Config, repo: AuthRepo, auth: AuthS
   /** Refuses unsafe requests made with cookies unless they carry the synchroniser token. */
   const verifyCsrf: RequestHandler = (req: Request, _res: Response, next: NextFunction) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.authVia === 'bearer') return next();
+    // An API call that carries no session cookie has no ambient authority a forged request could borrow.
+    if (req.originalUrl.startsWith('/api/') && req.authVia !== 'session') return next();
     const body = req.body as Record<string, unknown> | undefined;
     const isMultipart = (req.headers['content-type'] ?? '').startsWith('multipart/form-data');
     const sent =

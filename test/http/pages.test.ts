@@ -1,0 +1,88 @@
+import request from 'supertest';
+import { makeTestApp, type TestApp } from '../helpers/app';
+
+let t: TestApp;
+let learner: Awaited<ReturnType<TestApp['signIn']>>;
+let token: string;
+
+beforeAll(async () => {
+  t = makeTestApp();
+  const u = await t.user('learner');
+  learner = await t.signIn(u.email);
+  token = await t.token(u.email);
+});
+afterAll(() => t.close());
+
+describe('pages and API of the pack', () => {
+  it('serves healthz without signing in', async () => {
+    const res = await request(t.app).get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('shows the contents grouped by section with minutes and areas', async () => {
+    const res = await learner.agent.get('/pack');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Fixture pack');
+    expect(res.text).toContain('href="/modules/case-town-hall"');
+    expect(res.text).toContain('45 minutes');
+    expect(res.text).toContain('all 2 learning areas');
+  });
+
+  it('renders a module with its outcomes and prompts', async () => {
+    const res = await learner.agent.get('/modules/case-town-hall');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<h1 class="govuk-heading-xl">The town hall front desk</h1>');
+    expect(res.text).toContain('How did the council hear from its customers?');
+    expect(res.text).toContain('Evaluate current provision from two sources of customer evidence.');
+  });
+
+  it('answers 404 with a GOV.UK page for an unknown module', async () => {
+    const res = await learner.agent.get('/modules/nope');
+    expect(res.status).toBe(404);
+    expect(res.text).toContain('Page not found');
+    expect(res.text).toContain('govuk-heading-l');
+  });
+
+  it('answers 404 in the error shape from the API', async () => {
+    const res = await request(t.app).get('/api/v1/modules/nope').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: { code: 'not_found', message: expect.any(String), details: [] } });
+  });
+
+  it('serves the slides presentation and print view', async () => {
+    const res = await learner.agent.get('/modules/slides-overview/slides');
+    expect(res.status).toBe(200);
+    expect(res.text.match(/data-slide="/g)).toHaveLength(3);
+    expect(res.text).toContain('Speaker notes');
+    expect(res.text).toContain('data-deck-next');
+    const print = await learner.agent.get('/modules/slides-overview/slides?print=1');
+    expect(print.text).toContain('pw-deck--print');
+    expect((await learner.agent.get('/modules/case-town-hall/slides')).status).toBe(404);
+  });
+
+  it('gives the pack and a module in the shapes of DESIGN §5', async () => {
+    const pack = await request(t.app).get('/api/v1/pack').set('Authorization', `Bearer ${token}`);
+    expect(pack.status).toBe(200);
+    expect(pack.body).toMatchObject({ id: 'fixture-pack', version: '0.1.0' });
+    expect(pack.body.sections[2]).toMatchObject({ id: 'case-studies', modules: [{ id: 'case-town-hall', title: 'The town hall front desk', kind: 'case-study' }] });
+    expect(pack.body.areas[0]).toMatchObject({ id: 'listening', short: 'LI', outcomes: expect.arrayContaining([{ id: 'LI1', text: expect.any(String) }]) });
+    const mod = await request(t.app).get('/api/v1/modules/case-town-hall').set('Authorization', `Bearer ${token}`);
+    expect(mod.body).toMatchObject({ id: 'case-town-hall', kind: 'case-study', areas: ['listening', 'measuring'], outcomes: ['LI1', 'ME1'], prompts: [{ id: 'li-1', area: 'listening', question: expect.any(String) }, { id: 'me-1', area: 'measuring', question: expect.any(String) }] });
+    expect(mod.body.html).toContain('<h2');
+  });
+
+  it('publishes an OpenAPI 3.1 document that parses and lists the paths', async () => {
+    const res = await request(t.app).get('/api/v1/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = JSON.parse(res.text);
+    expect(doc.openapi).toBe('3.1.0');
+    for (const p of ['/pack', '/modules/{id}', '/auth/token', '/cohorts', '/cohorts/{id}/progress', '/me/outcomes/{outcomeId}']) expect(doc.paths[p]).toBeDefined();
+  });
+
+  it('serves GOV.UK Frontend assets and the app script', async () => {
+    expect((await request(t.app).get('/static/govuk/govuk-frontend.min.css')).status).toBe(200);
+    expect((await request(t.app).get('/static/js/app.js')).status).toBe(200);
+    expect((await request(t.app).get('/assets/images/govuk-crest.svg')).status).toBe(200);
+  });
+});
