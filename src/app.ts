@@ -13,6 +13,7 @@ import { moduleRoutes, moduleApiRoutes } from './modules/modules.routes';
 import { userRoutes, userApiRoutes } from './users/users.routes';
 import { cohortRoutes, cohortApiRoutes } from './cohorts/cohorts.routes';
 import { progressRoutes, progressApiRoutes } from './progress/progress.routes';
+import { workRoutes, workApiRoutes } from './forms/work.routes';
 import { openApiRoute } from './web/openapi';
 import { HttpError, NotFound } from './web/errors';
 import { isApi, requireUser } from './web/guards';
@@ -101,6 +102,8 @@ export function createApp(deps: AppDeps): Express & { services: Services } {
   app.use('/api/v1', userApiRoutes(services));
   app.use(progressRoutes(services));
   app.use('/api/v1', progressApiRoutes(services));
+  app.use(workRoutes(services));
+  app.use('/api/v1', workApiRoutes(services));
   app.use(cohortRoutes(services));
   app.use('/api/v1', cohortApiRoutes(services));
   extraRoutes(app, services);

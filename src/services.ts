@@ -15,6 +15,14 @@ import { createProgressRepo } from './progress/progress.repo';
 import { createProgressService } from './progress/progress.service';
 import { createEventsRepo } from './events/events.repo';
 import { Forbidden, NotFound } from './web/errors';
+import { createResponsesRepo } from './responses/responses.repo';
+import { createResponsesService } from './responses/responses.service';
+import { createFormsRepo } from './forms/forms.repo';
+import { createFormsService, type Submission } from './forms/forms.service';
+import { ratingChart } from './forms/chart';
+import { createReportsService, RAID_PLAN, RAID_REPORT, selfAssessmentModule } from './reports/reports.service';
+import { createXapiRepo } from './xapi/xapi.repo';
+import { createXapiService } from './xapi/xapi.service';
 
 /** Every service, built once per app from its repositories (prepared statements are made here, once). */
 export function createServices(db: Db, config: Config, packs: PackRegistry, logger: Logger) {
@@ -30,6 +38,11 @@ export function createServices(db: Db, config: Config, packs: PackRegistry, logg
   const versionCheck = { exists: (_id: number) => false };
   const cohorts = createCohortsService(db, cohortsRepo, usersRepo, progressRepo, audit, packs, (id) => versionCheck.exists(id));
   const progress = createProgressService(db, progressRepo, cohortsRepo, eventsRepo);
+  const responses = createResponsesService(db, createResponsesRepo(db), eventsRepo);
+  const forms = createFormsService(db, createFormsRepo(db), eventsRepo);
+  const reports = createReportsService(cohorts, cohortsRepo, usersRepo, progress, responses, forms);
+  const xapi = createXapiService(config, eventsRepo, createXapiRepo(db), () => packs.base, logger);
+  const chartFor = (mod: Module, submissions: Submission[]) => (mod.form ? ratingChart(mod.form, submissions) : null);
 
   /**
    * The pack a person sees: with `?cohort=` that cohort's pinned variant (if they belong to it),
@@ -73,6 +86,24 @@ export function createServices(db: Db, config: Config, packs: PackRegistry, logg
     progress: (_user: Express.User, _pack: Pack): Record<string, unknown> => ({}),
     variantChoices: (): { id: number; label: string }[] => [],
   };
+  extras.moduleView = (user, _pack, mod) => {
+    if (user.role !== 'learner') return {};
+    const out: Record<string, unknown> = {};
+    if (mod.prompts.length) out.responses = responses.forModule(user.id, mod.id);
+    if (mod.form) {
+      const submissions = forms.forModule(user.id, mod.id);
+      out.submissions = submissions;
+      out.chart = chartFor(mod, submissions);
+      out.actions = reports.actionsOf(user.id).filter((a) => a.module_id === mod.id);
+      if (mod.id === RAID_REPORT) out.raidPlans = forms.forModule(user.id, RAID_PLAN);
+    }
+    return out;
+  };
+  extras.progress = (user, pack) => {
+    const sa = selfAssessmentModule(pack);
+    return { raids: reports.raidsOf(user.id), assessments: sa ? forms.forModule(user.id, sa.id) : [], assessmentModule: sa?.id, actions: reports.actionsOf(user.id) };
+  };
+  extras.home = (user) => ({ actions: reports.actionsOf(user.id).filter((a) => !a.done).slice(0, 5) });
   const homeExtras = (user: Express.User) => extras.home(user);
   const progressExtras = (user: Express.User, pack: Pack) => extras.progress(user, pack);
   const variantChoices = () => extras.variantChoices();
@@ -80,7 +111,7 @@ export function createServices(db: Db, config: Config, packs: PackRegistry, logg
   return {
     db, config, packs, logger, audit, authRepo, usersRepo, eventsRepo, cohortsRepo, progressRepo,
     auth, users, cohorts, progress, packFor, moduleStatusFor, moduleView, extras, versionCheck,
-    homeExtras, progressExtras, variantChoices,
+    homeExtras, progressExtras, variantChoices, responses, forms, reports, xapi, chartFor,
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -29,7 +29,7 @@ describe('content compiler: the fixture pack', () => {
   const pack = result.pack;
 
   it('keeps sections in pack.yaml order with their modules', () => {
-    expect(pack.sections.map((s) => s.id)).toEqual(['introduction', 'learning-areas', 'case-studies', 'activities', 'slides']);
+    expect(pack.sections.map((s) => s.id)).toEqual(['introduction', 'learning-areas', 'raid-guidelines', 'case-studies', 'activities', 'slides']);
     expect(pack.sections[1].modules.map((m) => m.id)).toEqual(['area-listening', 'area-measuring']);
     expect(pack.modules.get('case-town-hall')?.kind).toBe('case-study');
   });
@@ -58,7 +58,7 @@ describe('content compiler: the fixture pack', () => {
     expect(pack.modules.get('case-town-hall')!.prompts.map((p) => p.area)).toEqual(['listening', 'measuring']);
     expect(pack.modules.get('activity-self-assessment')!.form!.repeatable).toBe(true);
     expect(Object.isFrozen(pack.modules.get('case-town-hall'))).toBe(true);
-    expect(summarise(pack)).toMatchObject({ sections: 5, modules: 7, areas: 2, outcomes: 6, slides: 3 });
+    expect(summarise(pack)).toMatchObject({ sections: 6, modules: 9, areas: 2, outcomes: 6, slides: 3 });
   });
 
   it('gives the same hash for the same files and another for changed files', () => {
@@ -103,7 +103,7 @@ describe('content compiler: broken packs give file:line errors', () => {
   });
 
   it('empty section', () => {
-    expect(errorsOf(withFiles({ [CASE]: null }))).toContainEqual('pack.yaml:7: empty section "case-studies": no modules in 06-case-studies/');
+    expect(errorsOf(withFiles({ [CASE]: null }))).toContainEqual('pack.yaml:8: empty section "case-studies": no modules in 06-case-studies/');
   });
 
   it('outcome id not matching the area, and too few outcomes', () => {

@@ -65,7 +65,7 @@ describe('pages and API of the pack', () => {
     const pack = await request(t.app).get('/api/v1/pack').set('Authorization', `Bearer ${token}`);
     expect(pack.status).toBe(200);
     expect(pack.body).toMatchObject({ id: 'fixture-pack', version: '0.1.0' });
-    expect(pack.body.sections[2]).toMatchObject({ id: 'case-studies', modules: [{ id: 'case-town-hall', title: 'The town hall front desk', kind: 'case-study' }] });
+    expect(pack.body.sections[3]).toMatchObject({ id: 'case-studies', modules: [{ id: 'case-town-hall', title: 'The town hall front desk', kind: 'case-study' }] });
     expect(pack.body.areas[0]).toMatchObject({ id: 'listening', short: 'LI', outcomes: expect.arrayContaining([{ id: 'LI1', text: expect.any(String) }]) });
     const mod = await request(t.app).get('/api/v1/modules/case-town-hall').set('Authorization', `Bearer ${token}`);
     expect(mod.body).toMatchObject({ id: 'case-town-hall', kind: 'case-study', areas: ['listening', 'measuring'], outcomes: ['LI1', 'ME1'], prompts: [{ id: 'li-1', area: 'listening', question: expect.any(String) }, { id: 'me-1', area: 'measuring', question: expect.any(String) }] });

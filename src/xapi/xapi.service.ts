@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { Config } from '../config';
+import type { Pack } from '../content/types';
+import type { EventsRepo } from '../events/events.repo';
+import type { Logger } from '../web/logger';
+import { parseInput } from '../web/validate';
+import { toStatement, type Statement } from './statements';
+import type { XapiRepo } from './xapi.repo';
+
+export const eventsQuerySchema = z.object({
+  since: z.string().datetime({ offset: true, message: 'since must be an ISO 8601 date-time' }).optional(),
+  cohort: z.coerce.number().int().positive().optional(),
+  learner: z.coerce.number().int().positive().optional(),
+  after: z.coerce.number().int().min(0).optional().default(0),
+  limit: z.coerce.number().int().min(1).max(1000).optional().default(200),
+});
+
+const BATCH = 100;
+const MAX_BACKOFF_MS = 15 * 60_000;
+
+export function createXapiService(config: Config, events: EventsRepo, repo: XapiRepo, pack: () => Pack, logger: Logger) {
+  /** A page of statements; `more` is the cursor for the next page. */
+  function statements(query: unknown): { statements: Statement[]; more: string | null } {
+    const q = parseInput(eventsQuerySchema, query);
+    const rows = events.page({
+      after: q.after,
+      since: q.since ? new Date(q.since).toISOString() : null,
+      learner: q.learner ?? null,
+      cohort: q.cohort ?? null,
+      limit: q.limit + 1,
+    });
+    const page = rows.slice(0, q.limit);
+    const next = rows.length > q.limit ? page[page.length - 1].id : null;
+    const params = new URLSearchParams(Object.entries({ ...q, after: next }).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]));
+    return { statements: page.map((e) => toStatement(e, config.publicUrl, pack())), more: next ? `/api/v1/events?${params}` : null };
+  }
+
+  /**
+   * Sends the next batch of events to the LRS. The cursor moves only when the LRS accepts the batch;
+   * a failure backs off exponentially and the same batch is sent again later (statement ids make it idempotent).
+   */
+  async function forwardOnce(now = Date.now()): Promise<'sent' | 'idle' | 'failed' | 'waiting' | 'disabled'> {
+    if (!config.XAPI_LRS_URL) return 'disabled';
+    const state = repo.state();
+    if (state.next_attempt_at > now) return 'waiting';
+    const rows = events.page({ after: state.last_event_id, since: null, learner: null, cohort: null, limit: BATCH });
+    if (rows.length === 0) return 'idle';
+    const body = rows.map((e) => toStatement(e, config.publicUrl, pack()));
+    try {
+      const auth = Buffer.from(`${config.XAPI_LRS_USERNAME ?? ''}:${config.XAPI_LRS_PASSWORD ?? ''}`).toString('base64');
+      const res = await fetch(`${config.XAPI_LRS_URL.replace(/\/$/, '')}/statements`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Experience-API-Version': '1.0.3', Authorization: `Basic ${auth}` },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!res.ok) throw new Error(`LRS answered ${res.status}`);
+      repo.advance(rows[rows.length - 1].id);
+      return 'sent';
+    } catch (err) {
+      const wait = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(state.failures, 10));
+      repo.fail(now + wait, (err as Error).message);
+      logger.warn({ err: (err as Error).message, retryInMs: wait }, 'xAPI forwarding failed; will retry');
+      return 'failed';
+    }
+  }
+
+  return { statements, forwardOnce, state: repo.state };
+}
+export type XapiService = ReturnType<typeof createXapiService>;
