@@ -14,6 +14,7 @@ import { userRoutes, userApiRoutes } from './users/users.routes';
 import { cohortRoutes, cohortApiRoutes } from './cohorts/cohorts.routes';
 import { progressRoutes, progressApiRoutes } from './progress/progress.routes';
 import { workRoutes, workApiRoutes } from './forms/work.routes';
+import { variantRoutes, variantApiRoutes } from './variants/variants.routes';
 import { openApiRoute } from './web/openapi';
 import { HttpError, NotFound } from './web/errors';
 import { isApi, requireUser } from './web/guards';
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps): Express & { services: Services } {
   app.use((req, res, next) => {
     res.locals.user = req.user;
     res.locals.currentPath = req.path;
+    res.locals.previewing = req.sessionInfo?.previewVersionId ? services.variants.labelOf(req.sessionInfo.previewVersionId) : undefined;
     if (!isApi(req)) res.locals.csrfToken = sessions.csrfToken(req, res);
     next();
   });
@@ -102,6 +104,8 @@ export function createApp(deps: AppDeps): Express & { services: Services } {
   app.use('/api/v1', userApiRoutes(services));
   app.use(progressRoutes(services));
   app.use('/api/v1', progressApiRoutes(services));
+  app.use(variantRoutes(services));
+  app.use('/api/v1', variantApiRoutes(services));
   app.use(workRoutes(services));
   app.use('/api/v1', workApiRoutes(services));
   app.use(cohortRoutes(services));

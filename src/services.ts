@@ -23,6 +23,9 @@ import { ratingChart } from './forms/chart';
 import { createReportsService, RAID_PLAN, RAID_REPORT, selfAssessmentModule } from './reports/reports.service';
 import { createXapiRepo } from './xapi/xapi.repo';
 import { createXapiService } from './xapi/xapi.service';
+import { createVariantsRepo } from './variants/variants.repo';
+import { createVariantsService } from './variants/variants.service';
+import { packChanges } from './variants/diff';
 
 /** Every service, built once per app from its repositories (prepared statements are made here, once). */
 export function createServices(db: Db, config: Config, packs: PackRegistry, logger: Logger) {
@@ -42,6 +45,9 @@ export function createServices(db: Db, config: Config, packs: PackRegistry, logg
   const forms = createFormsService(db, createFormsRepo(db), eventsRepo);
   const reports = createReportsService(cohorts, cohortsRepo, usersRepo, progress, responses, forms);
   const xapi = createXapiService(config, eventsRepo, createXapiRepo(db), () => packs.base, logger);
+  const variants = createVariantsService(db, createVariantsRepo(db), packs, progressRepo, audit);
+  versionCheck.exists = (id) => variants.isPublished(id);
+  const variantChanges = (from: Pack, to: Pack) => packChanges(from, to).map(({ id, title, change }) => ({ id, title, change }));
   const chartFor = (mod: Module, submissions: Submission[]) => (mod.form ? ratingChart(mod.form, submissions) : null);
 
   /**
@@ -104,6 +110,7 @@ export function createServices(db: Db, config: Config, packs: PackRegistry, logg
     return { raids: reports.raidsOf(user.id), assessments: sa ? forms.forModule(user.id, sa.id) : [], assessmentModule: sa?.id, actions: reports.actionsOf(user.id) };
   };
   extras.home = (user) => ({ actions: reports.actionsOf(user.id).filter((a) => !a.done).slice(0, 5) });
+  extras.variantChoices = () => variants.choices();
   const homeExtras = (user: Express.User) => extras.home(user);
   const progressExtras = (user: Express.User, pack: Pack) => extras.progress(user, pack);
   const variantChoices = () => extras.variantChoices();
@@ -111,7 +118,7 @@ export function createServices(db: Db, config: Config, packs: PackRegistry, logg
   return {
     db, config, packs, logger, audit, authRepo, usersRepo, eventsRepo, cohortsRepo, progressRepo,
     auth, users, cohorts, progress, packFor, moduleStatusFor, moduleView, extras, versionCheck,
-    homeExtras, progressExtras, variantChoices, responses, forms, reports, xapi, chartFor,
+    homeExtras, progressExtras, variantChoices, responses, forms, reports, xapi, chartFor, variants, variantChanges,
   };
 }
 export type Services = ReturnType<typeof createServices>;

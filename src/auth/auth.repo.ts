@@ -6,6 +6,7 @@ export interface SessionRow {
   csrf_token: string;
   created_at: number;
   last_seen_at: number;
+  preview_version_id: number | null;
   user_id: number;
   email: string;
   name: string;
@@ -26,10 +27,11 @@ export function createAuthRepo(db: Db) {
       'INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)',
     ),
     sessionGet: db.prepare(
-      `SELECT s.id_hash, s.csrf_token, s.created_at, s.last_seen_at, u.id AS user_id, u.email, u.name, u.role
+      `SELECT s.id_hash, s.csrf_token, s.created_at, s.last_seen_at, s.preview_version_id, u.id AS user_id, u.email, u.name, u.role
        FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND u.disabled = 0`,
     ),
     sessionTouch: db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?'),
+    sessionPreview: db.prepare('UPDATE sessions SET preview_version_id = ? WHERE id_hash = ?'),
     sessionDelete: db.prepare('DELETE FROM sessions WHERE id_hash = ?'),
     sessionsDeleteForUser: db.prepare('DELETE FROM sessions WHERE user_id = ?'),
     sessionsExpire: db.prepare('DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?'),
@@ -61,6 +63,7 @@ export function createAuthRepo(db: Db) {
     },
     session: (idHash: string) => s.sessionGet.get(idHash) as SessionRow | undefined,
     touchSession: (idHash: string, now: number) => s.sessionTouch.run(now, idHash),
+    setPreview: (idHash: string, versionId: number | null) => s.sessionPreview.run(versionId, idHash),
     deleteSession: (idHash: string) => s.sessionDelete.run(idHash),
     deleteSessionsOf: (userId: number) => s.sessionsDeleteForUser.run(userId),
     expireSessions: (idleBefore: number, createdBefore: number) => s.sessionsExpire.run(idleBefore, createdBefore),

@@ -79,7 +79,7 @@ export function createSessionSupport(config: Config, repo: AuthRepo, auth: AuthS
       if (row && now - row.last_seen_at < idleMs && now - row.created_at < absoluteMs) {
         req.user = { id: row.user_id, email: row.email, name: row.name, role: row.role };
         req.authVia = 'session';
-        req.sessionInfo = { idHash, csrfToken: row.csrf_token };
+        req.sessionInfo = { idHash, csrfToken: row.csrf_token, previewVersionId: row.role === 'admin' ? row.preview_version_id : null };
         if (now - row.last_seen_at > TOUCH_EVERY_MS) repo.touchSession(idHash, now);
         return next();
       }

@@ -67,7 +67,7 @@ export function cohortRoutes(services: Services): Router {
     const data = services.cohorts.detail(cohortId(req), currentUser(req));
     const modules = data.pack.sections.flatMap((s) => s.modules.map((m) => ({ id: m.id, title: m.title, section: s.title })));
     renderPage(req, res, 'cohorts/manage', {
-      title: `Manage ${data.cohort.name}`, ...data, modules, versions: services.variantChoices(),
+      title: `Manage ${data.cohort.name}`, ...data, modules, versions: services.variantChoices(), pinLabel: services.variants.labelOf(data.cohort.variant_version_id),
       errors: [], fieldErrors: {}, values: {}, notice: req.query.notice, ...extra,
     }, status);
   };

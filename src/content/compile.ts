@@ -74,10 +74,10 @@ function compileLayers(base: FileMap, overlay: FileMap): CompileResult {
 
   const baseModules = readModules(base, packYaml.value, errors, false);
   const overlayModules = readModules(overlay, packYaml.value, errors, true);
-  const { modules, hidden } = mergeLayers(baseModules, overlayModules, errors);
+  const { modules, hidden, hiddenSections } = mergeLayers(baseModules, overlayModules, errors);
   if (errors.items.length > 0) return { ok: false, errors: errors.items };
 
-  const pack = buildPack(packYaml.value, packYaml.lineOfSection, modules, hidden, mergedFiles(base, overlay), errors);
+  const pack = buildPack(packYaml.value, packYaml.lineOfSection, modules, hidden, hiddenSections, mergedFiles(base, overlay), errors);
   if (errors.items.length > 0 || !pack) return { ok: false, errors: errors.items };
   return { ok: true, pack };
 }
@@ -162,7 +162,7 @@ function mergeLayers(
   base: LayerModule[],
   overlay: LayerModule[],
   errors: ErrorList,
-): { modules: RawModule[]; hidden: string[] } {
+): { modules: RawModule[]; hidden: string[]; hiddenSections: Set<number> } {
   const byId = new Map<string, RawModule>();
   const addUnique = (m: LayerModule, layer: 'base' | 'overlay') => {
     const id = moduleId(m);
@@ -198,7 +198,9 @@ function mergeLayers(
   }
   for (const m of byId.values()) if (m.data.hidden && !hidden.includes(m.data.id)) hidden.push(m.data.id);
   const modules = [...byId.values()].filter((m) => !hidden.includes(m.data.id));
-  return { modules, hidden };
+  const hiddenSections = new Set([...byId.values()].filter((m) => hidden.includes(m.data.id)).map((m) => m.sectionIndex));
+  for (const m of base) if (hidden.includes(moduleId(m))) hiddenSections.add(m.sectionIndex);
+  return { modules, hidden, hiddenSections };
 }
 
 function buildPack(
@@ -206,6 +208,7 @@ function buildPack(
   lineOfSection: (i: number) => number,
   raw: RawModule[],
   hidden: string[],
+  hiddenSections: Set<number>,
   files: Map<string, string>,
   errors: ErrorList,
 ): Pack | undefined {
@@ -217,7 +220,8 @@ function buildPack(
   const modules = new Map<string, Module>();
   const sections: Section[] = packYaml.sections.map((s, index) => {
     const inSection = raw.filter((m) => m.sectionIndex === index).sort((a, b) => a.sortKey.localeCompare(b.sortKey));
-    if (inSection.length === 0) {
+    // A section a variant has emptied by hiding its modules is allowed (and shown as empty); any other is a mistake.
+    if (inSection.length === 0 && !hiddenSections.has(index)) {
       errors.add('pack.yaml', lineOfSection(index), `empty section "${s.id}": no modules in ${s.dir}/`);
     }
     const built = inSection.map((m) => buildModule(m, s.kind, s.id, areaIds, outcomes, errors));

@@ -13,7 +13,10 @@ function cohortParam(req: Request): number | undefined {
   return Number.isInteger(n) && n > 0 ? n : -1;
 }
 
+/** The pack this request sees: an admin's draft preview, a `?cohort=` variant, or the person's own. */
 export function packForRequest(services: Services, req: Request): Pack {
+  const preview = req.sessionInfo?.previewVersionId;
+  if (preview && req.user?.role === 'admin' && req.query.cohort === undefined) return services.packs.forVersion(preview);
   return services.packFor(req.user!, cohortParam(req));
 }
 

@@ -12,7 +12,7 @@ declare global {
       /** How the request was signed in, if at all. */
       authVia?: 'session' | 'bearer';
       /** The session's hashed id and CSRF token (page sessions only). */
-      sessionInfo?: { idHash: string; csrfToken: string };
+      sessionInfo?: { idHash: string; csrfToken: string; previewVersionId: number | null };
       requestId: string;
     }
   }

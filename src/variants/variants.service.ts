@@ -1,0 +1,186 @@
+import yazl from 'yazl';
+import { z } from 'zod';
+import type { Db } from '../db/open';
+import type { AuditRepo } from '../audit/audit.repo';
+import type { PackRegistry } from '../content/registry';
+import { compileVariant } from '../content/compile';
+import { parseFrontMatter } from '../content/frontmatter';
+import { formatError, type Pack } from '../content/types';
+import type { ProgressRepo } from '../progress/progress.repo';
+import { Conflict, Invalid, NotFound } from '../web/errors';
+import { parseInput } from '../web/validate';
+import { packChanges, type ModuleChange } from './diff';
+import type { VariantsRepo, VersionRow } from './variants.repo';
+import { readZip } from './zip';
+
+type User = Express.User;
+
+export const UPLOAD_MAX_BYTES = 8 * 1024 * 1024;
+
+export const uploadFieldsSchema = z.object({
+  name: z.string({ message: 'Enter a name for the variant, like "Northshire Council"' }).trim().min(1, 'Enter a name for the variant, like "Northshire Council"').max(80, 'Name must be 80 characters or fewer'),
+  section: z.string().trim().max(60).optional(),
+});
+
+export interface UploadedFile {
+  originalname: string;
+  buffer: Buffer;
+}
+
+export interface UploadReport {
+  variantId: number;
+  versionId: number;
+  name: string;
+  hash: string;
+  changes: { id: string; title: string; change: ModuleChange['change'] }[];
+}
+
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
+
+export function createVariantsService(db: Db, repo: VariantsRepo, packs: PackRegistry, progress: ProgressRepo, audit: AuditRepo) {
+  const base = () => packs.base;
+
+  /** Compiles a stored version once; later calls hit the cache keyed by content hash. */
+  function packOfVersion(row: VersionRow): Pack {
+    const cached = packs.cached(row.hash);
+    if (cached) return cached;
+    const files = new Map(Object.entries(JSON.parse(row.files) as Record<string, string>));
+    const result = compileVariant(base().files, files);
+    if (!result.ok) throw new Error(`stored variant version ${row.id} no longer compiles: ${result.errors.map(formatError).join('; ')}`);
+    return packs.remember(result.pack);
+  }
+  packs.setVersionLoader((id) => {
+    const row = repo.version(id);
+    return row ? packOfVersion(row) : undefined;
+  });
+
+  function sectionDirs(): Set<string> {
+    return new Set(base().sections.map((s) => s.dir));
+  }
+
+  /** Accepts `pack.yaml` and `SECTION/NAME.md`, also inside one wrapping folder (as zip tools often add). */
+  function layoutOf(names: string[]) {
+    const dirs = sectionDirs();
+    const top = names.length && names.every((n) => n.includes('/')) ? `${names[0].split('/')[0]}/` : '';
+    const prefix = top && !dirs.has(top.slice(0, -1)) && names.every((n) => n.startsWith(top)) ? top : '';
+    return (name: string): string | undefined => {
+      const rel = prefix && name.startsWith(prefix) ? name.slice(prefix.length) : name;
+      if (rel === 'pack.yaml') return rel;
+      const parts = rel.split('/');
+      return parts.length === 2 && dirs.has(parts[0]) && /^[A-Za-z0-9][A-Za-z0-9._-]*\.md$/.test(parts[1]) ? rel : undefined;
+    };
+  }
+
+  async function overlayFromZip(buffer: Buffer): Promise<Map<string, string>> {
+    const { files, problems } = await readZip(buffer, layoutOf);
+    if (problems.length) throw new Invalid(problems, 'The zip was refused');
+    if (files.size === 0) throw new Invalid([{ field: 'file', message: 'the zip holds no pack files' }]);
+    return files;
+  }
+
+  function overlayFromMarkdown(file: UploadedFile, section: string | undefined): Map<string, string> {
+    const text = utf8(file.buffer);
+    const { parsed, errors } = parseFrontMatter(file.originalname, text);
+    if (!parsed) throw new Invalid(errors.map((e) => ({ field: 'file', message: formatError(e) })));
+    const id = typeof parsed.data.id === 'string' ? parsed.data.id : '';
+    const existing = base().modules.get(id);
+    if (existing) return new Map([[existing.file, text]]);
+    const dir = section && sectionDirs().has(section) ? section : undefined;
+    if (!dir) throw new Invalid([{ field: 'section', message: `"${id || file.originalname}" is a new module: choose the section it belongs to` }]);
+    return new Map([[`${dir}/${id || 'module'}.md`, text]]);
+  }
+
+  /** Validates an upload with the same compiler as the built-in pack; nothing is stored unless it is all good. */
+  async function upload(file: UploadedFile | undefined, fields: unknown, user: User): Promise<UploadReport> {
+    const { name, section } = parseInput(uploadFieldsSchema, fields);
+    if (!file) throw new Invalid([{ field: 'file', message: 'Choose a .zip or .md file to upload (field "file")' }]);
+    if (file.buffer.length === 0) throw new Invalid([{ field: 'file', message: 'The file is empty' }]);
+    const isZip = file.buffer.subarray(0, 4).equals(ZIP_MAGIC) || file.buffer.subarray(0, 4).equals(EMPTY_ZIP);
+    let overlay: Map<string, string>;
+    if (isZip) overlay = await overlayFromZip(file.buffer);
+    else if (/\.md$/i.test(file.originalname)) overlay = overlayFromMarkdown(file, section);
+    else throw new Invalid([{ field: 'file', message: 'Upload a .zip of a content folder or a single .md file' }]);
+
+    const result = compileVariant(base().files, overlay);
+    if (!result.ok) throw new Invalid(result.errors.map((e) => ({ field: 'file', message: formatError(e) })), 'The variant has problems: fix each one and upload it again');
+    const lost = [...progress.outcomesWithProgress()].filter((id) => base().outcomes.has(id) && !result.pack.outcomes.has(id));
+    if (lost.length) {
+      throw new Invalid(lost.map((id) => ({ field: 'file', message: `outcome ${id} has recorded progress and cannot be removed (you may reword it)` })));
+    }
+    const pack = packs.remember(result.pack);
+    const changes = packChanges(base(), pack).map(({ id, title, change }) => ({ id, title, change }));
+    const json = JSON.stringify(Object.fromEntries(overlay));
+    const { variantId, versionId } = db.transaction(() => {
+      const variantId = repo.byName(name)?.id ?? repo.create(name, user.id);
+      const versionId = repo.replaceDraft(variantId, json, pack.hash, JSON.stringify(changes), user.id);
+      audit.record({ actorId: user.id, actorEmail: user.email, action: 'variant.upload', target: `variant:${variantId}`, detail: `draft ${versionId}, ${changes.length} changes` });
+      return { variantId, versionId };
+    })();
+    return { variantId, versionId, name: repo.byId(variantId)!.name, hash: pack.hash, changes };
+  }
+
+  function publish(variantId: number, user: User): { versionId: number; version: number } {
+    if (!repo.byId(variantId)) throw new NotFound('No such variant');
+    const draft = repo.draftOf(variantId);
+    if (!draft) throw new Conflict('This variant has no draft to publish: upload one first');
+    const version = db.transaction(() => {
+      const n = repo.publish(draft.id, variantId);
+      audit.record({ actorId: user.id, actorEmail: user.email, action: 'variant.publish', target: `variant:${variantId}`, detail: `v${n} (version ${draft.id})` });
+      return n;
+    })();
+    return { versionId: draft.id, version };
+  }
+
+  function version(id: number): VersionRow & { pack: Pack; variantName: string } {
+    const row = Number.isInteger(id) ? repo.version(id) : undefined;
+    if (!row) throw new NotFound('No such variant version');
+    return { ...row, pack: packOfVersion(row), variantName: repo.byId(row.variant_id)?.name ?? '' };
+  }
+
+  function diff(versionId: number): { row: ReturnType<typeof version>; changes: ModuleChange[] } {
+    const row = version(versionId);
+    return { row, changes: packChanges(base(), row.pack) };
+  }
+
+  /** The version's own files as a zip; uploading it again gives the same variant. */
+  function zipOf(versionId: number): Promise<Buffer> {
+    const row = version(versionId);
+    const zip = new yazl.ZipFile();
+    const files = JSON.parse(row.files) as Record<string, string>;
+    for (const path of Object.keys(files).sort()) zip.addBuffer(Buffer.from(files[path], 'utf8'), path, { mtime: new Date(row.created_at) });
+    zip.end();
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
+      zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+      zip.outputStream.on('error', reject);
+    });
+  }
+
+  function choices(): { id: number; label: string }[] {
+    return repo.published().map((v) => ({ id: v.id, label: `${v.name} v${v.version}` }));
+  }
+
+  function isPublished(versionId: number): boolean {
+    return repo.version(versionId)?.status === 'published';
+  }
+
+  function labelOf(versionId: number | null): string {
+    if (!versionId) return 'The built-in pack';
+    const row = repo.version(versionId);
+    return row ? `${repo.byId(row.variant_id)?.name ?? 'Variant'} v${row.version ?? 'draft'}` : 'The built-in pack';
+  }
+
+  return { upload, publish, version, diff, zipOf, choices, isPublished, labelOf, list: repo.versions, variants: repo.all, cohortsPinned: repo.cohortsPinned };
+}
+export type VariantsService = ReturnType<typeof createVariantsService>;
+
+function utf8(buffer: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buffer);
+  } catch {
+    throw new Invalid([{ field: 'file', message: 'The file is not UTF-8 text' }]);
+  }
+}
+
