@@ -69,8 +69,8 @@ export function progressApiRoutes(services: Services): Router {
     res.json(services.progress.completeModule(meOnly(req), packForRequest(services, req), String(req.params.id)));
   }));
   router.put('/me/outcomes/:outcomeId', handle((req, res) => {
-    const { changed: _changed, ...result } = services.progress.setOutcome(meOnly(req), packForRequest(services, req), String(req.params.outcomeId), req.body);
-    res.json(result);
+    const { outcomeId, status, evidence, updatedAt } = services.progress.setOutcome(meOnly(req), packForRequest(services, req), String(req.params.outcomeId), req.body);
+    res.json({ outcomeId, status, evidence, updatedAt });
   }));
   return router;
 }
