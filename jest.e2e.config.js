@@ -1,0 +1,9 @@
+/** Browser journeys: a separate jest run (npm run test:e2e), one server and one Chromium for the whole file. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/e2e'],
+  testMatch: ['**/*.e2e.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
+  testTimeout: 60000,
+  maxWorkers: 1,
+};
