@@ -42,6 +42,8 @@ export function createApp(deps: AppDeps): Express & { services: Services } {
   const app = express() as Express & { services: Services };
   app.services = services;
   app.disable('x-powered-by');
+  // Pages and API answers are personal and never cached (no-store below), so an ETag would be hashing for nothing.
+  app.set('etag', false);
   app.set('trust proxy', config.TRUST_PROXY ? 1 : false);
   app.set('views', path.join(ROOT, 'views'));
   app.set('view engine', 'ejs');
@@ -86,6 +88,7 @@ export function createApp(deps: AppDeps): Express & { services: Services } {
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use(sessions.load);
   app.use((req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
     res.locals.user = req.user;
     res.locals.currentPath = req.path;
     res.locals.previewing = req.sessionInfo?.previewVersionId ? services.variants.labelOf(req.sessionInfo.previewVersionId) : undefined;

@@ -28,6 +28,7 @@ const envSchema = z.object({
   XAPI_LRS_USERNAME: z.string().optional(),
   XAPI_LRS_PASSWORD: z.string().optional(),
   SHUTDOWN_GRACE_MS: positiveInt.default(10000),
+  DB_SYNCHRONOUS: z.enum(['full', 'normal', 'FULL', 'NORMAL']).default('full').transform((v) => v.toUpperCase() as 'FULL' | 'NORMAL'),
 });
 
 export type Env = z.infer<typeof envSchema>;

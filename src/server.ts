@@ -18,7 +18,7 @@ export interface RunningServer {
 
 /** config → database (migrated) → content → app.listen. Throws with a clear message when any step fails. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const db = openDatabase(config.dbFile);
+  const db = openDatabase(config.dbFile, config.DB_SYNCHRONOUS);
   try {
     const { applied, level } = migrate(db);
     if (applied.length) logger.info({ applied, level }, 'database migrated');

@@ -1,16 +1,20 @@
+// Intl formatters are costly to build: make each once, not per call.
+const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+const DATE_TIME = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'Europe/London' });
+
 /** Small formatting helpers available in every view as `h`. */
 export const viewHelpers = {
   date(iso: string | null | undefined): string {
     if (!iso) return '';
     const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
     if (Number.isNaN(d.getTime())) return '';
-    return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+    return DATE.format(d);
   },
   dateTime(iso: string | null | undefined): string {
     if (!iso) return '';
     const d = new Date(iso);
     if (Number.isNaN(d.getTime())) return '';
-    return d.toLocaleString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'Europe/London' });
+    return DATE_TIME.format(d);
   },
   statusLabel(status: string): string {
     return (

@@ -1,0 +1,383 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { openDatabase } from '../src/db/open';
+import { migrate } from '../src/db/migrate';
+import { loadPack } from '../src/content/load';
+import { hashPassword } from '../src/auth/password';
+import type { Pack } from '../src/content/types';
+import { seedOrganisation, type SeedCounts } from './seed.repo';
+import { variantZip, writeGeneratedPack } from './packs';
+
+/**
+ * npm run bench [-- --quick] [-- --content DIR] [-- --duration SECONDS]
+ * Seeds a large organisation, starts the real server and Node's bare http server (the ceiling) side by side,
+ * loads both with autocannon and prints throughput, latency and each throughput as a ratio of the ceiling.
+ */
+
+const ROOT = path.join(__dirname, '..', '..');
+const PASSWORD = 'bench-password-long-enough';
+
+interface Options {
+  quick: boolean;
+  durationSeconds: number;
+  contentDir: string;
+  /** --profile DIR: the server writes a V8 CPU profile there (node --cpu-prof) */
+  profileDir?: string;
+}
+
+function parseOptions(argv: string[]): Options {
+  const quick = argv.includes('--quick');
+  const valueOf = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return {
+    quick,
+    durationSeconds: Number(valueOf('--duration') ?? (quick ? 1 : 10)),
+    contentDir: path.resolve(valueOf('--content') ?? process.env.CONTENT_DIR ?? path.join(ROOT, 'content')),
+    profileDir: valueOf('--profile') && path.resolve(valueOf('--profile')!),
+  };
+}
+
+interface LoadFigures {
+  name: string;
+  connections: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  errors: number;
+  ratio?: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function timed<T>(fn: () => T): { value: T; ms: number } {
+  const started = process.hrtime.bigint();
+  const value = fn();
+  return { value, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** Milliseconds from spawn until /healthz answers 200. */
+async function waitForHealth(baseUrl: string, startedAt: number, child: ChildProcess): Promise<number> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${baseUrl}/healthz`)).ok) return performance.now() - startedAt;
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() - startedAt > 30_000) throw new Error('server did not answer /healthz within 30 s');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function memoryKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function signInWithPage(baseUrl: string, email: string): Promise<string> {
+  const loginPage = await fetch(`${baseUrl}/login`);
+  const anon = loginPage.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())?.[1];
+  if (!csrf) throw new Error('no CSRF token on /login');
+  const res = await fetch(`${baseUrl}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: anon },
+    body: new URLSearchParams({ email, password: PASSWORD, _csrf: csrf }).toString(),
+  });
+  const session = res.headers.getSetCookie().find((c) => c.startsWith('packway_session='));
+  if (res.status !== 303 || !session) throw new Error(`sign-in as ${email} failed: ${res.status}`);
+  return session.split(';')[0];
+}
+
+async function apiToken(baseUrl: string, email: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/v1/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`token for ${email} failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+async function load(name: string, url: string, connections: number, seconds: number, extra: Partial<autocannon.Options> = {}): Promise<LoadFigures> {
+  const result = await autocannon({ url, connections, duration: seconds, pipelining: 1, ...extra });
+  const errors = result.errors + result.timeouts + result.non2xx;
+  return {
+    name,
+    connections,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    errors,
+  };
+}
+
+function pickModule(pack: Pack): string {
+  const caseStudy = pack.sections.find((s) => s.kind === 'case-study')?.modules[0];
+  return (caseStudy ?? [...pack.modules.values()][0]).id;
+}
+
+function startChild(script: string, args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeFlags, script, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+async function startCeiling(pageFile: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = startChild(path.join(__dirname, 'ceiling.js'), [pageFile], process.env);
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim())));
+    child.once('exit', (code) => reject(new Error(`ceiling server exited (${code})`)));
+  });
+  return { child, port };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
+async function uploadVariant(baseUrl: string, token: string, zip: Buffer, name: string): Promise<{ ms: number; status: number }> {
+  const form = new FormData();
+  form.set('name', name);
+  form.set('file', new Blob([new Uint8Array(zip)], { type: 'application/zip' }), 'variant.zip');
+  const started = performance.now();
+  const res = await fetch(`${baseUrl}/api/v1/variants`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  await res.arrayBuffer();
+  return { ms: performance.now() - started, status: res.status };
+}
+
+function fmt(n: number | undefined, digits = 0): string {
+  return n === undefined ? '' : n.toFixed(digits);
+}
+
+interface Target {
+  name: string;
+  measured: number;
+  limit: number;
+  unit: string;
+  atMost: boolean;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const scale = options.quick
+    ? { learners: 600, trainers: 10, cohorts: 10, largestCohort: 100, generatedModules: 100, variantBytes: 1024 * 1024 }
+    : { learners: 10_000, trainers: 100, cohorts: 200, largestCohort: 500, generatedModules: 1000, variantBytes: 5 * 1024 * 1024 };
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-bench-'));
+  const children: ChildProcess[] = [];
+  const cleanup = () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    fs.rmSync(work, { recursive: true, force: true });
+  };
+  process.on('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+
+  try {
+    console.log(`Packway benchmark${options.quick ? ' (quick smoke run)' : ''}: ${options.durationSeconds} s per scenario, content ${path.relative(ROOT, options.contentDir) || '.'}`);
+
+    // Compile times, in this process.
+    const first = timed(() => loadPack(options.contentDir));
+    const pack = first.value;
+    const builtinRuns = [first.ms, ...Array.from({ length: 4 }, () => timed(() => loadPack(options.contentDir)).ms)];
+    const generatedDir = writeGeneratedPack(path.join(work, 'generated'), scale.generatedModules);
+    const generated = timed(() => loadPack(generatedDir));
+    console.log(`compiled the built-in pack (${pack.modules.size} modules) in ${fmt(median(builtinRuns), 1)} ms (first ${fmt(first.ms, 1)} ms); a ${scale.generatedModules}-module pack in ${fmt(generated.ms)} ms`);
+
+    // Seed the organisation.
+    const dataDir = path.join(work, 'data');
+    fs.mkdirSync(dataDir);
+    const db = openDatabase(path.join(dataDir, 'packway.db'));
+    migrate(db);
+    const passwordHash = await hashPassword(PASSWORD);
+    const seeded = timed(() =>
+      seedOrganisation(db, {
+        ...scale,
+        outcomeIds: [...pack.outcomes.keys()],
+        moduleIds: [...pack.modules.keys()],
+        passwordHash,
+      }),
+    );
+    db.close();
+    const counts: SeedCounts = seeded.value;
+    const rows = counts.outcomeRows + counts.historyRows + counts.moduleRows + counts.events;
+    console.log(`seeded ${counts.users} users, ${scale.cohorts} cohorts (${counts.memberships} memberships), ${rows} progress rows and events in ${fmt(seeded.ms / 1000, 1)} s`);
+
+    // The real server, production settings.
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const spawnedAt = performance.now();
+    const server = startChild(path.join(ROOT, 'dist', 'src', 'server.js'), [], {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      CONTENT_DIR: options.contentDir,
+      SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    }, options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : []);
+    server.stdout!.resume(); // production logs are read and dropped, as a log shipper would
+    children.push(server);
+    const coldStartMs = await waitForHealth(baseUrl, spawnedAt, server);
+    console.log(`cold start to /healthz: ${fmt(coldStartMs)} ms`);
+
+    const learnerCookie = await signInWithPage(baseUrl, 'learner1@bench.example');
+    const trainerCookie = await signInWithPage(baseUrl, 'trainer1@bench.example');
+    const learnerToken = await apiToken(baseUrl, 'learner1@bench.example');
+    const adminToken = await apiToken(baseUrl, 'admin@bench.example');
+    const writerTokens = await Promise.all([2, 3, 4, 5, 6, 7, 8, 9].map((n) => apiToken(baseUrl, `learner${n}@bench.example`)));
+
+    const moduleId = pickModule(pack);
+    const modulePage = await fetch(`${baseUrl}/modules/${moduleId}`, { headers: { cookie: learnerCookie } });
+    if (!modulePage.ok) throw new Error(`module page answered ${modulePage.status}`);
+    const pageBytes = Buffer.from(await modulePage.arrayBuffer());
+    const pageFile = path.join(work, 'module-page.html');
+    fs.writeFileSync(pageFile, pageBytes);
+    const ceiling = await startCeiling(pageFile);
+    children.push(ceiling.child);
+
+    let peakRssKb = 0;
+    const sampler = setInterval(() => {
+      peakRssKb = Math.max(peakRssKb, memoryKb(server.pid!, 'VmRSS'));
+    }, 200);
+
+    const seconds = options.durationSeconds;
+    const C = 32;
+    const ceilingFigures = await load('ceiling: bare node:http, same bytes', `http://127.0.0.1:${ceiling.port}/`, C, seconds);
+    const outcomeIds = [...pack.outcomes.keys()];
+    let writeCounter = 0;
+    const scenarios: LoadFigures[] = [
+      await load(`module page (session cookie) /modules/${moduleId}`, `${baseUrl}/modules/${moduleId}`, C, seconds, { headers: { cookie: learnerCookie } }),
+      await load(`module via API (bearer) /api/v1/modules/${moduleId}`, `${baseUrl}/api/v1/modules/${moduleId}`, C, seconds, { headers: { authorization: `Bearer ${learnerToken}` } }),
+      await load('record outcome status (PUT, writes)', `${baseUrl}/api/v1/me/outcomes/${outcomeIds[0]}`, C, seconds, {
+        requests: [
+          {
+            method: 'PUT',
+            setupRequest: (req) => {
+              const n = writeCounter++;
+              return {
+                ...req,
+                path: `/api/v1/me/outcomes/${outcomeIds[n % outcomeIds.length]}`,
+                headers: { 'content-type': 'application/json', authorization: `Bearer ${writerTokens[n % writerTokens.length]}` },
+                body: JSON.stringify({ status: n % 3 === 0 ? 'achieved' : 'in_progress', evidence: `Benchmark evidence ${n}` }),
+              };
+            },
+          },
+        ],
+      }),
+      await load(`trainer's matrix page, ${scale.largestCohort} learners × ${outcomeIds.length} outcomes`, `${baseUrl}/cohorts/1`, 8, seconds, { headers: { cookie: trainerCookie } }),
+      await load("learner's home /", `${baseUrl}/`, C, seconds, { headers: { cookie: learnerCookie } }),
+    ];
+    for (const s of scenarios) s.ratio = s.requestsPerSecond / ceilingFigures.requestsPerSecond;
+
+    // A large variant upload, from request to validation report.
+    const caseDir = pack.sections.find((s) => s.kind === 'case-study')?.dir ?? pack.sections[0].dir;
+    const zip = await variantZip(scale.variantBytes, caseDir);
+    const uploads = [];
+    for (let i = 0; i < (options.quick ? 1 : 3); i++) uploads.push(await uploadVariant(baseUrl, adminToken, zip, `Bench variant ${i + 1}`));
+    const uploadFailed = uploads.filter((u) => u.status !== 201).length;
+    if (uploadFailed) console.error(`variant upload answered ${uploads.map((u) => u.status).join(', ')}`);
+    clearInterval(sampler);
+    const serverPeakKb = Math.max(peakRssKb, memoryKb(server.pid!, 'VmHWM'));
+    await stop(server);
+    await stop(ceiling.child);
+
+    const uploadMs = median(uploads.map((u) => u.ms));
+    printTable(ceilingFigures, scenarios);
+    console.log(`variant upload of ${fmt(zip.length / 1024 / 1024, 1)} MiB to validation report: ${fmt(uploadMs)} ms (median of ${uploads.length}${uploadFailed ? `, ${uploadFailed} failed` : ''})`);
+    console.log(`peak RSS of the server: ${fmt(serverPeakKb / 1024)} MB`);
+
+    const [page, , writes, matrix] = scenarios;
+    const targets: Target[] = [
+      { name: 'module page / ceiling', measured: page.ratio!, limit: 0.1, unit: '', atMost: false },
+      { name: 'module page p99', measured: page.p99Ms, limit: 25, unit: 'ms', atMost: true },
+      { name: 'writes per second', measured: writes.requestsPerSecond, limit: 2500, unit: '/s', atMost: false },
+      { name: 'writes p99', measured: writes.p99Ms, limit: 30, unit: 'ms', atMost: true },
+      { name: 'matrix page p50', measured: matrix.p50Ms, limit: 50, unit: 'ms', atMost: true },
+      { name: 'built-in pack compile', measured: median(builtinRuns), limit: 300, unit: 'ms', atMost: true },
+      { name: `${scale.generatedModules}-module pack compile`, measured: generated.ms, limit: 5000, unit: 'ms', atMost: true },
+      { name: 'cold start', measured: coldStartMs, limit: 1500, unit: 'ms', atMost: true },
+      { name: 'peak RSS', measured: serverPeakKb / 1024, limit: 250, unit: 'MB', atMost: true },
+    ];
+    console.log('\nTargets (2-core machine)');
+    for (const t of targets) {
+      const met = t.atMost ? t.measured <= t.limit : t.measured >= t.limit;
+      console.log(`  ${met ? 'met ' : 'MISS'}  ${t.name.padEnd(28)} ${fmt(t.measured, t.unit ? 1 : 3).padStart(9)}${t.unit}  (${t.atMost ? '≤' : '≥'} ${t.limit}${t.unit})`);
+    }
+
+    const report = {
+      date: new Date().toISOString(),
+      quick: options.quick,
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}` },
+      node: process.version,
+      durationSecondsPerScenario: seconds,
+      seed: { ...counts, seconds: seeded.ms / 1000 },
+      compileMs: { builtin: median(builtinRuns), builtinFirst: first.ms, generated: generated.ms, generatedModules: scale.generatedModules },
+      coldStartMs,
+      peakRssMb: serverPeakKb / 1024,
+      variantUpload: { bytes: zip.length, medianMs: uploadMs, failed: uploadFailed },
+      ceiling: ceilingFigures,
+      scenarios,
+      targets: targets.map((t) => ({ ...t, met: t.atMost ? t.measured <= t.limit : t.measured >= t.limit })),
+    };
+    const out = options.quick ? path.join(ROOT, 'test-results', 'bench-quick.json') : path.join(ROOT, 'bench', 'last-run.json');
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`\nwritten to ${path.relative(ROOT, out)}`);
+
+    const errors = [ceilingFigures, ...scenarios].reduce((n, s) => n + s.errors, 0) + uploadFailed;
+    const empty = [ceilingFigures, ...scenarios].filter((s) => s.requests === 0).length;
+    if (errors || empty) {
+      console.error(`benchmark scenarios had ${errors} errors and ${empty} scenarios without a request`);
+      process.exitCode = 1;
+    }
+  } finally {
+    cleanup();
+  }
+}
+
+function printTable(ceiling: LoadFigures, scenarios: LoadFigures[]): void {
+  const rows = [ceiling, ...scenarios];
+  const width = Math.max(...rows.map((r) => r.name.length));
+  console.log(`\n${'scenario'.padEnd(width)}  conns    req/s   p50 ms   p99 ms  errors  ratio`);
+  for (const r of rows) {
+    console.log(
+      `${r.name.padEnd(width)}  ${String(r.connections).padStart(5)}  ${String(r.requestsPerSecond).padStart(7)}  ${fmt(r.p50Ms, 1).padStart(7)}  ${fmt(r.p99Ms, 1).padStart(7)}  ${String(r.errors).padStart(6)}  ${r.ratio === undefined ? '  1.000' : fmt(r.ratio, 3).padStart(6)}`,
+    );
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});
