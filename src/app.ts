@@ -22,6 +22,8 @@ import { renderPage } from './web/render';
 import { createLogger, type Logger } from './web/logger';
 import { viewHelpers } from './web/view-helpers';
 import { extraRoutes } from './routes';
+import { createMetrics, type Metrics } from './ops/metrics';
+import { healthRoutes, metricsForAdmins, metricsForScraper } from './ops/health.routes';
 
 export interface AppDeps {
   db: Db;
@@ -51,7 +53,8 @@ export function createApp(deps: AppDeps): Express & { services: Services } {
   app.locals.h = viewHelpers;
   app.locals.serviceName = 'Packway';
 
-  app.use(requestLog(logger));
+  const metrics = createMetrics(config.dbFile);
+  app.use(requestLog(logger, metrics));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -80,9 +83,8 @@ export function createApp(deps: AppDeps): Express & { services: Services } {
   app.use('/static/govuk', express.static(govuk, { ...staticOptions, extensions: [] }));
   app.use('/static', express.static(path.join(ROOT, 'public'), staticOptions));
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  app.use(healthRoutes(db, packs));
+  app.use(metricsForScraper(config, metrics));
 
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
@@ -101,6 +103,7 @@ export function createApp(deps: AppDeps): Express & { services: Services } {
   app.use(authRoutes(services, sessions));
   app.use('/api/v1', authApiRoutes(services));
   app.use(requireUser);
+  app.use(metricsForAdmins(metrics));
   app.use(moduleRoutes(services));
   app.use('/api/v1', moduleApiRoutes(services));
   app.use(userRoutes(services));
@@ -120,15 +123,21 @@ export function createApp(deps: AppDeps): Express & { services: Services } {
   return app;
 }
 
-function requestLog(logger: Logger): RequestHandler {
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Gives every request an id (kept from a proxy's X-Request-Id when well formed), a logger bound to it, and a log line and metrics when it ends. */
+function requestLog(logger: Logger, metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
-    req.requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID();
+    const given = req.headers['x-request-id'];
+    req.requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    req.log = logger.child({ reqId: req.requestId });
     res.setHeader('X-Request-Id', req.requestId);
     res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.observe(req, res, seconds);
       if (!logger.isLevelEnabled('info')) return;
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info({ reqId: req.requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, user: req.user?.id }, 'request');
+      req.log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 10000) / 10, user: req.user?.id }, 'request');
     });
     next();
   };
@@ -156,7 +165,7 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const known = toHttpError(err);
     const status = known?.status ?? 500;
-    if (status >= 500) logger.error({ reqId: req.requestId, err, code: (err as { code?: string }).code }, 'request failed');
+    if (status >= 500) (req.log ?? logger).error({ err, code: (err as { code?: string }).code }, 'request failed');
     if (res.headersSent) return res.end();
     if (known && 'retryAfterSeconds' in known) res.setHeader('Retry-After', String(known.retryAfterSeconds));
     const code = known?.code ?? 'internal_error';

@@ -46,12 +46,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 async function shutdown(server: http.Server, db: Db, graceMs: number, logger: Logger): Promise<void> {
   logger.info('shutting down: no new connections');
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // keep-alive connections become idle as their last request finishes: close them as they do
+  const sweeper = setInterval(() => server.closeIdleConnections(), 50);
   server.closeIdleConnections();
   const timer = setTimeout(() => {
     logger.warn('grace period over: closing remaining connections');
     server.closeAllConnections();
   }, graceMs);
   await closed;
+  clearInterval(sweeper);
   clearTimeout(timer);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
@@ -66,7 +69,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(1);
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, { pretty: config.NODE_ENV === 'development' && process.stdout.isTTY });
   let running: RunningServer;
   try {
     running = await startServer(config, logger);

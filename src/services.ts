@@ -26,6 +26,8 @@ import { createXapiService } from './xapi/xapi.service';
 import { createVariantsRepo } from './variants/variants.repo';
 import { createVariantsService } from './variants/variants.service';
 import { packChanges } from './variants/diff';
+import { createPrivacyRepo } from './privacy/privacy.repo';
+import { createPrivacyService } from './privacy/privacy.service';
 
 /** Every service, built once per app from its repositories (prepared statements are made here, once). */
 export function createServices(db: Db, config: Config, packs: PackRegistry, logger: Logger) {
@@ -47,6 +49,7 @@ export function createServices(db: Db, config: Config, packs: PackRegistry, logg
   const xapi = createXapiService(config, eventsRepo, createXapiRepo(db), () => packs.base, logger);
   const variants = createVariantsService(db, createVariantsRepo(db), packs, progressRepo, audit);
   versionCheck.exists = (id) => variants.isPublished(id);
+  const privacy = createPrivacyService(db, createPrivacyRepo(db), audit);
   const variantChanges = (from: Pack, to: Pack) => packChanges(from, to).map(({ id, title, change }) => ({ id, title, change }));
   const chartFor = (mod: Module, submissions: Submission[]) => (mod.form ? ratingChart(mod.form, submissions) : null);
 
@@ -118,7 +121,7 @@ export function createServices(db: Db, config: Config, packs: PackRegistry, logg
   return {
     db, config, packs, logger, audit, authRepo, usersRepo, eventsRepo, cohortsRepo, progressRepo,
     auth, users, cohorts, progress, packFor, moduleStatusFor, moduleView, extras, versionCheck,
-    homeExtras, progressExtras, variantChoices, responses, forms, reports, xapi, chartFor, variants, variantChanges,
+    homeExtras, progressExtras, variantChoices, responses, forms, reports, xapi, chartFor, variants, variantChanges, privacy,
   };
 }
 export type Services = ReturnType<typeof createServices>;

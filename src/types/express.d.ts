@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Role } from '../users/users.schema';
 
 declare global {
@@ -14,6 +15,8 @@ declare global {
       /** The session's hashed id and CSRF token (page sessions only). */
       sessionInfo?: { idHash: string; csrfToken: string; previewVersionId: number | null };
       requestId: string;
+      /** The logger bound to this request's id: every line it writes carries `reqId`. */
+      log: Logger;
     }
   }
 }

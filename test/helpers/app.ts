@@ -10,6 +10,7 @@ import { loadPack } from '../../src/content/load';
 import { PackRegistry } from '../../src/content/registry';
 import { createApp } from '../../src/app';
 import type { Role } from '../../src/users/users.schema';
+import type { Logger } from '../../src/web/logger';
 
 export const FIXTURE_PACK = path.join(__dirname, '..', 'fixtures', 'pack-basic');
 export const REAL_PACK = path.join(__dirname, '..', '..', 'content');
@@ -31,13 +32,13 @@ export interface TestApp {
 
 let counter = 0;
 
-export function makeTestApp(options: { content?: string; env?: Record<string, string> } = {}): TestApp {
+export function makeTestApp(options: { content?: string; env?: Record<string, string>; logger?: Logger } = {}): TestApp {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-test-'));
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, CONTENT_DIR: options.content ?? FIXTURE_PACK, LOG_LEVEL: 'silent', ...options.env });
   const db = openDatabase(config.dbFile);
   migrate(db);
   const registry = new PackRegistry(loadPack(config.contentDir));
-  const app = createApp({ db, pack: registry, config });
+  const app = createApp({ db, pack: registry, config, logger: options.logger });
   return {
     app,
     db,

@@ -22,6 +22,11 @@ function table(): RouteCase[] {
   const staff: Role[] = ['trainer', 'admin'];
   return [
     { method: 'get', path: '/healthz', allowed: all },
+    { method: 'get', path: '/readyz', allowed: all },
+    { method: 'get', path: '/metrics', allowed: ['admin'] },
+    { method: 'get', path: `/users/${ids.learner}/data`, allowed: ['admin'] },
+    { method: 'get', path: `/users/${ids.learner}/data.json`, allowed: ['admin'] },
+    { method: 'get', path: `/api/v1/users/${ids.learner}/export`, allowed: ['admin'] },
     { method: 'get', path: '/api/v1/openapi.json', allowed: all },
     { method: 'get', path: '/', allowed: signedIn },
     { method: 'get', path: '/pack', allowed: signedIn },
@@ -109,7 +114,7 @@ describe('every route answers each role as it should', () => {
     walk((t.app as unknown as { router: { stack: [] } }).router.stack);
     // Page form posts are covered with their CSRF token in their own tests; these are the sign-in routes and those form posts.
     const exempt = new Set([
-      '/login', '/logout', '/setup', '/password/set', '/account/password', '/auth/token', '/variants/preview/stop', '/readyz', '/metrics',
+      '/login', '/logout', '/setup', '/password/set', '/account/password', '/auth/token', '/variants/preview/stop',
       '/modules/:id/complete', '/modules/:id/responses', '/modules/:id/submissions', '/outcomes/:outcomeId', '/actions/:id',
       '/users/import', '/users/:id/role', '/users/:id/disabled', '/users/:id/password-link', '/users/:id/export', '/users/:id/erase',
       '/cohorts/:id/members', '/cohorts/:id/members/:userId/remove', '/cohorts/:id/trainers', '/cohorts/:id/trainers/:userId/remove',
