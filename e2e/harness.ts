@@ -25,12 +25,13 @@ export interface RunningApp {
 }
 
 /** Starts the built server on a temporary database and a free loopback port. */
-export async function startApp(content = path.join(ROOT, 'test', 'fixtures', 'pack-basic')): Promise<RunningApp> {
+/** The built-in pack by default (E2E_CONTENT=DIR for another). */
+export async function startApp(content = path.resolve(ROOT, process.env.E2E_CONTENT ?? 'content')): Promise<RunningApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-e2e-'));
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'server.js')], {
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, CONTENT_DIR: content, LOG_LEVEL: 'warn', PUBLIC_URL: `http://127.0.0.1:${port}` },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
@@ -71,7 +72,8 @@ export interface AxeViolation {
 
 /** Runs axe-core with the WCAG 2.2 AA rules; returns serious and critical violations. */
 export async function axe(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ content: AXE });
+  // evaluated through the DevTools protocol, so the page's Content-Security-Policy (script-src 'self') stays on
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
   const violations = await page.evaluate(async () => {
     const w = window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } };
     const result = await w.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
