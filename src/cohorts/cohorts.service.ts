@@ -168,11 +168,11 @@ export function createCohortsService(
     for (const m of members) {
       byUser.set(m.id, { id: m.id, email: m.email, name: m.name, outcomes: {}, completedModules: [], modules: {}, achieved: 0 });
     }
-    for (const cell of progress.cohortOutcomes(cohortId)) {
-      const learner = byUser.get(cell.user_id);
+    for (const [userId, statuses] of progress.cohortOutcomes(cohortId)) {
+      const learner = byUser.get(userId);
       if (!learner) continue;
-      learner.outcomes[cell.outcome_id] = cell.status;
-      if (cell.status === 'achieved') learner.achieved++;
+      learner.outcomes = statuses;
+      for (const id in statuses) if (statuses[id] === 'achieved') learner.achieved++;
     }
     const moduleState = new Map<string, string>();
     for (const row of progress.cohortModules(cohortId)) moduleState.set(`${row.user_id}|${row.module_id}`, row.status);

@@ -93,8 +93,11 @@ describe('cohorts and assignments', () => {
 
     const page = await request(t.app).get(`/cohorts/${cohortId}`).set(auth(trainerToken)).set('Accept', 'text/html');
     expect(page.status).toBe(200);
-    expect(page.text).toContain('pw-cell--achieved');
-    expect(page.text).toContain('<span class="govuk-visually-hidden">Achieved</span>');
+    // Ann's row: LI1 achieved, ME2 in progress, the area module overdue, the case study completed; colour and text in each cell
+    const annRow = /<tr[^>]*><th scope="row"[^>]*><a[^>]*>Ann<\/a><\/th>(.*?)<\/tr>/.exec(page.text)![1];
+    expect(annRow.match(/<td class="(\w)">/g)!.map((c) => c.slice(11, 12)).join('')).toBe('annnpnoa');
+    expect(annRow).toContain('<td class="a">✓<span class="pw-vh">Achieved</span></td>');
+    expect(annRow).toContain('<span class="pw-vh">In progress</span>');
     expect(page.text).toContain('Key');
     const filtered = await request(t.app).get(`/cohorts/${cohortId}?area=measuring`).set(auth(trainerToken));
     expect(filtered.text).not.toContain('>LI1</abbr>');
