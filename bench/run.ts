@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -8,6 +7,7 @@ import { openDatabase } from '../src/db/open';
 import { migrate } from '../src/db/migrate';
 import { loadPack } from '../src/content/load';
 import { hashPassword } from '../src/auth/password';
+import { freePort } from '../src/ops/free-port';
 import type { Pack } from '../src/content/types';
 import { seedOrganisation, type SeedCounts } from './seed.repo';
 import { variantZip, writeGeneratedPack } from './packs';
@@ -68,17 +68,6 @@ function timed<T>(fn: () => T): { value: T; ms: number } {
   const started = process.hrtime.bigint();
   const value = fn();
   return { value, ms: Number(process.hrtime.bigint() - started) / 1e6 };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
 
 /** Milliseconds from spawn until /healthz answers 200. */

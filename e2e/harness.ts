@@ -1,54 +1,26 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startServerProcess } from '../test/helpers/server';
 
 export const ROOT = path.join(__dirname, '..');
 export const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 export interface RunningApp {
   baseUrl: string;
   stop(): Promise<void>;
 }
 
-/** Starts the built server on a temporary database and a free loopback port. */
-/** The built-in pack by default (E2E_CONTENT=DIR for another). */
+/** Starts the built server on a temporary database and a free loopback port: the built-in pack by default (E2E_CONTENT=DIR for another). */
 export async function startApp(content = path.resolve(ROOT, process.env.E2E_CONTENT ?? 'content')): Promise<RunningApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-e2e-'));
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'server.js')], {
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, CONTENT_DIR: content, LOG_LEVEL: 'warn', PUBLIC_URL: `http://127.0.0.1:${port}` },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${baseUrl}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('server did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const server = await startServerProcess(dataDir, { CONTENT_DIR: content });
   return {
-    baseUrl,
+    baseUrl: server.baseUrl,
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      server.child.kill('SIGTERM');
+      await server.exited;
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

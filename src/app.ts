@@ -54,6 +54,13 @@ export function createApp(deps: AppDeps): Express & { services: Services } {
   app.locals.serviceName = 'Packway';
 
   const metrics = createMetrics(config.dbFile);
+  // req.log: a logger bound to the request id, made only when a handler logs (most requests never do)
+  Object.defineProperty(app.request, 'log', {
+    configurable: true,
+    get(this: express.Request & { boundLog?: Logger }) {
+      return (this.boundLog ??= logger.child({ reqId: this.requestId }));
+    },
+  });
   app.use(requestLog(logger, metrics));
   app.use(
     helmet({
@@ -131,13 +138,12 @@ function requestLog(logger: Logger, metrics: Metrics): RequestHandler {
     const started = process.hrtime.bigint();
     const given = req.headers['x-request-id'];
     req.requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
-    req.log = logger.child({ reqId: req.requestId });
     res.setHeader('X-Request-Id', req.requestId);
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.observe(req, res, seconds);
       if (!logger.isLevelEnabled('info')) return;
-      req.log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 10000) / 10, user: req.user?.id }, 'request');
+      logger.info({ reqId: req.requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 10000) / 10, user: req.user?.id }, 'request');
     });
     next();
   };
@@ -165,7 +171,7 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const known = toHttpError(err);
     const status = known?.status ?? 500;
-    if (status >= 500) (req.log ?? logger).error({ err, code: (err as { code?: string }).code }, 'request failed');
+    if (status >= 500) req.log.error({ err, code: (err as { code?: string }).code }, 'request failed');
     if (res.headersSent) return res.end();
     if (known && 'retryAfterSeconds' in known) res.setHeader('Retry-After', String(known.retryAfterSeconds));
     const code = known?.code ?? 'internal_error';

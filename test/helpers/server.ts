@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
@@ -8,20 +7,10 @@ import { openDatabase } from '../../src/db/open';
 import { migrate } from '../../src/db/migrate';
 import { loadPack } from '../../src/content/load';
 import { createApp } from '../../src/app';
+import { freePort } from '../../src/ops/free-port';
 import { FIXTURE_PACK, PASSWORD } from './app';
 
 const SERVER = path.join(__dirname, '..', '..', 'dist', 'src', 'server.js');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** A DATA_DIR with a migrated database holding the given learners (password PASSWORD). */
 export async function dataDirWithLearners(emails: string[]): Promise<string> {
