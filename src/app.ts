@@ -126,7 +126,7 @@ export function createApp(deps: AppDeps): Express & { services: Services } {
   extraRoutes(app, services);
 
   app.use((_req, _res, next) => next(new NotFound()));
-  app.use(errorHandler(logger));
+  app.use(errorHandler());
   return app;
 }
 
@@ -167,7 +167,7 @@ function toHttpError(err: unknown): HttpError | undefined {
   return undefined;
 }
 
-function errorHandler(logger: Logger): ErrorRequestHandler {
+function errorHandler(): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const known = toHttpError(err);
     const status = known?.status ?? 500;
