@@ -14,6 +14,7 @@ import { createCohortsService } from './cohorts/cohorts.service';
 import { createProgressRepo } from './progress/progress.repo';
 import { createProgressService } from './progress/progress.service';
 import { createEventsRepo } from './events/events.repo';
+import { createGroupCommit } from './db/group-commit';
 import { Forbidden, NotFound } from './web/errors';
 import { createResponsesRepo } from './responses/responses.repo';
 import { createResponsesService } from './responses/responses.service';
@@ -42,7 +43,8 @@ export function createServices(db: Db, config: Config, packs: PackRegistry, logg
   const users = createUsersService(db, usersRepo, authRepo, audit);
   const versionCheck = { exists: (_id: number) => false };
   const cohorts = createCohortsService(db, cohortsRepo, usersRepo, progressRepo, audit, packs, (id) => versionCheck.exists(id));
-  const progress = createProgressService(db, progressRepo, cohortsRepo, eventsRepo);
+  const commits = createGroupCommit(db);
+  const progress = createProgressService(db, progressRepo, cohortsRepo, eventsRepo, commits);
   const responses = createResponsesService(db, createResponsesRepo(db), eventsRepo);
   const forms = createFormsService(db, createFormsRepo(db), eventsRepo);
   const reports = createReportsService(cohorts, cohortsRepo, usersRepo, progress, responses, forms);

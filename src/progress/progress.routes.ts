@@ -26,18 +26,18 @@ export function progressRoutes(services: Services): Router {
     renderPage(req, res, 'progress/learner', { title: 'Your progress', areas: services.progress.learnerProgress(me.id, pack), extra: services.progressExtras(me, pack) });
   }));
 
-  router.post('/modules/:id/complete', requireRole('learner'), handle((req, res) => {
+  router.post('/modules/:id/complete', requireRole('learner'), handle(async (req, res) => {
     const pack = packForRequest(services, req);
-    services.progress.completeModule(currentUser(req), pack, String(req.params.id));
+    await services.progress.completeModule(currentUser(req), pack, String(req.params.id));
     res.redirect(303, `/modules/${encodeURIComponent(String(req.params.id))}?saved=completed`);
   }));
 
-  router.post('/outcomes/:outcomeId', requireRole('learner'), handle((req, res) => {
+  router.post('/outcomes/:outcomeId', requireRole('learner'), handle(async (req, res) => {
     const pack = packForRequest(services, req);
     const back = typeof req.body.returnTo === 'string' && /^\/[a-z0-9/_-]*$/i.test(req.body.returnTo) ? req.body.returnTo : '/progress';
     const outcomeId = String(req.params.outcomeId);
     try {
-      services.progress.setOutcome(currentUser(req), pack, outcomeId, req.body);
+      await services.progress.setOutcome(currentUser(req), pack, outcomeId, req.body);
       res.redirect(303, `${back}?saved=${encodeURIComponent(outcomeId)}#outcome-${outcomeId}`);
     } catch (err) {
       if (!(err instanceof HttpError) || err.details.length === 0) throw err;
@@ -65,11 +65,11 @@ export function progressApiRoutes(services: Services): Router {
   router.get('/me/progress', (req, res) => {
     res.json({ areas: services.progress.learnerProgress(meOnly(req).id, packForRequest(services, req)) });
   });
-  router.post('/me/modules/:id/complete', handle((req, res) => {
-    res.json(services.progress.completeModule(meOnly(req), packForRequest(services, req), String(req.params.id)));
+  router.post('/me/modules/:id/complete', handle(async (req, res) => {
+    res.json(await services.progress.completeModule(meOnly(req), packForRequest(services, req), String(req.params.id)));
   }));
-  router.put('/me/outcomes/:outcomeId', handle((req, res) => {
-    const { outcomeId, status, evidence, updatedAt } = services.progress.setOutcome(meOnly(req), packForRequest(services, req), String(req.params.outcomeId), req.body);
+  router.put('/me/outcomes/:outcomeId', handle(async (req, res) => {
+    const { outcomeId, status, evidence, updatedAt } = await services.progress.setOutcome(meOnly(req), packForRequest(services, req), String(req.params.outcomeId), req.body);
     res.json({ outcomeId, status, evidence, updatedAt });
   }));
   return router;

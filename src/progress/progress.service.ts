@@ -1,4 +1,5 @@
 import type { Db } from '../db/open';
+import type { GroupCommit } from '../db/group-commit';
 import type { Pack, Module } from '../content/types';
 import type { CohortsRepo } from '../cohorts/cohorts.repo';
 import { assignmentStatus, type AssignmentStatus } from '../cohorts/cohorts.service';
@@ -20,7 +21,7 @@ export interface LearnerAssignment {
   cohortId: number;
 }
 
-export function createProgressService(db: Db, progress: ProgressRepo, cohorts: CohortsRepo, events: EventsRepo) {
+export function createProgressService(db: Db, progress: ProgressRepo, cohorts: CohortsRepo, events: EventsRepo, commits: GroupCommit) {
   function requireLearner(user: User): void {
     if (user.role !== 'learner') throw new Forbidden('Only learners record their own progress');
   }
@@ -53,19 +54,19 @@ export function createProgressService(db: Db, progress: ProgressRepo, cohorts: C
     return 'in_progress';
   }
 
-  function completeModule(user: User, pack: Pack, moduleId: string): { moduleId: string; status: 'completed' } {
+  async function completeModule(user: User, pack: Pack, moduleId: string): Promise<{ moduleId: string; status: 'completed' }> {
     requireLearner(user);
     if (!pack.modules.has(moduleId)) throw new NotFound('No module with that id');
-    db.transaction(() => {
+    await commits.write(() => {
       if (progress.completeModule(user.id, moduleId)) {
         events.append({ userId: user.id, verb: 'completed', objectType: 'module', objectId: moduleId, moduleId, result: { completion: true } });
       }
-    })();
+    });
     return { moduleId, status: 'completed' };
   }
 
   /** Sets an outcome's status with evidence; the change, its history and its event are one transaction. */
-  function setOutcome(user: User, pack: Pack, outcomeId: string, input: unknown) {
+  async function setOutcome(user: User, pack: Pack, outcomeId: string, input: unknown) {
     requireLearner(user);
     const outcome = pack.outcomes.get(outcomeId);
     if (!outcome) throw new NotFound('No outcome with that id in your pack');
@@ -77,14 +78,14 @@ export function createProgressService(db: Db, progress: ProgressRepo, cohorts: C
     if (prior && prior.status === data.status && prior.evidence === data.evidence) {
       return { outcomeId, status: prior.status, evidence: prior.evidence, updatedAt: prior.updated_at, changed: false };
     }
-    const updatedAt = db.transaction(() => {
+    const updatedAt = await commits.write(() => {
       const at = progress.setOutcome(user.id, outcomeId, data.status, data.evidence);
       events.append({
         userId: user.id, verb: 'progressed', objectType: 'outcome', objectId: outcomeId,
         result: { status: data.status, completion: data.status === 'achieved' },
       }, at);
       return at;
-    })();
+    });
     return { outcomeId, status: data.status, evidence: data.evidence, updatedAt, changed: true };
   }
 

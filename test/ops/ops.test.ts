@@ -199,3 +199,32 @@ describe('backup and restore', () => {
     }
   });
 });
+
+describe('group commit', () => {
+  it('commits concurrent writes together without losing or doubling any, each answered after its commit', async () => {
+    const t = makeTestApp();
+    try {
+      const learners = await Promise.all([1, 2, 3, 4, 5].map(() => t.user('learner')));
+      const tokens = await Promise.all(learners.map((l) => t.token(l.email)));
+      const outcomes = ['LI1', 'LI2', 'LI3', 'ME1', 'ME2'];
+      const writes = tokens.flatMap((token, l) =>
+        outcomes.map((o, i) => request(t.app).put(`/api/v1/me/outcomes/${o}`).set(bearer(token)).send({ status: 'achieved', evidence: `learner ${l} outcome ${i}` })),
+      );
+      const answers = await Promise.all(writes);
+      expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+      expect(count(t, 'outcome_history')).toBe(25);
+      expect((t.db.prepare("SELECT COUNT(*) AS n FROM events WHERE verb = 'progressed'").get() as { n: number }).n).toBe(25);
+      for (const [l, token] of tokens.entries()) {
+        const progress = (await request(t.app).get('/api/v1/me/progress').set(bearer(token))).body;
+        const mine = progress.areas.flatMap((a: { outcomes: { id: string; evidence: string }[] }) => a.outcomes).filter((o: { evidence: string }) => o.evidence);
+        expect(mine.map((o: { evidence: string }) => o.evidence).sort()).toEqual(outcomes.map((_, i) => `learner ${l} outcome ${i}`));
+      }
+    } finally {
+      t.close();
+    }
+  });
+});
+
+function count(t: TestApp, table: string): number {
+  return (t.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+}
