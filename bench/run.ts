@@ -139,8 +139,8 @@ function pickModule(pack: Pack): string {
   return (caseStudy ?? [...pack.modules.values()][0]).id;
 }
 
-function startChild(script: string, args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = []): ChildProcess {
-  return spawn(process.execPath, [...nodeFlags, script, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+function startChild(script: string, args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = [], stdout: 'pipe' | number = 'pipe'): ChildProcess {
+  return spawn(process.execPath, [...nodeFlags, script, ...args], { env, stdio: ['ignore', stdout, 'inherit'] });
 }
 
 async function startCeiling(pageFile: string): Promise<{ child: ChildProcess; port: number }> {
@@ -229,6 +229,8 @@ async function main(): Promise<void> {
     // The real server, production settings.
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
+    // the server's JSON logs go to a file, as in production (not through a pipe this process would have to drain)
+    const logFd = fs.openSync(path.join(work, 'server.log'), 'a');
     const spawnedAt = performance.now();
     const server = startChild(path.join(ROOT, 'dist', 'src', 'server.js'), [], {
       ...process.env,
@@ -239,8 +241,7 @@ async function main(): Promise<void> {
       CONTENT_DIR: options.contentDir,
       SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    }, options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : []);
-    server.stdout!.resume(); // production logs are read and dropped, as a log shipper would
+    }, options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [], logFd);
     children.push(server);
     const coldStartMs = await waitForHealth(baseUrl, spawnedAt, server);
     console.log(`cold start to /healthz: ${fmt(coldStartMs)} ms`);
@@ -319,6 +320,7 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     const serverPeakKb = Math.max(peakRssKb, memoryKb(server.pid!, 'VmHWM'));
     await stop(server);
+    fs.closeSync(logFd);
     await stop(ceiling.child);
 
     const uploadMs = median(uploads.map((u) => u.ms));

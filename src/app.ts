@@ -2,6 +2,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
+import ejs from 'ejs';
 import type { Config } from './config';
 import type { Db } from './db/open';
 import type { Pack } from './content/types';
@@ -50,6 +51,11 @@ export function createApp(deps: AppDeps): Express & { services: Services } {
   app.set('views', path.join(ROOT, 'views'));
   app.set('view engine', 'ejs');
   app.set('view cache', true);
+  // Templates compiled once; in production without EJS's per-statement line tracking (a third of render time).
+  const ejsOptions = { cache: true, compileDebug: config.NODE_ENV !== 'production' };
+  app.engine('ejs', (file: string, data: object, done: (err: Error | null, html?: string) => void) => {
+    ejs.renderFile(file, data as ejs.Data, ejsOptions, done);
+  });
   app.locals.h = viewHelpers;
   app.locals.serviceName = 'Packway';
 
