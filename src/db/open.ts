@@ -10,8 +10,8 @@ export type Synchronous = 'FULL' | 'NORMAL';
  * Opens the database with the pragmas the app relies on.
  * synchronous=FULL (the default): with WAL every committed transaction is fsynced before the response is sent,
  * so neither a SIGKILL nor a power cut loses an answered write. NORMAL (DB_SYNCHRONOUS=normal) still survives a
- * crash of the app and never corrupts the file, but a power cut may roll back the last commits; it writes about
- * 1.7 times faster (see bench/last-run.json).
+ * crash of the app and never corrupts the file, but a power cut may roll back the last commits. Group commit
+ * (db/group-commit.ts) shares one fsync among concurrent writes, so FULL costs little.
  */
 export function openDatabase(file: string, synchronous: Synchronous = 'FULL'): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
