@@ -81,7 +81,7 @@ export function createServices(db: Db, config: Config, packs: PackRegistry, logg
   /** What a module page shows for this person (their status and outcomes); opening marks it in progress. */
   function moduleView(user: Express.User, pack: Pack, mod: Module) {
     const status = progress.openModule(user, mod);
-    const outcomeRows = user.role === 'learner' ? progress.outcomeMap(user.id) : new Map();
+    const outcomeRows = user.role === 'learner' && mod.outcomes.length ? progress.outcomeMap(user.id, mod.outcomes) : new Map();
     const outcomes = mod.outcomes.map((id) => {
       const o = pack.outcomes.get(id);
       const row = outcomeRows.get(id);

@@ -94,12 +94,19 @@ export function createCohortsRepo(db: Db) {
        WHERE m.user_id = ? ORDER BY m.added_at DESC, c.id DESC LIMIT 1`,
     ),
   };
+  // Which variant a learner sees is read on every request they make and changes only through this repo's own
+  // writes (membership, pinning), so it is remembered here and forgotten on any of those writes.
+  const pinned = new Map<number, number | null>();
+  const forgetPins = <T>(result: T): T => {
+    pinned.clear();
+    return result;
+  };
   return {
     create(name: string, description: string, variantVersionId: number | null, createdBy: number): number {
       return Number(s.insert.run(name, description, variantVersionId, createdBy, new Date().toISOString()).lastInsertRowid);
     },
     update: (id: number, name: string, description: string) => s.update.run(name, description, id),
-    setVariant: (id: number, versionId: number | null) => s.setVariant.run(versionId, id),
+    setVariant: (id: number, versionId: number | null) => forgetPins(s.setVariant.run(versionId, id)),
     get: (id: number) => s.get.get(id) as CohortRow | undefined,
     listAll: () => s.listAll.all() as CohortListRow[],
     listForTrainer: (userId: number) => s.listForTrainer.all(userId) as CohortListRow[],
@@ -108,8 +115,8 @@ export function createCohortsRepo(db: Db) {
     addTrainer: (cohortId: number, userId: number) => s.addTrainer.run(cohortId, userId),
     removeTrainer: (cohortId: number, userId: number) => s.removeTrainer.run(cohortId, userId),
     trainers: (cohortId: number) => s.trainers.all(cohortId) as MemberRow[],
-    addMember: (cohortId: number, userId: number) => s.addMember.run(cohortId, userId, new Date().toISOString()).changes > 0,
-    removeMember: (cohortId: number, userId: number) => s.removeMember.run(cohortId, userId).changes > 0,
+    addMember: (cohortId: number, userId: number) => forgetPins(s.addMember.run(cohortId, userId, new Date().toISOString()).changes > 0),
+    removeMember: (cohortId: number, userId: number) => forgetPins(s.removeMember.run(cohortId, userId).changes > 0),
     members: (cohortId: number) => s.members.all(cohortId) as MemberRow[],
     assignments: (cohortId: number) => s.assignments.all(cohortId) as AssignmentRow[],
     assignment: (cohortId: number, id: number) => s.assignment.get(id, cohortId) as AssignmentRow | undefined,
@@ -119,8 +126,10 @@ export function createCohortsRepo(db: Db) {
     deleteAssignment: (cohortId: number, id: number) => s.deleteAssignment.run(id, cohortId).changes > 0,
     learnerAssignments: (userId: number) => s.learnerAssignments.all(userId) as LearnerAssignmentRow[],
     learnerCohorts: (userId: number) => s.learnerCohorts.all(userId) as CohortRow[],
-    latestVersionForLearner: (userId: number) =>
-      (s.latestVersionForLearner.get(userId) as { v: number | null } | undefined)?.v ?? null,
+    latestVersionForLearner(userId: number): number | null {
+      if (!pinned.has(userId)) pinned.set(userId, (s.latestVersionForLearner.get(userId) as { v: number | null } | undefined)?.v ?? null);
+      return pinned.get(userId)!;
+    },
   };
 }
 export type CohortsRepo = ReturnType<typeof createCohortsRepo>;

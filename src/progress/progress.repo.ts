@@ -29,6 +29,9 @@ export function createProgressRepo(db: Db) {
        ON CONFLICT (user_id, module_id) DO UPDATE SET status = 'completed', completed_at = @now WHERE status <> 'completed'`,
     ),
     outcomeAll: db.prepare('SELECT outcome_id, status, evidence, updated_at FROM outcome_progress WHERE user_id = ?'),
+    outcomeSome: db.prepare(
+      'SELECT outcome_id, status, evidence, updated_at FROM outcome_progress WHERE user_id = ? AND outcome_id IN (SELECT value FROM json_each(?))',
+    ),
     outcomeGet: db.prepare('SELECT outcome_id, status, evidence, updated_at FROM outcome_progress WHERE user_id = ? AND outcome_id = ?'),
     outcomeUpsert: db.prepare(
       `INSERT INTO outcome_progress (user_id, outcome_id, status, evidence, updated_at) VALUES (@u, @o, @status, @evidence, @now)
@@ -59,6 +62,8 @@ export function createProgressRepo(db: Db) {
     completeModule: (userId: number, moduleId: string) =>
       s.moduleComplete.run({ u: userId, m: moduleId, now: new Date().toISOString() }).changes > 0,
     outcomes: (userId: number) => s.outcomeAll.all(userId) as OutcomeProgressRow[],
+    /** Only the named outcomes (a module page shows a handful of the 35). */
+    outcomesAmong: (userId: number, outcomeIds: readonly string[]) => s.outcomeSome.all(userId, JSON.stringify(outcomeIds)) as OutcomeProgressRow[],
     outcome: (userId: number, outcomeId: string) => s.outcomeGet.get(userId, outcomeId) as OutcomeProgressRow | undefined,
     setOutcome(userId: number, outcomeId: string, status: OutcomeStatus, evidence: string): string {
       const now = new Date().toISOString();

@@ -89,8 +89,9 @@ export function createProgressService(db: Db, progress: ProgressRepo, cohorts: C
     return { outcomeId, status: data.status, evidence: data.evidence, updatedAt, changed: true };
   }
 
-  function outcomeMap(userId: number): Map<string, OutcomeProgressRow> {
-    return new Map(progress.outcomes(userId).map((r) => [r.outcome_id, r]));
+  function outcomeMap(userId: number, only?: readonly string[]): Map<string, OutcomeProgressRow> {
+    const rows = only ? progress.outcomesAmong(userId, only) : progress.outcomes(userId);
+    return new Map(rows.map((r) => [r.outcome_id, r]));
   }
 
   /** The seven areas with achieved / total, and every outcome with status, evidence and date. */

@@ -219,6 +219,11 @@ describe('overlay, diff, publish, pin', () => {
     expect(li1).toMatchObject({ id: 'LI1', status: 'achieved', evidence: 'Before the variant', text: expect.stringContaining('resident evidence') });
     const matrix = await request(t.app).get(`/api/v1/cohorts/${cohortId}/progress`).set(auth(trainerToken));
     expect(matrix.body.learners[0].outcomes.LI1).toBe('achieved');
+    // leaving the cohort takes the learner back to the base pack at once (the remembered pin is forgotten)
+    expect((await request(t.app).delete(`/api/v1/cohorts/${cohortId}/members/${learner.id}`).set(auth(trainerToken))).status).toBeLessThan(300);
+    expect((await request(t.app).get('/api/v1/modules/case-northshire-hub').set(auth(learnerToken))).status).toBe(404);
+    await request(t.app).post(`/api/v1/cohorts/${cohortId}/members`).set(auth(trainerToken)).send({ userIds: [learner.id] });
+    expect((await request(t.app).get('/api/v1/modules/case-northshire-hub').set(auth(learnerToken))).status).toBe(200);
   });
 
   it('refuses a variant that removes an outcome with recorded progress', async () => {
