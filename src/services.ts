@@ -85,7 +85,7 @@ export function createServices(db: Db, config: Config, packs: PackRegistry, logg
     const outcomes = mod.outcomes.map((id) => {
       const o = pack.outcomes.get(id);
       const row = outcomeRows.get(id);
-      return { id, text: o?.text ?? id, areaId: o?.areaId ?? '', status: row?.status ?? 'not_started', evidence: row?.evidence ?? '', updatedAt: row?.updated_at ?? null };
+      return { id, text: o?.text ?? id, areaId: o?.areaId ?? '', standard: o?.standard ?? null, status: row?.status ?? 'not_started', evidence: row?.evidence ?? '', updatedAt: row?.updated_at ?? null };
     });
     return { moduleStatus: status, outcomes, ...extras.moduleView(user, pack, mod) };
   }

@@ -24,6 +24,13 @@ function main(argv: string[]): number {
     `${result.pack.title} ${result.pack.version}: ${s.sections} sections, ${s.modules} modules, ${s.areas} areas, ` +
       `${s.outcomes} outcomes, ${s.prompts} prompts, ${s.slides} slides, ${s.words} words (compiled in ${ms.toFixed(0)} ms)\n`,
   );
+  const notices = [
+    ...s.outcomesWithoutStandard.map((id) => `outcome ${id} has no standard (what evidence is enough)`),
+    ...s.slidesWithoutNotes.map((where) => `${where} has no speaker notes`),
+    ...s.decksOffTime,
+  ];
+  for (const n of notices) process.stdout.write(`note: ${n}\n`);
+  if (notices.length === 0) process.stdout.write('every outcome has a standard, every slide has notes, every timed deck adds up\n');
   return 0;
 }
 

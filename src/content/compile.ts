@@ -263,7 +263,7 @@ function collectAreas(raw: RawModule[], errors: ErrorList): Area[] {
         errors.add(m.file, line, `duplicate outcome id "${o.id}" (also in ${seenOutcomes.get(o.id)})`);
       } else {
         seenOutcomes.set(o.id, m.file);
-        outcomes.push({ id: o.id, text: o.text, areaId: data.area.id });
+        outcomes.push({ id: o.id, text: o.text, areaId: data.area.id, standard: o.standard ?? null });
       }
     });
     areas.push({ id: data.area.id, short: data.area.short, title: data.title, moduleId: data.id, outcomes });
@@ -385,5 +385,10 @@ export function summarise(pack: Pack): PackSummary {
     prompts: modules.reduce((n, m) => n + m.prompts.length, 0),
     slides: modules.reduce((n, m) => n + m.slides.length, 0),
     words: modules.reduce((n, m) => n + m.words, 0),
+    outcomesWithoutStandard: [...pack.outcomes.values()].filter((o) => !o.standard).map((o) => o.id),
+    slidesWithoutNotes: modules.flatMap((m) => m.slides.flatMap((s, i) => (s.notesHtml ? [] : [`${m.file}: slide ${i + 1}`]))),
+    decksOffTime: modules
+      .filter((m) => m.slides.length > 0 && m.slides.reduce((n, s) => n + (s.minutes ?? 0), 0) !== m.minutes)
+      .map((m) => `${m.file}: slides add up to ${m.slides.reduce((n, s) => n + (s.minutes ?? 0), 0)} of ${m.minutes} minutes`),
   };
 }

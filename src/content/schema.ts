@@ -22,6 +22,12 @@ export const packYamlSchema = z.object({
 });
 export type PackYaml = z.infer<typeof packYamlSchema>;
 
+const FILE_NAME = /(^|[\s(:])[\w./-]+\.(txt|md|markdown|docx?|pdf|ya?ml|csv|json|html?)\b/i;
+/** A reference a reader can follow: a title and a body or an address, never a file name from the author's desk. */
+const reference = text.refine((s) => !FILE_NAME.test(s.replace(/https?:\/\/\S+/g, '')), {
+  message: 'a source must be a reference a reader can follow (title, author or body, year, address), not a file name',
+});
+
 export const promptSchema = z.object({ id: slug, area: slug, question: text });
 
 const fieldSchema = z
@@ -69,7 +75,7 @@ const common = {
   areas: z.array(slug).default([]),
   hidden: z.boolean().default(false),
   prompts: z.array(promptSchema).default([]),
-  sources: z.array(text).default([]),
+  sources: z.array(reference).default([]),
   form: formSchema.optional(),
 };
 
@@ -79,7 +85,7 @@ export const learningAreaSchema = z.object({
   ...common,
   area: z.object({ id: slug, short: z.string().regex(/^[A-Z]{2,4}$/, 'must be 2 to 4 capital letters') }),
   outcomes: z
-    .array(z.object({ id: outcomeId, text }))
+    .array(z.object({ id: outcomeId, text, standard: text.optional() }))
     .min(3, 'a learning area needs 3 to 5 outcomes')
     .max(5, 'a learning area needs 3 to 5 outcomes'),
 });

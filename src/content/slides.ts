@@ -39,5 +39,11 @@ export function renderSlide(source: SlideSource): Slide {
     title: rendered.headings[0]?.text ?? '',
     html: rendered.html,
     notesHtml: source.notes ? renderMarkdown(source.notes).html : '',
+    minutes: minutesOf(source.notes),
   };
+}
+
+function minutesOf(notes: string): number | null {
+  const match = /^Time:\s*(\d+)\s*minutes?\b/i.exec(notes);
+  return match ? Number(match[1]) : null;
 }

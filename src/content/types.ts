@@ -14,6 +14,8 @@ export interface Outcome {
   readonly id: string;
   readonly text: string;
   readonly areaId: string;
+  /** What evidence is enough to count the outcome as achieved; `null` when the pack gives none. */
+  readonly standard: string | null;
 }
 
 export interface Area {
@@ -34,6 +36,8 @@ export interface Slide {
   readonly title: string;
   readonly html: string;
   readonly notesHtml: string;
+  /** From a note that starts `Time: N minutes.`; `null` when the note gives no time. */
+  readonly minutes: number | null;
 }
 
 export type FieldType = 'text' | 'textarea' | 'date' | 'rating' | 'select' | 'radios' | 'checkboxes' | 'actions';
@@ -123,6 +127,12 @@ export interface PackSummary {
   prompts: number;
   slides: number;
   words: number;
+  /** Learning-area outcomes with no `standard`. */
+  outcomesWithoutStandard: string[];
+  /** `file: slide N` for every slide with no speaker notes. */
+  slidesWithoutNotes: string[];
+  /** Decks whose slide times do not add up to the deck's `minutes`. */
+  decksOffTime: string[];
 }
 
 /** A problem found while compiling: `file:line: message`. */

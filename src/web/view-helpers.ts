@@ -26,6 +26,11 @@ export const viewHelpers = {
       { not_started: 'govuk-tag--grey', in_progress: 'govuk-tag--light-blue', completed: 'govuk-tag--green', achieved: 'govuk-tag--green', overdue: 'govuk-tag--red' } as Record<string, string>
     )[status] ?? '';
   },
+  /** A reference as text plus its web address, so the address can be a link. */
+  reference(source: string): { text: string; url: string | null } {
+    const match = /\s*(https?:\/\/\S+?)[.,;)]?\s*$/.exec(source);
+    return match ? { text: source.slice(0, match.index).trim(), url: match[1] } : { text: source, url: null };
+  },
   plural(n: number, one: string, many = `${one}s`): string {
     return `${n} ${n === 1 ? one : many}`;
   },

@@ -167,3 +167,28 @@ describe('content compiler: safety', () => {
     expect(html).toContain('href="/modules/x"');
   });
 });
+
+describe('content compiler: references, standards and timed slides', () => {
+  it('refuses a source that is a bare file name, and keeps one a reader can follow', () => {
+    const named = caseText.replace(/sources:\n(\s+- .*\n)+/, 'sources:\n  - "002_61076a57cb4faf32.txt (section 4.1)"\n');
+    expect(errorsOf(withFiles({ [CASE]: named }))).toContainEqual(expect.stringMatching(/01-town-hall\.md:\d+: sources\.0: .*not a file name/));
+    const cited = caseText.replace(/sources:\n(\s+- .*\n)+/, 'sources:\n  - "Cabinet Office (2006). Customer focused leadership. https://example.gov.uk/report.pdf"\n');
+    expect(compilePack(withFiles({ [CASE]: cited })).ok).toBe(true);
+  });
+
+  it('keeps an outcome standard and a slide time, and the summary names what is missing', () => {
+    const AREA = '03-learning-areas/01-listening.md';
+    const area = base.get(AREA)!.replace('{ id: LI1, text: Evaluate current provision from two sources of customer evidence. }', '{ id: LI1, text: Evaluate current provision from two sources of customer evidence., standard: A written evaluation citing both sources. }');
+    const deck = base.get('08-slides/01-deck.md')!.replace(/^Note: /m, 'Note: Time: 20 minutes. ');
+    const result = compilePack(withFiles({ [AREA]: area, '08-slides/01-deck.md': deck }));
+    if (!result.ok) throw new Error(result.errors.map(formatError).join('\n'));
+    expect(result.pack.outcomes.get('LI1')!.standard).toBe('A written evaluation citing both sources.');
+    expect(result.pack.modules.get('slides-overview')!.slides[0].minutes).toBe(20);
+    const summary = summarise(result.pack);
+    expect(summary.outcomesWithoutStandard).toEqual(['LI2', 'LI3', 'ME1', 'ME2', 'ME3']);
+    expect(summary.decksOffTime).toEqual([]);
+    const untimed = compilePack(base);
+    if (!untimed.ok) throw new Error('the fixture pack compiles');
+    expect(summarise(untimed.pack).decksOffTime).toEqual(['08-slides/01-deck.md: slides add up to 0 of 20 minutes']);
+  });
+});
