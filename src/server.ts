@@ -6,6 +6,7 @@ import { migrate, MigrationError } from './db/migrate';
 import { loadPack, PackInvalidError } from './content/load';
 import { PackRegistry } from './content/registry';
 import { createApp } from './app';
+import { closeCompilePool } from './content/compile-pool';
 import { bootstrapAdmin } from './users/bootstrap';
 import { createLogger, type Logger } from './web/logger';
 
@@ -26,6 +27,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const registry = new PackRegistry(pack);
     const app = createApp({ db, pack: registry, config, logger });
     if (await bootstrapAdmin(config, app.services)) logger.info({ email: config.BOOTSTRAP_ADMIN_EMAIL }, 'first admin created');
+    // Stored variant versions are compiled in workers before the first request, never on a request's thread.
+    const warmed = await app.services.variants.warmStoredVersions();
+    if (warmed.compiled || warmed.failed.length) logger.info(warmed, 'variant versions compiled');
     const server = http.createServer(app);
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
@@ -54,6 +58,7 @@ async function shutdown(server: http.Server, db: Db, graceMs: number, logger: Lo
     server.closeAllConnections();
   }, graceMs);
   await closed;
+  await closeCompilePool();
   clearInterval(sweeper);
   clearTimeout(timer);
   db.pragma('wal_checkpoint(TRUNCATE)');

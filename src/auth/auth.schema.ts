@@ -1,3 +1,4 @@
+import { safeLocalPath } from '../web/safe-redirect';
 import { z } from 'zod';
 import { emailSchema, nameSchema, passwordSchema } from '../users/users.schema';
 
@@ -20,5 +21,6 @@ export const changePasswordSchema = z
 
 /** Only same-site paths may be a redirect target after sign-in. */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])[^\s]*$/.test(next) && !next.startsWith('/login') ? next : '/';
+  const path = safeLocalPath(next);
+  return path.startsWith('/login') ? '/' : path;
 }

@@ -167,7 +167,7 @@ describe('throttling', () => {
     const csrf = await csrfFrom(agent, '/login');
     const page = await agent.post('/login').type('form').send({ email: u.email, password: PASSWORD, _csrf: csrf });
     expect(page.status).toBe(429);
-    t.db.prepare('UPDATE throttle SET blocked_until = 1').run();
+    t.db.prepare('UPDATE signin_failures SET at = 0').run();
     expect((await request(t.app).post('/api/v1/auth/token').send({ email: u.email, password: PASSWORD })).status).toBe(201);
     t.close();
   });
