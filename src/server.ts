@@ -27,6 +27,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const registry = new PackRegistry(pack);
     const app = createApp({ db, pack: registry, config, logger });
     if (await bootstrapAdmin(config, app.services)) logger.info({ email: config.BOOTSTRAP_ADMIN_EMAIL }, 'first admin created');
+    if (app.services.users.count() === 0) {
+      const setupCode = app.services.auth.newSetupCode();
+      const where = `${config.publicUrl}/setup`;
+      if (setupCode) logger.warn({ setupCode }, `No administrator yet: open ${where} and enter the set-up code ${setupCode}`);
+      else logger.warn(`No administrator yet: open ${where} and enter the SETUP_CODE setting`);
+    }
     // Stored variant versions are compiled in workers before the first request, never on a request's thread.
     const warmed = await app.services.variants.warmStoredVersions();
     if (warmed.compiled || warmed.failed.length) logger.info(warmed, 'variant versions compiled');

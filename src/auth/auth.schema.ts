@@ -8,7 +8,13 @@ export const signInSchema = z.object({
 });
 
 export const setupSchema = z
-  .object({ email: emailSchema, name: nameSchema, password: passwordSchema, confirm: z.string() })
+  .object({
+    code: z.string('Enter the set-up code').trim().min(1, 'Enter the set-up code printed in the server log when Packway started').max(100),
+    email: emailSchema,
+    name: nameSchema,
+    password: passwordSchema,
+    confirm: z.string(),
+  })
   .refine((d) => d.password === d.confirm, { path: ['confirm'], message: 'The passwords do not match' });
 
 export const setPasswordSchema = z

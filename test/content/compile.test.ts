@@ -214,8 +214,13 @@ describe('content compiler: size limits come before any parsing', () => {
     expect(errorsOf(withFiles({ [intro]: `${introText}\n${line}x\n` })).join('\n')).toMatch(/01-welcome\.md:\d+: line too long \(20,001 characters/);
   });
 
+  it('refuses a module of more than 3,000 lines (the variant diff compares line by line)', () => {
+    const text = `${introText}\n${'A short line.\n'.repeat(3_100)}`;
+    expect(errorsOf(withFiles({ [intro]: text }))).toEqual([`${intro}:3001: too many lines (the limit is 3,000 lines per file): split it into smaller modules`]);
+  });
+
   it('refuses a module over 512 KiB', () => {
-    const text = `${introText}\n${'Plain words in a paragraph.\n'.repeat(20_000)}`;
+    const text = `${introText}\n${`${'Plain words in a paragraph. '.repeat(20)}\n`.repeat(1_000)}`;
     expect(errorsOf(withFiles({ [intro]: text }))).toEqual([
       `${intro}:1: file too large (${Math.ceil(Buffer.byteLength(text) / 1024)} KiB; the limit is 512 KiB per file): split it into smaller modules`,
     ]);
