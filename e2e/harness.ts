@@ -7,6 +7,9 @@ import { startServerProcess } from '../test/helpers/server';
 export const ROOT = path.join(__dirname, '..');
 export const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
+/** The set-up code the browser journey types (the server is started with it, as an operator would). */
+export const E2E_SETUP_CODE = 'E2E-SETUP-CODE-1';
+
 export interface RunningApp {
   baseUrl: string;
   stop(): Promise<void>;
@@ -15,7 +18,7 @@ export interface RunningApp {
 /** Starts the built server on a temporary database and a free loopback port: the built-in pack by default (E2E_CONTENT=DIR for another). */
 export async function startApp(content = path.resolve(ROOT, process.env.E2E_CONTENT ?? 'content')): Promise<RunningApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-e2e-'));
-  const server = await startServerProcess(dataDir, { CONTENT_DIR: content });
+  const server = await startServerProcess(dataDir, { CONTENT_DIR: content, SETUP_CODE: E2E_SETUP_CODE });
   return {
     baseUrl: server.baseUrl,
     async stop() {

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axe, launchBrowser, shot, startApp, type AxeViolation, type RunningApp } from './harness';
+import { axe, E2E_SETUP_CODE, launchBrowser, shot, startApp, type AxeViolation, type RunningApp } from './harness';
 
 /**
  * The product's main journeys in a real Chromium, with real clicks and typing, on a fresh database.
@@ -85,6 +85,7 @@ describe('journeys', () => {
     expect(await page.locator('.govuk-error-summary').count()).toBe(1);
     expect(await page.locator('.govuk-error-summary a').first().getAttribute('href')).toMatch(/^#/);
     await check(page, 'setup-errors');
+    await page.getByLabel('Set-up code').fill(E2E_SETUP_CODE);
     await page.getByLabel('Your full name').fill(people.admin.name);
     await page.getByLabel('Email address').fill(people.admin.email);
     await page.getByLabel('Create a password').fill(people.admin.password);

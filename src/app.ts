@@ -18,7 +18,9 @@ import { workRoutes, workApiRoutes } from './forms/work.routes';
 import { variantRoutes, variantApiRoutes } from './variants/variants.routes';
 import { openApiRoute } from './web/openapi';
 import { HttpError, NotFound } from './web/errors';
+import { parserErrorToHttp } from './web/body-errors';
 import { isApi, requireUser } from './web/guards';
+import { uploadsBeforeCsrf } from './web/uploads';
 import { renderPage } from './web/render';
 import { createLogger, type Logger } from './web/logger';
 import { viewHelpers } from './web/view-helpers';
@@ -68,6 +70,7 @@ export function createApp(deps: AppDeps): Express & { services: Services } {
     },
   });
   app.use(requestLog(logger, metrics));
+  app.use(pageDefaults);
   app.use(
     securityHeaders(
       helmet({
@@ -107,17 +110,19 @@ export function createApp(deps: AppDeps): Express & { services: Services } {
 
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
+  app.use(emptyBodyAsObject);
   app.use(sessions.load);
   app.use((req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     res.locals.user = req.user;
-    res.locals.currentPath = req.path;
+    req.flash = (text) => sessions.flash(req, text);
     res.locals.previewing = req.sessionInfo?.previewVersionId
       ? services.variants.labelOf(req.sessionInfo.previewVersionId)
       : undefined;
     if (!isApi(req)) res.locals.csrfToken = sessions.csrfToken(req, res);
     next();
   });
+  app.use(uploadsBeforeCsrf);
   app.use(sessions.verifyCsrf);
 
   app.use(openApiRoute());
@@ -161,6 +166,22 @@ function securityHeaders(helmetMiddleware: RequestHandler): RequestHandler {
   };
 }
 
+/** What the layout reads is always defined, so an error page renders even when the request failed before sign-in was read. */
+const pageDefaults: RequestHandler = (req, res, next) => {
+  res.locals.user = undefined;
+  res.locals.csrfToken = '';
+  res.locals.previewing = undefined;
+  res.locals.flash = undefined;
+  res.locals.currentPath = req.path;
+  next();
+};
+
+/** A body no parser understood (text, XML, none at all) reads as an empty form, so validation answers it, not a crash. */
+const emptyBodyAsObject: RequestHandler = (req, _res, next) => {
+  if (req.body === undefined || req.body === null || typeof req.body !== 'object') req.body = {};
+  next();
+};
+
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Gives every request an id (kept from a proxy's X-Request-Id when well formed), a logger bound to it, and a log line and metrics when it ends. */
@@ -190,19 +211,10 @@ function requestLog(logger: Logger, metrics: Metrics): RequestHandler {
   };
 }
 
-interface BodyParserError {
-  type?: string;
-  status?: number;
-}
-
 function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof HttpError) return err;
-  const e = err as BodyParserError;
-  if (e?.type === 'entity.too.large') return new HttpError(413, 'too_large', 'The request body is too large');
-  if (e?.type === 'entity.parse.failed')
-    return new HttpError(400, 'bad_json', 'The request body is not valid JSON');
-  if (e?.type && e.status && e.status >= 400 && e.status < 500)
-    return new HttpError(e.status, 'bad_request', 'The request could not be read');
+  const unreadable = parserErrorToHttp(err);
+  if (unreadable) return unreadable;
   const code = (err as { code?: string })?.code;
   if (
     code === 'SQLITE_FULL' ||
@@ -237,6 +249,8 @@ function errorHandler(): ErrorRequestHandler {
       403: 'You cannot do that',
       404: 'Page not found',
       413: 'What you sent is too large',
+      415: 'What you sent could not be read',
+      400: 'What you sent could not be read',
       429: 'Too many attempts',
       503: 'Sorry, the service is unavailable',
     };

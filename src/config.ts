@@ -16,6 +16,7 @@ const envSchema = z.object({
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   BOOTSTRAP_ADMIN_EMAIL: z.string().email().optional(),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  SETUP_CODE: z.string().min(8, 'must be at least 8 characters').optional(),
   PUBLIC_URL: z.string().url().optional(),
   TRUST_PROXY: bool.default(false),
   SESSION_IDLE_MINUTES: positiveInt.default(60),

@@ -6,6 +6,7 @@ import { migrate, MigrationError } from './db/migrate';
 import { loadPack, PackInvalidError } from './content/load';
 import { PackRegistry } from './content/registry';
 import { createApp } from './app';
+import { closeCompilePool } from './content/compile-pool';
 import { bootstrapAdmin } from './users/bootstrap';
 import { createLogger, type Logger } from './web/logger';
 
@@ -26,6 +27,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const registry = new PackRegistry(pack);
     const app = createApp({ db, pack: registry, config, logger });
     if (await bootstrapAdmin(config, app.services)) logger.info({ email: config.BOOTSTRAP_ADMIN_EMAIL }, 'first admin created');
+    if (app.services.users.count() === 0) {
+      const setupCode = app.services.auth.newSetupCode();
+      const where = `${config.publicUrl}/setup`;
+      if (setupCode) logger.warn({ setupCode }, `No administrator yet: open ${where} and enter the set-up code ${setupCode}`);
+      else logger.warn(`No administrator yet: open ${where} and enter the SETUP_CODE setting`);
+    }
+    // Stored variant versions are compiled in workers before the first request, never on a request's thread.
+    const warmed = await app.services.variants.warmStoredVersions();
+    if (warmed.compiled || warmed.failed.length) logger.info(warmed, 'variant versions compiled');
     const server = http.createServer(app);
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
@@ -54,6 +64,7 @@ async function shutdown(server: http.Server, db: Db, graceMs: number, logger: Lo
     server.closeAllConnections();
   }, graceMs);
   await closed;
+  await closeCompilePool();
   clearInterval(sweeper);
   clearTimeout(timer);
   db.pragma('wal_checkpoint(TRUNCATE)');

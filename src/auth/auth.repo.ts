@@ -7,6 +7,7 @@ export interface SessionRow {
   created_at: number;
   last_seen_at: number;
   preview_version_id: number | null;
+  flash: string | null;
   user_id: number;
   email: string;
   name: string;
@@ -27,7 +28,7 @@ export function createAuthRepo(db: Db) {
       'INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)',
     ),
     sessionGet: db.prepare(
-      `SELECT s.id_hash, s.csrf_token, s.created_at, s.last_seen_at, s.preview_version_id, u.id AS user_id, u.email, u.name, u.role
+      `SELECT s.id_hash, s.csrf_token, s.created_at, s.last_seen_at, s.preview_version_id, s.flash, u.id AS user_id, u.email, u.name, u.role
        FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND u.disabled = 0`,
     ),
     sessionTouch: db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?'),
@@ -50,12 +51,27 @@ export function createAuthRepo(db: Db) {
     ),
     linkUse: db.prepare('UPDATE password_links SET used_at = ? WHERE token_hash = ?'),
     linksExpireForUser: db.prepare('UPDATE password_links SET used_at = ? WHERE user_id = ? AND used_at IS NULL'),
-    throttleGet: db.prepare('SELECT failures, window_start, blocked_until FROM throttle WHERE key = ?'),
-    throttleSet: db.prepare(
-      `INSERT INTO throttle (key, failures, window_start, blocked_until) VALUES (@key, @failures, @windowStart, @blockedUntil)
-       ON CONFLICT (key) DO UPDATE SET failures = @failures, window_start = @windowStart, blocked_until = @blockedUntil`,
+    failureInsert: db.prepare('INSERT INTO signin_failures (email_norm, address, at) VALUES (?, ?, ?)'),
+    pairFifth: db.prepare(
+      'SELECT at FROM signin_failures WHERE email_norm = ? AND address = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?',
     ),
-    throttleClear: db.prepare('DELETE FROM throttle WHERE key = ?'),
+    accountStats: db.prepare(
+      'SELECT COUNT(*) AS failures, COUNT(DISTINCT address) AS addresses, MIN(at) AS first FROM signin_failures WHERE email_norm = ? AND at > ?',
+    ),
+    addressStats: db.prepare(
+      'SELECT COUNT(DISTINCT email_norm) AS accounts, MIN(at) AS first FROM signin_failures WHERE address = ? AND at > ?',
+    ),
+    pairClear: db.prepare('DELETE FROM signin_failures WHERE email_norm = ? AND address = ?'),
+    failuresPrune: db.prepare('DELETE FROM signin_failures WHERE at < ?'),
+    knownUpsert: db.prepare(
+      `INSERT INTO signin_known (email_norm, address, last_success) VALUES (?, ?, ?)
+       ON CONFLICT (email_norm, address) DO UPDATE SET last_success = excluded.last_success`,
+    ),
+    knownGet: db.prepare('SELECT last_success FROM signin_known WHERE email_norm = ? AND address = ?'),
+    flashSet: db.prepare('UPDATE sessions SET flash = ? WHERE id_hash = ?'),
+    settingGet: db.prepare('SELECT value FROM settings WHERE key = ?'),
+    settingSet: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    settingDelete: db.prepare('DELETE FROM settings WHERE key = ?'),
   };
   return {
     createSession(idHash: string, userId: number, csrfToken: string, now: number): void {
@@ -78,11 +94,22 @@ export function createAuthRepo(db: Db) {
     linkUser: (hash: string) => (s.linkGet.get(hash, new Date().toISOString()) as { user_id: number } | undefined)?.user_id,
     useLink: (hash: string) => s.linkUse.run(new Date().toISOString(), hash),
     expireLinksOf: (userId: number) => s.linksExpireForUser.run(new Date().toISOString(), userId),
-    throttle: (key: string) =>
-      s.throttleGet.get(key) as { failures: number; window_start: number; blocked_until: number } | undefined,
-    setThrottle: (key: string, failures: number, windowStart: number, blockedUntil: number) =>
-      s.throttleSet.run({ key, failures, windowStart, blockedUntil }),
-    clearThrottle: (key: string) => s.throttleClear.run(key),
+    recordFailure: (emailNorm: string, address: string, at: number) => s.failureInsert.run(emailNorm, address, at),
+    /** When the `nth` most recent failure for this account from this address happened (1-based), if within the window. */
+    nthPairFailure: (emailNorm: string, address: string, since: number, nth: number) =>
+      (s.pairFifth.get(emailNorm, address, since, nth - 1) as { at: number } | undefined)?.at,
+    accountFailures: (emailNorm: string, since: number) =>
+      s.accountStats.get(emailNorm, since) as { failures: number; addresses: number; first: number | null },
+    addressFailures: (address: string, since: number) => s.addressStats.get(address, since) as { accounts: number; first: number | null },
+    clearPairFailures: (emailNorm: string, address: string) => s.pairClear.run(emailNorm, address),
+    pruneFailures: (before: number) => s.failuresPrune.run(before),
+    rememberAddress: (emailNorm: string, address: string, at: number) => s.knownUpsert.run(emailNorm, address, at),
+    lastSuccessFrom: (emailNorm: string, address: string) =>
+      (s.knownGet.get(emailNorm, address) as { last_success: number } | undefined)?.last_success,
+    setFlash: (idHash: string, text: string | null) => s.flashSet.run(text, idHash),
+    setting: (key: string) => (s.settingGet.get(key) as { value: string } | undefined)?.value,
+    setSetting: (key: string, value: string) => s.settingSet.run(key, value),
+    deleteSetting: (key: string) => s.settingDelete.run(key),
   };
 }
 export type AuthRepo = ReturnType<typeof createAuthRepo>;

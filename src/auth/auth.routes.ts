@@ -74,12 +74,17 @@ export function authRoutes(services: Services, sessions: SessionSupport): Router
     handle(async (req, res, next) => {
       if (setupGone()) return next(new NotFound());
       const parsed = setupSchema.safeParse(req.body);
-      if (!parsed.success) {
-        const d = zodDetails(parsed.error);
-        return renderPage(req, res, 'auth/setup', { title: 'Set up Packway', values: req.body, errors: errorSummary(d), fieldErrors: fieldErrors(d) }, 422);
+      const d = parsed.success ? [] : zodDetails(parsed.error);
+      if (parsed.success && !services.auth.setupCodeMatches(parsed.data.code)) {
+        d.push({ field: 'code', message: 'The set-up code is not right: copy it from the server log, where Packway printed it when it started' });
+      }
+      if (!parsed.success || d.length) {
+        const values = { ...(req.body as Record<string, unknown>), password: '', confirm: '', code: '' };
+        return renderPage(req, res, 'auth/setup', { title: 'Set up Packway', values, errors: errorSummary(d), fieldErrors: fieldErrors(d) }, 422);
       }
       const { email, name, password } = parsed.data;
       const user = await services.users.create({ email, name, password, role: 'admin' }, null);
+      services.auth.forgetSetupCode();
       const { sessionId } = services.auth.startSession(user, clientIp(req));
       sessions.startSessionCookie(req, res, sessionId);
       res.redirect(303, '/users');

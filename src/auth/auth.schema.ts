@@ -1,3 +1,4 @@
+import { safeLocalPath } from '../web/safe-redirect';
 import { z } from 'zod';
 import { emailSchema, nameSchema, passwordSchema } from '../users/users.schema';
 
@@ -7,7 +8,13 @@ export const signInSchema = z.object({
 });
 
 export const setupSchema = z
-  .object({ email: emailSchema, name: nameSchema, password: passwordSchema, confirm: z.string() })
+  .object({
+    code: z.string('Enter the set-up code').trim().min(1, 'Enter the set-up code printed in the server log when Packway started').max(100),
+    email: emailSchema,
+    name: nameSchema,
+    password: passwordSchema,
+    confirm: z.string(),
+  })
   .refine((d) => d.password === d.confirm, { path: ['confirm'], message: 'The passwords do not match' });
 
 export const setPasswordSchema = z
@@ -20,5 +27,6 @@ export const changePasswordSchema = z
 
 /** Only same-site paths may be a redirect target after sign-in. */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])[^\s]*$/.test(next) && !next.startsWith('/login') ? next : '/';
+  const path = safeLocalPath(next);
+  return path.startsWith('/login') ? '/' : path;
 }

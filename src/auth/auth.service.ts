@@ -7,6 +7,9 @@ import type { AuthRepo } from './auth.repo';
 import { hashToken, newToken, verifyPassword } from './password';
 import type { Throttle } from './throttle';
 
+const SETUP_CODE_KEY = 'setup_code_hash';
+const normaliseCode = (code: string) => code.replace(/[\s-]/g, '').toUpperCase();
+
 export interface SignedInUser {
   id: number;
   email: string;
@@ -66,6 +69,29 @@ export function createAuthService(db: Db, config: Config, repo: AuthRepo, users:
     return repo.linkUser(hashToken(token));
   }
 
-  return { checkCredentials, startSession, issueToken, endSession, userForToken, userForPasswordLink };
+  /**
+   * The one-time set-up code that proves the first administrator can read the server's log (as Jupyter and Grafana do),
+   * so whoever reaches /setup first on a shared network cannot take the service. SETUP_CODE fixes it instead.
+   * Only its hash is stored; a restart before set-up prints a new one.
+   */
+  function newSetupCode(): string | null {
+    if (config.SETUP_CODE) return null;
+    const code = crypto.randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').slice(0, 12).toUpperCase();
+    repo.setSetting(SETUP_CODE_KEY, hashToken(normaliseCode(code)));
+    return `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;
+  }
+
+  function setupCodeMatches(given: string): boolean {
+    const expected = config.SETUP_CODE ? hashToken(normaliseCode(config.SETUP_CODE)) : repo.setting(SETUP_CODE_KEY);
+    if (!expected) return false;
+    const actual = hashToken(normaliseCode(given));
+    return actual.length === expected.length && crypto.timingSafeEqual(Buffer.from(actual), Buffer.from(expected));
+  }
+
+  function forgetSetupCode(): void {
+    repo.deleteSetting(SETUP_CODE_KEY);
+  }
+
+  return { checkCredentials, startSession, issueToken, endSession, userForToken, userForPasswordLink, newSetupCode, setupCodeMatches, forgetSetupCode };
 }
 export type AuthService = ReturnType<typeof createAuthService>;

@@ -41,6 +41,8 @@ function unsign(signed: string, secret: string): string | undefined {
   return expected.length === actual.length && crypto.timingSafeEqual(expected, actual) ? value : undefined;
 }
 
+const isApiPath = (req: Request) => req.originalUrl.startsWith('/api/');
+
 export function createSessionSupport(config: Config, repo: AuthRepo, auth: AuthService) {
   const idleMs = config.SESSION_IDLE_MINUTES * 60_000;
   const absoluteMs = config.SESSION_ABSOLUTE_HOURS * 3600_000;
@@ -80,6 +82,11 @@ export function createSessionSupport(config: Config, repo: AuthRepo, auth: AuthS
         req.user = { id: row.user_id, email: row.email, name: row.name, role: row.role };
         req.authVia = 'session';
         req.sessionInfo = { idHash, csrfToken: row.csrf_token, previewVersionId: row.role === 'admin' ? row.preview_version_id : null };
+        // a flash message is shown once, on the next page this session asks for
+        if (row.flash && !isApiPath(req)) {
+          res.locals.flash = row.flash;
+          repo.setFlash(idHash, null);
+        }
         if (now - row.last_seen_at > TOUCH_EVERY_MS) repo.touchSession(idHash, now);
         return next();
       }
@@ -109,16 +116,20 @@ export function createSessionSupport(config: Config, repo: AuthRepo, auth: AuthS
     // An API call that carries no session cookie has no ambient authority a forged request could borrow.
     if (req.originalUrl.startsWith('/api/') && req.authVia !== 'session') return next();
     const body = req.body as Record<string, unknown> | undefined;
-    const isMultipart = (req.headers['content-type'] ?? '').startsWith('multipart/form-data');
+    // The token comes in the form body (uploads are parsed before this check) or a header, never the address bar.
     const sent =
       (typeof body?._csrf === 'string' ? body._csrf : undefined) ??
-      (typeof req.headers['x-csrf-token'] === 'string' ? req.headers['x-csrf-token'] : undefined) ??
-      (isMultipart && typeof req.query._csrf === 'string' ? req.query._csrf : undefined);
+      (typeof req.headers['x-csrf-token'] === 'string' ? req.headers['x-csrf-token'] : undefined);
     const expected = csrfToken(req, _res);
     const ok = sent !== undefined && sent.length === expected.length && crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
     if (!ok) return next(new Forbidden('The form has expired or did not come from this site. Go back, reload the page and try again.'));
     return next();
   };
+
+  /** A message for the next page this browser session shows (nothing for API callers, who read the response). */
+  function flash(req: Request, text: string): void {
+    if (req.sessionInfo && req.authVia === 'session') repo.setFlash(req.sessionInfo.idHash, text.slice(0, 500));
+  }
 
   function startSessionCookie(req: Request, res: Response, sessionId: string): void {
     setCookie(res, SESSION_COOKIE, sign(sessionId, config.sessionSecret), cookieOptions(req));
@@ -128,6 +139,6 @@ export function createSessionSupport(config: Config, repo: AuthRepo, auth: AuthS
     setCookie(res, SESSION_COOKIE, '', cookieOptions(req, 0));
   }
 
-  return { load, verifyCsrf, csrfToken, startSessionCookie, clearSessionCookie };
+  return { load, verifyCsrf, csrfToken, flash, startSessionCookie, clearSessionCookie };
 }
 export type SessionSupport = ReturnType<typeof createSessionSupport>;

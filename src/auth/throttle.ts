@@ -1,52 +1,50 @@
 import type { AuthRepo } from './auth.repo';
 import { TooManyRequests } from '../web/errors';
 
-interface Rule {
-  limit: number;
-  windowMs: number;
-  blockMs: number;
-}
+const WINDOW_MS = 15 * 60_000;
+const KNOWN_FOR_MS = 90 * 24 * 3600_000;
 
 /**
- * Failed sign-ins are counted per account+address (small limit), per account (larger) and per address.
- * Blocks always expire, so an attacker can slow sign-in to an account but never lock its owner out for good.
+ * Sign-in throttling that slows guessing without locking the wrong people out (OWASP Authentication Cheat Sheet:
+ * prefer throttling the source of the failures; lock an account only when it is being guessed from many places).
+ * - Account from one address: 5 failures in 15 minutes block that address for that account, even with the right
+ *   password (otherwise guessing would go on); the owner elsewhere is not affected.
+ * - Account from many addresses: 20 failures from 5 or more addresses block the account everywhere for the window.
+ * - One address against many accounts (password spraying): failures on 10 or more accounts block that address for
+ *   accounts that have not signed in from it before, so colleagues behind the same office address keep working.
+ * Every block ends when its failures age out of the window.
  */
-const RULES: Record<'pair' | 'account' | 'address', Rule> = {
-  pair: { limit: 5, windowMs: 15 * 60_000, blockMs: 15 * 60_000 },
-  account: { limit: 20, windowMs: 15 * 60_000, blockMs: 5 * 60_000 },
-  address: { limit: 50, windowMs: 15 * 60_000, blockMs: 15 * 60_000 },
-};
+export const THROTTLE_RULES = { windowMs: WINDOW_MS, pair: 5, accountFailures: 20, accountAddresses: 5, sprayAccounts: 10 };
 
 export function createThrottle(repo: AuthRepo) {
-  const keys = (email: string, ip: string) => ({
-    pair: `pair:${email.toLowerCase()}|${ip}`,
-    account: `account:${email.toLowerCase()}`,
-    address: `address:${ip}`,
-  });
+  const norm = (email: string) => email.trim().toLowerCase();
   return {
-    /** Throws 429 with the seconds to wait when any counter is blocked. */
+    /** Throws 429 with the seconds to wait when this account may not be tried from this address now. */
     check(email: string, ip: string, now = Date.now()): void {
-      let wait = 0;
-      for (const key of Object.values(keys(email, ip))) {
-        const row = repo.throttle(key);
-        if (row && row.blocked_until > now) wait = Math.max(wait, row.blocked_until - now);
+      const account = norm(email);
+      const since = now - WINDOW_MS;
+      const until: number[] = [];
+      const fifth = repo.nthPairFailure(account, ip, since, THROTTLE_RULES.pair);
+      if (fifth !== undefined) until.push(fifth + WINDOW_MS);
+      const acc = repo.accountFailures(account, since);
+      if (acc.failures >= THROTTLE_RULES.accountFailures && acc.addresses >= THROTTLE_RULES.accountAddresses && acc.first !== null) {
+        until.push(acc.first + WINDOW_MS);
       }
+      const spray = repo.addressFailures(ip, since);
+      if (spray.accounts >= THROTTLE_RULES.sprayAccounts && spray.first !== null) {
+        const known = repo.lastSuccessFrom(account, ip);
+        if (known === undefined || now - known > KNOWN_FOR_MS) until.push(spray.first + WINDOW_MS);
+      }
+      const wait = Math.max(0, ...until.map((u) => u - now));
       if (wait > 0) throw new TooManyRequests(Math.ceil(wait / 1000));
     },
     fail(email: string, ip: string, now = Date.now()): void {
-      for (const [kind, key] of Object.entries(keys(email, ip)) as [keyof typeof RULES, string][]) {
-        const rule = RULES[kind];
-        const row = repo.throttle(key);
-        const fresh = !row || now - row.window_start > rule.windowMs || (row.blocked_until && row.blocked_until <= now);
-        const failures = fresh ? 1 : row.failures + 1;
-        const windowStart = fresh ? now : row.window_start;
-        repo.setThrottle(key, failures, windowStart, failures >= rule.limit ? now + rule.blockMs : 0);
-      }
+      repo.recordFailure(norm(email), ip, now);
+      repo.pruneFailures(now - 4 * WINDOW_MS);
     },
-    succeed(email: string, ip: string): void {
-      const k = keys(email, ip);
-      repo.clearThrottle(k.pair);
-      repo.clearThrottle(k.account);
+    succeed(email: string, ip: string, now = Date.now()): void {
+      repo.clearPairFailures(norm(email), ip);
+      repo.rememberAddress(norm(email), ip, now);
     },
   };
 }

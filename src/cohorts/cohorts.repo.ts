@@ -58,6 +58,7 @@ export function createCohortsRepo(db: Db) {
     ),
     isTrainer: db.prepare('SELECT 1 FROM cohort_trainers WHERE cohort_id = ? AND user_id = ?'),
     isMember: db.prepare('SELECT 1 FROM cohort_members WHERE cohort_id = ? AND user_id = ?'),
+    memberSince: db.prepare('SELECT added_at FROM cohort_members WHERE cohort_id = ? AND user_id = ?'),
     addTrainer: db.prepare('INSERT OR IGNORE INTO cohort_trainers (cohort_id, user_id) VALUES (?, ?)'),
     removeTrainer: db.prepare('DELETE FROM cohort_trainers WHERE cohort_id = ? AND user_id = ?'),
     trainers: db.prepare(
@@ -112,6 +113,8 @@ export function createCohortsRepo(db: Db) {
     listForTrainer: (userId: number) => s.listForTrainer.all(userId) as CohortListRow[],
     isTrainer: (cohortId: number, userId: number) => s.isTrainer.get(cohortId, userId) !== undefined,
     isMember: (cohortId: number, userId: number) => s.isMember.get(cohortId, userId) !== undefined,
+    /** When the learner joined the cohort (ISO date-time), if they are in it. */
+    memberSince: (cohortId: number, userId: number) => (s.memberSince.get(cohortId, userId) as { added_at: string } | undefined)?.added_at,
     addTrainer: (cohortId: number, userId: number) => s.addTrainer.run(cohortId, userId),
     removeTrainer: (cohortId: number, userId: number) => s.removeTrainer.run(cohortId, userId),
     trainers: (cohortId: number) => s.trainers.all(cohortId) as MemberRow[],

@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from 'express';
-import multer from 'multer';
 import type { Services } from '../services';
 import { HttpError, Invalid } from '../web/errors';
 import { currentUser, handle, requireRole } from '../web/guards';
@@ -8,7 +7,6 @@ import { parseCsv } from '../users/users.service';
 import { dateFromParts } from './cohorts.schema';
 import { matrixHtml, progressCsv } from './matrix.view';
 
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 512 * 1024, files: 1, fields: 5, parts: 6 } });
 
 function cohortId(req: Request): number {
   return Number(req.params.id);
@@ -68,7 +66,7 @@ export function cohortRoutes(services: Services): Router {
     const modules = data.pack.sections.flatMap((s) => s.modules.map((m) => ({ id: m.id, title: m.title, section: s.title })));
     renderPage(req, res, 'cohorts/manage', {
       title: `Manage ${data.cohort.name}`, ...data, modules, versions: services.variantChoices(), pinLabel: services.variants.labelOf(data.cohort.variant_version_id),
-      errors: [], fieldErrors: {}, values: {}, notice: req.query.notice, ...extra,
+      errors: [], fieldErrors: {}, values: {}, ...extra,
     }, status);
   };
   const withErrors = (fn: (req: Request, res: Response) => void) => handle((req, res) => {
@@ -81,28 +79,33 @@ export function cohortRoutes(services: Services): Router {
   });
 
   router.get('/cohorts/:id/manage', handle((req, res) => managePage(req, res)));
-  router.post('/cohorts/:id/members', upload.single('file'), withErrors((req, res) => {
+  router.post('/cohorts/:id/members', withErrors((req, res) => {
     const emails = emailsFrom(req);
     if (emails.length === 0) throw new Invalid([{ field: 'emails', message: 'Enter at least one email address or choose a CSV file' }]);
     const result = services.cohorts.enrol(cohortId(req), { emails }, currentUser(req));
-    res.redirect(303, `/cohorts/${cohortId(req)}/manage?notice=${encodeURIComponent(`${result.added} enrolled${result.alreadyMembers ? `, ${result.alreadyMembers} already in the cohort` : ''}`)}`);
+    req.flash(`${result.added} enrolled${result.alreadyMembers ? `, ${result.alreadyMembers} already in the cohort` : ''}`);
+    res.redirect(303, `/cohorts/${cohortId(req)}/manage`);
   }));
   router.post('/cohorts/:id/members/:userId/remove', withErrors((req, res) => {
     services.cohorts.removeMember(cohortId(req), Number(req.params.userId), currentUser(req));
-    res.redirect(303, `/cohorts/${cohortId(req)}/manage?notice=Removed`);
+    req.flash('Removed from the cohort');
+    res.redirect(303, `/cohorts/${cohortId(req)}/manage`);
   }));
   router.post('/cohorts/:id/trainers', withErrors((req, res) => {
     services.cohorts.addTrainer(cohortId(req), String(req.body.trainerEmail ?? ''), currentUser(req));
-    res.redirect(303, `/cohorts/${cohortId(req)}/manage?notice=Trainer%20added`);
+    req.flash('Trainer added');
+    res.redirect(303, `/cohorts/${cohortId(req)}/manage`);
   }));
   router.post('/cohorts/:id/trainers/:userId/remove', withErrors((req, res) => {
     services.cohorts.removeTrainer(cohortId(req), Number(req.params.userId), currentUser(req));
-    res.redirect(303, `/cohorts/${cohortId(req)}/manage?notice=Trainer%20removed`);
+    req.flash('Trainer removed');
+    res.redirect(303, `/cohorts/${cohortId(req)}/manage`);
   }));
   router.post('/cohorts/:id/assignments', withErrors((req, res) => {
     const b = req.body as Record<string, unknown>;
     services.cohorts.assign(cohortId(req), { moduleId: b.moduleId, dueAt: dateFromParts(b['dueAt-day'], b['dueAt-month'], b['dueAt-year']) }, currentUser(req));
-    res.redirect(303, `/cohorts/${cohortId(req)}/manage?notice=Module%20assigned`);
+    req.flash('Module assigned');
+    res.redirect(303, `/cohorts/${cohortId(req)}/manage`);
   }));
   router.post('/cohorts/:id/assignments/:aid', withErrors((req, res) => {
     const b = req.body as Record<string, unknown>;
@@ -111,11 +114,13 @@ export function cohortRoutes(services: Services): Router {
       const p = `dueAt-${Number(req.params.aid)}`;
       services.cohorts.changeAssignment(cohortId(req), Number(req.params.aid), dateFromParts(b[`${p}-day`], b[`${p}-month`], b[`${p}-year`]), currentUser(req));
     }
-    res.redirect(303, `/cohorts/${cohortId(req)}/manage?notice=Assignment%20updated`);
+    req.flash('Assignment updated');
+    res.redirect(303, `/cohorts/${cohortId(req)}/manage`);
   }));
   router.post('/cohorts/:id/details', withErrors((req, res) => {
     services.cohorts.update(cohortId(req), req.body, currentUser(req));
-    res.redirect(303, `/cohorts/${cohortId(req)}/manage?notice=Saved`);
+    req.flash('Cohort details saved');
+    res.redirect(303, `/cohorts/${cohortId(req)}/manage`);
   }));
   return router;
 }

@@ -1,3 +1,4 @@
+import { dayFromParts, isoDayOf } from '../shared/dates';
 import { z } from 'zod';
 
 export const cohortSchema = z.object({
@@ -13,7 +14,6 @@ export const membersSchema = z.union([
   z.object({ userIds: z.array(z.number().int().positive()).min(1).max(2000) }),
 ], { message: 'Send {"emails": [...]} or {"userIds": [...]}' });
 
-const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A due date: ISO 8601 (date or date-time) from the API, or the GOV.UK day / month / year fields from a page. */
 export const assignmentSchema = z.object({
@@ -23,9 +23,8 @@ export const assignmentSchema = z.object({
     .trim()
     .min(1, 'Enter a due date')
     .transform((v, ctx) => {
-      const day = isoDate.test(v) ? v : v.slice(0, 10);
-      const d = new Date(`${day}T00:00:00Z`);
-      if (!isoDate.test(day) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== day || (!isoDate.test(v) && Number.isNaN(Date.parse(v)))) {
+      const day = isoDayOf(v);
+      if (!day) {
         ctx.addIssue({ code: 'custom', message: 'Due date must be a real date, like 2027-03-27' });
         return z.NEVER;
       }
@@ -33,11 +32,7 @@ export const assignmentSchema = z.object({
     }),
 });
 
-export function dateFromParts(day: unknown, month: unknown, year: unknown): string {
-  const [d, m, y] = [day, month, year].map((v) => String(v ?? '').trim());
-  if (!d && !m && !y) return '';
-  return `${y.padStart(4, '0')}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
-}
+export const dateFromParts = dayFromParts;
 
 export function today(): string {
   return new Date().toISOString().slice(0, 10);

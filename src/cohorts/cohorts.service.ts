@@ -89,14 +89,19 @@ export function createCohortsService(
   function enrol(cohortId: number, input: unknown, user: User): { added: number; alreadyMembers: number } {
     manageable(cohortId, user);
     const data = parseInput(membersSchema, input);
-    const found = 'emails' in data
-      ? [...new Set(data.emails)].map((e) => ({ key: e, row: users.byEmail(e) }))
-      : [...new Set(data.userIds)].map((id) => ({ key: String(id), row: users.byId(id) }));
-    const problems = found.flatMap(({ key, row }, i) =>
-      !row ? [{ field: `${'emails' in data ? 'emails' : 'userIds'}.${i}`, message: `${key}: no account with this ${'emails' in data ? 'email address' : 'id'}` }]
-      : row.role !== 'learner' ? [{ field: `emails.${i}`, message: `${key}: is a ${row.role}, not a learner` }]
-      : row.disabled ? [{ field: `emails.${i}`, message: `${key}: the account is disabled` }] : [],
-    );
+    const field = 'emails' in data ? 'emails' : 'userIds';
+    const keys: string[] = 'emails' in data ? data.emails : data.userIds.map(String);
+    const seen = new Set<string>();
+    const found: { key: string; index: number; row: ReturnType<typeof users.byId> }[] = [];
+    keys.forEach((key, index) => {
+      if (seen.has(key)) return;
+      seen.add(key);
+      found.push({ key, index, row: 'emails' in data ? users.byEmail(key) : users.byId(Number(key)) });
+    });
+    // One message for an unknown, non-learner or disabled account, so enrolment cannot be used to learn roles.
+    const problems = found
+      .filter(({ row }) => !row || row.role !== 'learner' || row.disabled)
+      .map(({ key, index }) => ({ field: `${field}.${index}`, message: `${key}: not a learner you can enrol` }));
     if (problems.length) throw new Invalid(problems, 'Nobody was enrolled: fix the entries listed');
     return db.transaction(() => {
       let added = 0;

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { types } from 'node:util';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { parseFrontMatter, type ParsedFile } from './frontmatter';
@@ -48,6 +49,52 @@ class ErrorList {
   }
 }
 
+/** The longest line a content file may hold: Markdown's inline parser slows down sharply on very long lines. */
+export const MAX_LINE_CHARS = 20_000;
+/** The largest content file (a module or pack.yaml), in bytes of UTF-8. */
+export const MAX_FILE_BYTES = 512 * 1024;
+/** The most lines a content file may hold: the variant diff compares line by line, so lines cost time squared. */
+export const MAX_FILE_LINES = 3_000;
+
+const thousands = (n: number) => n.toLocaleString('en-GB');
+
+/**
+ * Size limits checked before any YAML or Markdown is parsed, so a hostile file is refused in microseconds instead
+ * of keeping a compiler busy for seconds. Reports the file's size and its first over-long line.
+ */
+export function sizeProblems(file: string, text: string): ContentError[] {
+  const problems: ContentError[] = [];
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_FILE_BYTES) {
+    problems.push({
+      file,
+      line: 1,
+      message: `file too large (${thousands(Math.ceil(bytes / 1024))} KiB; the limit is ${thousands(MAX_FILE_BYTES / 1024)} KiB per file): split it into smaller modules`,
+    });
+  }
+  let start = 0;
+  for (let line = 1; start <= text.length; line++) {
+    const end = text.indexOf('\n', start);
+    const stop = end < 0 ? text.length : end;
+    const length = stop - start - (text.charCodeAt(stop - 1) === 13 ? 1 : 0);
+    if (length > MAX_LINE_CHARS) {
+      problems.push({
+        file,
+        line,
+        message: `line too long (${thousands(length)} characters; the limit is ${thousands(MAX_LINE_CHARS)} characters per line): break it into shorter lines or paragraphs`,
+      });
+      break;
+    }
+    if (end < 0) break;
+    start = end + 1;
+    if (line >= MAX_FILE_LINES) {
+      problems.push({ file, line: line + 1, message: `too many lines (the limit is ${thousands(MAX_FILE_LINES)} lines per file): split it into smaller modules` });
+      break;
+    }
+  }
+  return problems;
+}
+
 /** Compiles a content folder (as a file map) into an immutable Pack, or every problem found. */
 export function compilePack(files: FileMap): CompileResult {
   return compileLayers(files, new Map());
@@ -69,6 +116,8 @@ function compileLayers(base: FileMap, overlay: FileMap): CompileResult {
     errors.add(packFile, 1, 'missing pack.yaml: it names the pack and the order of its sections');
     return { ok: false, errors: errors.items };
   }
+  sizeProblems('pack.yaml', packText).forEach((e) => errors.add(e.file, e.line, e.message));
+  if (errors.items.length > 0) return { ok: false, errors: errors.items };
   const packYaml = parsePackYaml(packText, errors);
   if (!packYaml) return { ok: false, errors: errors.items };
 
@@ -133,6 +182,11 @@ function readModules(files: FileMap, pack: PackYaml, errors: ErrorList, isOverla
     }
     if (!name.endsWith('.md')) {
       errors.add(file, 1, 'only Markdown (.md) files belong in a section folder');
+      continue;
+    }
+    const tooBig = sizeProblems(file, text);
+    if (tooBig.length > 0) {
+      tooBig.forEach((e) => errors.add(e.file, e.line, e.message));
       continue;
     }
     const { parsed, errors: fmErrors } = parseFrontMatter(file, text);
@@ -366,10 +420,12 @@ function hashFiles(files: ReadonlyMap<string, string>): string {
   return hash.digest('hex');
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes a compiled pack all the way down (also used on packs compiled in a worker thread). */
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    if (value instanceof Map) for (const v of value.values()) deepFreeze(v);
+    // isMap, not instanceof: a pack from a worker thread (or seen from a test's realm) has another realm's Map
+    if (types.isMap(value)) for (const v of value.values()) deepFreeze(v);
     else for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;

@@ -40,7 +40,7 @@ export function createFormsRepo(db: Db) {
     forUser: db.prepare('SELECT * FROM submissions WHERE user_id = ? ORDER BY id'),
     inCohort: db.prepare(
       `SELECT s.*, u.name FROM submissions s JOIN cohort_members m ON m.user_id = s.user_id AND m.cohort_id = ?
-       JOIN users u ON u.id = s.user_id WHERE s.module_id = ? ORDER BY s.created_at DESC`,
+       JOIN users u ON u.id = s.user_id WHERE s.module_id = ? AND s.updated_at >= m.added_at ORDER BY s.created_at DESC`,
     ),
     deleteActions: db.prepare('DELETE FROM actions WHERE submission_id = ?'),
     insertAction: db.prepare(

@@ -2,6 +2,7 @@ import type { Db } from '../db/open';
 import type { Form, FormField, Module, Pack } from '../content/types';
 import type { EventsRepo } from '../events/events.repo';
 import { Forbidden, Invalid, NotFound, type ErrorDetail } from '../web/errors';
+import { isRealIsoDay } from '../shared/dates';
 import type { FormsRepo, NewAction, SubmissionRow } from './forms.repo';
 
 type User = Express.User;
@@ -10,11 +11,7 @@ export type FormValues = Record<string, Record<string, FieldValue>>;
 
 const TEXT_MAX = 500;
 const TEXTAREA_MAX = 10_000;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function isRealDate(v: string): boolean {
-  return ISO_DATE.test(v) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v;
-}
+const isRealDate = isRealIsoDay;
 
 /** Turns the flat fields of a page form (`f.group.field`, `f.group.field.0.text`) into nested values. */
 export function valuesFromPageBody(body: Record<string, unknown>): Record<string, Record<string, unknown>> {

@@ -7,6 +7,7 @@ import { errorSummary, fieldErrors, renderPage } from '../web/render';
 import { parseInput } from '../web/validate';
 import { packForRequest } from '../modules/modules.routes';
 import { valuesFromPageBody } from './forms.service';
+import { safeLocalPath } from '../web/safe-redirect';
 
 function moduleId(req: Request): string {
   return String(req.params.id ?? req.params.moduleId);
@@ -63,9 +64,9 @@ export function workRoutes(services: Services): Router {
   }));
 
   router.post('/actions/:id', requireRole('learner'), handle((req, res) => {
-    const { done, returnTo } = parseInput(z.object({ done: z.enum(['0', '1']), returnTo: z.string().regex(/^\/[a-z0-9/_-]*$/i).optional() }), req.body);
+    const { done } = parseInput(z.object({ done: z.enum(['0', '1'], 'Choose done or not done') }), req.body);
     services.forms.setActionDone(currentUser(req), Number(req.params.id), done === '1');
-    res.redirect(303, `${returnTo ?? '/progress'}#your-actions`);
+    res.redirect(303, `${safeLocalPath(req.body.returnTo, '/progress').replace(/[?#].*$/, '')}#your-actions`);
   }));
 
   router.get('/cohorts/:id/shared', handle((req, res) => {

@@ -6,6 +6,7 @@ export type Row = Record<string, unknown>;
 export interface PersonRecord {
   account: Row | undefined;
   sessions: Row[];
+  signInAddresses: Row[];
   apiTokens: Row[];
   passwordLinks: Row[];
   cohortsAsLearner: Row[];
@@ -28,6 +29,12 @@ export function createPrivacyRepo(db: Db) {
       'SELECT id, email, name, role, disabled, password_changed_at, created_at, last_active_at, erased_at FROM users WHERE id = ?',
     ),
     sessions: db.prepare('SELECT created_at, last_seen_at FROM sessions WHERE user_id = ? ORDER BY created_at'),
+    signInAddresses: db.prepare(
+      `WITH me AS (SELECT email_norm FROM users WHERE id = ?)
+       SELECT k.address, 'signed in' AS what, k.last_success AS at FROM signin_known k JOIN me ON me.email_norm = k.email_norm
+       UNION ALL SELECT f.address, 'failed sign-in' AS what, f.at FROM signin_failures f JOIN me ON me.email_norm = f.email_norm
+       ORDER BY at`,
+    ),
     apiTokens: db.prepare('SELECT id, created_at, expires_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id'),
     passwordLinks: db.prepare('SELECT created_by, created_at, expires_at, used_at FROM password_links WHERE user_id = ? ORDER BY created_at'),
     cohortsAsLearner: db.prepare(
@@ -54,6 +61,8 @@ export function createPrivacyRepo(db: Db) {
          password_changed_at = NULL, last_active_at = NULL, erased_at = @now WHERE id = @id`,
     ),
     deleteSessions: db.prepare('DELETE FROM sessions WHERE user_id = ?'),
+    deleteSigninFailures: db.prepare('DELETE FROM signin_failures WHERE email_norm = lower(?)'),
+    deleteSigninKnown: db.prepare('DELETE FROM signin_known WHERE email_norm = lower(?)'),
     deleteTokens: db.prepare('DELETE FROM api_tokens WHERE user_id = ?'),
     deleteLinks: db.prepare('DELETE FROM password_links WHERE user_id = ?'),
     deleteResponses: db.prepare('DELETE FROM responses WHERE user_id = ?'),
@@ -83,6 +92,7 @@ export function createPrivacyRepo(db: Db) {
       return {
         account: s.account.get(userId) as Row | undefined,
         sessions: all(s.sessions),
+        signInAddresses: all(s.signInAddresses),
         apiTokens: all(s.apiTokens),
         passwordLinks: all(s.passwordLinks),
         cohortsAsLearner: all(s.cohortsAsLearner),
@@ -107,6 +117,8 @@ export function createPrivacyRepo(db: Db) {
       s.clearAuditAsActor.run(userId);
       s.clearAuditAsTarget.run(userId);
       s.deleteSessions.run(userId);
+      s.deleteSigninFailures.run(email);
+      s.deleteSigninKnown.run(email);
       s.deleteTokens.run(userId);
       s.deleteLinks.run(userId);
       s.deleteResponses.run(userId);

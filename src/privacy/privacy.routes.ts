@@ -22,6 +22,7 @@ const SECTIONS: { key: keyof PersonRecord; title: string }[] = [
   { key: 'actions', title: 'Actions planned' },
   { key: 'events', title: 'Learning events' },
   { key: 'sessions', title: 'Sign-in sessions' },
+  { key: 'signInAddresses', title: 'Addresses used to sign in' },
   { key: 'apiTokens', title: 'API tokens' },
   { key: 'passwordLinks', title: 'Password links' },
   { key: 'auditEntries', title: 'Audit log entries' },

@@ -4,6 +4,7 @@ import { HttpError } from '../web/errors';
 import { currentUser, handle, requireRole } from '../web/guards';
 import { errorSummary, fieldErrors, renderPage } from '../web/render';
 import { packForRequest } from '../modules/modules.routes';
+import { safeLocalPath } from '../web/safe-redirect';
 
 export function progressRoutes(services: Services): Router {
   const router = Router();
@@ -34,7 +35,7 @@ export function progressRoutes(services: Services): Router {
 
   router.post('/outcomes/:outcomeId', requireRole('learner'), handle(async (req, res) => {
     const pack = packForRequest(services, req);
-    const back = typeof req.body.returnTo === 'string' && /^\/[a-z0-9/_-]*$/i.test(req.body.returnTo) ? req.body.returnTo : '/progress';
+    const back = safeLocalPath(req.body.returnTo, '/progress').replace(/[?#].*$/, '');
     const outcomeId = String(req.params.outcomeId);
     try {
       await services.progress.setOutcome(currentUser(req), pack, outcomeId, req.body);

@@ -28,8 +28,8 @@ export function createReportsService(
   forms: FormsService,
 ) {
   /** Raid plans with their reports (a report names its plan, or stands alone). */
-  function raidsOf(userId: number): { plan?: Submission; report?: Submission; title: string }[] {
-    const all = forms.forUser(userId);
+  function raidsOf(userId: number, since = ''): { plan?: Submission; report?: Submission; title: string }[] {
+    const all = forms.forUser(userId).filter((s) => s.updated_at >= since);
     const plans = all.filter((s) => s.moduleId === RAID_PLAN);
     const reports = all.filter((s) => s.moduleId === RAID_REPORT);
     const raids: { plan?: Submission; report?: Submission; title: string }[] = plans.map((plan) => ({
@@ -43,41 +43,52 @@ export function createReportsService(
     return raids;
   }
 
-  function assessmentsOf(userId: number, pack: Pack) {
+  function assessmentsOf(userId: number, pack: Pack, since = '') {
     const mod = selfAssessmentModule(pack);
     if (!mod?.form) return { module: undefined, attempts: [], chart: null };
-    const attempts = forms.forModule(userId, mod.id);
+    const attempts = forms.forModule(userId, mod.id).filter((s) => s.updated_at >= since);
     return { module: mod, attempts, chart: ratingChart(mod.form, attempts) };
   }
 
-  function actionsOf(userId: number) {
+  function actionsOf(userId: number, since = '') {
     const on = today();
-    return forms.actionsForUser(userId).map((a) => ({ ...a, overdue: !a.done && a.due_on !== null && a.due_on < on }));
+    const shown = since ? new Set(forms.forUser(userId).filter((s) => s.updated_at >= since).map((s) => s.id)) : undefined;
+    return forms.actionsForUser(userId).filter((a) => !shown || shown.has(a.submission_id)).map((a) => ({ ...a, overdue: !a.done && a.due_on !== null && a.due_on < on }));
   }
 
-  /** Everything one learner has done, for their trainer (and admins); the trainer must run a cohort they are in. */
+  /**
+   * Everything one learner has done, for their trainer (and admins); the trainer must run a cohort they are in.
+   * A trainer sees only the work done since the learner joined this cohort: enrolling someone must not open up what
+   * they wrote for other trainers' cohorts. Admins (L&D) see the whole record.
+   */
   function learnerRecord(cohortId: number, learnerId: number, user: User) {
     const cohort = cohorts.manageable(cohortId, user);
-    if (!cohortsRepo.isMember(cohortId, learnerId)) throw new NotFound('That person is not in this cohort');
+    const joined = cohortsRepo.memberSince(cohortId, learnerId);
+    if (joined === undefined) throw new NotFound('That person is not in this cohort');
     const learner = users.byId(learnerId);
     if (!learner) throw new NotFound('No such learner');
+    const since = user.role === 'admin' ? '' : joined;
+    const visible = (updatedAt: string | null | undefined) => !since || (updatedAt ?? '') >= since;
     const pack = cohorts.packOf(cohort);
-    const answers = responses.forUser(learnerId).map((r) => {
+    const answers = responses.forUser(learnerId).filter((r) => visible(r.updated_at)).map((r) => {
       const mod = pack.modules.get(r.module_id);
       const prompt = mod?.prompts.find((p) => p.id === r.prompt_id);
       return { moduleId: r.module_id, moduleTitle: mod?.title ?? r.module_id, promptId: r.prompt_id, question: prompt?.question ?? r.prompt_id, area: prompt?.area ?? '', text: r.text, shared: r.shared === 1, updatedAt: r.updated_at };
     });
-    const otherForms = forms.forUser(learnerId).filter((s) => s.moduleId !== RAID_PLAN && s.moduleId !== RAID_REPORT && s.moduleId !== selfAssessmentModule(pack)?.id);
+    const otherForms = forms.forUser(learnerId).filter((s) => visible(s.updated_at)).filter((s) => s.moduleId !== RAID_PLAN && s.moduleId !== RAID_REPORT && s.moduleId !== selfAssessmentModule(pack)?.id);
     return {
       cohort,
       pack,
       learner: { id: learner.id, name: learner.name, email: learner.email },
-      areas: progress.learnerProgress(learnerId, pack),
+      areas: progress.learnerProgress(learnerId, pack).map((area) => ({
+        ...area,
+        outcomes: area.outcomes.map((o) => (visible(o.updatedAt) ? o : { ...o, evidence: '' })),
+      })),
       assignments: progress.assignments({ id: learnerId, email: learner.email, name: learner.name, role: 'learner' }, pack),
       answers,
-      raids: raidsOf(learnerId),
-      assessments: assessmentsOf(learnerId, pack),
-      actions: actionsOf(learnerId),
+      raids: raidsOf(learnerId, since),
+      assessments: assessmentsOf(learnerId, pack, since),
+      actions: actionsOf(learnerId, since),
       otherForms: otherForms.map((s) => ({ ...s, module: pack.modules.get(s.moduleId) })),
     };
   }

@@ -15,6 +15,8 @@ declare global {
       /** The session's hashed id and CSRF token (page sessions only). */
       sessionInfo?: { idHash: string; csrfToken: string; previewVersionId: number | null };
       requestId: string;
+      /** Leaves a message for the next page of this browser session (a no-op for API callers). */
+      flash(text: string): void;
       /** The logger bound to this request's id: every line it writes carries `reqId`. */
       log: Logger;
     }

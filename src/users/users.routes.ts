@@ -1,19 +1,23 @@
 import { Router, type Request } from 'express';
-import multer from 'multer';
 import { z } from 'zod';
 import type { Services } from '../services';
 import { HttpError, Invalid } from '../web/errors';
 import { currentUser, handle, requireRole } from '../web/guards';
 import { errorSummary, fieldErrors, renderPage } from '../web/render';
 import { parseInput } from '../web/validate';
+import { parseQuery } from '../web/query';
 import { ROLES, roleSchema, type Role } from './users.schema';
 
-const csvUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 1024 * 1024, files: 1, fields: 5, parts: 6 } });
 
 const listQuery = z.object({
-  q: z.string().trim().max(100).optional().default(''),
-  role: z.union([roleSchema, z.literal('')]).optional().default(''),
-  page: z.coerce.number().int().min(1).max(100000).optional().default(1),
+  q: z.string('Search for one name or email address').trim().max(100, 'Search text must be 100 characters or fewer').optional().default(''),
+  role: z.union([roleSchema, z.literal('')], 'Role must be learner, trainer or admin').optional().default(''),
+  page: z.coerce.number('Page must be a whole number from 1').int('Page must be a whole number from 1').min(1, 'Page must be a whole number from 1').max(100000, 'Page must be 100,000 or less').optional().default(1),
+});
+
+const auditQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100000).optional().default(1).catch(1),
+  action: z.string().regex(/^[a-z_.]{1,40}$/).optional().catch(undefined),
 });
 
 const PAGE_SIZE = 50;
@@ -33,15 +37,6 @@ function csvFrom(req: Request): string {
   const body = req.body as Record<string, unknown>;
   if (typeof body.csv === 'string' && body.csv.trim()) return body.csv;
   throw new Invalid([{ field: 'file', message: 'Choose a CSV file or paste the rows' }]);
-}
-
-function multerErrors(err: unknown): HttpError | undefined {
-  if (err instanceof multer.MulterError) {
-    return err.code === 'LIMIT_FILE_SIZE'
-      ? new HttpError(413, 'too_large', 'The file is too large')
-      : new Invalid([{ field: err.field ?? 'file', message: `Upload refused: ${err.message}` }]);
-  }
-  return undefined;
 }
 
 export function userRoutes(services: Services): Router {
@@ -77,11 +72,11 @@ export function userRoutes(services: Services): Router {
 
   router.post(
     '/users/import',
-    (req, res, next) => csvUpload.single('file')(req, res, (err: unknown) => next(multerErrors(err) ?? err)),
     handle((req, res) => {
       try {
         const created = services.users.importCsv(csvFrom(req), actor(req));
-        listPage(req, res, { imported: created.length }, 201);
+        req.flash(`${created.length} ${created.length === 1 ? 'person' : 'people'} imported. Give each a password link from their page.`);
+        res.redirect(303, '/users');
       } catch (err) {
         if (!(err instanceof HttpError) || err.details.length === 0) throw err;
         listPage(req, res, { importErrors: err.details, importMessage: err.message }, err.status);
@@ -127,8 +122,7 @@ export function userRoutes(services: Services): Router {
   );
 
   router.get('/audit', (req, res) => {
-    const page = Math.max(1, Number(req.query.page) || 1);
-    const action = typeof req.query.action === 'string' && /^[a-z_.]{1,40}$/.test(req.query.action) ? req.query.action : null;
+    const { page, action = null } = parseQuery(auditQuery, req);
     const { entries, total } = services.audit.list(action, 100, (page - 1) * 100);
     renderPage(req, res, 'users/audit', { title: 'Audit log', entries, total, page, pages: Math.max(1, Math.ceil(total / 100)), action });
   });
@@ -139,7 +133,7 @@ export function userApiRoutes(services: Services): Router {
   const router = Router();
   router.use('/users', requireRole('admin'));
   router.get('/users', (req, res) => {
-    const q = listQuery.parse(req.query);
+    const q = parseQuery(listQuery, req);
     const { users, total } = services.users.search(q.q || null, (q.role || null) as Role | null, PAGE_SIZE, (q.page - 1) * PAGE_SIZE);
     res.json({ users: users.map((u) => ({ id: u.id, email: u.email, name: u.name, role: u.role, disabled: u.disabled === 1 })), total });
   });
@@ -159,9 +153,6 @@ export function userApiRoutes(services: Services): Router {
   router.post(
     '/users/import',
     (req, res, next) => {
-      if ((req.headers['content-type'] ?? '').startsWith('multipart/')) {
-        return csvUpload.single('file')(req, res, (err: unknown) => next(multerErrors(err) ?? err));
-      }
       if ((req.headers['content-type'] ?? '').startsWith('text/csv')) {
         return textCsv(req, res, next);
       }

@@ -1,23 +1,8 @@
-import { Router, type NextFunction, type Request, type Response } from 'express';
-import multer from 'multer';
+import { Router, type Request, type Response } from 'express';
 import type { Services } from '../services';
-import { HttpError, Invalid } from '../web/errors';
+import { HttpError } from '../web/errors';
 import { currentUser, handle, requireRole } from '../web/guards';
 import { errorSummary, renderPage } from '../web/render';
-import { UPLOAD_MAX_BYTES } from './variants.service';
-
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: UPLOAD_MAX_BYTES, files: 1, fields: 5, parts: 7, fieldSize: 1024 } });
-
-/** multer's errors as ours: too large is 413, anything else about the form (wrong field, too many parts) is 422. */
-function receiveFile(req: Request, res: Response, next: NextFunction): void {
-  upload.single('file')(req, res, (err: unknown) => {
-    if (err instanceof multer.MulterError) {
-      if (err.code === 'LIMIT_FILE_SIZE') return next(new HttpError(413, 'too_large', `The file is larger than ${UPLOAD_MAX_BYTES / 1024 / 1024} MiB`));
-      return next(new Invalid([{ field: err.field ?? 'file', message: err.code === 'LIMIT_UNEXPECTED_FILE' ? `Unexpected file field "${err.field}": send the file as "file"` : err.message }]));
-    }
-    next(err);
-  });
-}
 
 export function variantRoutes(services: Services): Router {
   const router = Router();
@@ -28,10 +13,11 @@ export function variantRoutes(services: Services): Router {
     renderPage(req, res, 'variants/list', { title: 'Variants of the pack', versions: v.list(), sections: services.packs.base.sections, errors: [], values: {}, report: undefined, ...extra }, status);
 
   router.get('/variants', (req, res) => listPage(req, res));
-  router.post('/variants', receiveFile, handle(async (req, res) => {
+  router.post('/variants', handle(async (req, res) => {
     try {
       const report = await v.upload(req.file, req.body, currentUser(req));
-      listPage(req, res, { report }, 201);
+      req.flash(`The upload is valid and saved as a draft of ${report.name}: check the changes, preview it, then publish.`);
+      res.redirect(303, `/variants/versions/${report.versionId}`);
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 422) throw err;
       listPage(req, res, { errors: errorSummary(err.details.map((d) => ({ ...d, field: d.field === 'name' || d.field === 'section' ? d.field : 'file' }))), problemTitle: err.message, values: req.body }, 422);
@@ -49,7 +35,8 @@ export function variantRoutes(services: Services): Router {
   }));
   router.post('/variants/versions/:vid/preview', handle((req, res) => {
     const row = v.version(Number(req.params.vid));
-    services.authRepo.setPreview(req.sessionInfo!.idHash, row.id);
+    if (!req.sessionInfo) throw new HttpError(400, 'needs_session', 'Previewing a version works in a signed-in browser: sign in on the web page and try again');
+    services.authRepo.setPreview(req.sessionInfo.idHash, row.id);
     res.redirect(303, '/pack');
   }));
   router.post('/variants/preview/stop', (req, res) => {
@@ -72,7 +59,8 @@ export function variantRoutes(services: Services): Router {
     const raw = (req.body as Record<string, unknown>).versionId;
     const to = raw === '' || raw === undefined ? null : Number(raw);
     services.cohorts.pin(Number(req.params.id), to, currentUser(req));
-    res.redirect(303, `/cohorts/${Number(req.params.id)}/manage?notice=${encodeURIComponent(`Learners now see ${v.labelOf(to)}`)}`);
+    req.flash(`Learners now see ${v.labelOf(to)}`);
+    res.redirect(303, `/cohorts/${Number(req.params.id)}/manage`);
   }));
   return router;
 }
@@ -83,7 +71,7 @@ export function variantApiRoutes(services: Services): Router {
   router.get('/variants', (_req, res) => {
     res.json({ versions: services.variants.list().map((r) => ({ id: r.id, variantId: r.variant_id, name: r.name, status: r.status, version: r.version, hash: r.hash, createdAt: r.created_at, publishedAt: r.published_at })) });
   });
-  router.post('/variants', receiveFile, handle(async (req, res) => {
+  router.post('/variants', handle(async (req, res) => {
     const report = await services.variants.upload(req.file, req.body, currentUser(req));
     res.status(201).json({ id: report.variantId, draftId: report.versionId, name: report.name, hash: report.hash, changes: report.changes });
   }));

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { PackRegistry } from '../content/registry';
-import { compileVariant } from '../content/compile';
+import { compileVariant, sizeProblems } from '../content/compile';
+import { CompileAbortedError, CompileTimeoutError, compileVariantOffThread } from '../content/compile-pool';
 import { parseFrontMatter } from '../content/frontmatter';
 import { formatError, type Pack } from '../content/types';
 import type { ProgressRepo } from '../progress/progress.repo';
@@ -16,6 +17,15 @@ import { readZip } from './zip';
 type User = Express.User;
 
 export const UPLOAD_MAX_BYTES = 8 * 1024 * 1024;
+/** How long an upload's compile may take (in a worker thread) before it is refused. */
+export const UPLOAD_COMPILE_TIMEOUT_MS = 10_000;
+/** Stored versions compiled before were accepted once: give them longer at start-up. */
+const STORED_COMPILE_TIMEOUT_MS = 60_000;
+
+export interface WarmReport {
+  compiled: number;
+  failed: { versionId: number; error: string }[];
+}
 
 export const uploadFieldsSchema = z.object({
   name: z.string({ message: 'Enter a name for the variant, like "Northshire Council"' }).trim().min(1, 'Enter a name for the variant, like "Northshire Council"').max(80, 'Name must be 80 characters or fewer'),
@@ -41,10 +51,19 @@ const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 export function createVariantsService(db: Db, repo: VariantsRepo, packs: PackRegistry, progress: ProgressRepo, audit: AuditRepo) {
   const base = () => packs.base;
 
-  /** Compiles a stored version once; later calls hit the cache keyed by content hash. */
+  /** Stored versions (by hash) that failed to compile at start-up, with why: refused at once, never recompiled. */
+  const refused = new Map<string, string>();
+
+  /**
+   * Compiles a stored version once; later calls hit the cache keyed by content hash. warmStoredVersions() fills
+   * that cache off the request path at start-up; compiling here, on the request's thread, is only the fallback
+   * for a version asked for before warming reached it.
+   */
   function packOfVersion(row: VersionRow): Pack {
     const cached = packs.cached(row.hash);
     if (cached) return cached;
+    const why = refused.get(row.hash);
+    if (why) throw new Error(`stored variant version ${row.id} no longer compiles: ${why}`);
     const files = new Map(Object.entries(JSON.parse(row.files) as Record<string, string>));
     const result = compileVariant(base().files, files);
     if (!result.ok) throw new Error(`stored variant version ${row.id} no longer compiles: ${result.errors.map(formatError).join('; ')}`);
@@ -54,6 +73,46 @@ export function createVariantsService(db: Db, repo: VariantsRepo, packs: PackReg
     const row = repo.version(id);
     return row ? packOfVersion(row) : undefined;
   });
+
+  /**
+   * Compiles every stored version (drafts and published) in worker threads and caches it, so that requests after
+   * a restart find their packs ready instead of compiling on the request's thread. Call once at start-up (awaiting
+   * it before listen closes the window entirely). Never rejects: what could not be compiled is reported, and
+   * refused quickly if asked for later.
+   */
+  async function warmStoredVersions(options: { timeoutMs?: number } = {}): Promise<WarmReport> {
+    const report: WarmReport = { compiled: 0, failed: [] };
+    const byHash = new Map<string, number[]>();
+    for (const v of repo.versions()) {
+      if (packs.cached(v.hash) || refused.has(v.hash)) continue;
+      byHash.set(v.hash, [...(byHash.get(v.hash) ?? []), v.id]);
+    }
+    await Promise.all(
+      [...byHash.values()].map(async (ids) => {
+        const row = repo.version(ids[0]);
+        if (!row || packs.cached(row.hash)) return;
+        let error: string;
+        let refuse = true;
+        try {
+          const files = new Map(Object.entries(JSON.parse(row.files) as Record<string, string>));
+          const result = await compileVariantOffThread(base().files, files, { timeoutMs: options.timeoutMs ?? STORED_COMPILE_TIMEOUT_MS });
+          if (result.ok) {
+            packs.remember(result.pack);
+            report.compiled += ids.length;
+            return;
+          }
+          error = result.errors.map(formatError).join('; ');
+        } catch (err) {
+          error = err instanceof Error ? err.message : String(err);
+          // too slow or too big is the content's doing; anything else (pool closed, a bug) may pass on a retry
+          refuse = err instanceof CompileTimeoutError || err instanceof CompileAbortedError;
+        }
+        if (refuse) refused.set(row.hash, error);
+        ids.forEach((versionId) => report.failed.push({ versionId, error }));
+      }),
+    );
+    return report;
+  }
 
   function sectionDirs(): Set<string> {
     return new Set(base().sections.map((s) => s.dir));
@@ -81,6 +140,8 @@ export function createVariantsService(db: Db, repo: VariantsRepo, packs: PackReg
 
   function overlayFromMarkdown(file: UploadedFile, section: string | undefined): Map<string, string> {
     const text = utf8(file.buffer);
+    const tooBig = sizeProblems(file.originalname, text);
+    if (tooBig.length) throw new Invalid(tooBig.map((e) => ({ field: 'file', message: formatError(e) })), 'The file is too large to compile');
     const { parsed, errors } = parseFrontMatter(file.originalname, text);
     if (!parsed) throw new Invalid(errors.map((e) => ({ field: 'file', message: formatError(e) })));
     const id = typeof parsed.data.id === 'string' ? parsed.data.id : '';
@@ -102,7 +163,7 @@ export function createVariantsService(db: Db, repo: VariantsRepo, packs: PackReg
     else if (/\.md$/i.test(file.originalname)) overlay = overlayFromMarkdown(file, section);
     else throw new Invalid([{ field: 'file', message: 'Upload a .zip of a content folder or a single .md file' }]);
 
-    const result = compileVariant(base().files, overlay);
+    const result = await compileOffThread(overlay);
     if (!result.ok) throw new Invalid(result.errors.map((e) => ({ field: 'file', message: formatError(e) })), 'The variant has problems: fix each one and upload it again');
     const lost = [...progress.outcomesWithProgress()].filter((id) => base().outcomes.has(id) && !result.pack.outcomes.has(id));
     if (lost.length) {
@@ -118,6 +179,18 @@ export function createVariantsService(db: Db, repo: VariantsRepo, packs: PackReg
       return { variantId, versionId };
     })();
     return { variantId, versionId, name: repo.byId(variantId)!.name, hash: pack.hash, changes };
+  }
+
+  /** The upload's compile, in a worker thread within a time limit; a time-out or memory blow-up is the input's fault (422). */
+  async function compileOffThread(overlay: Map<string, string>) {
+    try {
+      return await compileVariantOffThread(base().files, overlay, { timeoutMs: UPLOAD_COMPILE_TIMEOUT_MS });
+    } catch (err) {
+      if (err instanceof CompileTimeoutError || err instanceof CompileAbortedError) {
+        throw new Invalid([{ field: 'file', message: err.message }], 'The variant could not be compiled');
+      }
+      throw err;
+    }
   }
 
   function publish(variantId: number, user: User): { versionId: number; version: number } {
@@ -172,7 +245,7 @@ export function createVariantsService(db: Db, repo: VariantsRepo, packs: PackReg
     return row ? `${repo.byId(row.variant_id)?.name ?? 'Variant'} v${row.version ?? 'draft'}` : 'The built-in pack';
   }
 
-  return { upload, publish, version, diff, zipOf, choices, isPublished, labelOf, list: repo.versions, variants: repo.all, cohortsPinned: repo.cohortsPinned };
+  return { upload, warmStoredVersions, publish, version, diff, zipOf, choices, isPublished, labelOf, list: repo.versions, variants: repo.all, cohortsPinned: repo.cohortsPinned };
 }
 export type VariantsService = ReturnType<typeof createVariantsService>;
 

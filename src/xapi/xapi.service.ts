@@ -4,11 +4,16 @@ import type { Pack } from '../content/types';
 import type { EventsRepo } from '../events/events.repo';
 import type { Logger } from '../web/logger';
 import { parseInput } from '../web/validate';
+import { isoDayOf } from '../shared/dates';
 import { toStatement, type Statement } from './statements';
 import type { XapiRepo } from './xapi.repo';
 
 export const eventsQuerySchema = z.object({
-  since: z.string().datetime({ offset: true, message: 'since must be an ISO 8601 date-time' }).optional(),
+  since: z
+    .string()
+    .datetime({ offset: true, message: 'since must be an ISO 8601 date-time' })
+    .refine((v) => isoDayOf(v) !== null, 'since must be a real date-time')
+    .optional(),
   cohort: z.coerce.number().int().positive().optional(),
   learner: z.coerce.number().int().positive().optional(),
   after: z.coerce.number().int().min(0).optional().default(0),

@@ -192,3 +192,42 @@ describe('content compiler: references, standards and timed slides', () => {
     expect(summarise(untimed.pack).decksOffTime).toEqual(['08-slides/01-deck.md: slides add up to 0 of 20 minutes']);
   });
 });
+
+describe('content compiler: size limits come before any parsing', () => {
+  const intro = '01-introduction/01-welcome.md';
+  const introText = base.get(intro)!;
+
+  it('refuses a line over 20,000 characters with file:line, fast (a 1 MiB line of `![` nesting)', () => {
+    const lines = introText.split('\n');
+    const text = `${introText}\n${'!['.repeat(512 * 1024)}\n`;
+    const started = performance.now();
+    const errors = errorsOf(withFiles({ [intro]: text }));
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(errors).toContain(`${intro}:${lines.length + 1}: line too long (1,048,576 characters; the limit is 20,000 characters per line): break it into shorter lines or paragraphs`);
+  });
+
+  it('accepts a line of exactly 20,000 characters, and counts a CRLF line without its CR', () => {
+    const line = 'word '.repeat(4000);
+    expect(line.length).toBe(20_000);
+    expect(compilePack(withFiles({ [intro]: `${introText}\n${line}\n` })).ok).toBe(true);
+    expect(compilePack(withFiles({ [intro]: `${introText}\n${line}\r\nmore\r\n` })).ok).toBe(true);
+    expect(errorsOf(withFiles({ [intro]: `${introText}\n${line}x\n` })).join('\n')).toMatch(/01-welcome\.md:\d+: line too long \(20,001 characters/);
+  });
+
+  it('refuses a module of more than 3,000 lines (the variant diff compares line by line)', () => {
+    const text = `${introText}\n${'A short line.\n'.repeat(3_100)}`;
+    expect(errorsOf(withFiles({ [intro]: text }))).toEqual([`${intro}:3001: too many lines (the limit is 3,000 lines per file): split it into smaller modules`]);
+  });
+
+  it('refuses a module over 512 KiB', () => {
+    const text = `${introText}\n${`${'Plain words in a paragraph. '.repeat(20)}\n`.repeat(1_000)}`;
+    expect(errorsOf(withFiles({ [intro]: text }))).toEqual([
+      `${intro}:1: file too large (${Math.ceil(Buffer.byteLength(text) / 1024)} KiB; the limit is 512 KiB per file): split it into smaller modules`,
+    ]);
+  });
+
+  it('checks pack.yaml too', () => {
+    const packYaml = `${base.get('pack.yaml')!}\n# ${'x'.repeat(20_001)}\n`;
+    expect(errorsOf(withFiles({ 'pack.yaml': packYaml })).join('\n')).toMatch(/^pack\.yaml:\d+: line too long/);
+  });
+});

@@ -1,10 +1,54 @@
 import request from 'supertest';
 import { bootstrapAdmin } from '../../src/users/bootstrap';
-import { csrfFrom, makeTestApp, PASSWORD, type TestApp } from '../helpers/app';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { csrfFrom, FIXTURE_PACK, makeTestApp, PASSWORD, type TestApp } from '../helpers/app';
+import { createLogger } from '../../src/web/logger';
+import { loadConfig } from '../../src/config';
+import { startServer } from '../../src/server';
 
 describe('first admin', () => {
+  it('needs the one-time set-up code the server printed, so the first visitor on a network cannot take the service', async () => {
+    const lines: string[] = [];
+    const t = makeTestApp({ logger: createLogger('warn', { destination: { write: (l: string) => void lines.push(l) } }) });
+    const code = t.app.services.auth.newSetupCode();
+    expect(code).toMatch(/^[A-Z0-9x]{4}-[A-Z0-9x]{4}-[A-Z0-9x]{4}$/i);
+    const agent = request.agent(t.app);
+    const csrf = await csrfFrom(agent, '/setup');
+    const form = { _csrf: csrf, name: 'Mallory', email: 'mallory@example.org', password: PASSWORD, confirm: PASSWORD };
+    for (const guess of [undefined, '', 'AAAA-BBBB-CCCC']) {
+      const res = await agent.post('/setup').type('form').send(guess === undefined ? form : { ...form, code: guess });
+      expect(res.status).toBe(422);
+      expect(res.text).toContain('href="#code"');
+    }
+    expect(t.app.services.users.count()).toBe(0);
+    const ok = await agent.post('/setup').type('form').send({ ...form, code: code!.toLowerCase().replace(/-/g, ' ') });
+    expect(ok.status).toBe(303);
+    expect(t.app.services.users.count()).toBe(1);
+    t.close();
+  });
+
+  it('prints the set-up code in the server log at start when nobody has an account', async () => {
+    const lines: string[] = [];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-setup-'));
+    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, CONTENT_DIR: FIXTURE_PACK, PORT: '0', HOST: '127.0.0.1' });
+    const running = await startServer(config, createLogger('warn', { destination: { write: (l: string) => void lines.push(l) } }));
+    const logged = lines.map((l) => JSON.parse(l) as { setupCode?: string; msg: string }).find((l) => l.setupCode);
+    expect(logged?.msg).toContain('/setup');
+    const base = `http://127.0.0.1:${running.port}`;
+    const page = await fetch(`${base}/setup`);
+    const cookie = page.headers.get('set-cookie')!.split(';')[0];
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
+    const body = new URLSearchParams({ _csrf: csrf, code: logged!.setupCode!, name: 'Ada', email: 'ada@example.org', password: PASSWORD, confirm: PASSWORD });
+    const res = await fetch(`${base}/setup`, { method: 'POST', body, headers: { cookie }, redirect: 'manual' });
+    expect(res.status).toBe(303);
+    await running.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('shows /setup until a user exists, then it is gone', async () => {
-    const t = makeTestApp();
+    const t = makeTestApp({ env: { SETUP_CODE: 'TEST-SETUP-CODE' } });
     const agent = request.agent(t.app);
     expect((await agent.get('/')).headers.location).toMatch(/^\/login/);
     expect((await agent.get('/login')).headers.location).toBe('/setup');
@@ -13,7 +57,7 @@ describe('first admin', () => {
     expect(weak.status).toBe(422);
     expect(weak.text).toContain('govuk-error-summary');
     expect(weak.text).toContain('href="#password"');
-    const ok = await agent.post('/setup').type('form').send({ _csrf: csrf, name: 'Ada', email: 'ada@example.org', password: PASSWORD, confirm: PASSWORD });
+    const ok = await agent.post('/setup').type('form').send({ _csrf: csrf, code: 'test-setup-code', name: 'Ada', email: 'ada@example.org', password: PASSWORD, confirm: PASSWORD });
     expect(ok.status).toBe(303);
     expect((await agent.get('/users')).status).toBe(200);
     expect((await request(t.app).get('/setup')).status).toBe(404);
@@ -167,7 +211,7 @@ describe('throttling', () => {
     const csrf = await csrfFrom(agent, '/login');
     const page = await agent.post('/login').type('form').send({ email: u.email, password: PASSWORD, _csrf: csrf });
     expect(page.status).toBe(429);
-    t.db.prepare('UPDATE throttle SET blocked_until = 1').run();
+    t.db.prepare('UPDATE signin_failures SET at = 0').run();
     expect((await request(t.app).post('/api/v1/auth/token').send({ email: u.email, password: PASSWORD })).status).toBe(201);
     t.close();
   });
