@@ -17,6 +17,7 @@ import { progressRoutes, progressApiRoutes } from './progress/progress.routes';
 import { workRoutes, workApiRoutes } from './forms/work.routes';
 import { variantRoutes, variantApiRoutes } from './variants/variants.routes';
 import { openApiRoute } from './web/openapi';
+import { HELP_FILE, helpRoutes } from './help/help.routes';
 import { HttpError, NotFound } from './web/errors';
 import { parserErrorToHttp } from './web/body-errors';
 import { isApi, requireUser } from './web/guards';
@@ -126,6 +127,7 @@ export function createApp(deps: AppDeps): Express & { services: Services } {
   app.use(sessions.verifyCsrf);
 
   app.use(openApiRoute());
+  app.use(helpRoutes(path.join(ROOT, HELP_FILE)));
   app.use(authRoutes(services, sessions));
   app.use('/api/v1', authApiRoutes(services));
   app.use(requireUser);

@@ -85,4 +85,11 @@ describe('pages and API of the pack', () => {
     expect((await request(t.app).get('/static/js/app.js')).status).toBe(200);
     expect((await request(t.app).get('/assets/images/govuk-crest.svg')).status).toBe(200);
   });
+
+  it('explains how the pack is used in Packway on a help page linked from every footer, signed in or not', async () => {
+    const help = await request(t.app).get('/help');
+    expect(help.status).toBe(200);
+    for (const part of ['For learners', 'For trainers', 'For learning and development teams']) expect(help.text).toContain(part);
+    expect((await request(t.app).get('/login')).text).toContain('href="/help"');
+  });
 });

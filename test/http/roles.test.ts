@@ -28,6 +28,7 @@ function table(): RouteCase[] {
     { method: 'get', path: `/users/${ids.learner}/data.json`, allowed: ['admin'] },
     { method: 'get', path: `/api/v1/users/${ids.learner}/export`, allowed: ['admin'] },
     { method: 'get', path: '/api/v1/openapi.json', allowed: all },
+    { method: 'get', path: '/help', allowed: all },
     { method: 'get', path: '/', allowed: signedIn },
     { method: 'get', path: '/pack', allowed: signedIn },
     { method: 'get', path: '/modules/case-town-hall', allowed: signedIn },
