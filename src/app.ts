@@ -18,7 +18,7 @@ import { workRoutes, workApiRoutes } from './forms/work.routes';
 import { variantRoutes, variantApiRoutes } from './variants/variants.routes';
 import { openApiRoute } from './web/openapi';
 import { HELP_FILE, helpRoutes } from './help/help.routes';
-import { HttpError, NotFound } from './web/errors';
+import { HttpError, NotFound } from './shared/errors';
 import { parserErrorToHttp } from './web/body-errors';
 import { isApi, requireUser } from './web/guards';
 import { uploadsBeforeCsrf } from './web/uploads';

@@ -15,7 +15,7 @@ import { createProgressRepo } from './progress/progress.repo';
 import { createProgressService } from './progress/progress.service';
 import { createEventsRepo } from './events/events.repo';
 import { createGroupCommit } from './db/group-commit';
-import { Forbidden, NotFound } from './web/errors';
+import { Forbidden, NotFound } from './shared/errors';
 import { createResponsesRepo } from './responses/responses.repo';
 import { createResponsesService } from './responses/responses.service';
 import { createFormsRepo } from './forms/forms.repo';

@@ -5,10 +5,10 @@ import type { Services } from '../services';
 import type { SessionSupport } from './session';
 import type { SignedInUser } from './auth.service';
 import { changePasswordSchema, safeNext, setPasswordSchema, setupSchema, signInSchema } from './auth.schema';
-import { HttpError, NotFound } from '../web/errors';
+import { HttpError, NotFound } from '../shared/errors';
 import { currentUser, handle, requireUser } from '../web/guards';
 import { errorSummary, fieldErrors, renderPage } from '../web/render';
-import { parseInput, zodDetails } from '../web/validate';
+import { parseInput, zodDetails } from '../shared/validate';
 import { verifyPassword } from './password';
 
 function clientIp(req: Request): string {

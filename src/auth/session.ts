@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import type { AuthRepo } from './auth.repo';
 import type { AuthService } from './auth.service';
 import { hashToken } from './password';
-import { Forbidden, Unauthorized } from '../web/errors';
+import { Forbidden, Unauthorized } from '../shared/errors';
 
 export const SESSION_COOKIE = 'packway_session';
 const ANON_COOKIE = 'packway_anon';

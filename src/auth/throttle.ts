@@ -1,5 +1,5 @@
 import type { AuthRepo } from './auth.repo';
-import { TooManyRequests } from '../web/errors';
+import { TooManyRequests } from '../shared/errors';
 
 const WINDOW_MS = 15 * 60_000;
 const KNOWN_FOR_MS = 90 * 24 * 3600_000;

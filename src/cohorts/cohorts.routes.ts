@@ -1,9 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../services';
-import { HttpError, Invalid } from '../web/errors';
+import { HttpError, Invalid } from '../shared/errors';
 import { currentUser, handle, requireRole } from '../web/guards';
 import { errorSummary, fieldErrors, renderPage } from '../web/render';
-import { parseCsv } from '../users/users.service';
+import { parseCsv } from '../shared/csv';
 import { dateFromParts } from './cohorts.schema';
 import { matrixHtml, progressCsv } from './matrix.view';
 

@@ -4,8 +4,8 @@ import type { PackRegistry } from '../content/registry';
 import type { Pack } from '../content/types';
 import type { UsersRepo } from '../users/users.repo';
 import type { ProgressRepo, OutcomeStatus } from '../progress/progress.repo';
-import { Conflict, Forbidden, Invalid, NotFound } from '../web/errors';
-import { parseInput } from '../web/validate';
+import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
+import { parseInput } from '../shared/validate';
 import type { CohortRow, CohortsRepo } from './cohorts.repo';
 import { assignmentSchema, cohortSchema, membersSchema, today } from './cohorts.schema';
 

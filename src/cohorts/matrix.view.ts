@@ -1,3 +1,5 @@
+import { toCsv } from '../shared/csv';
+import { escapeHtml } from '../shared/html';
 import type { Area, Pack } from '../content/types';
 import type { MatrixLearner } from './cohorts.service';
 
@@ -9,7 +11,7 @@ interface MatrixData {
   learners: MatrixLearner[];
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' } as Record<string, string>)[c]};`);
+const esc = escapeHtml;
 
 // Cells are the bulk of a 500 × 35 page, so each is a short string made once: a class for the colour,
 // a mark for sighted users and the status as visually hidden text for screen readers.
@@ -64,12 +66,6 @@ function shortTitle(title: string): string {
   return title.length > 28 ? `${title.slice(0, 26)}…` : title;
 }
 
-function csvCell(value: string): string {
-  // A leading = + - @ would run as a formula in a spreadsheet: prefix it so it stays text.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /** One row per learner, one column per outcome and per assigned module. */
 export function progressCsv(data: MatrixData): string {
   const header = ['email', 'name', ...data.outcomeIds, ...data.assignments.map((a) => `module:${a.moduleId}`)];
@@ -79,5 +75,5 @@ export function progressCsv(data: MatrixData): string {
     ...data.outcomeIds.map((id) => l.outcomes[id] ?? 'not_started'),
     ...data.assignments.map((a) => l.modules[a.moduleId] ?? 'not_started'),
   ]);
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return toCsv([header, ...rows]);
 }

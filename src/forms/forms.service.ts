@@ -1,7 +1,7 @@
 import type { Db } from '../db/open';
 import type { Form, FormField, Module, Pack } from '../content/types';
 import type { EventsRepo } from '../events/events.repo';
-import { Forbidden, Invalid, NotFound, type ErrorDetail } from '../web/errors';
+import { Forbidden, Invalid, NotFound, type ErrorDetail } from '../shared/errors';
 import { isRealIsoDay } from '../shared/dates';
 import type { FormsRepo, NewAction, SubmissionRow } from './forms.repo';
 

@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services';
-import { HttpError, NotFound, type ErrorDetail } from '../web/errors';
+import { HttpError, NotFound, type ErrorDetail } from '../shared/errors';
 import { currentUser, handle, requireRole } from '../web/guards';
 import { errorSummary, fieldErrors, renderPage } from '../web/render';
-import { parseInput } from '../web/validate';
+import { parseInput } from '../shared/validate';
 import { packForRequest } from '../modules/modules.routes';
 import { valuesFromPageBody } from './forms.service';
 import { safeLocalPath } from '../web/safe-redirect';

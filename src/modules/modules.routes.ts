@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Services } from '../services';
 import type { Pack } from '../content/types';
-import { NotFound } from '../web/errors';
+import { NotFound } from '../shared/errors';
 import { handle } from '../web/guards';
 import { renderPage } from '../web/render';
 import { moduleJson, packJson } from './modules.presenter';

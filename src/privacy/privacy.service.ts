@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { Actor } from '../users/users.service';
-import { Conflict, Forbidden, NotFound } from '../web/errors';
-import { parseInput } from '../web/validate';
+import { Conflict, Forbidden, NotFound } from '../shared/errors';
+import { parseInput } from '../shared/validate';
 import type { PersonRecord, PrivacyRepo } from './privacy.repo';
 
 export const eraseSchema = z.object({

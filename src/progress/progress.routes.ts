@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { Services } from '../services';
-import { HttpError } from '../web/errors';
+import { HttpError } from '../shared/errors';
 import { currentUser, handle, requireRole } from '../web/guards';
 import { errorSummary, fieldErrors, renderPage } from '../web/render';
 import { packForRequest } from '../modules/modules.routes';

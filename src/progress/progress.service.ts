@@ -5,8 +5,8 @@ import type { CohortsRepo } from '../cohorts/cohorts.repo';
 import { assignmentStatus, type AssignmentStatus } from '../cohorts/cohorts.service';
 import { today } from '../cohorts/cohorts.schema';
 import type { EventsRepo } from '../events/events.repo';
-import { Forbidden, Invalid, NotFound } from '../web/errors';
-import { parseInput } from '../web/validate';
+import { Forbidden, Invalid, NotFound } from '../shared/errors';
+import { parseInput } from '../shared/validate';
 import type { OutcomeProgressRow, OutcomeStatus, ProgressRepo } from './progress.repo';
 import { outcomeUpdateSchema } from './progress.schema';
 

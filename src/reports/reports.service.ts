@@ -6,7 +6,7 @@ import type { ProgressService } from '../progress/progress.service';
 import type { ResponsesService } from '../responses/responses.service';
 import type { FormsService, Submission } from '../forms/forms.service';
 import { ratingChart } from '../forms/chart';
-import { Forbidden, NotFound } from '../web/errors';
+import { Forbidden, NotFound } from '../shared/errors';
 import { today } from '../cohorts/cohorts.schema';
 
 type User = Express.User;

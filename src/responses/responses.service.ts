@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import type { Pack } from '../content/types';
 import type { EventsRepo } from '../events/events.repo';
-import { Forbidden, NotFound } from '../web/errors';
-import { parseInput } from '../web/validate';
+import { Forbidden, NotFound } from '../shared/errors';
+import { parseInput } from '../shared/validate';
 import type { ResponsesRepo } from './responses.repo';
 
 export const RESPONSE_MAX = 10_000;

@@ -1,10 +1,10 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services';
-import { HttpError, Invalid } from '../web/errors';
+import { HttpError, Invalid } from '../shared/errors';
 import { currentUser, handle, requireRole } from '../web/guards';
 import { errorSummary, fieldErrors, renderPage } from '../web/render';
-import { parseInput } from '../web/validate';
+import { parseInput } from '../shared/validate';
 import { parseQuery } from '../web/query';
 import { ROLES, roleSchema, type Role } from './users.schema';
 

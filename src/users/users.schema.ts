@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
-export const ROLES = ['learner', 'trainer', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES } from '../shared/actor';
+
+export { ROLES, type Role } from '../shared/actor';
 
 /** A short list of passwords seen most often in breaches, in lengths that pass the 12-character rule. */
 const COMMON_PASSWORDS = new Set([

@@ -2,8 +2,9 @@ import type { Db } from '../db/open';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { AuthRepo } from '../auth/auth.repo';
 import { hashPassword, newToken } from '../auth/password';
-import { Conflict, Invalid, NotFound, type ErrorDetail } from '../web/errors';
-import { parseInput, zodDetails } from '../web/validate';
+import { parseCsv } from '../shared/csv';
+import { Conflict, Invalid, NotFound, type ErrorDetail } from '../shared/errors';
+import { parseInput, zodDetails } from '../shared/validate';
 import { createUserSchema, importRowSchema, passwordSchema, type CreateUserInput, type Role } from './users.schema';
 import type { UsersRepo, UserRow } from './users.repo';
 
@@ -162,37 +163,3 @@ export function createUsersService(db: Db, users: UsersRepo, auth: AuthRepo, aud
   return { create, importCsv, get, changeRole, setDisabled, issuePasswordLink, setPassword, search: users.search, count: users.count };
 }
 export type UsersService = ReturnType<typeof createUsersService>;
-
-/** A small RFC 4180 reader: quoted fields, doubled quotes, CRLF or LF. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const src = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (quoted) {
-      if (c === '"' && src[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && src[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../services';
-import { HttpError } from '../web/errors';
+import { HttpError } from '../shared/errors';
 import { currentUser, handle, requireRole } from '../web/guards';
 import { errorSummary, renderPage } from '../web/render';
 

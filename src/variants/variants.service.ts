@@ -8,8 +8,8 @@ import { CompileAbortedError, CompileTimeoutError, compileVariantOffThread } fro
 import { parseFrontMatter } from '../content/frontmatter';
 import { formatError, type Pack } from '../content/types';
 import type { ProgressRepo } from '../progress/progress.repo';
-import { Conflict, Invalid, NotFound } from '../web/errors';
-import { parseInput } from '../web/validate';
+import { Conflict, Invalid, NotFound } from '../shared/errors';
+import { parseInput } from '../shared/validate';
 import { packChanges, type ModuleChange } from './diff';
 import type { VariantsRepo, VersionRow } from './variants.repo';
 import { readZip } from './zip';

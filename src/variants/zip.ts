@@ -1,5 +1,5 @@
 import yauzl from 'yauzl';
-import type { ErrorDetail } from '../web/errors';
+import type { ErrorDetail } from '../shared/errors';
 
 export const ZIP_LIMITS = {
   maxEntries: 500,

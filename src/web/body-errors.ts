@@ -1,4 +1,4 @@
-import { HttpError } from './errors';
+import { HttpError } from '../shared/errors';
 
 /** What body-parser, raw-body and multer attach to the errors they raise for a request they cannot read. */
 interface ParserError {

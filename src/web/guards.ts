@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Role } from '../users/users.schema';
-import { Forbidden, Unauthorized } from './errors';
+import { Forbidden, Unauthorized } from '../shared/errors';
 
 export function isApi(req: Request): boolean {
   return req.originalUrl.startsWith('/api/');

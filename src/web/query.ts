@@ -1,8 +1,8 @@
 import type { Request } from 'express';
 import type { z } from 'zod';
-import { HttpError, Invalid } from './errors';
+import { HttpError, Invalid } from '../shared/errors';
 import { isApi } from './guards';
-import { zodDetails } from './validate';
+import { zodDetails } from '../shared/validate';
 
 /**
  * Parses a query string with a zod schema. The API answers 422 with every problem; a page answers 400,

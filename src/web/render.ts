@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { ErrorDetail } from './errors';
+import type { ErrorDetail } from '../shared/errors';
 
 export interface PageLocals {
   title: string;

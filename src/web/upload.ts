@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import multer from 'multer';
-import { HttpError, Invalid } from './errors';
+import { HttpError, Invalid } from '../shared/errors';
 
 export interface UploadLimits {
   /** Largest file accepted, in bytes. */

@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import type { Pack } from '../content/types';
 import type { EventsRepo } from '../events/events.repo';
 import type { Logger } from '../web/logger';
-import { parseInput } from '../web/validate';
+import { parseInput } from '../shared/validate';
 import { isoDayOf } from '../shared/dates';
 import { toStatement, type Statement } from './statements';
 import type { XapiRepo } from './xapi.repo';

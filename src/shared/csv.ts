@@ -1,0 +1,20 @@
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+
+/** Reads CSV text (RFC 4180: quoted fields, doubled quotes, new lines inside quotes, CRLF or LF, a byte-order mark). */
+export function parseCsv(text: string): string[][] {
+  return parse(text, { bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }) as string[][];
+}
+
+/** A leading = + - @ (or tab, carriage return) would run as a formula in a spreadsheet: a quote keeps it text. */
+function neutralise(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** Writes rows as CSV with CRLF line ends, every cell safe to open in a spreadsheet. */
+export function toCsv(rows: readonly (readonly string[])[]): string {
+  return stringify(
+    rows.map((r) => r.map(neutralise)),
+    { record_delimiter: '\r\n' },
+  );
+}
