@@ -1,4 +1,4 @@
-import type { Db } from '../src/db/open';
+import type { Db } from '../src/db/sqlite/open';
 
 export interface SeedPlan {
   learners: number;

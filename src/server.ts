@@ -1,11 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type Config } from './config';
-import { openDatabase, type Db } from './db/open';
-import { migrate, MigrationError } from './db/migrate';
-import { loadPack, PackInvalidError } from './content/load';
-import { PackRegistry } from './content/registry';
+import type { Db } from './db/sqlite/open';
+import { MigrationError } from './db/sqlite/migrate';
+import { PackInvalidError } from './content/load';
 import { createApp } from './app';
+import type { Services } from './compose';
+import { openRuntime } from './runtime';
+import { startSessionSweeper } from './jobs/session-sweeper';
+import { startXapiForwarder } from './jobs/xapi-forwarder';
 import { closeCompilePool } from './content/compile-pool';
 import { bootstrapAdmin } from './users/bootstrap';
 import { createLogger, type Logger } from './web/logger';
@@ -17,39 +20,45 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** config → database (migrated) → content → app.listen. Throws with a clear message when any step fails. */
+/**
+ * config → database (migrated) → pack → compose() → createApp → listen, then the background jobs.
+ * Throws with a clear message when any step fails.
+ */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const db = openDatabase(config.dbFile, config.DB_SYNCHRONOUS);
+  const { db, pack, services } = openRuntime(config, logger);
   try {
-    const { applied, level } = migrate(db);
-    if (applied.length) logger.info({ applied, level }, 'database migrated');
-    const pack = loadPack(config.contentDir);
-    const registry = new PackRegistry(pack);
-    const app = createApp({ db, pack: registry, config, logger });
-    if (await bootstrapAdmin(config, app.services)) logger.info({ email: config.BOOTSTRAP_ADMIN_EMAIL }, 'first admin created');
-    if (app.services.users.count() === 0) {
-      const setupCode = app.services.auth.newSetupCode();
-      const where = `${config.publicUrl}/setup`;
-      if (setupCode) logger.warn({ setupCode }, `No administrator yet: open ${where} and enter the set-up code ${setupCode}`);
-      else logger.warn(`No administrator yet: open ${where} and enter the SETUP_CODE setting`);
-    }
+    await prepareFirstRun(config, services, logger);
     // Stored variant versions are compiled in workers before the first request, never on a request's thread.
-    const warmed = await app.services.variants.warmStoredVersions();
+    const warmed = await services.packs.warm();
     if (warmed.compiled || warmed.failed.length) logger.info(warmed, 'variant versions compiled');
-    const server = http.createServer(app);
+    const server = http.createServer(createApp(services, config, logger));
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.PORT, config.HOST, resolve);
     });
     const port = (server.address() as AddressInfo).port;
-    logger.info({ port, host: config.HOST, pack: `${pack.id}@${pack.version}` }, 'Packway is serving');
-    const close = () => shutdown(server, db, config.SHUTDOWN_GRACE_MS, logger);
+    logger.info({ port, host: config.HOST, pack: `${pack.id}@${pack.version}`, database: config.dbFile }, 'Packway is serving');
+    const jobs = [startXapiForwarder(services.xapi, logger), startSessionSweeper(services.auth, logger)];
+    const close = async () => {
+      await Promise.all(jobs.map((job) => job.stop()));
+      await shutdown(server, db, config.SHUTDOWN_GRACE_MS, logger);
+    };
     return { server, db, port, close };
   } catch (err) {
     db.close();
     throw err;
   }
+}
+
+/** The first administrator: from the bootstrap settings, or through /setup with the code printed here. */
+async function prepareFirstRun(config: Config, services: Services, logger: Logger): Promise<void> {
+  if (await bootstrapAdmin(config, services)) logger.info({ email: config.BOOTSTRAP_ADMIN_EMAIL }, 'first admin created');
+  if (services.users.count() > 0) return;
+  const setupCode = services.auth.newSetupCode();
+  const where = `${config.publicUrl}/setup`;
+  if (setupCode) logger.warn({ setupCode }, `No administrator yet: open ${where} and enter the set-up code ${setupCode}`);
+  else logger.warn(`No administrator yet: open ${where} and enter the SETUP_CODE setting`);
 }
 
 /** Stops accepting connections, lets in-flight requests finish (bounded), then closes the database cleanly. */

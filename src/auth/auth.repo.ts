@@ -1,4 +1,4 @@
-import type { Db } from '../db/open';
+import type { Db } from '../db/sqlite/open';
 import type { Role } from '../users/users.schema';
 
 export interface SessionRow {

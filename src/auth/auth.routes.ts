@@ -1,15 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import type { Services } from '../services';
-import type { SessionSupport } from './session';
+import type { Services } from '../compose';
+import type { SessionSupport } from '../web/middleware/session';
 import type { SignedInUser } from './auth.service';
 import { changePasswordSchema, safeNext, setPasswordSchema, setupSchema, signInSchema } from './auth.schema';
 import { HttpError, NotFound } from '../shared/errors';
 import { currentUser, handle, requireUser } from '../web/guards';
 import { errorSummary, fieldErrors, renderPage } from '../web/render';
 import { parseInput, zodDetails } from '../shared/validate';
-import { verifyPassword } from './password';
 
 function clientIp(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
@@ -125,11 +124,8 @@ export function authRoutes(services: Services, sessions: SessionSupport): Router
       const me = currentUser(req);
       const parsed = changePasswordSchema.safeParse(req.body);
       let details = parsed.success ? [] : zodDetails(parsed.error);
-      if (parsed.success) {
-        const row = services.usersRepo.byId(me.id);
-        if (!(await verifyPassword(parsed.data.current, row?.password_hash ?? null))) {
-          details = [{ field: 'current', message: 'Your current password is not correct' }];
-        }
+      if (parsed.success && !(await services.auth.passwordMatches(me.id, parsed.data.current))) {
+        details = [{ field: 'current', message: 'Your current password is not correct' }];
       }
       if (!parsed.success || details.length > 0) {
         return renderPage(req, res, 'auth/change-password', { title: 'Change your password', errors: errorSummary(details), fieldErrors: fieldErrors(details), done: false }, 422);

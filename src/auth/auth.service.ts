@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
-import type { Db } from '../db/open';
+import type { UnitOfWork } from '../db/ports';
 import type { Config } from '../config';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { UsersRepo } from '../users/users.repo';
 import type { AuthRepo } from './auth.repo';
 import { hashToken, newToken, verifyPassword } from './password';
 import type { Throttle } from './throttle';
+import type { Clock } from '../shared/clock';
 
 const SETUP_CODE_KEY = 'setup_code_hash';
 const normaliseCode = (code: string) => code.replace(/[\s-]/g, '').toUpperCase();
@@ -17,7 +18,61 @@ export interface SignedInUser {
   role: 'learner' | 'trainer' | 'admin';
 }
 
-export function createAuthService(db: Db, config: Config, repo: AuthRepo, users: UsersRepo, audit: AuditRepo, throttle: Throttle) {
+export interface ResumedSession {
+  user: SignedInUser;
+  csrfToken: string;
+  /** The variant version an admin is previewing, if any. */
+  previewVersionId: number | null;
+  /** A message left for this page by the previous action, now taken. */
+  flash: string | null;
+}
+
+/** How often a session's last-seen time is written: often enough for the idle timeout, not on every request. */
+const TOUCH_EVERY_MS = 60_000;
+
+export function createAuthService(uow: UnitOfWork, config: Config, clock: Clock, repo: AuthRepo, users: UsersRepo, audit: AuditRepo, throttle: Throttle) {
+  const idleMs = config.SESSION_IDLE_MINUTES * 60_000;
+  const absoluteMs = config.SESSION_ABSOLUTE_HOURS * 3600_000;
+
+  /** A live session by its hashed id; an idle or too old one is ended. `takeFlash` shows a waiting message once. */
+  function resumeSession(idHash: string, takeFlash: boolean, now = clock.now()): ResumedSession | undefined {
+    const row = repo.session(idHash);
+    if (!row) return undefined;
+    if (now - row.last_seen_at >= idleMs || now - row.created_at >= absoluteMs) {
+      repo.deleteSession(idHash);
+      return undefined;
+    }
+    if (now - row.last_seen_at > TOUCH_EVERY_MS) repo.touchSession(idHash, now);
+    const flash = takeFlash && row.flash ? row.flash : null;
+    if (flash) repo.setFlash(idHash, null);
+    return {
+      user: { id: row.user_id, email: row.email, name: row.name, role: row.role },
+      csrfToken: row.csrf_token,
+      previewVersionId: row.role === 'admin' ? row.preview_version_id : null,
+      flash,
+    };
+  }
+
+  /** Ends every session idle or older than the settings allow; returns how many. */
+  function sweepSessions(now = clock.now()): number {
+    return repo.expireSessions(now - idleMs, now - absoluteMs).changes;
+  }
+
+  /** Leaves a message for the next page this session shows. */
+  function leaveFlash(idHash: string, text: string): void {
+    repo.setFlash(idHash, text.slice(0, 500));
+  }
+
+  /** An admin sees the pack as learners pinned to a version would (null stops previewing). */
+  function setPreview(idHash: string, versionId: number | null): void {
+    repo.setPreview(idHash, versionId);
+  }
+
+  /** Whether this is the person's current password (for changing it). */
+  async function passwordMatches(userId: number, password: string): Promise<boolean> {
+    return verifyPassword(password, users.byId(userId)?.password_hash ?? null);
+  }
+
   /** Checks a password with throttling and auditing; returns the user, or null with the reason audited. */
   async function checkCredentials(email: string, password: string, ip: string, via: 'page' | 'api'): Promise<SignedInUser | null> {
     throttle.check(email, ip);
@@ -37,22 +92,22 @@ export function createAuthService(db: Db, config: Config, repo: AuthRepo, users:
   function startSession(user: SignedInUser, ip: string, previousIdHash?: string): { sessionId: string } {
     const { token: sessionId, hash } = newToken();
     const csrf = crypto.randomBytes(24).toString('base64url');
-    db.transaction(() => {
+    uow.run(() => {
       if (previousIdHash) repo.deleteSession(previousIdHash);
-      repo.createSession(hash, user.id, csrf, Date.now());
+      repo.createSession(hash, user.id, csrf, clock.now());
       users.touch(user.id);
       audit.record({ actorId: user.id, actorEmail: user.email, action: 'signin.success', detail: 'page', ip });
-    })();
+    });
     return { sessionId };
   }
 
   function issueToken(user: SignedInUser, ip: string): { token: string; expiresAt: string } {
     const { token, hash } = newToken();
     const expiresAt = new Date(Date.now() + config.API_TOKEN_HOURS * 3600_000).toISOString();
-    db.transaction(() => {
+    uow.run(() => {
       repo.createToken(hash, user.id, expiresAt);
       audit.record({ actorId: user.id, actorEmail: user.email, action: 'token.issue', ip });
-    })();
+    });
     return { token, expiresAt };
   }
 
@@ -92,6 +147,9 @@ export function createAuthService(db: Db, config: Config, repo: AuthRepo, users:
     repo.deleteSetting(SETUP_CODE_KEY);
   }
 
-  return { checkCredentials, startSession, issueToken, endSession, userForToken, userForPasswordLink, newSetupCode, setupCodeMatches, forgetSetupCode };
+  return {
+    checkCredentials, startSession, issueToken, endSession, userForToken, userForPasswordLink,
+    resumeSession, sweepSessions, leaveFlash, setPreview, passwordMatches, newSetupCode, setupCodeMatches, forgetSetupCode,
+  };
 }
 export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,5 +1,6 @@
 import type { AuthRepo } from './auth.repo';
 import { TooManyRequests } from '../shared/errors';
+import type { Clock } from '../shared/clock';
 
 const WINDOW_MS = 15 * 60_000;
 const KNOWN_FOR_MS = 90 * 24 * 3600_000;
@@ -16,11 +17,11 @@ const KNOWN_FOR_MS = 90 * 24 * 3600_000;
  */
 export const THROTTLE_RULES = { windowMs: WINDOW_MS, pair: 5, accountFailures: 20, accountAddresses: 5, sprayAccounts: 10 };
 
-export function createThrottle(repo: AuthRepo) {
+export function createThrottle(repo: AuthRepo, clock: Clock) {
   const norm = (email: string) => email.trim().toLowerCase();
   return {
     /** Throws 429 with the seconds to wait when this account may not be tried from this address now. */
-    check(email: string, ip: string, now = Date.now()): void {
+    check(email: string, ip: string, now = clock.now()): void {
       const account = norm(email);
       const since = now - WINDOW_MS;
       const until: number[] = [];
@@ -38,11 +39,11 @@ export function createThrottle(repo: AuthRepo) {
       const wait = Math.max(0, ...until.map((u) => u - now));
       if (wait > 0) throw new TooManyRequests(Math.ceil(wait / 1000));
     },
-    fail(email: string, ip: string, now = Date.now()): void {
+    fail(email: string, ip: string, now = clock.now()): void {
       repo.recordFailure(norm(email), ip, now);
       repo.pruneFailures(now - 4 * WINDOW_MS);
     },
-    succeed(email: string, ip: string, now = Date.now()): void {
+    succeed(email: string, ip: string, now = clock.now()): void {
       repo.clearPairFailures(norm(email), ip);
       repo.rememberAddress(norm(email), ip, now);
     },

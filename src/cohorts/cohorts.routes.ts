@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Services } from '../services';
+import type { Services } from '../compose';
 import { HttpError, Invalid } from '../shared/errors';
 import { currentUser, handle, requireRole } from '../web/guards';
 import { errorSummary, fieldErrors, renderPage } from '../web/render';
@@ -31,7 +31,7 @@ export function cohortRoutes(services: Services): Router {
 
   const listPage = (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     renderPage(req, res, 'cohorts/list', {
-      title: 'Cohorts', cohorts: services.cohorts.list(currentUser(req)), versions: services.variantChoices(),
+      title: 'Cohorts', cohorts: services.cohorts.list(currentUser(req)), versions: services.variants.choices(),
       values: {}, errors: [], fieldErrors: {}, ...extra,
     }, status);
   };
@@ -65,7 +65,7 @@ export function cohortRoutes(services: Services): Router {
     const data = services.cohorts.detail(cohortId(req), currentUser(req));
     const modules = data.pack.sections.flatMap((s) => s.modules.map((m) => ({ id: m.id, title: m.title, section: s.title })));
     renderPage(req, res, 'cohorts/manage', {
-      title: `Manage ${data.cohort.name}`, ...data, modules, versions: services.variantChoices(), pinLabel: services.variants.labelOf(data.cohort.variant_version_id),
+      title: `Manage ${data.cohort.name}`, ...data, modules, versions: services.variants.choices(), pinLabel: services.variants.labelOf(data.cohort.variant_version_id),
       errors: [], fieldErrors: {}, values: {}, ...extra,
     }, status);
   };

@@ -1,4 +1,4 @@
-import type { Db } from '../db/open';
+import type { UnitOfWork } from '../db/ports';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { PackRegistry } from '../content/registry';
 import type { Pack } from '../content/types';
@@ -30,7 +30,7 @@ export interface MatrixLearner {
 }
 
 export function createCohortsService(
-  db: Db,
+  uow: UnitOfWork,
   cohorts: CohortsRepo,
   users: UsersRepo,
   progress: ProgressRepo,
@@ -52,6 +52,24 @@ export function createCohortsService(
     throw new NotFound('No such cohort');
   }
 
+  /**
+   * The pack a person sees: with a cohort named, that cohort's pinned variant (if they may see the cohort: its
+   * learners, its trainers, any admin); otherwise a learner's latest cohort's variant, and the base pack for staff.
+   */
+  function packFor(user: User, cohortId?: number): Pack {
+    if (cohortId !== undefined) {
+      const cohort = Number.isInteger(cohortId) && cohortId > 0 ? cohorts.get(cohortId) : undefined;
+      if (!cohort) throw new NotFound('No such cohort');
+      const allowed =
+        user.role === 'admin' ||
+        (user.role === 'trainer' && cohorts.isTrainer(cohortId, user.id)) ||
+        (user.role === 'learner' && cohorts.isMember(cohortId, user.id));
+      if (!allowed) throw new Forbidden('You are not part of that cohort');
+      return packOf(cohort);
+    }
+    return user.role === 'learner' ? packs.forVersion(cohorts.latestVersionForLearner(user.id)) : packs.base;
+  }
+
   function packOf(cohort: CohortRow): Pack {
     return packs.forVersion(cohort.variant_version_id);
   }
@@ -61,12 +79,12 @@ export function createCohortsService(
     if (data.variantId !== null && !versionExists(data.variantId)) {
       throw new Invalid([{ field: 'variantId', message: 'Choose a published variant version' }]);
     }
-    const id = db.transaction(() => {
+    const id = uow.run(() => {
       const newId = cohorts.create(data.name, data.description, data.variantId, user.id);
       if (user.role === 'trainer') cohorts.addTrainer(newId, user.id);
       audit.record({ actorId: user.id, actorEmail: user.email, action: 'cohort.create', target: `cohort:${newId}`, detail: data.name });
       return newId;
-    })();
+    });
     return cohorts.get(id)!;
   }
 
@@ -79,10 +97,10 @@ export function createCohortsService(
   function pin(cohortId: number, versionId: number | null, user: User): void {
     manageable(cohortId, user);
     if (versionId !== null && !versionExists(versionId)) throw new Invalid([{ field: 'variantId', message: 'Choose a published variant version' }]);
-    db.transaction(() => {
+    uow.run(() => {
       cohorts.setVariant(cohortId, versionId);
       audit.record({ actorId: user.id, actorEmail: user.email, action: 'cohort.pin', target: `cohort:${cohortId}`, detail: versionId ? `version ${versionId}` : 'base pack' });
-    })();
+    });
   }
 
   /** Enrols learners by email or id: all or nothing, with every unknown or unsuitable entry listed. */
@@ -103,12 +121,12 @@ export function createCohortsService(
       .filter(({ row }) => !row || row.role !== 'learner' || row.disabled)
       .map(({ key, index }) => ({ field: `${field}.${index}`, message: `${key}: not a learner you can enrol` }));
     if (problems.length) throw new Invalid(problems, 'Nobody was enrolled: fix the entries listed');
-    return db.transaction(() => {
+    return uow.run(() => {
       let added = 0;
       for (const { row } of found) if (cohorts.addMember(cohortId, row!.id)) added++;
       audit.record({ actorId: user.id, actorEmail: user.email, action: 'cohort.enrol', target: `cohort:${cohortId}`, detail: `${added} added` });
       return { added, alreadyMembers: found.length - added };
-    })();
+    });
   }
 
   function removeMember(cohortId: number, memberId: number, user: User): void {
@@ -193,6 +211,6 @@ export function createCohortsService(
     return { cohort, pack, outcomeIds, assignments, learners: [...byUser.values()] };
   }
 
-  return { list, manageable, packOf, create, update, pin, enrol, removeMember, addTrainer, removeTrainer, assign, changeAssignment, removeAssignment, detail, matrix };
+  return { list, manageable, packFor, packOf, create, update, pin, enrol, removeMember, addTrainer, removeTrainer, assign, changeAssignment, removeAssignment, detail, matrix };
 }
 export type CohortsService = ReturnType<typeof createCohortsService>;

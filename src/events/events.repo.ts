@@ -1,4 +1,4 @@
-import type { Db } from '../db/open';
+import type { Db } from '../db/sqlite/open';
 
 export type Verb = 'experienced' | 'completed' | 'progressed' | 'answered' | 'shared' | 'planned' | 'reported' | 'assessed' | 'submitted';
 

@@ -1,8 +1,9 @@
-import type { Db } from '../db/open';
+import type { UnitOfWork } from '../db/ports';
 import type { Form, FormField, Module, Pack } from '../content/types';
 import type { EventsRepo } from '../events/events.repo';
 import { Forbidden, Invalid, NotFound, type ErrorDetail } from '../shared/errors';
 import { isRealIsoDay } from '../shared/dates';
+import { ratingChart } from './chart';
 import type { FormsRepo, NewAction, SubmissionRow } from './forms.repo';
 
 type User = Express.User;
@@ -124,7 +125,7 @@ export function toSubmission(row: SubmissionRow): Submission {
   return { id: row.id, moduleId: row.module_id, data, linkedId: row.linked_id, created_at: row.created_at, updated_at: row.updated_at, title: titleOf(data) };
 }
 
-export function createFormsService(db: Db, forms: FormsRepo, events: EventsRepo) {
+export function createFormsService(uow: UnitOfWork, forms: FormsRepo, events: EventsRepo) {
   function formModule(pack: Pack, moduleId: string): Module & { form: Form } {
     const mod = pack.modules.get(moduleId);
     if (!mod) throw new NotFound('No module with that id');
@@ -150,14 +151,14 @@ export function createFormsService(db: Db, forms: FormsRepo, events: EventsRepo)
         }
       }
     }
-    const id = db.transaction(() => {
+    const id = uow.run(() => {
       const existing = mod.form.repeatable ? undefined : forms.forModule(user.id, moduleId)[0];
       const json = JSON.stringify(values);
       const subId = existing ? (forms.update(existing.id, user.id, json, linkedId), existing.id) : forms.insert(user.id, moduleId, json, linkedId);
       forms.replaceActions(subId, user.id, actions);
       events.append({ userId: user.id, verb: 'submitted', objectType: 'form', objectId: moduleId, moduleId, result: ratingsResult(mod.form, values) });
       return subId;
-    })();
+    });
     return toSubmission(forms.get(id)!);
   }
 
@@ -171,7 +172,12 @@ export function createFormsService(db: Db, forms: FormsRepo, events: EventsRepo)
     forms.setDone(actionId, user.id, done);
   }
 
-  return { submit, forModule, setActionDone, formModule, forUser: (id: number) => forms.forUser(id).map(toSubmission), actionsForUser: forms.actionsForUser, inCohort: forms.inCohort };
+    /** The change chart of a form's ratings across attempts (the self-assessment), or null for a form without ratings. */
+  function chartFor(mod: Module, submissions: Submission[]) {
+    return mod.form ? ratingChart(mod.form, submissions) : null;
+  }
+
+  return { submit, forModule, setActionDone, formModule, chartFor, forUser: (id: number) => forms.forUser(id).map(toSubmission), actionsForUser: forms.actionsForUser, inCohort: forms.inCohort };
 }
 export type FormsService = ReturnType<typeof createFormsService>;
 

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Services } from '../services';
+import type { Services } from '../compose';
 import { HttpError, NotFound, type ErrorDetail } from '../shared/errors';
 import { currentUser, handle, requireRole } from '../web/guards';
 import { errorSummary, fieldErrors, renderPage } from '../web/render';
@@ -23,7 +23,7 @@ function moduleWithErrors(services: Services, req: Request, res: Response, detai
   const pack = packForRequest(services, req);
   const mod = pack.modules.get(moduleId(req));
   if (!mod) throw new NotFound();
-  const view = services.moduleView(currentUser(req), pack, mod);
+  const view = services.pages.modulePage(currentUser(req), pack, mod);
   renderPage(req, res, 'modules/module', { title: mod.title, pack, mod, ...view, ...extra, errors: errorSummary(details), fieldErrors: fieldErrors(details) }, status);
 }
 
@@ -106,7 +106,7 @@ export function workApiRoutes(services: Services): Router {
     const pack = packForRequest(services, req);
     const mod = services.forms.formModule(pack, moduleId(req));
     const submissions = services.forms.forModule(currentUser(req).id, mod.id);
-    const chart = services.chartFor(mod, submissions);
+    const chart = services.forms.chartFor(mod, submissions);
     res.json({ submissions, chart: chart ? { attempts: chart.attempts, rows: chart.rows } : null });
   }));
   router.get('/me/actions', requireRole('learner'), (req, res) => {

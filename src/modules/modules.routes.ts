@@ -1,23 +1,16 @@
 import { Router, type Request } from 'express';
-import type { Services } from '../services';
+import type { Services } from '../compose';
 import type { Pack } from '../content/types';
 import { NotFound } from '../shared/errors';
 import { handle } from '../web/guards';
 import { renderPage } from '../web/render';
+import { actorOf } from '../web/actor';
+import { packChoice } from '../web/pack-choice';
 import { moduleJson, packJson } from './modules.presenter';
-
-function cohortParam(req: Request): number | undefined {
-  const raw = req.query.cohort;
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  return Number.isInteger(n) && n > 0 ? n : -1;
-}
 
 /** The pack this request sees: an admin's draft preview, a `?cohort=` variant, or the person's own. */
 export function packForRequest(services: Services, req: Request): Pack {
-  const preview = req.sessionInfo?.previewVersionId;
-  if (preview && req.user?.role === 'admin' && req.query.cohort === undefined) return services.packs.forVersion(preview);
-  return services.packFor(req.user!, cohortParam(req));
+  return services.pages.packFor(actorOf(req), packChoice(req));
 }
 
 export function moduleRoutes(services: Services): Router {
@@ -26,7 +19,7 @@ export function moduleRoutes(services: Services): Router {
   router.get('/pack', (req, res) => {
     const pack = packForRequest(services, req);
     const areaTitles = Object.fromEntries(pack.areas.map((a) => [a.id, a.title]));
-    renderPage(req, res, 'modules/pack', { title: pack.title, pack, areaTitles, moduleStatus: services.moduleStatusFor(req.user!) });
+    renderPage(req, res, 'modules/pack', { title: pack.title, pack, areaTitles, moduleStatus: services.pages.moduleStatuses(actorOf(req)) });
   });
 
   router.get(
@@ -35,7 +28,7 @@ export function moduleRoutes(services: Services): Router {
       const pack = packForRequest(services, req);
       const mod = pack.modules.get(String(req.params.id));
       if (!mod) throw new NotFound('There is no module with that name in your pack');
-      const view = services.moduleView(req.user!, pack, mod);
+      const view = services.pages.modulePage(actorOf(req), pack, mod);
       renderPage(req, res, 'modules/module', { title: mod.title, pack, mod, ...view, saved: req.query.saved });
     }),
   );

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { listMigrations, migrationLevel } from '../db/migrate';
+import { listMigrations, migrationLevel } from '../db/sqlite/migrate';
 
 export class BackupError extends Error {}
 

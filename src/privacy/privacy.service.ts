@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../db/open';
+import type { UnitOfWork } from '../db/ports';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { Actor } from '../users/users.service';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
@@ -18,7 +18,7 @@ export interface SubjectExport {
 }
 
 /** Subject access (UK GDPR art. 15), erasure (art. 17) and the retention rule. */
-export function createPrivacyService(db: Db, repo: PrivacyRepo, audit: AuditRepo) {
+export function createPrivacyService(uow: UnitOfWork, repo: PrivacyRepo, audit: AuditRepo) {
   function requireSubject(userId: number): PersonRecord {
     const record = repo.personRecord(userId);
     if (!record.account) throw new NotFound('No such person');
@@ -39,10 +39,10 @@ export function createPrivacyService(db: Db, repo: PrivacyRepo, audit: AuditRepo
   function eraseOne(userId: number, actor: Actor | null, reason: string): void {
     const account = requireSubject(userId).account!;
     if (account.erased_at) throw new Conflict('This person has already been erased');
-    db.transaction(() => {
+    uow.run(() => {
       repo.anonymise(userId, String(account.email), String(account.name), new Date().toISOString());
       audit.record({ actorId: actor?.id ?? null, actorEmail: actor?.email ?? null, action: 'privacy.erase', target: `user:${userId}`, detail: reason, ip: actor?.ip ?? null });
-    })();
+    });
   }
 
   /** Erases a person after the admin typed their email address to confirm. */

@@ -1,4 +1,4 @@
-import type { Db } from '../db/open';
+import type { Db } from '../db/sqlite/open';
 
 export type OutcomeStatus = 'not_started' | 'in_progress' | 'achieved';
 

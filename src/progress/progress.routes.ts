@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import type { Services } from '../services';
+import type { Services } from '../compose';
 import { HttpError } from '../shared/errors';
 import { currentUser, handle, requireRole } from '../web/guards';
 import { errorSummary, fieldErrors, renderPage } from '../web/render';
@@ -13,9 +13,7 @@ export function progressRoutes(services: Services): Router {
     const me = currentUser(req);
     if (me.role === 'learner') {
       const pack = packForRequest(services, req);
-      const assignments = services.progress.assignments(me, pack);
-      const next = assignments.find((a) => a.status === 'overdue') ?? assignments.find((a) => a.status === 'in_progress') ?? assignments.find((a) => a.status === 'not_started');
-      return renderPage(req, res, 'home/learner', { title: 'Your learning', assignments, next, areas: services.progress.learnerProgress(me.id, pack), extra: services.homeExtras(me) });
+      return renderPage(req, res, 'home/learner', { title: 'Your learning', ...services.pages.learnerHome(me, pack) });
     }
     const cohorts = services.cohorts.list(me);
     renderPage(req, res, me.role === 'admin' ? 'home/admin' : 'home/trainer', { title: 'Home', cohorts, users: me.role === 'admin' ? services.users.count() : 0 });
@@ -24,7 +22,7 @@ export function progressRoutes(services: Services): Router {
   router.get('/progress', requireRole('learner'), handle((req, res) => {
     const me = currentUser(req);
     const pack = packForRequest(services, req);
-    renderPage(req, res, 'progress/learner', { title: 'Your progress', areas: services.progress.learnerProgress(me.id, pack), extra: services.progressExtras(me, pack) });
+    renderPage(req, res, 'progress/learner', { title: 'Your progress', ...services.pages.learnerProgress(me, pack) });
   }));
 
   router.post('/modules/:id/complete', requireRole('learner'), handle(async (req, res) => {
@@ -44,7 +42,7 @@ export function progressRoutes(services: Services): Router {
       if (!(err instanceof HttpError) || err.details.length === 0) throw err;
       const details = err.details.map((d) => ({ ...d, field: `${outcomeId}-${d.field}` }));
       renderPage(req, res, 'progress/learner', {
-        title: 'Your progress', areas: services.progress.learnerProgress(currentUser(req).id, pack), extra: services.progressExtras(currentUser(req), pack),
+        title: 'Your progress', ...services.pages.learnerProgress(currentUser(req), pack),
         errors: errorSummary(details), fieldErrors: fieldErrors(details), values: { [outcomeId]: req.body },
       }, err.status);
     }

@@ -1,5 +1,4 @@
-import type { Db } from '../db/open';
-import type { GroupCommit } from '../db/group-commit';
+import type { UnitOfWork } from '../db/ports';
 import type { Pack, Module } from '../content/types';
 import type { CohortsRepo } from '../cohorts/cohorts.repo';
 import { assignmentStatus, type AssignmentStatus } from '../cohorts/cohorts.service';
@@ -21,7 +20,7 @@ export interface LearnerAssignment {
   cohortId: number;
 }
 
-export function createProgressService(db: Db, progress: ProgressRepo, cohorts: CohortsRepo, events: EventsRepo, commits: GroupCommit) {
+export function createProgressService(uow: UnitOfWork, progress: ProgressRepo, cohorts: CohortsRepo, events: EventsRepo) {
   function requireLearner(user: User): void {
     if (user.role !== 'learner') throw new Forbidden('Only learners record their own progress');
   }
@@ -46,18 +45,18 @@ export function createProgressService(db: Db, progress: ProgressRepo, cohorts: C
     if (user.role !== 'learner') return null;
     const existing = progress.module(user.id, mod.id);
     if (existing) return existing.status;
-    db.transaction(() => {
+    uow.run(() => {
       if (progress.startModule(user.id, mod.id)) {
         events.append({ userId: user.id, verb: 'experienced', objectType: 'module', objectId: mod.id, moduleId: mod.id });
       }
-    })();
+    });
     return 'in_progress';
   }
 
   async function completeModule(user: User, pack: Pack, moduleId: string): Promise<{ moduleId: string; status: 'completed' }> {
     requireLearner(user);
     if (!pack.modules.has(moduleId)) throw new NotFound('No module with that id');
-    await commits.write(() => {
+    await uow.runGrouped(() => {
       if (progress.completeModule(user.id, moduleId)) {
         events.append({ userId: user.id, verb: 'completed', objectType: 'module', objectId: moduleId, moduleId, result: { completion: true } });
       }
@@ -78,7 +77,7 @@ export function createProgressService(db: Db, progress: ProgressRepo, cohorts: C
     if (prior && prior.status === data.status && prior.evidence === data.evidence) {
       return { outcomeId, status: prior.status, evidence: prior.evidence, updatedAt: prior.updated_at, changed: false };
     }
-    const updatedAt = await commits.write(() => {
+    const updatedAt = await uow.runGrouped(() => {
       const at = progress.setOutcome(user.id, outcomeId, data.status, data.evidence);
       events.append({
         userId: user.id, verb: 'progressed', objectType: 'outcome', objectId: outcomeId,

@@ -1,4 +1,4 @@
-import type { Db } from '../db/open';
+import type { Db } from '../db/sqlite/open';
 
 export interface ResponseRow {
   user_id: number;

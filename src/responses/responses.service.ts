@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../db/open';
+import type { UnitOfWork } from '../db/ports';
 import type { Pack } from '../content/types';
 import type { EventsRepo } from '../events/events.repo';
 import { Forbidden, NotFound } from '../shared/errors';
@@ -15,7 +15,7 @@ export const responseSchema = z.object({
 
 type User = Express.User;
 
-export function createResponsesService(db: Db, responses: ResponsesRepo, events: EventsRepo) {
+export function createResponsesService(uow: UnitOfWork, responses: ResponsesRepo, events: EventsRepo) {
   function checkPrompt(pack: Pack, moduleId: string, promptId: string): void {
     const mod = pack.modules.get(moduleId);
     if (!mod) throw new NotFound('No module with that id');
@@ -32,7 +32,7 @@ export function createResponsesService(db: Db, responses: ResponsesRepo, events:
     if (prior && prior.text === data.text && (prior.shared === 1) === shared) {
       return { moduleId, promptId, text: prior.text, shared, updatedAt: prior.updated_at };
     }
-    const updatedAt = db.transaction(() => {
+    const updatedAt = uow.run(() => {
       const at = responses.save(user.id, moduleId, promptId, data.text, shared);
       if (!prior || prior.text !== data.text) {
         events.append({ userId: user.id, verb: 'answered', objectType: 'prompt', objectId: `${moduleId}/${promptId}`, moduleId, result: { response: data.text } }, at);
@@ -41,7 +41,7 @@ export function createResponsesService(db: Db, responses: ResponsesRepo, events:
         events.append({ userId: user.id, verb: 'shared', objectType: 'prompt', objectId: `${moduleId}/${promptId}`, moduleId }, at);
       }
       return at;
-    })();
+    });
     return { moduleId, promptId, text: data.text, shared, updatedAt };
   }
 

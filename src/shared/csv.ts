@@ -1,9 +1,15 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
+import { Invalid } from './errors';
 
 /** Reads CSV text (RFC 4180: quoted fields, doubled quotes, new lines inside quotes, CRLF or LF, a byte-order mark). */
 export function parseCsv(text: string): string[][] {
-  return parse(text, { bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }) as string[][];
+  try {
+    return parse(text, { bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }) as string[][];
+  } catch (err) {
+    // an unclosed quote or a broken record is the file's problem, not the service's
+    throw new Invalid([{ field: 'file', message: `The CSV file could not be read: ${(err as Error).message}` }], 'The CSV file could not be read');
+  }
 }
 
 /** A leading = + - @ (or tab, carriage return) would run as a formula in a spreadsheet: a quote keeps it text. */

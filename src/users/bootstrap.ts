@@ -1,8 +1,8 @@
 import type { Config } from '../config';
-import type { Services } from '../services';
+import type { UsersService } from './users.service';
 
 /** With BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD set and no users yet, creates that first admin. */
-export async function bootstrapAdmin(config: Config, services: Services): Promise<boolean> {
+export async function bootstrapAdmin(config: Config, services: { users: Pick<UsersService, 'count' | 'create'> }): Promise<boolean> {
   if (!config.BOOTSTRAP_ADMIN_EMAIL || !config.BOOTSTRAP_ADMIN_PASSWORD) return false;
   if (services.users.count() > 0) return false;
   await services.users.create(

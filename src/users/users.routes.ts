@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { Services } from '../services';
+import type { Services } from '../compose';
+import type { Config } from '../config';
 import { HttpError, Invalid } from '../shared/errors';
 import { currentUser, handle, requireRole } from '../web/guards';
 import { errorSummary, fieldErrors, renderPage } from '../web/render';
@@ -27,8 +28,8 @@ function actor(req: Request) {
   return { id: me.id, email: me.email, ip: req.ip };
 }
 
-function linkFor(req: Request, token: string): string {
-  return `${(req.app as unknown as { services: Services }).services.config.publicUrl}/password/set?token=${token}`;
+function passwordLink(publicUrl: string, token: string): string {
+  return `${publicUrl}/password/set?token=${token}`;
 }
 
 /** Reads a CSV from an uploaded file or a pasted text field. */
@@ -39,7 +40,8 @@ function csvFrom(req: Request): string {
   throw new Invalid([{ field: 'file', message: 'Choose a CSV file or paste the rows' }]);
 }
 
-export function userRoutes(services: Services): Router {
+export function userRoutes(services: Services, config: Pick<Config, 'publicUrl'>): Router {
+  const linkFor = (_req: Request, token: string) => passwordLink(config.publicUrl, token);
   const router = Router();
   router.use('/users', requireRole('admin'));
   router.use('/audit', requireRole('admin'));
@@ -129,7 +131,8 @@ export function userRoutes(services: Services): Router {
   return router;
 }
 
-export function userApiRoutes(services: Services): Router {
+export function userApiRoutes(services: Services, config: Pick<Config, 'publicUrl'>): Router {
+  const linkFor = (_req: Request, token: string) => passwordLink(config.publicUrl, token);
   const router = Router();
   router.use('/users', requireRole('admin'));
   router.get('/users', (req, res) => {

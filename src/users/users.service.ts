@@ -1,4 +1,4 @@
-import type { Db } from '../db/open';
+import type { UnitOfWork } from '../db/ports';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { AuthRepo } from '../auth/auth.repo';
 import { hashPassword, newToken } from '../auth/password';
@@ -40,7 +40,7 @@ export function toPublicUser(u: UserRow): PublicUser {
 
 export const PASSWORD_LINK_HOURS = 72;
 
-export function createUsersService(db: Db, users: UsersRepo, auth: AuthRepo, audit: AuditRepo) {
+export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: AuthRepo, audit: AuditRepo) {
   async function create(input: unknown, actor: Actor | null): Promise<PublicUser> {
     const data: CreateUserInput = parseInput(createUserSchema, input);
     if (users.byEmail(data.email)) {
@@ -49,11 +49,11 @@ export function createUsersService(db: Db, users: UsersRepo, auth: AuthRepo, aud
       ]);
     }
     const passwordHash = data.password ? await hashPassword(data.password) : null;
-    const id = db.transaction(() => {
+    const id = uow.run(() => {
       const newId = users.insert({ email: data.email, name: data.name, role: data.role, passwordHash });
       audit.record({ actorId: actor?.id, actorEmail: actor?.email, action: 'user.create', target: `user:${newId}`, detail: data.role, ip: actor?.ip });
       return newId;
-    })();
+    });
     return toPublicUser(users.byId(id)!);
   }
 
@@ -87,11 +87,11 @@ export function createUsersService(db: Db, users: UsersRepo, auth: AuthRepo, aud
     });
     if (valid.length === 0 && details.length === 0) details.push({ field: 'file', message: 'The file has no rows after the header' });
     if (details.length > 0) throw new Invalid(details, 'The file was not imported: fix every row listed and upload it again');
-    const ids = db.transaction(() => {
+    const ids = uow.run(() => {
       const created = valid.map((u) => users.insert({ ...u, passwordHash: null }));
       audit.record({ actorId: actor.id, actorEmail: actor.email, action: 'user.import', detail: `${created.length} users`, ip: actor.ip });
       return created;
-    })();
+    });
     return ids.map((id) => toPublicUser(users.byId(id)!));
   }
 
@@ -108,12 +108,12 @@ export function createUsersService(db: Db, users: UsersRepo, auth: AuthRepo, aud
     if (u.role === 'admin' && u.disabled === 0 && users.activeAdmins() <= 1) {
       throw new Conflict('You cannot remove the last admin', [{ field: 'role', message: 'Keep at least one admin' }]);
     }
-    db.transaction(() => {
+    uow.run(() => {
       users.setRole(id, role);
       auth.deleteSessionsOf(id);
       auth.revokeTokensOf(id);
       audit.record({ actorId: actor.id, actorEmail: actor.email, action: 'user.role', target: `user:${id}`, detail: `${u.role} -> ${role}`, ip: actor.ip });
-    })();
+    });
   }
 
   function setDisabled(id: number, disabled: boolean, actor: Actor): void {
@@ -122,7 +122,7 @@ export function createUsersService(db: Db, users: UsersRepo, auth: AuthRepo, aud
     if (disabled && u.role === 'admin' && u.disabled === 0 && users.activeAdmins() <= 1) {
       throw new Conflict('You cannot disable the last admin', [{ field: 'disabled', message: 'Keep at least one admin' }]);
     }
-    db.transaction(() => {
+    uow.run(() => {
       users.setDisabled(id, disabled);
       if (disabled) {
         auth.deleteSessionsOf(id);
@@ -130,7 +130,7 @@ export function createUsersService(db: Db, users: UsersRepo, auth: AuthRepo, aud
         auth.expireLinksOf(id);
       }
       audit.record({ actorId: actor.id, actorEmail: actor.email, action: disabled ? 'user.disable' : 'user.enable', target: `user:${id}`, ip: actor.ip });
-    })();
+    });
   }
 
   /** A one-time link to set a password; only its hash is stored. */
@@ -139,11 +139,11 @@ export function createUsersService(db: Db, users: UsersRepo, auth: AuthRepo, aud
     if (!u) throw new NotFound('No such user');
     const { token, hash } = newToken();
     const expiresAt = new Date(Date.now() + PASSWORD_LINK_HOURS * 3600_000).toISOString();
-    db.transaction(() => {
+    uow.run(() => {
       auth.expireLinksOf(id);
       auth.createLink(hash, id, actor?.id ?? null, expiresAt);
       audit.record({ actorId: actor?.id, actorEmail: actor?.email, action: 'user.password_link', target: `user:${id}`, ip: actor?.ip });
-    })();
+    });
     return { token, expiresAt };
   }
 
@@ -151,13 +151,13 @@ export function createUsersService(db: Db, users: UsersRepo, auth: AuthRepo, aud
     const checked = passwordSchema.safeParse(password);
     if (!checked.success) throw new Invalid(zodDetails(checked.error).map((d) => ({ ...d, field: 'password' })));
     const hash = await hashPassword(password);
-    db.transaction(() => {
+    uow.run(() => {
       users.setPassword(id, hash);
       auth.revokeTokensOf(id);
       auth.deleteSessionsOf(id);
       auth.expireLinksOf(id);
       audit.record({ actorId: id, action: 'user.password_set', target: `user:${id}`, ip });
-    })();
+    });
   }
 
   return { create, importCsv, get, changeRole, setDisabled, issuePasswordLink, setPassword, search: users.search, count: users.count };

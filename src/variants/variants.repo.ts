@@ -1,4 +1,4 @@
-import type { Db } from '../db/open';
+import type { Db } from '../db/sqlite/open';
 
 export interface VariantRow {
   id: number;
@@ -66,6 +66,12 @@ export function createVariantsRepo(db: Db) {
     },
     published: () => s.published.all() as { id: number; version: number; name: string }[],
     cohortsPinned: (versionId: number) => s.cohortsPinned.all(versionId) as { id: number; name: string }[],
+    /** A version's overlay files (for the pack registry), or undefined when there is no such version. */
+    versionFiles(id: number): { hash: string; files: ReadonlyMap<string, string> } | undefined {
+      const row = s.version.get(id) as VersionRow | undefined;
+      return row && { hash: row.hash, files: new Map(Object.entries(JSON.parse(row.files) as Record<string, string>)) };
+    },
+    versionHashes: () => (s.versions.all() as VersionListRow[]).map((v) => ({ id: v.id, hash: v.hash })),
   };
 }
 export type VariantsRepo = ReturnType<typeof createVariantsRepo>;

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Services } from '../services';
+import type { Services } from '../compose';
 import { HttpError } from '../shared/errors';
 import { currentUser, handle, requireRole } from '../web/guards';
 import { errorSummary, renderPage } from '../web/render';
@@ -36,11 +36,11 @@ export function variantRoutes(services: Services): Router {
   router.post('/variants/versions/:vid/preview', handle((req, res) => {
     const row = v.version(Number(req.params.vid));
     if (!req.sessionInfo) throw new HttpError(400, 'needs_session', 'Previewing a version works in a signed-in browser: sign in on the web page and try again');
-    services.authRepo.setPreview(req.sessionInfo.idHash, row.id);
+    services.auth.setPreview(req.sessionInfo.idHash, row.id);
     res.redirect(303, '/pack');
   }));
   router.post('/variants/preview/stop', (req, res) => {
-    if (req.sessionInfo) services.authRepo.setPreview(req.sessionInfo.idHash, null);
+    if (req.sessionInfo) services.auth.setPreview(req.sessionInfo.idHash, null);
     res.redirect(303, '/variants');
   });
   router.post('/variants/:id/publish', handle((req, res) => {
@@ -52,7 +52,7 @@ export function variantRoutes(services: Services): Router {
     const { cohort, pack } = services.cohorts.detail(Number(req.params.id), currentUser(req));
     const to = req.query.to === undefined ? undefined : Number(req.query.to) || null;
     const target = to === undefined ? undefined : services.packs.forVersion(to);
-    const changes = target ? services.variantChanges(pack, target) : [];
+    const changes = target ? services.variants.changesBetween(pack, target) : [];
     renderPage(req, res, 'variants/pin', { title: `Version of the pack for ${cohort.name}`, cohort, choices: v.choices(), current: v.labelOf(cohort.variant_version_id), to, toLabel: to === undefined ? '' : v.labelOf(to), changes });
   }));
   router.post('/cohorts/:id/variant', requireRole('trainer', 'admin'), handle((req, res) => {

@@ -1,9 +1,9 @@
 import yazl from 'yazl';
 import { z } from 'zod';
-import type { Db } from '../db/open';
+import type { UnitOfWork } from '../db/ports';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { PackRegistry } from '../content/registry';
-import { compileVariant, sizeProblems } from '../content/compile';
+import { sizeProblems } from '../content/compile';
 import { CompileAbortedError, CompileTimeoutError, compileVariantOffThread } from '../content/compile-pool';
 import { parseFrontMatter } from '../content/frontmatter';
 import { formatError, type Pack } from '../content/types';
@@ -19,13 +19,6 @@ type User = Express.User;
 export const UPLOAD_MAX_BYTES = 8 * 1024 * 1024;
 /** How long an upload's compile may take (in a worker thread) before it is refused. */
 export const UPLOAD_COMPILE_TIMEOUT_MS = 10_000;
-/** Stored versions compiled before were accepted once: give them longer at start-up. */
-const STORED_COMPILE_TIMEOUT_MS = 60_000;
-
-export interface WarmReport {
-  compiled: number;
-  failed: { versionId: number; error: string }[];
-}
 
 export const uploadFieldsSchema = z.object({
   name: z.string({ message: 'Enter a name for the variant, like "Northshire Council"' }).trim().min(1, 'Enter a name for the variant, like "Northshire Council"').max(80, 'Name must be 80 characters or fewer'),
@@ -48,71 +41,8 @@ export interface UploadReport {
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 
-export function createVariantsService(db: Db, repo: VariantsRepo, packs: PackRegistry, progress: ProgressRepo, audit: AuditRepo) {
+export function createVariantsService(uow: UnitOfWork, repo: VariantsRepo, packs: PackRegistry, progress: ProgressRepo, audit: AuditRepo) {
   const base = () => packs.base;
-
-  /** Stored versions (by hash) that failed to compile at start-up, with why: refused at once, never recompiled. */
-  const refused = new Map<string, string>();
-
-  /**
-   * Compiles a stored version once; later calls hit the cache keyed by content hash. warmStoredVersions() fills
-   * that cache off the request path at start-up; compiling here, on the request's thread, is only the fallback
-   * for a version asked for before warming reached it.
-   */
-  function packOfVersion(row: VersionRow): Pack {
-    const cached = packs.cached(row.hash);
-    if (cached) return cached;
-    const why = refused.get(row.hash);
-    if (why) throw new Error(`stored variant version ${row.id} no longer compiles: ${why}`);
-    const files = new Map(Object.entries(JSON.parse(row.files) as Record<string, string>));
-    const result = compileVariant(base().files, files);
-    if (!result.ok) throw new Error(`stored variant version ${row.id} no longer compiles: ${result.errors.map(formatError).join('; ')}`);
-    return packs.remember(result.pack);
-  }
-  packs.setVersionLoader((id) => {
-    const row = repo.version(id);
-    return row ? packOfVersion(row) : undefined;
-  });
-
-  /**
-   * Compiles every stored version (drafts and published) in worker threads and caches it, so that requests after
-   * a restart find their packs ready instead of compiling on the request's thread. Call once at start-up (awaiting
-   * it before listen closes the window entirely). Never rejects: what could not be compiled is reported, and
-   * refused quickly if asked for later.
-   */
-  async function warmStoredVersions(options: { timeoutMs?: number } = {}): Promise<WarmReport> {
-    const report: WarmReport = { compiled: 0, failed: [] };
-    const byHash = new Map<string, number[]>();
-    for (const v of repo.versions()) {
-      if (packs.cached(v.hash) || refused.has(v.hash)) continue;
-      byHash.set(v.hash, [...(byHash.get(v.hash) ?? []), v.id]);
-    }
-    await Promise.all(
-      [...byHash.values()].map(async (ids) => {
-        const row = repo.version(ids[0]);
-        if (!row || packs.cached(row.hash)) return;
-        let error: string;
-        let refuse = true;
-        try {
-          const files = new Map(Object.entries(JSON.parse(row.files) as Record<string, string>));
-          const result = await compileVariantOffThread(base().files, files, { timeoutMs: options.timeoutMs ?? STORED_COMPILE_TIMEOUT_MS });
-          if (result.ok) {
-            packs.remember(result.pack);
-            report.compiled += ids.length;
-            return;
-          }
-          error = result.errors.map(formatError).join('; ');
-        } catch (err) {
-          error = err instanceof Error ? err.message : String(err);
-          // too slow or too big is the content's doing; anything else (pool closed, a bug) may pass on a retry
-          refuse = err instanceof CompileTimeoutError || err instanceof CompileAbortedError;
-        }
-        if (refuse) refused.set(row.hash, error);
-        ids.forEach((versionId) => report.failed.push({ versionId, error }));
-      }),
-    );
-    return report;
-  }
 
   function sectionDirs(): Set<string> {
     return new Set(base().sections.map((s) => s.dir));
@@ -172,12 +102,12 @@ export function createVariantsService(db: Db, repo: VariantsRepo, packs: PackReg
     const pack = packs.remember(result.pack);
     const changes = packChanges(base(), pack).map(({ id, title, change }) => ({ id, title, change }));
     const json = JSON.stringify(Object.fromEntries(overlay));
-    const { variantId, versionId } = db.transaction(() => {
+    const { variantId, versionId } = uow.run(() => {
       const variantId = repo.byName(name)?.id ?? repo.create(name, user.id);
       const versionId = repo.replaceDraft(variantId, json, pack.hash, JSON.stringify(changes), user.id);
       audit.record({ actorId: user.id, actorEmail: user.email, action: 'variant.upload', target: `variant:${variantId}`, detail: `draft ${versionId}, ${changes.length} changes` });
       return { variantId, versionId };
-    })();
+    });
     return { variantId, versionId, name: repo.byId(variantId)!.name, hash: pack.hash, changes };
   }
 
@@ -197,18 +127,18 @@ export function createVariantsService(db: Db, repo: VariantsRepo, packs: PackReg
     if (!repo.byId(variantId)) throw new NotFound('No such variant');
     const draft = repo.draftOf(variantId);
     if (!draft) throw new Conflict('This variant has no draft to publish: upload one first');
-    const version = db.transaction(() => {
+    const version = uow.run(() => {
       const n = repo.publish(draft.id, variantId);
       audit.record({ actorId: user.id, actorEmail: user.email, action: 'variant.publish', target: `variant:${variantId}`, detail: `v${n} (version ${draft.id})` });
       return n;
-    })();
+    });
     return { versionId: draft.id, version };
   }
 
   function version(id: number): VersionRow & { pack: Pack; variantName: string } {
     const row = Number.isInteger(id) ? repo.version(id) : undefined;
     if (!row) throw new NotFound('No such variant version');
-    return { ...row, pack: packOfVersion(row), variantName: repo.byId(row.variant_id)?.name ?? '' };
+    return { ...row, pack: packs.forVersion(row.id), variantName: repo.byId(row.variant_id)?.name ?? '' };
   }
 
   function diff(versionId: number): { row: ReturnType<typeof version>; changes: ModuleChange[] } {
@@ -245,7 +175,12 @@ export function createVariantsService(db: Db, repo: VariantsRepo, packs: PackReg
     return row ? `${repo.byId(row.variant_id)?.name ?? 'Variant'} v${row.version ?? 'draft'}` : 'The built-in pack';
   }
 
-  return { upload, warmStoredVersions, publish, version, diff, zipOf, choices, isPublished, labelOf, list: repo.versions, variants: repo.all, cohortsPinned: repo.cohortsPinned };
+    /** What changes between two packs, module by module (for pinning a cohort to another version). */
+  function changesBetween(from: Pack, to: Pack) {
+    return packChanges(from, to).map(({ id, title, change }) => ({ id, title, change }));
+  }
+
+  return { upload, publish, changesBetween, version, diff, zipOf, choices, isPublished, labelOf, list: repo.versions, variants: repo.all, cohortsPinned: repo.cohortsPinned };
 }
 export type VariantsService = ReturnType<typeof createVariantsService>;
 

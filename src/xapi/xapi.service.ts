@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Config } from '../config';
-import type { Pack } from '../content/types';
+import type { PackRegistry } from '../content/registry';
 import type { EventsRepo } from '../events/events.repo';
 import type { Logger } from '../web/logger';
 import { parseInput } from '../shared/validate';
@@ -23,7 +23,7 @@ export const eventsQuerySchema = z.object({
 const BATCH = 100;
 const MAX_BACKOFF_MS = 15 * 60_000;
 
-export function createXapiService(config: Config, events: EventsRepo, repo: XapiRepo, pack: () => Pack, logger: Logger) {
+export function createXapiService(config: Config, events: EventsRepo, repo: XapiRepo, packs: PackRegistry, logger: Logger) {
   /** A page of statements; `more` is the cursor for the next page. */
   function statements(query: unknown): { statements: Statement[]; more: string | null } {
     const q = parseInput(eventsQuerySchema, query);
@@ -37,7 +37,7 @@ export function createXapiService(config: Config, events: EventsRepo, repo: Xapi
     const page = rows.slice(0, q.limit);
     const next = rows.length > q.limit ? page[page.length - 1].id : null;
     const params = new URLSearchParams(Object.entries({ ...q, after: next }).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]));
-    return { statements: page.map((e) => toStatement(e, config.publicUrl, pack())), more: next ? `/api/v1/events?${params}` : null };
+    return { statements: page.map((e) => toStatement(e, config.publicUrl, packs.base)), more: next ? `/api/v1/events?${params}` : null };
   }
 
   /**
@@ -50,7 +50,7 @@ export function createXapiService(config: Config, events: EventsRepo, repo: Xapi
     if (state.next_attempt_at > now) return 'waiting';
     const rows = events.page({ after: state.last_event_id, since: null, learner: null, cohort: null, limit: BATCH });
     if (rows.length === 0) return 'idle';
-    const body = rows.map((e) => toStatement(e, config.publicUrl, pack()));
+    const body = rows.map((e) => toStatement(e, config.publicUrl, packs.base));
     try {
       const auth = Buffer.from(`${config.XAPI_LRS_USERNAME ?? ''}:${config.XAPI_LRS_PASSWORD ?? ''}`).toString('base64');
       const res = await fetch(`${config.XAPI_LRS_URL.replace(/\/$/, '')}/statements`, {

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../../src/db/open';
-import { migrate, listMigrations, MigrationError } from '../../src/db/migrate';
+import { openDatabase } from '../../src/db/sqlite/open';
+import { migrate, listMigrations, MigrationError } from '../../src/db/sqlite/migrate';
 
 const realDir = path.join(__dirname, '..', '..', 'migrations');
 

@@ -4,11 +4,13 @@ import path from 'node:path';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { loadConfig, type Config } from '../../src/config';
-import { openDatabase, type Db } from '../../src/db/open';
-import { migrate } from '../../src/db/migrate';
+import { openDatabase, type Db } from '../../src/db/sqlite/open';
+import { migrate } from '../../src/db/sqlite/migrate';
 import { loadPack } from '../../src/content/load';
-import { PackRegistry } from '../../src/content/registry';
 import { createApp } from '../../src/app';
+import { compose, type Services } from '../../src/compose';
+import { manualClock, type Clock } from '../../src/shared/clock';
+import { createLogger } from '../../src/web/logger';
 import type { Role } from '../../src/users/users.schema';
 import type { Logger } from '../../src/web/logger';
 
@@ -18,6 +20,10 @@ export const PASSWORD = 'correct-horse-battery-42';
 
 export interface TestApp {
   app: ReturnType<typeof createApp>;
+  /** The composed services behind the app (for setting up data quickly). */
+  services: Services;
+  /** The clock the services read: tests move it instead of rewriting timestamps. */
+  clock: ReturnType<typeof manualClock>;
   db: Db;
   config: Config;
   dir: string;
@@ -32,15 +38,19 @@ export interface TestApp {
 
 let counter = 0;
 
-export function makeTestApp(options: { content?: string; env?: Record<string, string>; logger?: Logger } = {}): TestApp {
+export function makeTestApp(options: { content?: string; env?: Record<string, string>; logger?: Logger; clock?: Clock } = {}): TestApp {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-test-'));
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, CONTENT_DIR: options.content ?? FIXTURE_PACK, LOG_LEVEL: 'silent', ...options.env });
   const db = openDatabase(config.dbFile);
   migrate(db);
-  const registry = new PackRegistry(loadPack(config.contentDir));
-  const app = createApp({ db, pack: registry, config, logger: options.logger });
+  const logger = options.logger ?? createLogger('silent');
+  const clock = manualClock();
+  const services = compose({ db, pack: loadPack(config.contentDir), config, logger, clock: options.clock ?? clock });
+  const app = createApp(services, config, logger);
   return {
     app,
+    services,
+    clock,
     db,
     config,
     dir,
@@ -51,7 +61,7 @@ export function makeTestApp(options: { content?: string; env?: Record<string, st
     async user(role, email, name) {
       counter++;
       const address = email ?? `${role}${counter}@example.org`;
-      const u = await app.services.users.create({ email: address, name: name ?? `${role[0].toUpperCase()}${role.slice(1)} ${counter}`, role, password: PASSWORD }, null);
+      const u = await services.users.create({ email: address, name: name ?? `${role[0].toUpperCase()}${role.slice(1)} ${counter}`, role, password: PASSWORD }, null);
       return { id: u.id, email: u.email };
     },
     async signIn(email, password = PASSWORD) {

@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
-import { openDatabase } from '../../src/db/open';
-import { migrate } from '../../src/db/migrate';
+import { openDatabase } from '../../src/db/sqlite/open';
+import { migrate } from '../../src/db/sqlite/migrate';
 import { loadPack } from '../../src/content/load';
-import { createApp } from '../../src/app';
+import { compose } from '../../src/compose';
+import { createLogger } from '../../src/web/logger';
 import { freePort } from '../../src/ops/free-port';
 import { FIXTURE_PACK, PASSWORD } from './app';
 
@@ -18,8 +19,8 @@ export async function dataDirWithLearners(emails: string[]): Promise<string> {
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, CONTENT_DIR: FIXTURE_PACK, LOG_LEVEL: 'silent' });
   const db = openDatabase(config.dbFile);
   migrate(db);
-  const app = createApp({ db, pack: loadPack(FIXTURE_PACK), config });
-  for (const email of emails) await app.services.users.create({ email, name: email.split('@')[0], role: 'learner', password: PASSWORD }, null);
+  const services = compose({ db, pack: loadPack(FIXTURE_PACK), config, logger: createLogger('silent') });
+  for (const email of emails) await services.users.create({ email, name: email.split('@')[0], role: 'learner', password: PASSWORD }, null);
   db.close();
   return dir;
 }

@@ -12,7 +12,7 @@ describe('first admin', () => {
   it('needs the one-time set-up code the server printed, so the first visitor on a network cannot take the service', async () => {
     const lines: string[] = [];
     const t = makeTestApp({ logger: createLogger('warn', { destination: { write: (l: string) => void lines.push(l) } }) });
-    const code = t.app.services.auth.newSetupCode();
+    const code = t.services.auth.newSetupCode();
     expect(code).toMatch(/^[A-Z0-9x]{4}-[A-Z0-9x]{4}-[A-Z0-9x]{4}$/i);
     const agent = request.agent(t.app);
     const csrf = await csrfFrom(agent, '/setup');
@@ -22,10 +22,10 @@ describe('first admin', () => {
       expect(res.status).toBe(422);
       expect(res.text).toContain('href="#code"');
     }
-    expect(t.app.services.users.count()).toBe(0);
+    expect(t.services.users.count()).toBe(0);
     const ok = await agent.post('/setup').type('form').send({ ...form, code: code!.toLowerCase().replace(/-/g, ' ') });
     expect(ok.status).toBe(303);
-    expect(t.app.services.users.count()).toBe(1);
+    expect(t.services.users.count()).toBe(1);
     t.close();
   });
 
@@ -66,8 +66,8 @@ describe('first admin', () => {
 
   it('creates the bootstrap admin from settings when there are no users', async () => {
     const t = makeTestApp({ env: { BOOTSTRAP_ADMIN_EMAIL: 'boot@example.org', BOOTSTRAP_ADMIN_PASSWORD: PASSWORD } });
-    expect(await bootstrapAdmin(t.config, t.app.services)).toBe(true);
-    expect(await bootstrapAdmin(t.config, t.app.services)).toBe(false);
+    expect(await bootstrapAdmin(t.config, t.services)).toBe(true);
+    expect(await bootstrapAdmin(t.config, t.services)).toBe(false);
     const { agent } = await t.signIn('boot@example.org');
     expect((await agent.get('/users')).status).toBe(200);
     t.close();
@@ -114,7 +114,7 @@ describe('signing in', () => {
     expect(wrong.status).toBe(401);
     expect(wrong.text).toContain('Enter a correct email address and password');
     const admin = await t.user('admin');
-    t.app.services.users.setDisabled(u.id, true, { id: admin.id, email: admin.email });
+    t.services.users.setDisabled(u.id, true, { id: admin.id, email: admin.email });
     const disabled = await agent.post('/login').type('form').send({ email: u.email, password: PASSWORD, _csrf: csrf });
     expect(disabled.status).toBe(401);
     const audit = t.db.prepare("SELECT detail FROM audit_log WHERE action = 'signin.failure' AND actor_id = ?").all(u.id);
@@ -181,11 +181,11 @@ describe('API tokens', () => {
     t.db.prepare("UPDATE api_tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE user_id = ?").run(u.id);
     expect((await request(t.app).get('/api/v1/me/assignments').set('Authorization', `Bearer ${token}`)).status).toBe(401);
     const t2 = await t.token(u.email);
-    await t.app.services.users.setPassword(u.id, 'another-long-password-9');
+    await t.services.users.setPassword(u.id, 'another-long-password-9');
     expect((await request(t.app).get('/api/v1/me/assignments').set('Authorization', `Bearer ${t2}`)).status).toBe(401);
     const t3 = await t.token(u.email, 'another-long-password-9');
     const admin = await t.user('admin');
-    t.app.services.users.setDisabled(u.id, true, { id: admin.id, email: admin.email });
+    t.services.users.setDisabled(u.id, true, { id: admin.id, email: admin.email });
     expect((await request(t.app).get('/api/v1/me/assignments').set('Authorization', `Bearer ${t3}`)).status).toBe(401);
   });
 

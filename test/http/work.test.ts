@@ -216,7 +216,7 @@ describe('xAPI', () => {
     const token = await f.token(u.email);
     await request(f.app).put('/api/v1/me/outcomes/LI1').set(auth(token)).send({ status: 'in_progress' });
     await request(f.app).put('/api/v1/me/outcomes/LI2').set(auth(token)).send({ status: 'in_progress' });
-    const xapi = f.app.services.xapi;
+    const xapi = f.services.xapi;
     expect(await xapi.forwardOnce()).toBe('failed');
     expect(xapi.state()).toMatchObject({ last_event_id: 0, failures: 1, last_error: 'LRS answered 500' });
     expect(await xapi.forwardOnce()).toBe('waiting');

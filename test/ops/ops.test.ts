@@ -40,7 +40,7 @@ describe('health and metrics', () => {
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(res.text).toMatch(/packway_http_requests_total\{method="GET",route="\/api\/v1\/pack",status="200"\} 1/);
     expect(res.text).toMatch(/packway_http_requests_total\{method="GET",route="\/api\/v1\/modules\/:id",status="404"\} 1/);
-    expect(res.text).toMatch(/packway_http_request_duration_seconds_bucket\{route="\/api\/v1\/pack",le="\+Inf"\} 1/);
+    expect(res.text).toMatch(/packway_http_request_duration_seconds_bucket\{le="\+Inf",route="\/api\/v1\/pack"\} 1/); // prom-client writes le first
     expect(res.text).toMatch(/packway_database_size_bytes\{file="db"\} [1-9]\d*/);
     await request(t.app).get('/metrics').set(bearer(adminToken)).expect(200);
     await request(t.app).get('/metrics').set(bearer(await t.token(learner.email))).expect(403);

@@ -159,11 +159,11 @@ describe('retention', () => {
     const recent = await t.user('learner', 'still-here@example.org', 'Still Here');
     t.db.prepare('UPDATE users SET last_active_at = ?, created_at = ? WHERE id = ?').run('2020-01-01T00:00:00.000Z', '2019-06-01T00:00:00.000Z', old.id);
     t.db.prepare('UPDATE users SET last_active_at = ? WHERE id = ?').run(new Date().toISOString(), recent.id);
-    const n = t.app.services.privacy.applyRetention(36);
+    const n = t.services.privacy.applyRetention(36);
     expect(n).toBeGreaterThanOrEqual(1);
     expect(rowsMentioning('long-gone@example.org')).toEqual([]);
     expect(rowsMentioning('still-here@example.org')).not.toEqual([]);
     expect(rowsMentioning(bob.email)).not.toEqual([]); // signed in during this test run
-    expect(t.app.services.privacy.applyRetention(36)).toBe(0); // idempotent
+    expect(t.services.privacy.applyRetention(36)).toBe(0); // idempotent
   });
 });

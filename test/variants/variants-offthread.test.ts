@@ -2,11 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { types } from 'node:util';
 import request from 'supertest';
-import { createApp } from '../../src/app';
+import { compose } from '../../src/compose';
+import { createLogger } from '../../src/web/logger';
 import { compileVariant } from '../../src/content/compile';
 import { closeCompilePool, CompileTimeoutError, compileVariantOffThread } from '../../src/content/compile-pool';
 import { loadPack, readContentDir } from '../../src/content/load';
-import { PackRegistry } from '../../src/content/registry';
 import { makeTestApp, type TestApp } from '../helpers/app';
 
 // Issue 14 item 7: compiling an uploaded variant must never hold up other requests.
@@ -138,16 +138,16 @@ describe('stored versions are compiled at start-up, off the request path', () =>
     const hash = res.body.hash as string;
 
     // a "restart": a fresh registry and app over the same database
-    const registry = new PackRegistry(loadPack(t.config.contentDir));
-    const restarted = createApp({ db: t.db, pack: registry, config: t.config });
+    const restarted = compose({ db: t.db, pack: loadPack(t.config.contentDir), config: t.config, logger: createLogger('silent') });
+    const registry = restarted.packs;
     expect(registry.cached(hash)).toBeUndefined();
-    const report = await restarted.services.variants.warmStoredVersions();
+    const report = await registry.warm();
     expect(report.failed).toEqual([]);
     expect(report.compiled).toBeGreaterThanOrEqual(1);
     expect(registry.cached(hash)?.modules.get('intro-welcome')?.html).toContain('Warm me.');
     expect(registry.forVersion(res.body.draftId ?? res.body.versionId)).toBe(registry.cached(hash));
     // a second call has nothing left to do
-    expect(await restarted.services.variants.warmStoredVersions()).toEqual({ compiled: 0, failed: [] });
+    expect(await registry.warm()).toEqual({ compiled: 0, failed: [] });
   });
 
   it('reports a stored version that no longer compiles, and refuses it later without compiling again', async () => {
@@ -158,10 +158,9 @@ describe('stored versions are compiled at start-up, off the request path', () =>
         .prepare("INSERT INTO variant_versions (variant_id, status, files, hash, summary, uploaded_by, created_at) VALUES (?, 'draft', ?, 'broken-hash', '[]', 1, '2020-01-01')")
         .run(variantId, files).lastInsertRowid,
     );
-    const registry = new PackRegistry(loadPack(t.config.contentDir));
-    const restarted = createApp({ db: t.db, pack: registry, config: t.config });
-    const report = await restarted.services.variants.warmStoredVersions();
+    const restarted = compose({ db: t.db, pack: loadPack(t.config.contentDir), config: t.config, logger: createLogger('silent') });
+    const report = await restarted.packs.warm();
     expect(report.failed).toEqual([{ versionId, error: expect.stringMatching(/line too long \(30,000 characters/) }]);
-    expect(() => restarted.services.variants.version(versionId)).toThrow(/no longer compiles: .*line too long/);
+    expect(() => restarted.variants.version(versionId)).toThrow(/no longer compiles: .*line too long/);
   });
 });

@@ -121,7 +121,7 @@ describe('hostile uploads are refused, nothing is stored, and the server stays h
     const evil = LOCAL_CASE.replace('Northshire opened a hub.', '<script>alert(1)</script> [x](javascript:alert(1)) <iframe src="//evil"></iframe>');
     const res = await upload(await zipOf([{ name: '06-case-studies/09-hub.md', text: evil }]), 'v.zip', { name: 'Evil test' });
     expect(res.status).toBe(201);
-    const html = t.app.services.packs.forVersion(res.body.draftId).modules.get('case-northshire-hub')!.html;
+    const html = t.services.packs.forVersion(res.body.draftId).modules.get('case-northshire-hub')!.html;
     expect(html).not.toMatch(/<script|<iframe|href="javascript:/);
     expect(html).toContain('&lt;script&gt;');
   });
@@ -159,7 +159,7 @@ describe('overlay, diff, publish, pin', () => {
       { id: 'area-listening', title: 'Listening and customer insight', change: 'replaced' },
       { id: 'intro-welcome', title: 'Welcome to the fixture pack', change: 'hidden' },
     ]));
-    const pack = t.app.services.packs.forVersion(res.body.draftId);
+    const pack = t.services.packs.forVersion(res.body.draftId);
     expect(pack.sections.find((s) => s.id === 'case-studies')!.modules.map((m) => m.id)).toEqual(['case-town-hall', 'case-northshire-hub']);
     expect(pack.outcomes.get('LI1')!.text).toContain('resident evidence');
     expect(pack.modules.has('intro-welcome')).toBe(false);
@@ -195,7 +195,7 @@ describe('overlay, diff, publish, pin', () => {
     expect(zip.status).toBe(200);
     const again = await upload(zip.body as Buffer, 'roundtrip.zip', { name: 'Round trip' });
     expect(again.status).toBe(201);
-    expect(again.body.hash).toBe(t.app.services.variants.version(v1).hash);
+    expect(again.body.hash).toBe(t.services.variants.version(v1).hash);
   });
 
   it('pins a cohort so its learners see the variant everywhere, keeping progress', async () => {

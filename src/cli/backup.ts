@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadConfig } from '../config';
-import { BackupError, backupDatabase, restoreDatabase } from './backup';
+import { BackupError, backupDatabase, restoreDatabase } from '../ops/backup';
 
 /** `npm run backup -- FILE` and `npm run restore -- FILE` (the command is the first argument). */
 async function main(argv: string[]): Promise<number> {

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import fs from 'node:fs';
-import { compilePack, summarise } from './compile';
-import { readContentDir } from './load';
-import { formatError } from './types';
+import { compilePack, summarise } from '../content/compile';
+import { readContentDir } from '../content/load';
+import { formatError } from '../content/types';
 
 /** `npm run pack:check -- DIR`: every problem as `file:line: message` (exit 1), or a summary (exit 0). */
 function main(argv: string[]): number {

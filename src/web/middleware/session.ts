@@ -1,14 +1,12 @@
 import crypto from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Config } from '../config';
-import type { AuthRepo } from './auth.repo';
-import type { AuthService } from './auth.service';
-import { hashToken } from './password';
-import { Forbidden, Unauthorized } from '../shared/errors';
+import type { Config } from '../../config';
+import type { AuthService } from '../../auth/auth.service';
+import { hashToken } from '../../auth/password';
+import { Forbidden, Unauthorized } from '../../shared/errors';
 
 export const SESSION_COOKIE = 'packway_session';
 const ANON_COOKIE = 'packway_anon';
-const TOUCH_EVERY_MS = 60_000;
 
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -41,11 +39,7 @@ function unsign(signed: string, secret: string): string | undefined {
   return expected.length === actual.length && crypto.timingSafeEqual(expected, actual) ? value : undefined;
 }
 
-const isApiPath = (req: Request) => req.originalUrl.startsWith('/api/');
-
-export function createSessionSupport(config: Config, repo: AuthRepo, auth: AuthService) {
-  const idleMs = config.SESSION_IDLE_MINUTES * 60_000;
-  const absoluteMs = config.SESSION_ABSOLUTE_HOURS * 3600_000;
+export function createSessionSupport(config: Config, auth: AuthService) {
 
   function cookieOptions(req: Request, maxAgeMs?: number): string {
     const parts = ['Path=/', 'HttpOnly', 'SameSite=Lax'];
@@ -74,25 +68,17 @@ export function createSessionSupport(config: Config, repo: AuthRepo, auth: AuthS
     const cookies = parseCookies(req.headers.cookie);
     const raw = cookies[SESSION_COOKIE];
     const sessionId = raw ? unsign(raw, config.sessionSecret) : undefined;
-    if (sessionId) {
-      const idHash = hashToken(sessionId);
-      const row = repo.session(idHash);
-      const now = Date.now();
-      if (row && now - row.last_seen_at < idleMs && now - row.created_at < absoluteMs) {
-        req.user = { id: row.user_id, email: row.email, name: row.name, role: row.role };
-        req.authVia = 'session';
-        req.sessionInfo = { idHash, csrfToken: row.csrf_token, previewVersionId: row.role === 'admin' ? row.preview_version_id : null };
-        // a flash message is shown once, on the next page this session asks for
-        if (row.flash && !isApiPath(req)) {
-          res.locals.flash = row.flash;
-          repo.setFlash(idHash, null);
-        }
-        if (now - row.last_seen_at > TOUCH_EVERY_MS) repo.touchSession(idHash, now);
-        return next();
-      }
-      if (row) repo.deleteSession(idHash);
+    if (!sessionId) return next();
+    const idHash = hashToken(sessionId);
+    const session = auth.resumeSession(idHash, !req.originalUrl.startsWith('/api/'));
+    if (!session) {
       setCookie(res, SESSION_COOKIE, '', cookieOptions(req, 0));
+      return next();
     }
+    req.user = session.user;
+    req.authVia = 'session';
+    req.sessionInfo = { idHash, csrfToken: session.csrfToken, previewVersionId: session.previewVersionId };
+    if (session.flash) res.locals.flash = session.flash;
     return next();
   };
 
@@ -128,7 +114,7 @@ export function createSessionSupport(config: Config, repo: AuthRepo, auth: AuthS
 
   /** A message for the next page this browser session shows (nothing for API callers, who read the response). */
   function flash(req: Request, text: string): void {
-    if (req.sessionInfo && req.authVia === 'session') repo.setFlash(req.sessionInfo.idHash, text.slice(0, 500));
+    if (req.sessionInfo && req.authVia === 'session') auth.leaveFlash(req.sessionInfo.idHash, text);
   }
 
   function startSessionCookie(req: Request, res: Response, sessionId: string): void {

@@ -1,8 +1,8 @@
 import type { RequestHandler } from 'express';
-import type { Role } from '../users/users.schema';
-import { UPLOAD_MAX_BYTES } from '../variants/variants.service';
-import { requireRole } from './guards';
-import { receiveFile, type UploadLimits } from './upload';
+import type { Role } from '../../users/users.schema';
+import { UPLOAD_MAX_BYTES } from '../../variants/variants.service';
+import { requireRole } from '../guards';
+import { receiveFile, type UploadLimits } from '../upload';
 
 interface UploadRoute {
   path: RegExp;

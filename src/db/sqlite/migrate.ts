@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from './open';
 
-export const MIGRATIONS_DIR = path.join(__dirname, '..', '..', '..', 'migrations');
+export const MIGRATIONS_DIR = path.join(__dirname, '..', '..', '..', '..', 'migrations');
 
 export class MigrationError extends Error {}
 
@@ -51,7 +51,7 @@ export function listMigrations(dir: string = resolveMigrationsDir()): { version:
 
 /** Works from src/ (ts-jest) and from dist/src/ (built). */
 function resolveMigrationsDir(): string {
-  for (const candidate of [path.join(__dirname, '..', '..', 'migrations'), MIGRATIONS_DIR]) {
+  for (const candidate of [path.join(__dirname, '..', '..', '..', 'migrations'), MIGRATIONS_DIR]) {
     if (fs.existsSync(candidate)) return candidate;
   }
   throw new MigrationError('migrations/ folder not found');
