@@ -7,7 +7,7 @@ import { healthRoutes, metricsForScraper } from './ops/health.routes';
 import { routes } from './routes';
 import { NotFound } from './shared/errors';
 import { errorHandler } from './web/error-handler';
-import type { Logger } from './web/logger';
+import type { Logger } from './shared/logger';
 import { bodyParsers } from './web/middleware/body-parsers';
 import { pageLocals } from './web/middleware/locals';
 import { pageDefaults } from './web/middleware/page-defaults';

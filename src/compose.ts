@@ -29,7 +29,7 @@ import { createPagesService } from './pages/pages.service';
 import { createOpsRepo } from './ops/ops.repo';
 import { createOpsService } from './ops/ops.service';
 import { createMetrics } from './ops/metrics';
-import type { Logger } from './web/logger';
+import type { Logger } from './shared/logger';
 import { systemClock, type Clock } from './shared/clock';
 
 export interface Infrastructure {

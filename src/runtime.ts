@@ -4,7 +4,7 @@ import { loadPack } from './content/load';
 import type { Pack } from './content/types';
 import { migrate } from './db/sqlite/migrate';
 import { openDatabase, type Db } from './db/sqlite/open';
-import type { Logger } from './web/logger';
+import type { Logger } from './shared/logger';
 
 export interface Runtime {
   db: Db;

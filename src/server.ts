@@ -11,7 +11,7 @@ import { startSessionSweeper } from './jobs/session-sweeper';
 import { startXapiForwarder } from './jobs/xapi-forwarder';
 import { closeCompilePool } from './content/compile-pool';
 import { bootstrapAdmin } from './users/bootstrap';
-import { createLogger, type Logger } from './web/logger';
+import { createLogger, type Logger } from './shared/logger';
 
 export interface RunningServer {
   server: http.Server;

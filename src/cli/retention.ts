@@ -1,6 +1,6 @@
 import { loadConfig } from '../config';
 import { openRuntime } from '../runtime';
-import { createLogger } from '../web/logger';
+import { createLogger } from '../shared/logger';
 
 /** `npm run retention`: erases the learning records of learners inactive for longer than RETENTION_MONTHS. */
 function main(): number {

@@ -1,3 +1,4 @@
+import type { Actor } from '../shared/actor';
 import type { UnitOfWork } from '../db/ports';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { PackRegistry } from '../content/registry';
@@ -9,7 +10,7 @@ import { parseInput } from '../shared/validate';
 import type { CohortRow, CohortsRepo } from './cohorts.repo';
 import { assignmentSchema, cohortSchema, membersSchema, today } from './cohorts.schema';
 
-type User = Express.User;
+type User = Actor;
 
 export type AssignmentStatus = 'not_started' | 'in_progress' | 'completed' | 'overdue';
 

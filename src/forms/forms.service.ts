@@ -1,3 +1,4 @@
+import type { Actor } from '../shared/actor';
 import type { UnitOfWork } from '../db/ports';
 import type { Form, FormField, Module, Pack } from '../content/types';
 import type { EventsRepo } from '../events/events.repo';
@@ -6,7 +7,7 @@ import { isRealIsoDay } from '../shared/dates';
 import { ratingChart } from './chart';
 import type { FormsRepo, NewAction, SubmissionRow } from './forms.repo';
 
-type User = Express.User;
+type User = Actor;
 export type FieldValue = string | number | string[] | { text: string; due: string }[];
 export type FormValues = Record<string, Record<string, FieldValue>>;
 

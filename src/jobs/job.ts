@@ -1,4 +1,4 @@
-import type { Logger } from '../web/logger';
+import type { Logger } from '../shared/logger';
 
 export interface Job {
   /** Stops the timer and waits for a run in progress to finish. */

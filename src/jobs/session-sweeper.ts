@@ -1,5 +1,5 @@
 import type { AuthService } from '../auth/auth.service';
-import type { Logger } from '../web/logger';
+import type { Logger } from '../shared/logger';
 import { every, type Job } from './job';
 
 /** Deletes sessions past their idle or absolute timeout, so the sessions table holds only live ones. */

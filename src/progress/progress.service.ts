@@ -1,3 +1,4 @@
+import type { Actor } from '../shared/actor';
 import type { UnitOfWork } from '../db/ports';
 import type { Pack, Module } from '../content/types';
 import type { CohortsRepo } from '../cohorts/cohorts.repo';
@@ -9,7 +10,7 @@ import { parseInput } from '../shared/validate';
 import type { OutcomeProgressRow, OutcomeStatus, ProgressRepo } from './progress.repo';
 import { outcomeUpdateSchema } from './progress.schema';
 
-type User = Express.User;
+type User = Actor;
 
 export interface LearnerAssignment {
   moduleId: string;

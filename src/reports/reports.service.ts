@@ -1,3 +1,4 @@
+import type { Actor } from '../shared/actor';
 import type { Pack } from '../content/types';
 import type { CohortsService } from '../cohorts/cohorts.service';
 import type { CohortsRepo } from '../cohorts/cohorts.repo';
@@ -9,7 +10,7 @@ import { ratingChart } from '../forms/chart';
 import { Forbidden, NotFound } from '../shared/errors';
 import { today } from '../cohorts/cohorts.schema';
 
-type User = Express.User;
+type User = Actor;
 
 export const RAID_PLAN = 'raid-plan';
 export const RAID_REPORT = 'raid-report';

@@ -1,3 +1,4 @@
+import type { Actor } from '../shared/actor';
 import { z } from 'zod';
 import type { UnitOfWork } from '../db/ports';
 import type { Pack } from '../content/types';
@@ -13,7 +14,7 @@ export const responseSchema = z.object({
   shared: z.boolean().optional(),
 });
 
-type User = Express.User;
+type User = Actor;
 
 export function createResponsesService(uow: UnitOfWork, responses: ResponsesRepo, events: EventsRepo) {
   function checkPrompt(pack: Pack, moduleId: string, promptId: string): void {

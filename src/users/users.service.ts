@@ -3,16 +3,14 @@ import type { AuditRepo } from '../audit/audit.repo';
 import type { AuthRepo } from '../auth/auth.repo';
 import { hashPassword, newToken } from '../auth/password';
 import { parseCsv } from '../shared/csv';
+import type { Actor as FullActor } from '../shared/actor';
 import { Conflict, Invalid, NotFound, type ErrorDetail } from '../shared/errors';
 import { parseInput, zodDetails } from '../shared/validate';
 import { createUserSchema, importRowSchema, passwordSchema, type CreateUserInput, type Role } from './users.schema';
 import type { UsersRepo, UserRow } from './users.repo';
 
-export interface Actor {
-  id: number;
-  email: string;
-  ip?: string;
-}
+/** Who did something, for the audit log. */
+export type Actor = Pick<FullActor, 'id' | 'email' | 'ip'>;
 
 export interface PublicUser {
   id: number;

@@ -1,3 +1,4 @@
+import type { Actor } from '../shared/actor';
 import yazl from 'yazl';
 import { z } from 'zod';
 import type { UnitOfWork } from '../db/ports';
@@ -14,7 +15,7 @@ import { packChanges, type ModuleChange } from './diff';
 import type { VariantsRepo, VersionRow } from './variants.repo';
 import { readZip } from './zip';
 
-type User = Express.User;
+type User = Actor;
 
 export const UPLOAD_MAX_BYTES = 8 * 1024 * 1024;
 /** How long an upload's compile may take (in a worker thread) before it is refused. */

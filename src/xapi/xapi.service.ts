@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import type { PackRegistry } from '../content/registry';
 import type { EventsRepo } from '../events/events.repo';
-import type { Logger } from '../web/logger';
+import type { Logger } from '../shared/logger';
 import { parseInput } from '../shared/validate';
 import { isoDayOf } from '../shared/dates';
 import { toStatement, type Statement } from './statements';

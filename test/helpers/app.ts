@@ -10,9 +10,9 @@ import { loadPack } from '../../src/content/load';
 import { createApp } from '../../src/app';
 import { compose, type Services } from '../../src/compose';
 import { manualClock, type Clock } from '../../src/shared/clock';
-import { createLogger } from '../../src/web/logger';
+import { createLogger } from '../../src/shared/logger';
 import type { Role } from '../../src/users/users.schema';
-import type { Logger } from '../../src/web/logger';
+import type { Logger } from '../../src/shared/logger';
 
 export const FIXTURE_PACK = path.join(__dirname, '..', 'fixtures', 'pack-basic');
 export const REAL_PACK = path.join(__dirname, '..', '..', 'content');

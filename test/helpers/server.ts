@@ -7,7 +7,7 @@ import { openDatabase } from '../../src/db/sqlite/open';
 import { migrate } from '../../src/db/sqlite/migrate';
 import { loadPack } from '../../src/content/load';
 import { compose } from '../../src/compose';
-import { createLogger } from '../../src/web/logger';
+import { createLogger } from '../../src/shared/logger';
 import { freePort } from '../../src/ops/free-port';
 import { FIXTURE_PACK, PASSWORD } from './app';
 

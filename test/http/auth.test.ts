@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { csrfFrom, FIXTURE_PACK, makeTestApp, PASSWORD, type TestApp } from '../helpers/app';
-import { createLogger } from '../../src/web/logger';
+import { createLogger } from '../../src/shared/logger';
 import { loadConfig } from '../../src/config';
 import { startServer } from '../../src/server';
 

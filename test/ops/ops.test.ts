@@ -3,7 +3,7 @@ import path from 'node:path';
 import request from 'supertest';
 import Database from 'better-sqlite3';
 import { makeTestApp, type TestApp } from '../helpers/app';
-import { createLogger } from '../../src/web/logger';
+import { createLogger } from '../../src/shared/logger';
 import { backupDatabase, checkBackup, restoreDatabase } from '../../src/ops/backup';
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

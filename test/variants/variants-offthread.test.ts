@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { types } from 'node:util';
 import request from 'supertest';
 import { compose } from '../../src/compose';
-import { createLogger } from '../../src/web/logger';
+import { createLogger } from '../../src/shared/logger';
 import { compileVariant } from '../../src/content/compile';
 import { closeCompilePool, CompileTimeoutError, compileVariantOffThread } from '../../src/content/compile-pool';
 import { loadPack, readContentDir } from '../../src/content/load';

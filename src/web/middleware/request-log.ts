@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Express, Request, RequestHandler } from 'express';
-import type { Logger } from '../logger';
+import type { Logger } from '../../shared/logger';
 import type { Metrics } from '../../ops/metrics';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
