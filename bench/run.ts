@@ -96,7 +96,10 @@ function memoryKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 
 async function signInWithPage(baseUrl: string, email: string): Promise<string> {
   const loginPage = await fetch(`${baseUrl}/login`);
-  const anon = loginPage.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const anon = loginPage.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())?.[1];
   if (!csrf) throw new Error('no CSRF token on /login');
   const res = await fetch(`${baseUrl}/login`, {
@@ -120,7 +123,13 @@ async function apiToken(baseUrl: string, email: string): Promise<string> {
   return ((await res.json()) as { token: string }).token;
 }
 
-async function load(name: string, url: string, connections: number, seconds: number, extra: Partial<autocannon.Options> = {}): Promise<LoadFigures> {
+async function load(
+  name: string,
+  url: string,
+  connections: number,
+  seconds: number,
+  extra: Partial<autocannon.Options> = {},
+): Promise<LoadFigures> {
   const result = await autocannon({ url, connections, duration: seconds, pipelining: 1, ...extra });
   const errors = result.errors + result.timeouts + result.non2xx;
   return {
@@ -139,8 +148,17 @@ function pickModule(pack: Pack): string {
   return (caseStudy ?? [...pack.modules.values()][0]).id;
 }
 
-function startChild(script: string, args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = [], stdout: 'pipe' | number = 'pipe'): ChildProcess {
-  return spawn(process.execPath, [...nodeFlags, script, ...args], { env, stdio: ['ignore', stdout, 'inherit'] });
+function startChild(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  nodeFlags: string[] = [],
+  stdout: 'pipe' | number = 'pipe',
+): ChildProcess {
+  return spawn(process.execPath, [...nodeFlags, script, ...args], {
+    env,
+    stdio: ['ignore', stdout, 'inherit'],
+  });
 }
 
 async function startCeiling(pageFile: string): Promise<{ child: ChildProcess; port: number }> {
@@ -158,12 +176,21 @@ async function stop(child: ChildProcess): Promise<void> {
   await new Promise((r) => child.once('exit', r));
 }
 
-async function uploadVariant(baseUrl: string, token: string, zip: Buffer, name: string): Promise<{ ms: number; status: number }> {
+async function uploadVariant(
+  baseUrl: string,
+  token: string,
+  zip: Buffer,
+  name: string,
+): Promise<{ ms: number; status: number }> {
   const form = new FormData();
   form.set('name', name);
   form.set('file', new Blob([new Uint8Array(zip)], { type: 'application/zip' }), 'variant.zip');
   const started = performance.now();
-  const res = await fetch(`${baseUrl}/api/v1/variants`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const res = await fetch(`${baseUrl}/api/v1/variants`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
   await res.arrayBuffer();
   return { ms: performance.now() - started, status: res.status };
 }
@@ -183,8 +210,22 @@ interface Target {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const scale = options.quick
-    ? { learners: 600, trainers: 10, cohorts: 10, largestCohort: 100, generatedModules: 100, variantBytes: 1024 * 1024 }
-    : { learners: 10_000, trainers: 100, cohorts: 200, largestCohort: 500, generatedModules: 1000, variantBytes: 5 * 1024 * 1024 };
+    ? {
+        learners: 600,
+        trainers: 10,
+        cohorts: 10,
+        largestCohort: 100,
+        generatedModules: 100,
+        variantBytes: 1024 * 1024,
+      }
+    : {
+        learners: 10_000,
+        trainers: 100,
+        cohorts: 200,
+        largestCohort: 500,
+        generatedModules: 1000,
+        variantBytes: 5 * 1024 * 1024,
+      };
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-bench-'));
   const children: ChildProcess[] = [];
   const cleanup = () => {
@@ -197,15 +238,22 @@ async function main(): Promise<void> {
   });
 
   try {
-    console.log(`Packway benchmark${options.quick ? ' (quick smoke run)' : ''}: ${options.durationSeconds} s per scenario, content ${path.relative(ROOT, options.contentDir) || '.'}`);
+    console.log(
+      `Packway benchmark${options.quick ? ' (quick smoke run)' : ''}: ${options.durationSeconds} s per scenario, content ${path.relative(ROOT, options.contentDir) || '.'}`,
+    );
 
     // Compile times, in this process.
     const first = timed(() => loadPack(options.contentDir));
     const pack = first.value;
-    const builtinRuns = [first.ms, ...Array.from({ length: 4 }, () => timed(() => loadPack(options.contentDir)).ms)];
+    const builtinRuns = [
+      first.ms,
+      ...Array.from({ length: 4 }, () => timed(() => loadPack(options.contentDir)).ms),
+    ];
     const generatedDir = writeGeneratedPack(path.join(work, 'generated'), scale.generatedModules);
     const generated = timed(() => loadPack(generatedDir));
-    console.log(`compiled the built-in pack (${pack.modules.size} modules) in ${fmt(median(builtinRuns), 1)} ms (first ${fmt(first.ms, 1)} ms); a ${scale.generatedModules}-module pack in ${fmt(generated.ms)} ms`);
+    console.log(
+      `compiled the built-in pack (${pack.modules.size} modules) in ${fmt(median(builtinRuns), 1)} ms (first ${fmt(first.ms, 1)} ms); a ${scale.generatedModules}-module pack in ${fmt(generated.ms)} ms`,
+    );
 
     // Seed the organisation.
     const dataDir = path.join(work, 'data');
@@ -224,7 +272,9 @@ async function main(): Promise<void> {
     db.close();
     const counts: SeedCounts = seeded.value;
     const rows = counts.outcomeRows + counts.historyRows + counts.moduleRows + counts.events;
-    console.log(`seeded ${counts.users} users, ${scale.cohorts} cohorts (${counts.memberships} memberships), ${rows} progress rows and events in ${fmt(seeded.ms / 1000, 1)} s`);
+    console.log(
+      `seeded ${counts.users} users, ${scale.cohorts} cohorts (${counts.memberships} memberships), ${rows} progress rows and events in ${fmt(seeded.ms / 1000, 1)} s`,
+    );
 
     // The real server, production settings.
     const port = await freePort();
@@ -232,16 +282,22 @@ async function main(): Promise<void> {
     // the server's JSON logs go to a file, as in production (not through a pipe this process would have to drain)
     const logFd = fs.openSync(path.join(work, 'server.log'), 'a');
     const spawnedAt = performance.now();
-    const server = startChild(path.join(ROOT, 'dist', 'src', 'server.js'), [], {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      CONTENT_DIR: options.contentDir,
-      SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    }, options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [], logFd);
+    const server = startChild(
+      path.join(ROOT, 'dist', 'src', 'server.js'),
+      [],
+      {
+        ...process.env,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        CONTENT_DIR: options.contentDir,
+        SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      },
+      options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [],
+      logFd,
+    );
     children.push(server);
     const coldStartMs = await waitForHealth(baseUrl, spawnedAt, server);
     console.log(`cold start to /healthz: ${fmt(coldStartMs)} ms`);
@@ -250,7 +306,9 @@ async function main(): Promise<void> {
     const trainerCookie = await signInWithPage(baseUrl, 'trainer1@bench.example');
     const learnerToken = await apiToken(baseUrl, 'learner1@bench.example');
     const adminToken = await apiToken(baseUrl, 'admin@bench.example');
-    const writerTokens = await Promise.all([2, 3, 4, 5, 6, 7, 8, 9].map((n) => apiToken(baseUrl, `learner${n}@bench.example`)));
+    const writerTokens = await Promise.all(
+      [2, 3, 4, 5, 6, 7, 8, 9].map((n) => apiToken(baseUrl, `learner${n}@bench.example`)),
+    );
 
     const moduleId = pickModule(pack);
     const modulePage = await fetch(`${baseUrl}/modules/${moduleId}`, { headers: { cookie: learnerCookie } });
@@ -268,7 +326,12 @@ async function main(): Promise<void> {
 
     const seconds = options.durationSeconds;
     const C = 32;
-    const ceilingFigures = await load('ceiling: bare node:http, same bytes', `http://127.0.0.1:${ceiling.port}/`, C, seconds);
+    const ceilingFigures = await load(
+      'ceiling: bare node:http, same bytes',
+      `http://127.0.0.1:${ceiling.port}/`,
+      C,
+      seconds,
+    );
     const outcomeIds = [...pack.outcomes.keys()];
     let writeCounter = 0;
     const writeRequest: autocannon.Request = {
@@ -278,25 +341,85 @@ async function main(): Promise<void> {
         return {
           ...req,
           path: `/api/v1/me/outcomes/${outcomeIds[n % outcomeIds.length]}`,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${writerTokens[n % writerTokens.length]}` },
-          body: JSON.stringify({ status: n % 3 === 0 ? 'achieved' : 'in_progress', evidence: `Benchmark evidence ${n}` }),
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${writerTokens[n % writerTokens.length]}`,
+          },
+          body: JSON.stringify({
+            status: n % 3 === 0 ? 'achieved' : 'in_progress',
+            evidence: `Benchmark evidence ${n}`,
+          }),
         };
       },
     };
     const matrixName = `trainer's matrix page, ${scale.largestCohort} learners × ${outcomeIds.length} outcomes`;
     const plan: [string, () => Promise<LoadFigures>][] = [
-      ['page', () => load(`module page (session cookie) /modules/${moduleId}`, `${baseUrl}/modules/${moduleId}`, C, seconds, { headers: { cookie: learnerCookie } })],
-      ['api', () => load(`module via API (bearer) /api/v1/modules/${moduleId}`, `${baseUrl}/api/v1/modules/${moduleId}`, C, seconds, { headers: { authorization: `Bearer ${learnerToken}` } })],
-      ['writes', () => load('record outcome status (PUT, writes)', `${baseUrl}/api/v1/me/outcomes/${outcomeIds[0]}`, C, seconds, { requests: [writeRequest] })],
+      [
+        'page',
+        () =>
+          load(
+            `module page (session cookie) /modules/${moduleId}`,
+            `${baseUrl}/modules/${moduleId}`,
+            C,
+            seconds,
+            { headers: { cookie: learnerCookie } },
+          ),
+      ],
+      [
+        'api',
+        () =>
+          load(
+            `module via API (bearer) /api/v1/modules/${moduleId}`,
+            `${baseUrl}/api/v1/modules/${moduleId}`,
+            C,
+            seconds,
+            { headers: { authorization: `Bearer ${learnerToken}` } },
+          ),
+      ],
+      [
+        'writes',
+        () =>
+          load(
+            'record outcome status (PUT, writes)',
+            `${baseUrl}/api/v1/me/outcomes/${outcomeIds[0]}`,
+            C,
+            seconds,
+            { requests: [writeRequest] },
+          ),
+      ],
       // one trainer opens the matrix while 16 connections keep recording progress, as in a workshop
-      ['matrix', async () => {
-        const background = load('background writes', `${baseUrl}/api/v1/me/outcomes/${outcomeIds[0]}`, 16, seconds, { requests: [writeRequest] });
-        const matrix = await load(`${matrixName} (1 trainer, during writes)`, `${baseUrl}/cohorts/1`, 1, seconds, { headers: { cookie: trainerCookie } });
-        matrix.errors += (await background).errors;
-        return matrix;
-      }],
-      ['matrix8', () => load(`${matrixName} (8 trainers at once)`, `${baseUrl}/cohorts/1`, 8, seconds, { headers: { cookie: trainerCookie } })],
-      ['home', () => load("learner's home /", `${baseUrl}/`, C, seconds, { headers: { cookie: learnerCookie } })],
+      [
+        'matrix',
+        async () => {
+          const background = load(
+            'background writes',
+            `${baseUrl}/api/v1/me/outcomes/${outcomeIds[0]}`,
+            16,
+            seconds,
+            { requests: [writeRequest] },
+          );
+          const matrix = await load(
+            `${matrixName} (1 trainer, during writes)`,
+            `${baseUrl}/cohorts/1`,
+            1,
+            seconds,
+            { headers: { cookie: trainerCookie } },
+          );
+          matrix.errors += (await background).errors;
+          return matrix;
+        },
+      ],
+      [
+        'matrix8',
+        () =>
+          load(`${matrixName} (8 trainers at once)`, `${baseUrl}/cohorts/1`, 8, seconds, {
+            headers: { cookie: trainerCookie },
+          }),
+      ],
+      [
+        'home',
+        () => load("learner's home /", `${baseUrl}/`, C, seconds, { headers: { cookie: learnerCookie } }),
+      ],
     ];
     const scenarios: LoadFigures[] = [];
     for (const [key, run] of plan) {
@@ -314,7 +437,8 @@ async function main(): Promise<void> {
     const caseDir = pack.sections.find((s) => s.kind === 'case-study')?.dir ?? pack.sections[0].dir;
     const zip = await variantZip(scale.variantBytes, caseDir);
     const uploads = [];
-    for (let i = 0; i < (options.quick ? 1 : 3); i++) uploads.push(await uploadVariant(baseUrl, adminToken, zip, `Bench variant ${i + 1}`));
+    for (let i = 0; i < (options.quick ? 1 : 3); i++)
+      uploads.push(await uploadVariant(baseUrl, adminToken, zip, `Bench variant ${i + 1}`));
     const uploadFailed = uploads.filter((u) => u.status !== 201).length;
     if (uploadFailed) console.error(`variant upload answered ${uploads.map((u) => u.status).join(', ')}`);
     clearInterval(sampler);
@@ -325,39 +449,77 @@ async function main(): Promise<void> {
 
     const uploadMs = median(uploads.map((u) => u.ms));
     printTable(ceilingFigures, scenarios);
-    console.log(`variant upload of ${fmt(zip.length / 1024 / 1024, 1)} MiB to validation report: ${fmt(uploadMs)} ms (median of ${uploads.length}${uploadFailed ? `, ${uploadFailed} failed` : ''})`);
+    console.log(
+      `variant upload of ${fmt(zip.length / 1024 / 1024, 1)} MiB to validation report: ${fmt(uploadMs)} ms (median of ${uploads.length}${uploadFailed ? `, ${uploadFailed} failed` : ''})`,
+    );
     const loadPeakMb = Math.max(...scenarios.map((r) => r.rssMb ?? 0));
-    console.log(`peak RSS of the server: ${fmt(loadPeakMb)} MB under load, ${fmt(serverPeakKb / 1024)} MB over the whole run (variant uploads included)`);
+    console.log(
+      `peak RSS of the server: ${fmt(loadPeakMb)} MB under load, ${fmt(serverPeakKb / 1024)} MB over the whole run (variant uploads included)`,
+    );
 
-    const find = (prefix: string) => scenarios.find((s) => s.name.startsWith(prefix)) ?? { name: prefix, connections: 0, requestsPerSecond: 0, p50Ms: NaN, p99Ms: NaN, requests: 0, errors: 0, ratio: NaN };
+    const find = (prefix: string) =>
+      scenarios.find((s) => s.name.startsWith(prefix)) ?? {
+        name: prefix,
+        connections: 0,
+        requestsPerSecond: 0,
+        p50Ms: NaN,
+        p99Ms: NaN,
+        requests: 0,
+        errors: 0,
+        ratio: NaN,
+      };
     const page = find('module page');
     const writes = find('record outcome');
     const matrix = find(`${matrixName} (1 trainer`);
     const targets: Target[] = [
       { name: 'module page / ceiling', measured: page.ratio!, limit: 0.1, unit: '', atMost: false },
       { name: 'module page p99', measured: page.p99Ms, limit: 25, unit: 'ms', atMost: true },
-      { name: 'writes per second', measured: writes.requestsPerSecond, limit: 2500, unit: '/s', atMost: false },
+      {
+        name: 'writes per second',
+        measured: writes.requestsPerSecond,
+        limit: 2500,
+        unit: '/s',
+        atMost: false,
+      },
       { name: 'writes p99', measured: writes.p99Ms, limit: 30, unit: 'ms', atMost: true },
       { name: 'matrix page p50', measured: matrix.p50Ms, limit: 50, unit: 'ms', atMost: true },
       { name: 'built-in pack compile', measured: median(builtinRuns), limit: 300, unit: 'ms', atMost: true },
-      { name: `${scale.generatedModules}-module pack compile`, measured: generated.ms, limit: 5000, unit: 'ms', atMost: true },
+      {
+        name: `${scale.generatedModules}-module pack compile`,
+        measured: generated.ms,
+        limit: 5000,
+        unit: 'ms',
+        atMost: true,
+      },
       { name: 'cold start', measured: coldStartMs, limit: 1500, unit: 'ms', atMost: true },
       { name: 'peak RSS under load', measured: loadPeakMb, limit: 250, unit: 'MB', atMost: true },
     ];
     console.log('\nTargets (2-core machine)');
     for (const t of targets) {
       const met = t.atMost ? t.measured <= t.limit : t.measured >= t.limit;
-      console.log(`  ${met ? 'met ' : 'MISS'}  ${t.name.padEnd(28)} ${fmt(t.measured, t.unit ? 1 : 3).padStart(9)}${t.unit}  (${t.atMost ? '≤' : '≥'} ${t.limit}${t.unit})`);
+      console.log(
+        `  ${met ? 'met ' : 'MISS'}  ${t.name.padEnd(28)} ${fmt(t.measured, t.unit ? 1 : 3).padStart(9)}${t.unit}  (${t.atMost ? '≤' : '≥'} ${t.limit}${t.unit})`,
+      );
     }
 
     const report = {
       date: new Date().toISOString(),
       quick: options.quick,
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}` },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        memoryGb: Math.round(os.totalmem() / 2 ** 30),
+        platform: `${os.platform()} ${os.release()}`,
+      },
       node: process.version,
       durationSecondsPerScenario: seconds,
       seed: { ...counts, seconds: seeded.ms / 1000 },
-      compileMs: { builtin: median(builtinRuns), builtinFirst: first.ms, generated: generated.ms, generatedModules: scale.generatedModules },
+      compileMs: {
+        builtin: median(builtinRuns),
+        builtinFirst: first.ms,
+        generated: generated.ms,
+        generatedModules: scale.generatedModules,
+      },
       coldStartMs,
       peakRssMb: { underLoad: loadPeakMb, wholeRun: serverPeakKb / 1024 },
       variantUpload: { bytes: zip.length, medianMs: uploadMs, failed: uploadFailed },
@@ -365,7 +527,9 @@ async function main(): Promise<void> {
       scenarios,
       targets: targets.map((t) => ({ ...t, met: t.atMost ? t.measured <= t.limit : t.measured >= t.limit })),
     };
-    const out = options.quick ? path.join(ROOT, 'test-results', 'bench-quick.json') : path.join(ROOT, 'bench', 'last-run.json');
+    const out = options.quick
+      ? path.join(ROOT, 'test-results', 'bench-quick.json')
+      : path.join(ROOT, 'bench', 'last-run.json');
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nwritten to ${path.relative(ROOT, out)}`);

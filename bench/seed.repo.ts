@@ -34,14 +34,26 @@ function rng(seed: number): () => number {
 export function seedOrganisation(db: Db, plan: SeedPlan): SeedCounts {
   const random = rng(42);
   const now = new Date().toISOString();
-  const counts: SeedCounts = { users: 0, memberships: 0, outcomeRows: 0, historyRows: 0, moduleRows: 0, events: 0, assignments: 0 };
+  const counts: SeedCounts = {
+    users: 0,
+    memberships: 0,
+    outcomeRows: 0,
+    historyRows: 0,
+    moduleRows: 0,
+    events: 0,
+    assignments: 0,
+  };
   const insertUser = db.prepare(
     `INSERT INTO users (email, email_norm, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const insertCohort = db.prepare(`INSERT INTO cohorts (name, description, created_at) VALUES (?, '', ?)`);
   const insertTrainer = db.prepare(`INSERT INTO cohort_trainers (cohort_id, user_id) VALUES (?, ?)`);
-  const insertMember = db.prepare(`INSERT OR IGNORE INTO cohort_members (cohort_id, user_id, added_at) VALUES (?, ?, ?)`);
-  const insertAssignment = db.prepare(`INSERT INTO assignments (cohort_id, module_id, due_on, created_at) VALUES (?, ?, ?, ?)`);
+  const insertMember = db.prepare(
+    `INSERT OR IGNORE INTO cohort_members (cohort_id, user_id, added_at) VALUES (?, ?, ?)`,
+  );
+  const insertAssignment = db.prepare(
+    `INSERT INTO assignments (cohort_id, module_id, due_on, created_at) VALUES (?, ?, ?, ?)`,
+  );
   const insertOutcome = db.prepare(
     `INSERT INTO outcome_progress (user_id, outcome_id, status, evidence, updated_at) VALUES (?, ?, ?, ?, ?)`,
   );
@@ -61,8 +73,12 @@ export function seedOrganisation(db: Db, plan: SeedPlan): SeedCounts {
       return Number(insertUser.run(email, email, name, role, plan.passwordHash, now).lastInsertRowid);
     };
     add('admin@bench.example', 'Bench Admin', 'admin');
-    const trainers = Array.from({ length: plan.trainers }, (_, i) => add(`trainer${i + 1}@bench.example`, `Trainer ${i + 1}`, 'trainer'));
-    const learners = Array.from({ length: plan.learners }, (_, i) => add(`learner${i + 1}@bench.example`, `Learner ${i + 1}`, 'learner'));
+    const trainers = Array.from({ length: plan.trainers }, (_, i) =>
+      add(`trainer${i + 1}@bench.example`, `Trainer ${i + 1}`, 'trainer'),
+    );
+    const learners = Array.from({ length: plan.learners }, (_, i) =>
+      add(`learner${i + 1}@bench.example`, `Learner ${i + 1}`, 'learner'),
+    );
 
     const due = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
     for (let c = 0; c < plan.cohorts; c++) {
@@ -85,9 +101,23 @@ export function seedOrganisation(db: Db, plan: SeedPlan): SeedCounts {
       for (const outcomeId of plan.outcomeIds) {
         if (random() < 0.2) continue;
         const status = statuses[random() < 0.5 ? 0 : 1];
-        insertOutcome.run(userId, outcomeId, status, status === 'achieved' ? 'Evidence recorded for the benchmark.' : '', now);
+        insertOutcome.run(
+          userId,
+          outcomeId,
+          status,
+          status === 'achieved' ? 'Evidence recorded for the benchmark.' : '',
+          now,
+        );
         insertHistory.run(userId, outcomeId, status, '', now);
-        insertEvent.run(now, userId, 'progressed', 'outcome', outcomeId, null, JSON.stringify({ status, completion: status === 'achieved' }));
+        insertEvent.run(
+          now,
+          userId,
+          'progressed',
+          'outcome',
+          outcomeId,
+          null,
+          JSON.stringify({ status, completion: status === 'achieved' }),
+        );
         counts.outcomeRows++;
         counts.historyRows++;
         counts.events++;
@@ -97,7 +127,8 @@ export function seedOrganisation(db: Db, plan: SeedPlan): SeedCounts {
         const done = random() < 0.6;
         insertModule.run(userId, moduleId, done ? 'completed' : 'in_progress', now, done ? now : null);
         insertEvent.run(now, userId, 'experienced', 'module', moduleId, moduleId, null);
-        if (done) insertEvent.run(now, userId, 'completed', 'module', moduleId, moduleId, '{"completion":true}');
+        if (done)
+          insertEvent.run(now, userId, 'completed', 'module', moduleId, moduleId, '{"completion":true}');
         if (done) counts.events++;
         counts.moduleRows++;
         counts.events++;

@@ -16,7 +16,9 @@ export interface RunningApp {
 }
 
 /** Starts the built server on a temporary database and a free loopback port: the built-in pack by default (E2E_CONTENT=DIR for another). */
-export async function startApp(content = path.resolve(ROOT, process.env.E2E_CONTENT ?? 'content')): Promise<RunningApp> {
+export async function startApp(
+  content = path.resolve(ROOT, process.env.E2E_CONTENT ?? 'content'),
+): Promise<RunningApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-e2e-'));
   const server = await startServerProcess(dataDir, { CONTENT_DIR: content, SETUP_CODE: E2E_SETUP_CODE });
   return {
@@ -32,7 +34,16 @@ export async function startApp(content = path.resolve(ROOT, process.env.E2E_CONT
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -50,9 +61,18 @@ export async function axe(page: Page): Promise<AxeViolation[]> {
   // evaluated through the DevTools protocol, so the page's Content-Security-Policy (script-src 'self') stays on
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
   const violations = await page.evaluate(async () => {
-    const w = window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } };
-    const result = await w.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target })) }));
+    const w = window as unknown as {
+      axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> };
+    };
+    const result = await w.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target })),
+    }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }

@@ -1,5 +1,13 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axe, E2E_SETUP_CODE, launchBrowser, shot, startApp, type AxeViolation, type RunningApp } from './harness';
+import {
+  axe,
+  E2E_SETUP_CODE,
+  launchBrowser,
+  shot,
+  startApp,
+  type AxeViolation,
+  type RunningApp,
+} from './harness';
 
 /**
  * The product's main journeys in a real Chromium, with real clicks and typing, on a fresh database.
@@ -10,9 +18,21 @@ let app: RunningApp;
 let browser: Browser;
 const people = {
   admin: { name: 'Alex Admin', email: 'alex.admin@council.example', password: 'admin-password-long-enough' },
-  trainer: { name: 'Tess Trainer', email: 'tess.trainer@council.example', password: 'trainer-password-long-enough' },
-  learner: { name: 'Lee Learner', email: 'lee.learner@council.example', password: 'learner-password-long-enough' },
-  second: { name: 'Sam Second', email: 'sam.second@council.example', password: 'second-password-long-enough' },
+  trainer: {
+    name: 'Tess Trainer',
+    email: 'tess.trainer@council.example',
+    password: 'trainer-password-long-enough',
+  },
+  learner: {
+    name: 'Lee Learner',
+    email: 'lee.learner@council.example',
+    password: 'learner-password-long-enough',
+  },
+  second: {
+    name: 'Sam Second',
+    email: 'sam.second@council.example',
+    password: 'second-password-long-enough',
+  },
 };
 type Person = (typeof people)[keyof typeof people];
 const links: Record<string, string> = {};
@@ -31,7 +51,9 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function newPage(options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+async function newPage(
+  options: { javaScriptEnabled?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   return { context, page: await context.newPage() };
 }
@@ -107,7 +129,11 @@ describe('journeys', () => {
   it('lets the admin add a trainer and learners, each with a one-time password link', async () => {
     const { context, page } = await newPage();
     await signIn(page, people.admin);
-    for (const [key, role] of [['trainer', 'Trainer'], ['learner', 'Learner'], ['second', 'Learner']] as const) {
+    for (const [key, role] of [
+      ['trainer', 'Trainer'],
+      ['learner', 'Learner'],
+      ['second', 'Learner'],
+    ] as const) {
       await page.goto(`${app.baseUrl}/users`);
       await check(page, 'users');
       await page.getByLabel('Full name').fill(people[key].name);
@@ -120,7 +146,8 @@ describe('journeys', () => {
     await check(page, 'user-added');
     await signOut(page);
     await context.close();
-    for (const key of ['trainer', 'learner', 'second'] as const) await setPassword(links[key], people[key].password);
+    for (const key of ['trainer', 'learner', 'second'] as const)
+      await setPassword(links[key], people[key].password);
   });
 
   it('lets the trainer create a cohort, enrol learners and assign a case study with a due date', async () => {
@@ -162,7 +189,9 @@ describe('journeys', () => {
     await answer.fill('We would have asked residents before closing the counter.');
     await page.getByRole('button', { name: 'Save answers' }).click();
     await page.waitForLoadState('load');
-    expect(await page.locator('textarea[name^="answer:"]').first().inputValue()).toBe('We would have asked residents before closing the counter.');
+    expect(await page.locator('textarea[name^="answer:"]').first().inputValue()).toBe(
+      'We would have asked residents before closing the counter.',
+    );
 
     // the case study points to the outcomes it evidences; progress is recorded on the learning area's page
     const record = page.getByRole('link', { name: /^Record progress/ }).first();
@@ -179,7 +208,9 @@ describe('journeys', () => {
     await check(page, 'outcome-error');
     await summaryLink.click();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe(`${firstOutcome}-evidence`);
-    await page.locator(`#${firstOutcome}-evidence`).fill('Ran two listening sessions with residents and changed the letter.');
+    await page
+      .locator(`#${firstOutcome}-evidence`)
+      .fill('Ran two listening sessions with residents and changed the letter.');
     await page.locator(`#outcome-${firstOutcome}`).getByLabel('Achieved').check();
     await page.getByRole('button', { name: `Save ${firstOutcome}` }).click();
     await page.waitForLoadState('load');
@@ -219,7 +250,9 @@ describe('journeys', () => {
     expect(await count.textContent()).toBe(`Slide 2 of ${total}`);
     expect(new URL(page.url()).hash).toBe('#slide-2');
     await page.keyboard.press('n');
-    expect(await page.getByRole('button', { name: 'Hide speaker notes' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Hide speaker notes' }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
     expect(await page.locator('[data-slide][data-current] [data-notes]').isVisible()).toBe(true);
     await page.keyboard.press('End');
     expect(await count.textContent()).toBe(`Slide ${total} of ${total}`);
@@ -236,7 +269,11 @@ describe('journeys', () => {
 
 describe('keyboard only', () => {
   /** Presses Tab until the focused element matches, as a keyboard user would. */
-  async function tabTo(page: Page, matches: (el: { tag: string; id: string; text: string; name: string }) => boolean, limit = 80): Promise<void> {
+  async function tabTo(
+    page: Page,
+    matches: (el: { tag: string; id: string; text: string; name: string }) => boolean,
+    limit = 80,
+  ): Promise<void> {
     for (let i = 0; i < limit; i++) {
       await page.keyboard.press('Tab');
       const el = await page.evaluate(() => {
@@ -251,7 +288,11 @@ describe('keyboard only', () => {
   async function focusIsVisible(page: Page): Promise<boolean> {
     return page.evaluate(() => {
       const s = getComputedStyle(document.activeElement!);
-      return (s.outlineStyle !== 'none' && s.outlineWidth !== '0px') || s.boxShadow !== 'none' || s.backgroundColor === 'rgb(255, 221, 0)';
+      return (
+        (s.outlineStyle !== 'none' && s.outlineWidth !== '0px') ||
+        s.boxShadow !== 'none' ||
+        s.backgroundColor === 'rgb(255, 221, 0)'
+      );
     });
   }
 
@@ -259,7 +300,9 @@ describe('keyboard only', () => {
     const { context, page } = await newPage();
     await page.goto(`${app.baseUrl}/login`);
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Skip to main content');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe(
+      'Skip to main content',
+    );
     expect(await focusIsVisible(page)).toBe(true);
     await tabTo(page, (el) => el.id === 'email');
     expect(await focusIsVisible(page)).toBe(true);
@@ -280,7 +323,9 @@ describe('keyboard only', () => {
     await tabTo(page, (el) => el.tag === 'BUTTON' && el.text === 'Save answers');
     await page.keyboard.press('Enter');
     await page.waitForLoadState('load');
-    expect(await page.locator('textarea[name^="answer:"]').first().inputValue()).toBe('Typed with the keyboard alone.');
+    expect(await page.locator('textarea[name^="answer:"]').first().inputValue()).toBe(
+      'Typed with the keyboard alone.',
+    );
     await context.close();
   });
 });
@@ -294,9 +339,14 @@ describe('without JavaScript', () => {
     await page.locator('textarea[name^="answer:"]').nth(1).fill('Answered with scripts switched off.');
     await page.getByRole('button', { name: 'Save answers' }).click();
     await page.waitForLoadState('load');
-    expect(await page.locator('textarea[name^="answer:"]').nth(1).inputValue()).toBe('Answered with scripts switched off.');
+    expect(await page.locator('textarea[name^="answer:"]').nth(1).inputValue()).toBe(
+      'Answered with scripts switched off.',
+    );
     const caseUrl = page.url();
-    await page.getByRole('link', { name: /^Record progress/ }).first().click();
+    await page
+      .getByRole('link', { name: /^Record progress/ })
+      .first()
+      .click();
     await page.waitForURL(/\/modules\/area-/);
     const outcome = page.locator(`#outcome-${firstOutcome}`);
     await outcome.getByLabel('In progress').check();

@@ -3,30 +3,31 @@ import type { Pack } from './content/types';
 import { PackRegistry } from './content/registry';
 import type { Db } from './db/sqlite/open';
 import { createSqliteUnitOfWork } from './db/sqlite/unit-of-work';
-import { createAuditRepo } from './audit/audit.repo';
-import { createAuthRepo } from './auth/auth.repo';
+import { createAuditSqliteRepo } from './audit/audit.sqlite';
+import { createAuditService } from './audit/audit.service';
+import { createAuthSqliteRepo } from './auth/auth.sqlite';
 import { createAuthService } from './auth/auth.service';
 import { createThrottle } from './auth/throttle';
-import { createUsersRepo } from './users/users.repo';
+import { createUsersSqliteRepo } from './users/users.sqlite';
 import { createUsersService } from './users/users.service';
-import { createEventsRepo } from './events/events.repo';
-import { createCohortsRepo } from './cohorts/cohorts.repo';
+import { createEventsSqliteRepo } from './events/events.sqlite';
+import { createCohortsSqliteRepo } from './cohorts/cohorts.sqlite';
 import { createCohortsService } from './cohorts/cohorts.service';
-import { createProgressRepo } from './progress/progress.repo';
+import { createProgressSqliteRepo } from './progress/progress.sqlite';
 import { createProgressService } from './progress/progress.service';
-import { createResponsesRepo } from './responses/responses.repo';
+import { createResponsesSqliteRepo } from './responses/responses.sqlite';
 import { createResponsesService } from './responses/responses.service';
-import { createFormsRepo } from './forms/forms.repo';
+import { createFormsSqliteRepo } from './forms/forms.sqlite';
 import { createFormsService } from './forms/forms.service';
 import { createReportsService } from './reports/reports.service';
-import { createVariantsRepo } from './variants/variants.repo';
+import { createVariantsSqliteRepo } from './variants/variants.sqlite';
 import { createVariantsService } from './variants/variants.service';
-import { createXapiRepo } from './xapi/xapi.repo';
+import { createXapiSqliteRepo } from './xapi/xapi.sqlite';
 import { createXapiService } from './xapi/xapi.service';
-import { createPrivacyRepo } from './privacy/privacy.repo';
+import { createPrivacySqliteRepo } from './privacy/privacy.sqlite';
 import { createPrivacyService } from './privacy/privacy.service';
 import { createPagesService } from './pages/pages.service';
-import { createOpsRepo } from './ops/ops.repo';
+import { createOpsSqliteRepo } from './ops/ops.sqlite';
 import { createOpsService } from './ops/ops.service';
 import { createMetrics } from './ops/metrics';
 import type { Logger } from './shared/logger';
@@ -48,31 +49,63 @@ export interface Infrastructure {
  */
 export function compose({ db, pack, config, logger, clock = systemClock }: Infrastructure) {
   const uow = createSqliteUnitOfWork(db);
-  const auditRepo = createAuditRepo(db);
-  const authRepo = createAuthRepo(db);
-  const usersRepo = createUsersRepo(db);
-  const eventsRepo = createEventsRepo(db);
-  const cohortsRepo = createCohortsRepo(db);
-  const progressRepo = createProgressRepo(db);
-  const variantsRepo = createVariantsRepo(db);
+  const auditRepo = createAuditSqliteRepo(db);
+  const authRepo = createAuthSqliteRepo(db);
+  const usersRepo = createUsersSqliteRepo(db);
+  const eventsRepo = createEventsSqliteRepo(db);
+  const cohortsRepo = createCohortsSqliteRepo(db);
+  const progressRepo = createProgressSqliteRepo(db);
+  const variantsRepo = createVariantsSqliteRepo(db);
 
   const packs = new PackRegistry(pack, variantsRepo);
-  const auth = createAuthService(uow, config, clock, authRepo, usersRepo, auditRepo, createThrottle(authRepo, clock));
+  const auth = createAuthService(
+    uow,
+    config,
+    clock,
+    authRepo,
+    usersRepo,
+    auditRepo,
+    createThrottle(authRepo, clock),
+  );
   const users = createUsersService(uow, usersRepo, authRepo, auditRepo);
   const variants = createVariantsService(uow, variantsRepo, packs, progressRepo, auditRepo);
-  const cohorts = createCohortsService(uow, cohortsRepo, usersRepo, progressRepo, auditRepo, packs, variants.isPublished);
+  const cohorts = createCohortsService(
+    uow,
+    cohortsRepo,
+    usersRepo,
+    progressRepo,
+    auditRepo,
+    packs,
+    variants.isPublished,
+  );
   const progress = createProgressService(uow, progressRepo, cohortsRepo, eventsRepo);
-  const responses = createResponsesService(uow, createResponsesRepo(db), eventsRepo);
-  const forms = createFormsService(uow, createFormsRepo(db), eventsRepo);
+  const responses = createResponsesService(uow, createResponsesSqliteRepo(db), eventsRepo);
+  const forms = createFormsService(uow, createFormsSqliteRepo(db), eventsRepo);
   const reports = createReportsService(cohorts, cohortsRepo, usersRepo, progress, responses, forms);
   const pages = createPagesService(packs, cohorts, progress, responses, forms, reports);
-  const xapi = createXapiService(config, eventsRepo, createXapiRepo(db), packs, logger);
-  const privacy = createPrivacyService(uow, createPrivacyRepo(db), auditRepo);
-  const audit = { list: auditRepo.list };
-  const ops = createOpsService(createOpsRepo(db), packs);
+  const xapi = createXapiService(config, eventsRepo, createXapiSqliteRepo(db), packs, logger);
+  const privacy = createPrivacyService(uow, createPrivacySqliteRepo(db), auditRepo);
+  const audit = createAuditService(auditRepo);
+  const ops = createOpsService(createOpsSqliteRepo(db), packs);
   const metrics = createMetrics(config.dbFile);
 
-  return { packs, auth, users, variants, cohorts, progress, responses, forms, reports, pages, xapi, privacy, audit, ops, metrics };
+  return {
+    packs,
+    auth,
+    users,
+    variants,
+    cohorts,
+    progress,
+    responses,
+    forms,
+    reports,
+    pages,
+    xapi,
+    privacy,
+    audit,
+    ops,
+    metrics,
+  };
 }
 
 export type Services = ReturnType<typeof compose>;

@@ -5,7 +5,9 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => ['true', '1', 'yes'].includes(v));
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -29,7 +31,10 @@ const envSchema = z.object({
   XAPI_LRS_USERNAME: z.string().optional(),
   XAPI_LRS_PASSWORD: z.string().optional(),
   SHUTDOWN_GRACE_MS: positiveInt.default(10000),
-  DB_SYNCHRONOUS: z.enum(['full', 'normal', 'FULL', 'NORMAL']).default('full').transform((v) => v.toUpperCase() as 'FULL' | 'NORMAL'),
+  DB_SYNCHRONOUS: z
+    .enum(['full', 'normal', 'FULL', 'NORMAL'])
+    .default('full')
+    .transform((v) => v.toUpperCase() as 'FULL' | 'NORMAL'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -54,7 +59,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   if (Boolean(e.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(e.BOOTSTRAP_ADMIN_PASSWORD)) {
-    throw new ConfigError('Invalid settings:\n  BOOTSTRAP_ADMIN_PASSWORD: set both BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD, or neither');
+    throw new ConfigError(
+      'Invalid settings:\n  BOOTSTRAP_ADMIN_PASSWORD: set both BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD, or neither',
+    );
   }
   const dataDir = path.resolve(e.DATA_DIR);
   const { SESSION_SECRET, ...rest } = e;

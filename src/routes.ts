@@ -3,13 +3,16 @@ import type { Services } from './compose';
 import type { Config } from './config';
 import { authApiRoutes, authRoutes } from './auth/auth.routes';
 import { cohortApiRoutes, cohortRoutes } from './cohorts/cohorts.routes';
-import { workApiRoutes, workRoutes } from './forms/work.routes';
+import { formApiRoutes, formRoutes } from './forms/forms.routes';
 import { moduleApiRoutes, moduleRoutes } from './modules/modules.routes';
 import { metricsForAdmins } from './ops/health.routes';
 import { privacyApiRoutes, privacyRoutes } from './privacy/privacy.routes';
 import { progressApiRoutes, progressRoutes } from './progress/progress.routes';
+import { reportApiRoutes, reportRoutes } from './reports/reports.routes';
+import { responseApiRoutes, responseRoutes } from './responses/responses.routes';
 import { userApiRoutes, userRoutes } from './users/users.routes';
 import { variantApiRoutes, variantRoutes } from './variants/variants.routes';
+import { xapiApiRoutes } from './xapi/xapi.routes';
 import { requireUser } from './web/guards';
 import type { SessionSupport } from './web/middleware/session';
 import { openApiRoute } from './web/openapi';
@@ -33,8 +36,14 @@ export function routes(services: Services, sessions: SessionSupport, config: Con
   router.use('/api/v1', progressApiRoutes(services)); // /me/assignments /me/progress /me/outcomes
   router.use(variantRoutes(services)); // /variants /cohorts/:id/variant
   router.use('/api/v1', variantApiRoutes(services));
-  router.use(workRoutes(services)); // answers, forms, actions, shared answers, raids, learner records
-  router.use('/api/v1', workApiRoutes(services)); // /me/responses /me/forms /me/actions /events
+  // before the cohorts router, which admits only trainers and admins under /cohorts (members read shared answers)
+  router.use(responseRoutes(services)); // /modules/:id/responses /cohorts/:id/shared
+  router.use('/api/v1', responseApiRoutes(services)); // /me/responses
+  router.use(formRoutes(services)); // /modules/:id/submissions /actions/:id
+  router.use('/api/v1', formApiRoutes(services)); // /me/forms /me/actions
+  router.use(reportRoutes(services)); // /cohorts/:id/raids /cohorts/:id/learners/:userId
+  router.use('/api/v1', reportApiRoutes(services)); // /cohorts/:id/learners/:userId
+  router.use('/api/v1', xapiApiRoutes(services)); // /events
   router.use(cohortRoutes(services)); // /cohorts /cohorts/:id /cohorts/:id/manage
   router.use('/api/v1', cohortApiRoutes(services));
   router.use(privacyRoutes(services)); // /users/:id/data /users/:id/erase

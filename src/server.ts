@@ -38,7 +38,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       server.listen(config.PORT, config.HOST, resolve);
     });
     const port = (server.address() as AddressInfo).port;
-    logger.info({ port, host: config.HOST, pack: `${pack.id}@${pack.version}`, database: config.dbFile }, 'Packway is serving');
+    logger.info(
+      { port, host: config.HOST, pack: `${pack.id}@${pack.version}`, database: config.dbFile },
+      'Packway is serving',
+    );
     const jobs = [startXapiForwarder(services.xapi, logger), startSessionSweeper(services.auth, logger)];
     const close = async () => {
       await Promise.all(jobs.map((job) => job.stop()));
@@ -53,11 +56,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
 /** The first administrator: from the bootstrap settings, or through /setup with the code printed here. */
 async function prepareFirstRun(config: Config, services: Services, logger: Logger): Promise<void> {
-  if (await bootstrapAdmin(config, services)) logger.info({ email: config.BOOTSTRAP_ADMIN_EMAIL }, 'first admin created');
+  if (await bootstrapAdmin(config, services))
+    logger.info({ email: config.BOOTSTRAP_ADMIN_EMAIL }, 'first admin created');
   if (services.users.count() > 0) return;
   const setupCode = services.auth.newSetupCode();
   const where = `${config.publicUrl}/setup`;
-  if (setupCode) logger.warn({ setupCode }, `No administrator yet: open ${where} and enter the set-up code ${setupCode}`);
+  if (setupCode)
+    logger.warn({ setupCode }, `No administrator yet: open ${where} and enter the set-up code ${setupCode}`);
   else logger.warn(`No administrator yet: open ${where} and enter the SETUP_CODE setting`);
 }
 
@@ -89,13 +94,18 @@ async function main(): Promise<void> {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(1);
   }
-  const logger = createLogger(config.LOG_LEVEL, { pretty: config.NODE_ENV === 'development' && process.stdout.isTTY });
+  const logger = createLogger(config.LOG_LEVEL, {
+    pretty: config.NODE_ENV === 'development' && process.stdout.isTTY,
+  });
   let running: RunningServer;
   try {
     running = await startServer(config, logger);
   } catch (err) {
-    const known = err instanceof MigrationError || err instanceof PackInvalidError || err instanceof ConfigError;
-    process.stderr.write(`Packway could not start: ${known ? (err as Error).message : (err as Error).stack}\n`);
+    const known =
+      err instanceof MigrationError || err instanceof PackInvalidError || err instanceof ConfigError;
+    process.stderr.write(
+      `Packway could not start: ${known ? (err as Error).message : (err as Error).stack}\n`,
+    );
     process.exit(1);
   }
   let stopping = false;

@@ -3,5 +3,7 @@ const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 
 module.exports = async () => {
-  execFileSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'build-if-needed.js')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'build-if-needed.js')], {
+    stdio: 'inherit',
+  });
 };

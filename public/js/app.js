@@ -35,11 +35,19 @@ function initDeck(deck) {
   notesButton.addEventListener('click', toggleNotes);
   document.addEventListener('keydown', (e) => {
     if (e.target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) return;
-    if (e.key === 'ArrowRight' || e.key === 'PageDown' || (e.key === ' ' && !e.shiftKey)) { show(current + 1); e.preventDefault(); }
-    else if (e.key === 'ArrowLeft' || e.key === 'PageUp') { show(current - 1); e.preventDefault(); }
-    else if (e.key === 'Home') { show(0); e.preventDefault(); }
-    else if (e.key === 'End') { show(slides.length - 1); e.preventDefault(); }
-    else if (e.key === 'n' || e.key === 'N') toggleNotes();
+    if (e.key === 'ArrowRight' || e.key === 'PageDown' || (e.key === ' ' && !e.shiftKey)) {
+      show(current + 1);
+      e.preventDefault();
+    } else if (e.key === 'ArrowLeft' || e.key === 'PageUp') {
+      show(current - 1);
+      e.preventDefault();
+    } else if (e.key === 'Home') {
+      show(0);
+      e.preventDefault();
+    } else if (e.key === 'End') {
+      show(slides.length - 1);
+      e.preventDefault();
+    } else if (e.key === 'n' || e.key === 'N') toggleNotes();
   });
   show(current);
 }
@@ -71,11 +79,22 @@ function initAutosave(form) {
         status.textContent = `Not saved: ${err.message}. Use the Save answers button.`;
       }
     };
-    box.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(save, 1200); });
-    box.addEventListener('blur', () => { clearTimeout(timer); save(); });
-    share?.addEventListener('change', () => { save.force = true; save(); });
+    box.addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(save, 1200);
+    });
+    box.addEventListener('blur', () => {
+      clearTimeout(timer);
+      save();
+    });
+    share?.addEventListener('change', () => {
+      save.force = true;
+      save();
+    });
   }
 }
 
-document.querySelectorAll('[data-deck]').forEach((d) => { if (!d.classList.contains('pw-deck--print')) initDeck(d); });
+document.querySelectorAll('[data-deck]').forEach((d) => {
+  if (!d.classList.contains('pw-deck--print')) initDeck(d);
+});
 document.querySelectorAll('[data-autosave-form]').forEach(initAutosave);

@@ -5,10 +5,14 @@ import type { Services } from '../compose';
 import type { SessionSupport } from '../web/middleware/session';
 import type { SignedInUser } from './auth.service';
 import { changePasswordSchema, safeNext, setPasswordSchema, setupSchema, signInSchema } from './auth.schema';
-import { HttpError, NotFound } from '../shared/errors';
-import { currentUser, handle, requireUser } from '../web/guards';
+import { HttpError, Invalid, NotFound } from '../shared/errors';
+import { actorOf } from '../web/actor';
+import { formAction } from '../web/form-action';
+import { requireUser } from '../web/guards';
 import { errorSummary, fieldErrors, renderPage } from '../web/render';
 import { parseInput, zodDetails } from '../shared/validate';
+
+const LINK_GONE = 'This link has expired or has already been used. Ask an administrator for a new one.';
 
 function clientIp(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
@@ -18,22 +22,36 @@ export function authRoutes(services: Services, sessions: SessionSupport): Router
   const router = Router();
   const passport = new Passport();
   passport.use(
-    new LocalStrategy({ usernameField: 'email', passwordField: 'password', passReqToCallback: true, session: false }, (req, email, password, done) => {
-      services.auth.checkCredentials(email, password, clientIp(req), 'page').then(
-        (user) => done(null, user ?? false),
-        (err: unknown) => done(err),
-      );
-    }),
+    new LocalStrategy(
+      { usernameField: 'email', passwordField: 'password', passReqToCallback: true, session: false },
+      (req, email, password, done) => {
+        services.auth.checkCredentials(email, password, clientIp(req), 'page').then(
+          (user) => done(null, user ?? false),
+          (err: unknown) => done(err),
+        );
+      },
+    ),
   );
 
-  const showLogin = (req: Request, res: Response, details: { field: string; message: string }[] = [], status = 200) =>
-    renderPage(req, res, 'auth/login', {
-      title: 'Sign in',
-      next: safeNext(req.query.next ?? (req.body as Record<string, unknown> | undefined)?.next),
-      email: typeof req.body?.email === 'string' ? req.body.email : '',
-      errors: errorSummary(details),
-      fieldErrors: fieldErrors(details),
-    }, status);
+  const showLogin = (
+    req: Request,
+    res: Response,
+    details: { field: string; message: string }[] = [],
+    status = 200,
+  ) =>
+    renderPage(
+      req,
+      res,
+      'auth/login',
+      {
+        title: 'Sign in',
+        next: safeNext(req.query.next ?? (req.body as Record<string, unknown> | undefined)?.next),
+        email: typeof req.body?.email === 'string' ? req.body.email : '',
+        errors: errorSummary(details),
+        fieldErrors: fieldErrors(details),
+      },
+      status,
+    );
 
   router.get('/login', (req, res) => {
     if (services.users.count() === 0) return res.redirect(303, '/setup');
@@ -46,11 +64,20 @@ export function authRoutes(services: Services, sessions: SessionSupport): Router
     if (!parsed.success) return showLogin(req, res, zodDetails(parsed.error), 422);
     passport.authenticate('local', { session: false }, (err: unknown, user: SignedInUser | false) => {
       if (err instanceof HttpError && err.status === 429) {
-        res.setHeader('Retry-After', String((err as HttpError & { retryAfterSeconds: number }).retryAfterSeconds));
+        res.setHeader(
+          'Retry-After',
+          String((err as HttpError & { retryAfterSeconds: number }).retryAfterSeconds),
+        );
         return showLogin(req, res, [{ field: 'email', message: err.message }], 429);
       }
       if (err) return next(err);
-      if (!user) return showLogin(req, res, [{ field: 'email', message: 'Enter a correct email address and password' }], 401);
+      if (!user)
+        return showLogin(
+          req,
+          res,
+          [{ field: 'email', message: 'Enter a correct email address and password' }],
+          401,
+        );
       const { sessionId } = services.auth.startSession(user, clientIp(req), req.sessionInfo?.idHash);
       sessions.startSessionCookie(req, res, sessionId);
       return res.redirect(303, safeNext((req.body as Record<string, unknown>).next));
@@ -70,86 +97,113 @@ export function authRoutes(services: Services, sessions: SessionSupport): Router
   });
   router.post(
     '/setup',
-    handle(async (req, res, next) => {
-      if (setupGone()) return next(new NotFound());
-      const parsed = setupSchema.safeParse(req.body);
-      const d = parsed.success ? [] : zodDetails(parsed.error);
-      if (parsed.success && !services.auth.setupCodeMatches(parsed.data.code)) {
-        d.push({ field: 'code', message: 'The set-up code is not right: copy it from the server log, where Packway printed it when it started' });
-      }
-      if (!parsed.success || d.length) {
-        const values = { ...(req.body as Record<string, unknown>), password: '', confirm: '', code: '' };
-        return renderPage(req, res, 'auth/setup', { title: 'Set up Packway', values, errors: errorSummary(d), fieldErrors: fieldErrors(d) }, 422);
-      }
-      const { email, name, password } = parsed.data;
-      const user = await services.users.create({ email, name, password, role: 'admin' }, null);
-      services.auth.forgetSetupCode();
-      const { sessionId } = services.auth.startSession(user, clientIp(req));
-      sessions.startSessionCookie(req, res, sessionId);
-      res.redirect(303, '/users');
-    }),
+    (req, _res, next) => (setupGone() ? next(new NotFound()) : next()),
+    formAction(
+      async (req, res) => {
+        const { code, email, name, password } = parseInput(setupSchema, req.body);
+        if (!services.auth.setupCodeMatches(code)) {
+          const message =
+            'The set-up code is not right: copy it from the server log, where Packway printed it when it started';
+          throw new Invalid([{ field: 'code', message }]);
+        }
+        const user = await services.users.create({ email, name, password, role: 'admin' }, null);
+        services.auth.forgetSetupCode();
+        const { sessionId } = services.auth.startSession(user, clientIp(req));
+        sessions.startSessionCookie(req, res, sessionId);
+        res.redirect(303, '/users');
+      },
+      (req, res, { errors, fieldErrors, values }, status) => {
+        const kept = { ...values, password: '', confirm: '', code: '' };
+        renderPage(
+          req,
+          res,
+          'auth/setup',
+          { title: 'Set up Packway', values: kept, errors, fieldErrors },
+          status,
+        );
+      },
+    ),
   );
 
   router.get('/password/set', (req, res, next) => {
     const token = String(req.query.token ?? '');
-    if (!services.auth.userForPasswordLink(token)) return next(new NotFound('This link has expired or has already been used. Ask an administrator for a new one.'));
-    renderPage(req, res, 'auth/set-password', { title: 'Set your password', token, errors: [], fieldErrors: {} });
+    if (!services.auth.userForPasswordLink(token)) return next(new NotFound(LINK_GONE));
+    renderPage(req, res, 'auth/set-password', {
+      title: 'Set your password',
+      token,
+      errors: [],
+      fieldErrors: {},
+    });
   });
+  const linkToken = (req: Request) => String((req.body as Record<string, unknown>).token ?? '');
   router.post(
     '/password/set',
-    handle(async (req, res, next) => {
-      const token = String((req.body as Record<string, unknown>).token ?? '');
-      const userId = services.auth.userForPasswordLink(token);
-      if (!userId) return next(new NotFound('This link has expired or has already been used. Ask an administrator for a new one.'));
-      const parsed = setPasswordSchema.safeParse(req.body);
-      if (!parsed.success) {
-        const d = zodDetails(parsed.error);
-        return renderPage(req, res, 'auth/set-password', { title: 'Set your password', token, errors: errorSummary(d), fieldErrors: fieldErrors(d) }, 422);
-      }
-      await services.users.setPassword(userId, parsed.data.password, clientIp(req));
-      const user = services.users.get(userId);
-      const { sessionId } = services.auth.startSession(user, clientIp(req));
-      sessions.startSessionCookie(req, res, sessionId);
-      res.redirect(303, '/');
-    }),
+    (req, _res, next) =>
+      services.auth.userForPasswordLink(linkToken(req)) ? next() : next(new NotFound(LINK_GONE)),
+    formAction(
+      async (req, res) => {
+        const userId = services.auth.userForPasswordLink(linkToken(req));
+        if (!userId) throw new NotFound(LINK_GONE);
+        const { password } = parseInput(setPasswordSchema, req.body);
+        await services.users.setPassword(userId, password, clientIp(req));
+        const { sessionId } = services.auth.startSession(services.users.get(userId), clientIp(req));
+        sessions.startSessionCookie(req, res, sessionId);
+        res.redirect(303, '/');
+      },
+      (req, res, { errors, fieldErrors }, status) =>
+        renderPage(
+          req,
+          res,
+          'auth/set-password',
+          { title: 'Set your password', token: linkToken(req), errors, fieldErrors },
+          status,
+        ),
+    ),
   );
 
   router.get('/account/password', requireUser, (req, res) => {
-    renderPage(req, res, 'auth/change-password', { title: 'Change your password', errors: [], fieldErrors: {}, done: req.query.done === '1' });
+    renderPage(req, res, 'auth/change-password', {
+      title: 'Change your password',
+      errors: [],
+      fieldErrors: {},
+      done: req.query.done === '1',
+    });
   });
   router.post(
     '/account/password',
     requireUser,
-    handle(async (req, res) => {
-      const me = currentUser(req);
-      const parsed = changePasswordSchema.safeParse(req.body);
-      let details = parsed.success ? [] : zodDetails(parsed.error);
-      if (parsed.success && !(await services.auth.passwordMatches(me.id, parsed.data.current))) {
-        details = [{ field: 'current', message: 'Your current password is not correct' }];
-      }
-      if (!parsed.success || details.length > 0) {
-        return renderPage(req, res, 'auth/change-password', { title: 'Change your password', errors: errorSummary(details), fieldErrors: fieldErrors(details), done: false }, 422);
-      }
-      await services.users.setPassword(me.id, parsed.data.password, clientIp(req));
-      const { sessionId } = services.auth.startSession(me, clientIp(req));
-      sessions.startSessionCookie(req, res, sessionId);
-      res.redirect(303, '/account/password?done=1');
-    }),
+    formAction(
+      async (req, res) => {
+        const me = actorOf(req);
+        const { current, password } = parseInput(changePasswordSchema, req.body);
+        if (!(await services.auth.passwordMatches(me.id, current))) {
+          throw new Invalid([{ field: 'current', message: 'Your current password is not correct' }]);
+        }
+        await services.users.setPassword(me.id, password, clientIp(req));
+        const { sessionId } = services.auth.startSession(me, clientIp(req));
+        sessions.startSessionCookie(req, res, sessionId);
+        res.redirect(303, '/account/password?done=1');
+      },
+      (req, res, { errors, fieldErrors }, status) =>
+        renderPage(
+          req,
+          res,
+          'auth/change-password',
+          { title: 'Change your password', errors, fieldErrors, done: false },
+          status,
+        ),
+    ),
   );
   return router;
 }
 
 export function authApiRoutes(services: Services): Router {
   const router = Router();
-  router.post(
-    '/auth/token',
-    handle(async (req, res) => {
-      const { email, password } = parseInput(signInSchema, req.body);
-      const user = await services.auth.checkCredentials(email, password, clientIp(req), 'api');
-      if (!user) throw new HttpError(401, 'unauthorized', 'Email address or password is not correct');
-      res.status(201).json(services.auth.issueToken(user, clientIp(req)));
-    }),
-  );
+  router.post('/auth/token', async (req, res) => {
+    const { email, password } = parseInput(signInSchema, req.body);
+    const user = await services.auth.checkCredentials(email, password, clientIp(req), 'api');
+    if (!user) throw new HttpError(401, 'unauthorized', 'Email address or password is not correct');
+    res.status(201).json(services.auth.issueToken(user, clientIp(req)));
+  });
   return router;
 }
-

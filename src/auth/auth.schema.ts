@@ -9,7 +9,11 @@ export const signInSchema = z.object({
 
 export const setupSchema = z
   .object({
-    code: z.string('Enter the set-up code').trim().min(1, 'Enter the set-up code printed in the server log when Packway started').max(100),
+    code: z
+      .string('Enter the set-up code')
+      .trim()
+      .min(1, 'Enter the set-up code printed in the server log when Packway started')
+      .max(100),
     email: emailSchema,
     name: nameSchema,
     password: passwordSchema,
@@ -22,7 +26,11 @@ export const setPasswordSchema = z
   .refine((d) => d.password === d.confirm, { path: ['confirm'], message: 'The passwords do not match' });
 
 export const changePasswordSchema = z
-  .object({ current: z.string().min(1, 'Enter your current password'), password: passwordSchema, confirm: z.string() })
+  .object({
+    current: z.string().min(1, 'Enter your current password'),
+    password: passwordSchema,
+    confirm: z.string(),
+  })
   .refine((d) => d.password === d.confirm, { path: ['confirm'], message: 'The passwords do not match' });
 
 /** Only same-site paths may be a redirect target after sign-in. */

@@ -3,7 +3,7 @@ import type { UnitOfWork } from '../db/ports';
 import type { Config } from '../config';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { UsersRepo } from '../users/users.repo';
-import type { AuthRepo } from './auth.repo';
+import type { AuthRepo, SignedInUser } from './auth.repo';
 import { hashToken, newToken, verifyPassword } from './password';
 import type { Throttle } from './throttle';
 import type { Clock } from '../shared/clock';
@@ -11,12 +11,7 @@ import type { Clock } from '../shared/clock';
 const SETUP_CODE_KEY = 'setup_code_hash';
 const normaliseCode = (code: string) => code.replace(/[\s-]/g, '').toUpperCase();
 
-export interface SignedInUser {
-  id: number;
-  email: string;
-  name: string;
-  role: 'learner' | 'trainer' | 'admin';
-}
+export type { SignedInUser } from './auth.repo';
 
 export interface ResumedSession {
   user: SignedInUser;
@@ -30,32 +25,40 @@ export interface ResumedSession {
 /** How often a session's last-seen time is written: often enough for the idle timeout, not on every request. */
 const TOUCH_EVERY_MS = 60_000;
 
-export function createAuthService(uow: UnitOfWork, config: Config, clock: Clock, repo: AuthRepo, users: UsersRepo, audit: AuditRepo, throttle: Throttle) {
+export function createAuthService(
+  uow: UnitOfWork,
+  config: Config,
+  clock: Clock,
+  repo: AuthRepo,
+  users: UsersRepo,
+  audit: AuditRepo,
+  throttle: Throttle,
+) {
   const idleMs = config.SESSION_IDLE_MINUTES * 60_000;
   const absoluteMs = config.SESSION_ABSOLUTE_HOURS * 3600_000;
 
   /** A live session by its hashed id; an idle or too old one is ended. `takeFlash` shows a waiting message once. */
   function resumeSession(idHash: string, takeFlash: boolean, now = clock.now()): ResumedSession | undefined {
-    const row = repo.session(idHash);
-    if (!row) return undefined;
-    if (now - row.last_seen_at >= idleMs || now - row.created_at >= absoluteMs) {
+    const session = repo.session(idHash);
+    if (!session) return undefined;
+    if (now - session.lastSeenAt >= idleMs || now - session.createdAt >= absoluteMs) {
       repo.deleteSession(idHash);
       return undefined;
     }
-    if (now - row.last_seen_at > TOUCH_EVERY_MS) repo.touchSession(idHash, now);
-    const flash = takeFlash && row.flash ? row.flash : null;
+    if (now - session.lastSeenAt > TOUCH_EVERY_MS) repo.touchSession(idHash, now);
+    const flash = takeFlash && session.flash ? session.flash : null;
     if (flash) repo.setFlash(idHash, null);
     return {
-      user: { id: row.user_id, email: row.email, name: row.name, role: row.role },
-      csrfToken: row.csrf_token,
-      previewVersionId: row.role === 'admin' ? row.preview_version_id : null,
+      user: session.user,
+      csrfToken: session.csrfToken,
+      previewVersionId: session.user.role === 'admin' ? session.previewVersionId : null,
       flash,
     };
   }
 
   /** Ends every session idle or older than the settings allow; returns how many. */
   function sweepSessions(now = clock.now()): number {
-    return repo.expireSessions(now - idleMs, now - absoluteMs).changes;
+    return repo.expireSessions(now - idleMs, now - absoluteMs);
   }
 
   /** Leaves a message for the next page this session shows. */
@@ -70,18 +73,29 @@ export function createAuthService(uow: UnitOfWork, config: Config, clock: Clock,
 
   /** Whether this is the person's current password (for changing it). */
   async function passwordMatches(userId: number, password: string): Promise<boolean> {
-    return verifyPassword(password, users.byId(userId)?.password_hash ?? null);
+    return verifyPassword(password, users.byId(userId)?.passwordHash ?? null);
   }
 
   /** Checks a password with throttling and auditing; returns the user, or null with the reason audited. */
-  async function checkCredentials(email: string, password: string, ip: string, via: 'page' | 'api'): Promise<SignedInUser | null> {
+  async function checkCredentials(
+    email: string,
+    password: string,
+    ip: string,
+    via: 'page' | 'api',
+  ): Promise<SignedInUser | null> {
     throttle.check(email, ip);
     const user = users.byEmail(email);
-    const ok = await verifyPassword(password, user?.password_hash ?? null);
+    const ok = await verifyPassword(password, user?.passwordHash ?? null);
     if (!user || !ok || user.disabled) {
       throttle.fail(email, ip);
       const reason = !user ? 'unknown email' : user.disabled ? 'disabled' : 'wrong password';
-      audit.record({ actorId: user?.id, actorEmail: email.slice(0, 254), action: 'signin.failure', detail: `${via}: ${reason}`, ip });
+      audit.record({
+        actorId: user?.id,
+        actorEmail: email.slice(0, 254),
+        action: 'signin.failure',
+        detail: `${via}: ${reason}`,
+        ip,
+      });
       return null;
     }
     throttle.succeed(email, ip);
@@ -96,7 +110,13 @@ export function createAuthService(uow: UnitOfWork, config: Config, clock: Clock,
       if (previousIdHash) repo.deleteSession(previousIdHash);
       repo.createSession(hash, user.id, csrf, clock.now());
       users.touch(user.id);
-      audit.record({ actorId: user.id, actorEmail: user.email, action: 'signin.success', detail: 'page', ip });
+      audit.record({
+        actorId: user.id,
+        actorEmail: user.email,
+        action: 'signin.success',
+        detail: 'page',
+        ip,
+      });
     });
     return { sessionId };
   }
@@ -116,8 +136,7 @@ export function createAuthService(uow: UnitOfWork, config: Config, clock: Clock,
   }
 
   function userForToken(token: string): SignedInUser | undefined {
-    const row = repo.tokenUser(hashToken(token));
-    return row && { id: row.user_id, email: row.email, name: row.name, role: row.role };
+    return repo.tokenUser(hashToken(token));
   }
 
   function userForPasswordLink(token: string): number | undefined {
@@ -137,10 +156,14 @@ export function createAuthService(uow: UnitOfWork, config: Config, clock: Clock,
   }
 
   function setupCodeMatches(given: string): boolean {
-    const expected = config.SETUP_CODE ? hashToken(normaliseCode(config.SETUP_CODE)) : repo.setting(SETUP_CODE_KEY);
+    const expected = config.SETUP_CODE
+      ? hashToken(normaliseCode(config.SETUP_CODE))
+      : repo.setting(SETUP_CODE_KEY);
     if (!expected) return false;
     const actual = hashToken(normaliseCode(given));
-    return actual.length === expected.length && crypto.timingSafeEqual(Buffer.from(actual), Buffer.from(expected));
+    return (
+      actual.length === expected.length && crypto.timingSafeEqual(Buffer.from(actual), Buffer.from(expected))
+    );
   }
 
   function forgetSetupCode(): void {
@@ -148,8 +171,20 @@ export function createAuthService(uow: UnitOfWork, config: Config, clock: Clock,
   }
 
   return {
-    checkCredentials, startSession, issueToken, endSession, userForToken, userForPasswordLink,
-    resumeSession, sweepSessions, leaveFlash, setPreview, passwordMatches, newSetupCode, setupCodeMatches, forgetSetupCode,
+    checkCredentials,
+    startSession,
+    issueToken,
+    endSession,
+    userForToken,
+    userForPasswordLink,
+    resumeSession,
+    sweepSessions,
+    leaveFlash,
+    setPreview,
+    passwordMatches,
+    newSetupCode,
+    setupCodeMatches,
+    forgetSetupCode,
   };
 }
 export type AuthService = ReturnType<typeof createAuthService>;

@@ -15,7 +15,13 @@ const KNOWN_FOR_MS = 90 * 24 * 3600_000;
  *   accounts that have not signed in from it before, so colleagues behind the same office address keep working.
  * Every block ends when its failures age out of the window.
  */
-export const THROTTLE_RULES = { windowMs: WINDOW_MS, pair: 5, accountFailures: 20, accountAddresses: 5, sprayAccounts: 10 };
+export const THROTTLE_RULES = {
+  windowMs: WINDOW_MS,
+  pair: 5,
+  accountFailures: 20,
+  accountAddresses: 5,
+  sprayAccounts: 10,
+};
 
 export function createThrottle(repo: AuthRepo, clock: Clock) {
   const norm = (email: string) => email.trim().toLowerCase();
@@ -28,7 +34,11 @@ export function createThrottle(repo: AuthRepo, clock: Clock) {
       const fifth = repo.nthPairFailure(account, ip, since, THROTTLE_RULES.pair);
       if (fifth !== undefined) until.push(fifth + WINDOW_MS);
       const acc = repo.accountFailures(account, since);
-      if (acc.failures >= THROTTLE_RULES.accountFailures && acc.addresses >= THROTTLE_RULES.accountAddresses && acc.first !== null) {
+      if (
+        acc.failures >= THROTTLE_RULES.accountFailures &&
+        acc.addresses >= THROTTLE_RULES.accountAddresses &&
+        acc.first !== null
+      ) {
         until.push(acc.first + WINDOW_MS);
       }
       const spray = repo.addressFailures(ip, since);

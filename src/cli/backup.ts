@@ -15,14 +15,20 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'backup') {
       const started = Date.now();
       const c = await backupDatabase(config.dbFile, target);
-      process.stdout.write(`Backed up ${config.dbFile} to ${c.file}: ${(c.bytes / 1024 / 1024).toFixed(1)} MiB, ${c.users} users, migration ${c.migrationLevel}, integrity ok (${Date.now() - started} ms)\n`);
+      process.stdout.write(
+        `Backed up ${config.dbFile} to ${c.file}: ${(c.bytes / 1024 / 1024).toFixed(1)} MiB, ${c.users} users, migration ${c.migrationLevel}, integrity ok (${Date.now() - started} ms)\n`,
+      );
     } else {
       const c = restoreDatabase(target, config.dbFile);
-      process.stdout.write(`Restored ${c.file} into ${config.dbFile}: ${c.users} users, migration ${c.migrationLevel}, integrity ok. Start the app: it applies any newer migrations.\n`);
+      process.stdout.write(
+        `Restored ${c.file} into ${config.dbFile}: ${c.users} users, migration ${c.migrationLevel}, integrity ok. Start the app: it applies any newer migrations.\n`,
+      );
     }
     return 0;
   } catch (err) {
-    process.stderr.write(`${command} failed: ${err instanceof BackupError ? err.message : (err as Error).stack}\n`);
+    process.stderr.write(
+      `${command} failed: ${err instanceof BackupError ? err.message : (err as Error).stack}\n`,
+    );
     return 1;
   }
 }

@@ -30,7 +30,8 @@ function main(argv: string[]): number {
     ...s.decksOffTime,
   ];
   for (const n of notices) process.stdout.write(`note: ${n}\n`);
-  if (notices.length === 0) process.stdout.write('every outcome has a standard, every slide has notes, every timed deck adds up\n');
+  if (notices.length === 0)
+    process.stdout.write('every outcome has a standard, every slide has notes, every timed deck adds up\n');
   return 0;
 }
 

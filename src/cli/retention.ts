@@ -8,7 +8,9 @@ function main(): number {
   const { db, services } = openRuntime(config, createLogger('warn'));
   try {
     const erased = services.privacy.applyRetention(config.RETENTION_MONTHS);
-    process.stdout.write(`Retention (${config.RETENTION_MONTHS} months): erased the records of ${erased} inactive ${erased === 1 ? 'person' : 'people'}\n`);
+    process.stdout.write(
+      `Retention (${config.RETENTION_MONTHS} months): erased the records of ${erased} inactive ${erased === 1 ? 'person' : 'people'}\n`,
+    );
     return 0;
   } finally {
     db.close();

@@ -3,12 +3,17 @@ import type { UnitOfWork } from '../db/ports';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { PackRegistry } from '../content/registry';
 import type { Pack } from '../content/types';
-import type { UsersRepo } from '../users/users.repo';
 import type { ProgressRepo, OutcomeStatus } from '../progress/progress.repo';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
-import { parseInput } from '../shared/validate';
-import type { CohortRow, CohortsRepo } from './cohorts.repo';
-import { assignmentSchema, cohortSchema, membersSchema, today } from './cohorts.schema';
+import type { UserRecord, UsersRepo } from '../users/users.repo';
+import type { Cohort, CohortMember, CohortPerson, CohortsRepo } from './cohorts.repo';
+import {
+  today,
+  type AssignmentInput,
+  type CohortDetails,
+  type CohortInput,
+  type MembersInput,
+} from './cohorts.schema';
 
 type User = Actor;
 
@@ -30,6 +35,32 @@ export interface MatrixLearner {
   achieved: number;
 }
 
+/** A cohort's assignment as its pages show it: with the module's title in the cohort's pack. */
+export interface CohortAssignment {
+  id: number;
+  moduleId: string;
+  title: string;
+  /** A day, `YYYY-MM-DD`. */
+  dueAt: string;
+}
+
+export interface CohortDetail {
+  cohort: Cohort;
+  pack: Pack;
+  members: CohortMember[];
+  trainers: CohortPerson[];
+  assignments: CohortAssignment[];
+}
+
+/** Learners × outcomes (and × assigned modules) for one cohort. */
+export interface CohortMatrix {
+  cohort: Cohort;
+  pack: Pack;
+  outcomeIds: string[];
+  assignments: CohortAssignment[];
+  learners: MatrixLearner[];
+}
+
 export function createCohortsService(
   uow: UnitOfWork,
   cohorts: CohortsRepo,
@@ -44,7 +75,7 @@ export function createCohortsService(
   }
 
   /** A cohort the user may manage: its trainers and any admin. Others get 404, so ids are not probed. */
-  function manageable(cohortId: number, user: User): CohortRow {
+  function manageable(cohortId: number, user: User): Cohort {
     const cohort = Number.isInteger(cohortId) ? cohorts.get(cohortId) : undefined;
     if (!cohort) throw new NotFound('No such cohort');
     if (user.role === 'admin') return cohort;
@@ -71,47 +102,61 @@ export function createCohortsService(
     return user.role === 'learner' ? packs.forVersion(cohorts.latestVersionForLearner(user.id)) : packs.base;
   }
 
-  function packOf(cohort: CohortRow): Pack {
-    return packs.forVersion(cohort.variant_version_id);
+  function packOf(cohort: Cohort): Pack {
+    return packs.forVersion(cohort.variantVersionId);
   }
 
-  function create(input: unknown, user: User): CohortRow {
-    const data = parseInput(cohortSchema, input);
+  function create(data: CohortInput, user: User): Cohort {
     if (data.variantId !== null && !versionExists(data.variantId)) {
       throw new Invalid([{ field: 'variantId', message: 'Choose a published variant version' }]);
     }
     const id = uow.run(() => {
       const newId = cohorts.create(data.name, data.description, data.variantId, user.id);
       if (user.role === 'trainer') cohorts.addTrainer(newId, user.id);
-      audit.record({ actorId: user.id, actorEmail: user.email, action: 'cohort.create', target: `cohort:${newId}`, detail: data.name });
+      audit.record({
+        actorId: user.id,
+        actorEmail: user.email,
+        action: 'cohort.create',
+        target: `cohort:${newId}`,
+        detail: data.name,
+      });
       return newId;
     });
     return cohorts.get(id)!;
   }
 
-  function update(cohortId: number, input: unknown, user: User): void {
+  function update(cohortId: number, data: CohortDetails, user: User): void {
     manageable(cohortId, user);
-    const data = parseInput(cohortSchema.pick({ name: true, description: true }), input);
     cohorts.update(cohortId, data.name, data.description);
   }
 
   function pin(cohortId: number, versionId: number | null, user: User): void {
     manageable(cohortId, user);
-    if (versionId !== null && !versionExists(versionId)) throw new Invalid([{ field: 'variantId', message: 'Choose a published variant version' }]);
+    if (versionId !== null && !versionExists(versionId))
+      throw new Invalid([{ field: 'variantId', message: 'Choose a published variant version' }]);
     uow.run(() => {
       cohorts.setVariant(cohortId, versionId);
-      audit.record({ actorId: user.id, actorEmail: user.email, action: 'cohort.pin', target: `cohort:${cohortId}`, detail: versionId ? `version ${versionId}` : 'base pack' });
+      audit.record({
+        actorId: user.id,
+        actorEmail: user.email,
+        action: 'cohort.pin',
+        target: `cohort:${cohortId}`,
+        detail: versionId ? `version ${versionId}` : 'base pack',
+      });
     });
   }
 
   /** Enrols learners by email or id: all or nothing, with every unknown or unsuitable entry listed. */
-  function enrol(cohortId: number, input: unknown, user: User): { added: number; alreadyMembers: number } {
+  function enrol(
+    cohortId: number,
+    data: MembersInput,
+    user: User,
+  ): { added: number; alreadyMembers: number } {
     manageable(cohortId, user);
-    const data = parseInput(membersSchema, input);
     const field = 'emails' in data ? 'emails' : 'userIds';
     const keys: string[] = 'emails' in data ? data.emails : data.userIds.map(String);
     const seen = new Set<string>();
-    const found: { key: string; index: number; row: ReturnType<typeof users.byId> }[] = [];
+    const found: { key: string; index: number; row: UserRecord | undefined }[] = [];
     keys.forEach((key, index) => {
       if (seen.has(key)) return;
       seen.add(key);
@@ -120,12 +165,21 @@ export function createCohortsService(
     // One message for an unknown, non-learner or disabled account, so enrolment cannot be used to learn roles.
     const problems = found
       .filter(({ row }) => !row || row.role !== 'learner' || row.disabled)
-      .map(({ key, index }) => ({ field: `${field}.${index}`, message: `${key}: not a learner you can enrol` }));
+      .map(({ key, index }) => ({
+        field: `${field}.${index}`,
+        message: `${key}: not a learner you can enrol`,
+      }));
     if (problems.length) throw new Invalid(problems, 'Nobody was enrolled: fix the entries listed');
     return uow.run(() => {
       let added = 0;
       for (const { row } of found) if (cohorts.addMember(cohortId, row!.id)) added++;
-      audit.record({ actorId: user.id, actorEmail: user.email, action: 'cohort.enrol', target: `cohort:${cohortId}`, detail: `${added} added` });
+      audit.record({
+        actorId: user.id,
+        actorEmail: user.email,
+        action: 'cohort.enrol',
+        target: `cohort:${cohortId}`,
+        detail: `${added} added`,
+      });
       return { added, alreadyMembers: found.length - added };
     });
   }
@@ -139,7 +193,9 @@ export function createCohortsService(
     manageable(cohortId, user);
     const row = users.byEmail(email.trim());
     if (!row || row.role === 'learner' || row.disabled) {
-      throw new Invalid([{ field: 'trainerEmail', message: 'Enter the email address of a trainer or admin' }]);
+      throw new Invalid([
+        { field: 'trainerEmail', message: 'Enter the email address of a trainer or admin' },
+      ]);
     }
     cohorts.addTrainer(cohortId, row.id);
   }
@@ -150,24 +206,25 @@ export function createCohortsService(
     cohorts.removeTrainer(cohortId, trainerId);
   }
 
-  function assign(cohortId: number, input: unknown, user: User): number {
+  function assign(cohortId: number, data: AssignmentInput, user: User): number {
     const cohort = manageable(cohortId, user);
-    const data = parseInput(assignmentSchema, input);
     const pack = packOf(cohort);
     const problems = [];
-    if (!pack.modules.has(data.moduleId)) problems.push({ field: 'moduleId', message: 'Choose a module of this cohort’s pack' });
-    if (data.dueAt < today()) problems.push({ field: 'dueAt', message: 'Due date must be today or in the future' });
+    if (!pack.modules.has(data.moduleId))
+      problems.push({ field: 'moduleId', message: 'Choose a module of this cohort’s pack' });
+    if (data.dueAt < today())
+      problems.push({ field: 'dueAt', message: 'Due date must be today or in the future' });
     if (problems.length) throw new Invalid(problems);
     return cohorts.upsertAssignment(cohortId, data.moduleId, data.dueAt);
   }
 
-  function changeAssignment(cohortId: number, assignmentId: number, dueAt: unknown, user: User): void {
+  /** Moves an assignment's due date (`dueAt`: a day, `YYYY-MM-DD`). */
+  function changeAssignment(cohortId: number, assignmentId: number, dueAt: string, user: User): void {
     manageable(cohortId, user);
-    const existing = cohorts.assignment(cohortId, assignmentId);
-    if (!existing) throw new NotFound('No such assignment');
-    const data = parseInput(assignmentSchema, { moduleId: existing.module_id, dueAt });
-    if (data.dueAt < today()) throw new Invalid([{ field: 'dueAt', message: 'Due date must be today or in the future' }]);
-    cohorts.updateAssignment(cohortId, assignmentId, data.dueAt);
+    if (!cohorts.assignment(cohortId, assignmentId)) throw new NotFound('No such assignment');
+    if (dueAt < today())
+      throw new Invalid([{ field: 'dueAt', message: 'Due date must be today or in the future' }]);
+    cohorts.updateAssignment(cohortId, assignmentId, dueAt);
   }
 
   function removeAssignment(cohortId: number, assignmentId: number, user: User): void {
@@ -175,22 +232,39 @@ export function createCohortsService(
     if (!cohorts.deleteAssignment(cohortId, assignmentId)) throw new NotFound('No such assignment');
   }
 
-  function detail(cohortId: number, user: User) {
+  function detail(cohortId: number, user: User): CohortDetail {
     const cohort = manageable(cohortId, user);
     const pack = packOf(cohort);
     const assignments = cohorts.assignments(cohortId).map((a) => ({
-      id: a.id, moduleId: a.module_id, title: pack.modules.get(a.module_id)?.title ?? a.module_id, dueAt: a.due_on,
+      id: a.id,
+      moduleId: a.moduleId,
+      title: pack.modules.get(a.moduleId)?.title ?? a.moduleId,
+      dueAt: a.dueOn,
     }));
-    return { cohort, pack, members: cohorts.members(cohortId), trainers: cohorts.trainers(cohortId), assignments };
+    return {
+      cohort,
+      pack,
+      members: cohorts.members(cohortId),
+      trainers: cohorts.trainers(cohortId),
+      assignments,
+    };
   }
 
   /** Learners × outcomes in two queries, however large the cohort. */
-  function matrix(cohortId: number, user: User) {
+  function matrix(cohortId: number, user: User): CohortMatrix {
     const { cohort, pack, members, assignments } = detail(cohortId, user);
     const outcomeIds = pack.areas.flatMap((a) => a.outcomes.map((o) => o.id));
     const byUser = new Map<number, MatrixLearner>();
     for (const m of members) {
-      byUser.set(m.id, { id: m.id, email: m.email, name: m.name, outcomes: {}, completedModules: [], modules: {}, achieved: 0 });
+      byUser.set(m.id, {
+        id: m.id,
+        email: m.email,
+        name: m.name,
+        outcomes: {},
+        completedModules: [],
+        modules: {},
+        achieved: 0,
+      });
     }
     for (const [userId, statuses] of progress.cohortOutcomes(cohortId)) {
       const learner = byUser.get(userId);
@@ -199,7 +273,7 @@ export function createCohortsService(
       for (const id in statuses) if (statuses[id] === 'achieved') learner.achieved++;
     }
     const moduleState = new Map<string, string>();
-    for (const row of progress.cohortModules(cohortId)) moduleState.set(`${row.user_id}|${row.module_id}`, row.status);
+    for (const m of progress.cohortModules(cohortId)) moduleState.set(`${m.userId}|${m.moduleId}`, m.status);
     const on = today();
     for (const learner of byUser.values()) {
       for (const id of outcomeIds) learner.outcomes[id] ??= 'not_started';
@@ -212,6 +286,23 @@ export function createCohortsService(
     return { cohort, pack, outcomeIds, assignments, learners: [...byUser.values()] };
   }
 
-  return { list, manageable, packFor, packOf, create, update, pin, enrol, removeMember, addTrainer, removeTrainer, assign, changeAssignment, removeAssignment, detail, matrix };
+  return {
+    list,
+    manageable,
+    packFor,
+    packOf,
+    create,
+    update,
+    pin,
+    enrol,
+    removeMember,
+    addTrainer,
+    removeTrainer,
+    assign,
+    changeAssignment,
+    removeAssignment,
+    detail,
+    matrix,
+  };
 }
 export type CohortsService = ReturnType<typeof createCohortsService>;

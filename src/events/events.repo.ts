@@ -1,53 +1,61 @@
-import type { Db } from '../db/sqlite/open';
+export type Verb =
+  | 'experienced'
+  | 'completed'
+  | 'progressed'
+  | 'answered'
+  | 'shared'
+  | 'planned'
+  | 'reported'
+  | 'assessed'
+  | 'submitted';
 
-export type Verb = 'experienced' | 'completed' | 'progressed' | 'answered' | 'shared' | 'planned' | 'reported' | 'assessed' | 'submitted';
+export type EventObjectType = 'module' | 'outcome' | 'prompt' | 'form';
 
+/** What a service appends: the learner, what they did and to what. */
 export interface EventInput {
   userId: number;
   verb: Verb;
-  objectType: 'module' | 'outcome' | 'prompt' | 'form';
+  objectType: EventObjectType;
   objectId: string;
   moduleId?: string | null;
   result?: Record<string, unknown> | null;
 }
 
-export interface EventRow {
+/** One learning event, as stored. */
+export interface LearningEvent {
   id: number;
-  at: string;
-  user_id: number;
+  at: Date;
+  userId: number;
   verb: Verb;
-  object_type: string;
-  object_id: string;
-  module_id: string | null;
-  result: string | null;
+  objectType: EventObjectType;
+  objectId: string;
+  /** The module a prompt, outcome or form belongs to, when known. */
+  moduleId: string | null;
+  result: Record<string, unknown> | null;
+}
+
+/** An event with the learner's name and email address (what an xAPI statement's actor needs). */
+export interface LearningEventWithLearner extends LearningEvent {
+  email: string;
+  name: string;
+}
+
+export interface EventPageFilter {
+  /** Events after this id (the cursor). */
+  after: number;
+  /** ISO date-time: events at or after it. */
+  since: string | null;
+  learner: number | null;
+  cohort: number | null;
+  limit: number;
 }
 
 /** The append-only learning record. Callers write an event inside the same transaction as the change it records. */
-export function createEventsRepo(db: Db) {
-  const insert = db.prepare(
-    `INSERT INTO events (at, user_id, verb, object_type, object_id, module_id, result)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const page = db.prepare(
-    `SELECT e.*, u.email, u.name FROM events e JOIN users u ON u.id = e.user_id
-     WHERE e.id > @after AND (@since IS NULL OR e.at >= @since)
-       AND (@learner IS NULL OR e.user_id = @learner)
-       AND (@cohort IS NULL OR e.user_id IN (SELECT user_id FROM cohort_members WHERE cohort_id = @cohort))
-     ORDER BY e.id LIMIT @limit`,
-  );
-  const forUser = db.prepare('SELECT * FROM events WHERE user_id = ? ORDER BY id');
-  const countForUser = db.prepare('SELECT COUNT(*) AS n FROM events WHERE user_id = ?');
-  return {
-    append(e: EventInput, at = new Date().toISOString()): number {
-      return Number(
-        insert.run(at, e.userId, e.verb, e.objectType, e.objectId, e.moduleId ?? null, e.result ? JSON.stringify(e.result) : null).lastInsertRowid,
-      );
-    },
-    page(filter: { after: number; since: string | null; learner: number | null; cohort: number | null; limit: number }) {
-      return page.all(filter) as (EventRow & { email: string; name: string })[];
-    },
-    forUser: (userId: number) => forUser.all(userId) as EventRow[],
-    countForUser: (userId: number) => (countForUser.get(userId) as { n: number }).n,
-  };
+export interface EventsRepo {
+  /** Appends an event (at now, or at the ISO date-time given) and answers its id. */
+  append(e: EventInput, at?: string): number;
+  /** Events in id order, filtered; at most `limit`. */
+  page(filter: EventPageFilter): LearningEventWithLearner[];
+  forUser(userId: number): LearningEvent[];
+  countForUser(userId: number): number;
 }
-export type EventsRepo = ReturnType<typeof createEventsRepo>;

@@ -1,5 +1,5 @@
 import type { Form } from '../content/types';
-import type { Submission } from './forms.service';
+import type { Submission } from './forms.repo';
 
 export interface RatingChart {
   svg: string;
@@ -8,7 +8,11 @@ export interface RatingChart {
 }
 
 const COLOURS = ['#b1b4b6', '#5694ca', '#1d70b8', '#003078', '#0b0c0c'];
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' } as Record<string, string>)[c]};`);
+const esc = (s: string) =>
+  s.replace(
+    /[&<>"]/g,
+    (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' } as Record<string, string>)[c]};`,
+  );
 
 /**
  * Grouped horizontal bars: one group per form row (STOP → START), one bar per attempt (the last five),
@@ -17,12 +21,16 @@ const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&${({ '&': 'amp', '<': '
 export function ratingChart(form: Form, submissions: Submission[]): RatingChart | null {
   const rated = form.groups
     .map((g) => ({ g, f: g.fields.find((f) => f.type === 'rating') }))
-    .filter((x): x is { g: (typeof form.groups)[number]; f: NonNullable<(typeof x)['f']> } => x.f !== undefined);
+    .filter(
+      (x): x is { g: (typeof form.groups)[number]; f: NonNullable<(typeof x)['f']> } => x.f !== undefined,
+    );
   if (rated.length === 0 || submissions.length === 0) return null;
   const attempts = [...submissions].sort((a, b) => a.id - b.id).slice(-5);
   const max = Math.max(...rated.map((r) => r.f.max));
   const rows = rated.map(({ g, f }) => {
-    const values = attempts.map((s) => (typeof s.data[g.id]?.[f.id] === 'number' ? (s.data[g.id][f.id] as number) : null));
+    const values = attempts.map((s) =>
+      typeof s.data[g.id]?.[f.id] === 'number' ? (s.data[g.id][f.id] as number) : null,
+    );
     const last = values[values.length - 1];
     const prev = values.length > 1 ? values[values.length - 2] : null;
     return { id: g.id, title: g.title, values, change: last !== null && prev !== null ? last - prev : null };
@@ -40,11 +48,15 @@ export function ratingChart(form: Form, submissions: Submission[]): RatingChart 
     `<desc id="chart-desc">Bars show each row's rating from 1 to ${max} for your last ${attempts.length} attempts; the table below gives the same numbers.</desc>`,
   ];
   attempts.forEach((_, i) => {
-    parts.push(`<rect x="${labelW + i * 70}" y="4" width="12" height="12" fill="${COLOURS[i]}"/><text x="${labelW + i * 70 + 16}" y="14">Attempt ${i + 1}</text>`);
+    parts.push(
+      `<rect x="${labelW + i * 70}" y="4" width="12" height="12" fill="${COLOURS[i]}"/><text x="${labelW + i * 70 + 16}" y="14">Attempt ${i + 1}</text>`,
+    );
   });
   rows.forEach((row, r) => {
     const y0 = legendH + r * groupH;
-    parts.push(`<text x="0" y="${y0 + 14}">${esc(row.title.length > 38 ? `${row.title.slice(0, 36)}…` : row.title)}</text>`);
+    parts.push(
+      `<text x="0" y="${y0 + 14}">${esc(row.title.length > 38 ? `${row.title.slice(0, 36)}…` : row.title)}</text>`,
+    );
     row.values.forEach((v, i) => {
       const y = y0 + 4 + i * (barH + 2);
       const w = v === null ? 0 : Math.round((v / max) * plotW);
@@ -54,7 +66,8 @@ export function ratingChart(form: Form, submissions: Submission[]): RatingChart 
   });
   const axisY = legendH + rows.length * groupH + 4;
   parts.push(`<line x1="${labelW}" y1="${legendH}" x2="${labelW}" y2="${axisY}" stroke="#0b0c0c"/>`);
-  for (let n = 0; n <= max; n++) parts.push(`<text x="${labelW + Math.round((n / max) * plotW) - 3}" y="${axisY + 14}">${n}</text>`);
+  for (let n = 0; n <= max; n++)
+    parts.push(`<text x="${labelW + Math.round((n / max) * plotW) - 3}" y="${axisY + 14}">${n}</text>`);
   parts.push('</svg>');
   return { svg: parts.join(''), attempts: attempts.map((a, i) => ({ label: `Attempt ${i + 1}` })), rows };
 }

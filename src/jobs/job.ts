@@ -9,7 +9,12 @@ export interface Job {
  * Runs `work` every `everyMs`, never two runs at once; a failing run is logged and the next one goes ahead.
  * The timer does not keep the process alive.
  */
-export function every(name: string, everyMs: number, work: () => Promise<unknown> | unknown, logger: Logger): Job {
+export function every(
+  name: string,
+  everyMs: number,
+  work: () => Promise<unknown> | unknown,
+  logger: Logger,
+): Job {
   let running: Promise<void> | undefined;
   const tick = () => {
     if (running) return;

@@ -11,7 +11,14 @@ export function packJson(pack: Pack) {
       id: s.id,
       title: s.title,
       kind: s.kind,
-      modules: s.modules.map((m) => ({ id: m.id, title: m.title, kind: m.kind, summary: m.summary, minutes: m.minutes, areas: m.areas })),
+      modules: s.modules.map((m) => ({
+        id: m.id,
+        title: m.title,
+        kind: m.kind,
+        summary: m.summary,
+        minutes: m.minutes,
+        areas: m.areas,
+      })),
     })),
     areas: pack.areas.map((a) => ({
       id: a.id,
@@ -39,4 +46,9 @@ export function moduleJson(m: Module) {
     ...(m.form ? { form: m.form } : {}),
     ...(m.sources.length ? { sources: m.sources } : {}),
   };
+}
+
+/** The pack page's labels: each learning area's title by id. */
+export function areaTitles(pack: Pack): Record<string, string> {
+  return Object.fromEntries(pack.areas.map((a) => [a.id, a.title]));
 }

@@ -36,7 +36,10 @@ export function checkBackup(file: string): BackupCheck {
       throw new BackupError(`${file} is not a Packway database (it has no migration table)`);
     }
     const known = listMigrations().at(-1)?.version ?? 0;
-    if (level > known) throw new BackupError(`${file} was made by a newer Packway (migration ${level}; this version knows up to ${known})`);
+    if (level > known)
+      throw new BackupError(
+        `${file} was made by a newer Packway (migration ${level}; this version knows up to ${known})`,
+      );
     const users = (db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
     return { file, bytes: fs.statSync(file).size, migrationLevel: level, users };
   } finally {
@@ -74,7 +77,10 @@ export async function backupDatabase(dbFile: string, target: string): Promise<Ba
 export function restoreDatabase(backup: string, dbFile: string): BackupCheck {
   const check = checkBackup(backup);
   for (const existing of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) {
-    if (fs.existsSync(existing)) throw new BackupError(`${existing} already exists: restore only into an empty DATA_DIR (move the old database away first)`);
+    if (fs.existsSync(existing))
+      throw new BackupError(
+        `${existing} already exists: restore only into an empty DATA_DIR (move the old database away first)`,
+      );
   }
   fs.mkdirSync(path.dirname(dbFile), { recursive: true });
   const partial = `${dbFile}.restoring`;

@@ -37,7 +37,10 @@ export function createPagesService(
   /** What a module page shows this person: their status, outcomes, answers, forms and actions. */
   function modulePage(actor: Actor, pack: Pack, mod: Module) {
     const moduleStatus = progress.openModule(actor, mod);
-    const saved = actor.role === 'learner' && mod.outcomes.length ? progress.outcomeMap(actor.id, mod.outcomes) : new Map();
+    const saved =
+      actor.role === 'learner' && mod.outcomes.length
+        ? progress.outcomeMap(actor.id, mod.outcomes)
+        : new Map();
     const outcomes = mod.outcomes.map((id) => {
       const o = pack.outcomes.get(id);
       const row = saved.get(id);
@@ -48,7 +51,7 @@ export function createPagesService(
         standard: o?.standard ?? null,
         status: row?.status ?? 'not_started',
         evidence: row?.evidence ?? '',
-        updatedAt: row?.updated_at ?? null,
+        updatedAt: row?.updatedAt ?? null,
       };
     });
     return { moduleStatus, outcomes, ...(actor.role === 'learner' ? learnerWork(actor, mod) : {}) };
@@ -61,7 +64,7 @@ export function createPagesService(
       const submissions = forms.forModule(actor.id, mod.id);
       work.submissions = submissions;
       work.chart = forms.chartFor(mod, submissions);
-      work.actions = reports.actionsOf(actor.id).filter((a) => a.module_id === mod.id);
+      work.actions = reports.actionsOf(actor.id).filter((a) => a.moduleId === mod.id);
       if (mod.id === RAID_REPORT) work.raidPlans = forms.forModule(actor.id, RAID_PLAN);
     }
     return work;
@@ -74,7 +77,12 @@ export function createPagesService(
       assignments.find((a) => a.status === 'overdue') ??
       assignments.find((a) => a.status === 'in_progress') ??
       assignments.find((a) => a.status === 'not_started');
-    const extra = { actions: reports.actionsOf(actor.id).filter((a) => !a.done).slice(0, 5) };
+    const extra = {
+      actions: reports
+        .actionsOf(actor.id)
+        .filter((a) => !a.done)
+        .slice(0, 5),
+    };
     return { assignments, next, areas: progress.learnerProgress(actor.id, pack), extra };
   }
 

@@ -1,68 +1,68 @@
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../compose';
 import { HttpError } from '../shared/errors';
-import { currentUser, handle, requireRole } from '../web/guards';
-import { errorSummary, fieldErrors, renderPage } from '../web/render';
-import type { PersonRecord } from './privacy.repo';
+import { parseInput } from '../shared/validate';
+import { actorOf } from '../web/actor';
+import { formAction } from '../web/form-action';
+import { requireRole } from '../web/guards';
+import { renderPage } from '../web/render';
+import { erasedJson, RECORD_SECTIONS, subjectExportJson } from './privacy.presenter';
+import { eraseSchema } from './privacy.schema';
 
-function actor(req: Request) {
-  const user = currentUser(req);
-  return { id: user.id, email: user.email, ip: req.ip };
+/** On the page, a refusal without field details (erasing oneself, erased already) is shown against the confirm field. */
+function againstConfirmField(err: unknown): unknown {
+  if (!(err instanceof HttpError) || err.details.length > 0 || ![403, 409, 422].includes(err.status))
+    return err;
+  return new HttpError(err.status, err.code, err.message, [{ field: 'confirmEmail', message: err.message }]);
 }
-
-/** The readable page groups the record under plain headings, in the order a person would look for them. */
-const SECTIONS: { key: keyof PersonRecord; title: string }[] = [
-  { key: 'cohortsAsLearner', title: 'Cohorts (as a learner)' },
-  { key: 'cohortsAsTrainer', title: 'Cohorts (as a trainer)' },
-  { key: 'outcomeProgress', title: 'Progress against learning outcomes' },
-  { key: 'outcomeHistory', title: 'History of outcome changes' },
-  { key: 'moduleProgress', title: 'Modules opened and completed' },
-  { key: 'responses', title: 'Answers to case-study prompts' },
-  { key: 'submissions', title: 'Raids, self-assessments and activities' },
-  { key: 'actions', title: 'Actions planned' },
-  { key: 'events', title: 'Learning events' },
-  { key: 'sessions', title: 'Sign-in sessions' },
-  { key: 'signInAddresses', title: 'Addresses used to sign in' },
-  { key: 'apiTokens', title: 'API tokens' },
-  { key: 'passwordLinks', title: 'Password links' },
-  { key: 'auditEntries', title: 'Audit log entries' },
-  { key: 'variantsCreated', title: 'Pack variants created' },
-  { key: 'variantVersionsUploaded', title: 'Pack variant versions uploaded' },
-];
 
 export function privacyRoutes(services: Services): Router {
   const router = Router();
   router.use('/users/:id/data', requireRole('admin'));
   router.use('/users/:id/erase', requireRole('admin'));
 
-  const dataPage = (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
+  const exportOf = (req: Request) => {
     const id = Number(req.params.id);
-    const exported = services.privacy.exportPerson(id, actor(req));
-    const name = String(exported.record.account!.name);
-    renderPage(req, res, 'privacy/data', { title: `Personal data: ${name}`, exported, sections: SECTIONS, errors: [], fieldErrors: {}, erased: req.query.erased === '1', ...extra }, status);
+    return subjectExportJson(id, services.privacy.exportPerson(id, actorOf(req)));
   };
 
-  router.get('/users/:id/data', handle((req, res) => dataPage(req, res)));
-  router.get(
-    '/users/:id/data.json',
-    handle((req, res) => {
-      const id = Number(req.params.id);
-      res.setHeader('Content-Disposition', `attachment; filename="packway-person-${id}.json"`);
-      res.json(services.privacy.exportPerson(id, actor(req)));
-    }),
-  );
+  const dataPage = (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
+    const exported = exportOf(req);
+    const name = String(exported.record.account!.name);
+    const erased = req.query.erased === '1';
+    const locals = {
+      title: `Personal data: ${name}`,
+      exported,
+      sections: RECORD_SECTIONS,
+      errors: [],
+      fieldErrors: {},
+      erased,
+    };
+    renderPage(req, res, 'privacy/data', { ...locals, ...extra }, status);
+  };
+
+  router.get('/users/:id/data', (req, res) => dataPage(req, res));
+  router.get('/users/:id/data.json', (req, res) => {
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="packway-person-${Number(req.params.id)}.json"`,
+    );
+    res.json(exportOf(req));
+  });
   router.post(
     '/users/:id/erase',
-    handle((req, res) => {
-      try {
-        services.privacy.erase(Number(req.params.id), req.body, actor(req));
-      } catch (err) {
-        if (!(err instanceof HttpError) || (err.status !== 422 && err.status !== 409 && err.status !== 403)) throw err;
-        const details = err.details.length ? err.details : [{ field: 'confirmEmail', message: err.message }];
-        return dataPage(req, res, { errors: errorSummary(details), fieldErrors: fieldErrors(details) }, err.status);
-      }
-      res.redirect(303, `/users/${Number(req.params.id)}/data?erased=1`);
-    }),
+    formAction(
+      (req, res) => {
+        const id = Number(req.params.id);
+        try {
+          services.privacy.erase(id, parseInput(eraseSchema, req.body), actorOf(req));
+        } catch (err) {
+          throw againstConfirmField(err);
+        }
+        res.redirect(303, `/users/${id}/data?erased=1`);
+      },
+      (req, res, { errors, fieldErrors }, status) => dataPage(req, res, { errors, fieldErrors }, status),
+    ),
   );
   return router;
 }
@@ -71,13 +71,14 @@ export function privacyApiRoutes(services: Services): Router {
   const router = Router();
   router.use('/users/:id/export', requireRole('admin'));
   router.use('/users/:id/erase', requireRole('admin'));
-  router.get('/users/:id/export', handle((req, res) => res.json(services.privacy.exportPerson(Number(req.params.id), actor(req)))));
-  router.post(
-    '/users/:id/erase',
-    handle((req, res) => {
-      services.privacy.erase(Number(req.params.id), req.body, actor(req));
-      res.json({ id: Number(req.params.id), erased: true });
-    }),
-  );
+  router.get('/users/:id/export', (req, res) => {
+    const id = Number(req.params.id);
+    res.json(subjectExportJson(id, services.privacy.exportPerson(id, actorOf(req))));
+  });
+  router.post('/users/:id/erase', (req, res) => {
+    const id = Number(req.params.id);
+    services.privacy.erase(id, parseInput(eraseSchema, req.body), actorOf(req));
+    res.json(erasedJson(id));
+  });
   return router;
 }

@@ -1,75 +1,106 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Services } from '../compose';
-import { HttpError } from '../shared/errors';
-import { currentUser, handle, requireRole } from '../web/guards';
+import type { Pack } from '../content/types';
+import { parseInput } from '../shared/validate';
+import { actorOf } from '../web/actor';
+import { formAction, type FormProblems } from '../web/form-action';
+import { requireRole } from '../web/guards';
+import { packChoice } from '../web/pack-choice';
 import { errorSummary, fieldErrors, renderPage } from '../web/render';
-import { packForRequest } from '../modules/modules.routes';
 import { safeLocalPath } from '../web/safe-redirect';
+import { assignmentsJson, outcomeJson } from './progress.presenter';
+import { outcomeUpdateSchema } from './progress.schema';
 
 export function progressRoutes(services: Services): Router {
   const router = Router();
+  const packOf = (req: Request): Pack => services.pages.packFor(actorOf(req), packChoice(req));
 
-  router.get('/', handle((req, res) => {
-    const me = currentUser(req);
+  router.get('/', (req, res) => {
+    const me = actorOf(req);
     if (me.role === 'learner') {
-      const pack = packForRequest(services, req);
-      return renderPage(req, res, 'home/learner', { title: 'Your learning', ...services.pages.learnerHome(me, pack) });
+      return renderPage(req, res, 'home/learner', {
+        title: 'Your learning',
+        ...services.pages.learnerHome(me, packOf(req)),
+      });
     }
     const cohorts = services.cohorts.list(me);
-    renderPage(req, res, me.role === 'admin' ? 'home/admin' : 'home/trainer', { title: 'Home', cohorts, users: me.role === 'admin' ? services.users.count() : 0 });
-  }));
+    const users = me.role === 'admin' ? services.users.count() : 0;
+    renderPage(req, res, me.role === 'admin' ? 'home/admin' : 'home/trainer', {
+      title: 'Home',
+      cohorts,
+      users,
+    });
+  });
 
-  router.get('/progress', requireRole('learner'), handle((req, res) => {
-    const me = currentUser(req);
-    const pack = packForRequest(services, req);
-    renderPage(req, res, 'progress/learner', { title: 'Your progress', ...services.pages.learnerProgress(me, pack) });
-  }));
+  router.get('/progress', requireRole('learner'), (req, res) => {
+    renderPage(req, res, 'progress/learner', {
+      title: 'Your progress',
+      ...services.pages.learnerProgress(actorOf(req), packOf(req)),
+    });
+  });
 
-  router.post('/modules/:id/complete', requireRole('learner'), handle(async (req, res) => {
-    const pack = packForRequest(services, req);
-    await services.progress.completeModule(currentUser(req), pack, String(req.params.id));
+  router.post('/modules/:id/complete', requireRole('learner'), async (req, res) => {
+    await services.progress.completeModule(actorOf(req), packOf(req), String(req.params.id));
     res.redirect(303, `/modules/${encodeURIComponent(String(req.params.id))}?saved=completed`);
-  }));
+  });
 
-  router.post('/outcomes/:outcomeId', requireRole('learner'), handle(async (req, res) => {
-    const pack = packForRequest(services, req);
-    const back = safeLocalPath(req.body.returnTo, '/progress').replace(/[?#].*$/, '');
+  // The form's problems are named after the outcome (`LI1-evidence`), as one page holds a form per outcome.
+  const progressPage = (req: Request, res: Response, problems: FormProblems, status: number) => {
     const outcomeId = String(req.params.outcomeId);
-    try {
-      await services.progress.setOutcome(currentUser(req), pack, outcomeId, req.body);
+    const details = problems.details.map((d) => ({ ...d, field: `${outcomeId}-${d.field}` }));
+    renderPage(
+      req,
+      res,
+      'progress/learner',
+      {
+        title: 'Your progress',
+        ...services.pages.learnerProgress(actorOf(req), packOf(req)),
+        errors: errorSummary(details),
+        fieldErrors: fieldErrors(details),
+        values: { [outcomeId]: problems.values },
+      },
+      status,
+    );
+  };
+  router.post(
+    '/outcomes/:outcomeId',
+    requireRole('learner'),
+    formAction(async (req, res) => {
+      const back = safeLocalPath(req.body.returnTo, '/progress').replace(/[?#].*$/, '');
+      const outcomeId = String(req.params.outcomeId);
+      const pack = packOf(req);
+      await services.progress.setOutcome(
+        actorOf(req),
+        pack,
+        outcomeId,
+        parseInput(outcomeUpdateSchema, req.body),
+      );
       res.redirect(303, `${back}?saved=${encodeURIComponent(outcomeId)}#outcome-${outcomeId}`);
-    } catch (err) {
-      if (!(err instanceof HttpError) || err.details.length === 0) throw err;
-      const details = err.details.map((d) => ({ ...d, field: `${outcomeId}-${d.field}` }));
-      renderPage(req, res, 'progress/learner', {
-        title: 'Your progress', ...services.pages.learnerProgress(currentUser(req), pack),
-        errors: errorSummary(details), fieldErrors: fieldErrors(details), values: { [outcomeId]: req.body },
-      }, err.status);
-    }
-  }));
+    }, progressPage),
+  );
   return router;
-}
-
-function meOnly(req: Request) {
-  return currentUser(req);
 }
 
 export function progressApiRoutes(services: Services): Router {
   const router = Router();
+  const packOf = (req: Request): Pack => services.pages.packFor(actorOf(req), packChoice(req));
   router.use('/me', requireRole('learner'));
   router.get('/me/assignments', (req, res) => {
-    const pack = packForRequest(services, req);
-    res.json({ assignments: services.progress.assignments(meOnly(req), pack).map(({ moduleId, title, dueAt, status, kind, cohortId }) => ({ moduleId, title, kind, dueAt, status, cohortId })) });
+    res.json(assignmentsJson(services.progress.assignments(actorOf(req), packOf(req))));
   });
   router.get('/me/progress', (req, res) => {
-    res.json({ areas: services.progress.learnerProgress(meOnly(req).id, packForRequest(services, req)) });
+    res.json({ areas: services.progress.learnerProgress(actorOf(req).id, packOf(req)) });
   });
-  router.post('/me/modules/:id/complete', handle(async (req, res) => {
-    res.json(await services.progress.completeModule(meOnly(req), packForRequest(services, req), String(req.params.id)));
-  }));
-  router.put('/me/outcomes/:outcomeId', handle(async (req, res) => {
-    const { outcomeId, status, evidence, updatedAt } = await services.progress.setOutcome(meOnly(req), packForRequest(services, req), String(req.params.outcomeId), req.body);
-    res.json({ outcomeId, status, evidence, updatedAt });
-  }));
+  router.post('/me/modules/:id/complete', async (req, res) => {
+    res.json(await services.progress.completeModule(actorOf(req), packOf(req), String(req.params.id)));
+  });
+  router.put('/me/outcomes/:outcomeId', async (req, res) => {
+    const data = parseInput(outcomeUpdateSchema, req.body);
+    res.json(
+      outcomeJson(
+        await services.progress.setOutcome(actorOf(req), packOf(req), String(req.params.outcomeId), data),
+      ),
+    );
+  });
   return router;
 }

@@ -1,55 +1,76 @@
-import type { Actor } from '../shared/actor';
-import { z } from 'zod';
 import type { UnitOfWork } from '../db/ports';
 import type { Pack } from '../content/types';
 import type { EventsRepo } from '../events/events.repo';
+import type { Actor } from '../shared/actor';
 import { Forbidden, NotFound } from '../shared/errors';
-import { parseInput } from '../shared/validate';
-import type { ResponsesRepo } from './responses.repo';
+import type { Answer, ResponsesRepo } from './responses.repo';
+import type { PageAnswer, ResponseInput } from './responses.schema';
 
-export const RESPONSE_MAX = 10_000;
-
-export const responseSchema = z.object({
-  text: z.string().max(RESPONSE_MAX, `An answer must be ${RESPONSE_MAX.toLocaleString('en-GB')} characters or fewer`),
-  shared: z.boolean().optional(),
-});
-
-type User = Actor;
+/** What a save answers: the answer as stored. */
+export interface SavedAnswer {
+  moduleId: string;
+  promptId: string;
+  text: string;
+  shared: boolean;
+  updatedAt: Date;
+}
 
 export function createResponsesService(uow: UnitOfWork, responses: ResponsesRepo, events: EventsRepo) {
   function checkPrompt(pack: Pack, moduleId: string, promptId: string): void {
     const mod = pack.modules.get(moduleId);
     if (!mod) throw new NotFound('No module with that id');
-    if (!mod.prompts.some((p) => p.id === promptId)) throw new NotFound('No prompt with that id in this module');
+    if (!mod.prompts.some((p) => p.id === promptId))
+      throw new NotFound('No prompt with that id in this module');
   }
 
   /** Saves one answer (plain text, stored as written); an event records each real change. */
-  function save(user: User, pack: Pack, moduleId: string, promptId: string, input: unknown) {
-    if (user.role !== 'learner') throw new Forbidden('Only learners write answers');
+  function save(
+    actor: Actor,
+    pack: Pack,
+    moduleId: string,
+    promptId: string,
+    input: ResponseInput,
+  ): SavedAnswer {
+    if (actor.role !== 'learner') throw new Forbidden('Only learners write answers');
     checkPrompt(pack, moduleId, promptId);
-    const data = parseInput(responseSchema, input);
-    const prior = responses.get(user.id, moduleId, promptId);
-    const shared = data.shared ?? (prior ? prior.shared === 1 : false);
-    if (prior && prior.text === data.text && (prior.shared === 1) === shared) {
-      return { moduleId, promptId, text: prior.text, shared, updatedAt: prior.updated_at };
+    const prior = responses.get(actor.id, moduleId, promptId);
+    const shared = input.shared ?? prior?.shared ?? false;
+    if (prior && prior.text === input.text && prior.shared === shared) {
+      return { moduleId, promptId, text: prior.text, shared, updatedAt: prior.updatedAt };
     }
     const updatedAt = uow.run(() => {
-      const at = responses.save(user.id, moduleId, promptId, data.text, shared);
-      if (!prior || prior.text !== data.text) {
-        events.append({ userId: user.id, verb: 'answered', objectType: 'prompt', objectId: `${moduleId}/${promptId}`, moduleId, result: { response: data.text } }, at);
-      }
-      if (shared && !(prior?.shared === 1)) {
-        events.append({ userId: user.id, verb: 'shared', objectType: 'prompt', objectId: `${moduleId}/${promptId}`, moduleId }, at);
-      }
+      const at = responses.save(actor.id, moduleId, promptId, input.text, shared);
+      const object = {
+        userId: actor.id,
+        objectType: 'prompt' as const,
+        objectId: `${moduleId}/${promptId}`,
+        moduleId,
+      };
+      if (!prior || prior.text !== input.text)
+        events.append({ ...object, verb: 'answered', result: { response: input.text } }, at.toISOString());
+      if (shared && !prior?.shared) events.append({ ...object, verb: 'shared' }, at.toISOString());
       return at;
     });
-    return { moduleId, promptId, text: data.text, shared, updatedAt };
+    return { moduleId, promptId, text: input.text, shared, updatedAt };
   }
 
-  function forModule(userId: number, moduleId: string) {
-    return new Map(responses.forModule(userId, moduleId).map((r) => [r.prompt_id, r]));
+  /** Saves the answers posted together from a module page, each on its own. */
+  function saveAll(actor: Actor, pack: Pack, moduleId: string, answers: PageAnswer[]): void {
+    for (const a of answers) save(actor, pack, moduleId, a.promptId, { text: a.text, shared: a.shared });
   }
 
-  return { save, forModule, forUser: responses.forUser, sharedInCohort: responses.sharedInCohort, sharedModulesInCohort: responses.sharedModulesInCohort };
+  /** One learner's answers to a module, by prompt id. */
+  function forModule(userId: number, moduleId: string): Map<string, Answer> {
+    return new Map(responses.forModule(userId, moduleId).map((r) => [r.promptId, r]));
+  }
+
+  return {
+    save,
+    saveAll,
+    forModule,
+    forUser: responses.forUser,
+    sharedInCohort: responses.sharedInCohort,
+    sharedModulesInCohort: responses.sharedModulesInCohort,
+  };
 }
 export type ResponsesService = ReturnType<typeof createResponsesService>;

@@ -7,7 +7,9 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 /** A clock tests set and move by hand. */
-export function manualClock(start = Date.now()): Clock & { set(ms: number): void; advance(ms: number): void } {
+export function manualClock(
+  start = Date.now(),
+): Clock & { set(ms: number): void; advance(ms: number): void } {
   let at = start;
   return {
     now: () => at,

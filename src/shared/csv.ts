@@ -5,10 +5,18 @@ import { Invalid } from './errors';
 /** Reads CSV text (RFC 4180: quoted fields, doubled quotes, new lines inside quotes, CRLF or LF, a byte-order mark). */
 export function parseCsv(text: string): string[][] {
   try {
-    return parse(text, { bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }) as string[][];
+    return parse(text, {
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false,
+    }) as string[][];
   } catch (err) {
     // an unclosed quote or a broken record is the file's problem, not the service's
-    throw new Invalid([{ field: 'file', message: `The CSV file could not be read: ${(err as Error).message}` }], 'The CSV file could not be read');
+    throw new Invalid(
+      [{ field: 'file', message: `The CSV file could not be read: ${(err as Error).message}` }],
+      'The CSV file could not be read',
+    );
   }
 }
 

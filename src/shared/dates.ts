@@ -21,7 +21,9 @@ export function isoDayOf(value: string): string | null {
 
 /** A day from the GOV.UK date input's three fields, as `YYYY-MM-DD` (not yet checked), or '' when all are empty. */
 export function dayFromParts(day: unknown, month: unknown, year: unknown): string {
-  const [d, m, y] = [day, month, year].map((v) => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() : ''));
+  const [d, m, y] = [day, month, year].map((v) =>
+    typeof v === 'string' || typeof v === 'number' ? String(v).trim() : '',
+  );
   if (!d && !m && !y) return '';
   return `${y.padStart(4, '0')}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
 }

@@ -53,7 +53,11 @@ export class TooLarge extends HttpError {
 
 export class TooManyRequests extends HttpError {
   constructor(readonly retryAfterSeconds: number) {
-    super(429, 'too_many_requests', `Too many attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`);
+    super(
+      429,
+      'too_many_requests',
+      `Too many attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`,
+    );
   }
 }
 

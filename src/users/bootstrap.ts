@@ -1,13 +1,21 @@
 import type { Config } from '../config';
+import { parseInput } from '../shared/validate';
+import { createUserSchema } from './users.schema';
 import type { UsersService } from './users.service';
 
 /** With BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD set and no users yet, creates that first admin. */
-export async function bootstrapAdmin(config: Config, services: { users: Pick<UsersService, 'count' | 'create'> }): Promise<boolean> {
+export async function bootstrapAdmin(
+  config: Config,
+  services: { users: Pick<UsersService, 'count' | 'create'> },
+): Promise<boolean> {
   if (!config.BOOTSTRAP_ADMIN_EMAIL || !config.BOOTSTRAP_ADMIN_PASSWORD) return false;
   if (services.users.count() > 0) return false;
-  await services.users.create(
-    { email: config.BOOTSTRAP_ADMIN_EMAIL, name: 'Administrator', role: 'admin', password: config.BOOTSTRAP_ADMIN_PASSWORD },
-    null,
-  );
+  const admin = parseInput(createUserSchema, {
+    email: config.BOOTSTRAP_ADMIN_EMAIL,
+    name: 'Administrator',
+    role: 'admin',
+    password: config.BOOTSTRAP_ADMIN_PASSWORD,
+  });
+  await services.users.create(admin, null);
   return true;
 }

@@ -6,13 +6,47 @@ export { ROLES, type Role } from '../shared/actor';
 
 /** A short list of passwords seen most often in breaches, in lengths that pass the 12-character rule. */
 const COMMON_PASSWORDS = new Set([
-  'password1234', 'password12345', 'password123456', '123456789012', '1234567890123', 'qwertyuiop12',
-  'qwertyuiop123', 'iloveyou1234', 'administrator', 'administrator1', 'welcome12345', 'welcome123456',
-  'letmein12345', 'changeme1234', 'passw0rd1234', 'p@ssw0rd1234', 'qwerty123456', 'abc123456789',
-  'football1234', 'monkey123456', 'sunshine1234', 'princess1234', '111111111111', '000000000000',
-  'aaaaaaaaaaaa', 'trustno11234', 'dragon123456', 'baseball1234', 'superman1234', 'qazwsxedcrfv',
-  '1q2w3e4r5t6y', 'zaq12wsxcde3', 'passwordpassword', 'correcthorsebatterystaple', 'mypassword123',
-  'summer2024!!', 'winter2024!!', 'spring2025!!', 'autumn2025!!', 'london123456', 'england12345',
+  'password1234',
+  'password12345',
+  'password123456',
+  '123456789012',
+  '1234567890123',
+  'qwertyuiop12',
+  'qwertyuiop123',
+  'iloveyou1234',
+  'administrator',
+  'administrator1',
+  'welcome12345',
+  'welcome123456',
+  'letmein12345',
+  'changeme1234',
+  'passw0rd1234',
+  'p@ssw0rd1234',
+  'qwerty123456',
+  'abc123456789',
+  'football1234',
+  'monkey123456',
+  'sunshine1234',
+  'princess1234',
+  '111111111111',
+  '000000000000',
+  'aaaaaaaaaaaa',
+  'trustno11234',
+  'dragon123456',
+  'baseball1234',
+  'superman1234',
+  'qazwsxedcrfv',
+  '1q2w3e4r5t6y',
+  'zaq12wsxcde3',
+  'passwordpassword',
+  'correcthorsebatterystaple',
+  'mypassword123',
+  'summer2024!!',
+  'winter2024!!',
+  'spring2025!!',
+  'autumn2025!!',
+  'london123456',
+  'england12345',
 ]);
 
 export const passwordSchema = z
@@ -29,7 +63,11 @@ export const emailSchema = z
   .max(254, 'Email address must be 254 characters or fewer')
   .email('Enter an email address in the correct format, like name@example.org');
 
-export const nameSchema = z.string().trim().min(1, 'Enter a name').max(120, 'Name must be 120 characters or fewer');
+export const nameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter a name')
+  .max(120, 'Name must be 120 characters or fewer');
 export const roleSchema = z.enum(ROLES, { message: 'Choose a role: learner, trainer or admin' });
 
 export const createUserSchema = z.object({
@@ -41,3 +79,43 @@ export const createUserSchema = z.object({
 export type CreateUserInput = z.infer<typeof createUserSchema>;
 
 export const importRowSchema = z.object({ email: emailSchema, name: nameSchema, role: roleSchema });
+
+const pageNumber = z.coerce
+  .number('Page must be a whole number from 1')
+  .int('Page must be a whole number from 1')
+  .min(1, 'Page must be a whole number from 1')
+  .max(100000, 'Page must be 100,000 or less');
+
+/** `GET /users?q=&role=&page=` (pages and API). */
+export const userListQuery = z.object({
+  q: z
+    .string('Search for one name or email address')
+    .trim()
+    .max(100, 'Search text must be 100 characters or fewer')
+    .optional()
+    .default(''),
+  role: z
+    .union([roleSchema, z.literal('')], 'Role must be learner, trainer or admin')
+    .optional()
+    .default(''),
+  page: pageNumber.optional().default(1),
+});
+export type UserListQuery = z.infer<typeof userListQuery>;
+
+/** `GET /audit?page=&action=`: a bad value falls back to the first page of every action. */
+export const auditQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100000).optional().default(1).catch(1),
+  action: z
+    .string()
+    .regex(/^[a-z_.]{1,40}$/)
+    .optional()
+    .catch(undefined),
+});
+
+/** A new account from the admin's page form: the person sets their own password through a link. */
+export const createUserFormSchema = createUserSchema.omit({ password: true });
+
+export const changeRoleSchema = z.object({ role: roleSchema });
+export const setDisabledSchema = z.object({
+  disabled: z.enum(['true', 'false']).transform((v) => v === 'true'),
+});

@@ -5,42 +5,17 @@ import { hashPassword, newToken } from '../auth/password';
 import { parseCsv } from '../shared/csv';
 import type { Actor as FullActor } from '../shared/actor';
 import { Conflict, Invalid, NotFound, type ErrorDetail } from '../shared/errors';
-import { parseInput, zodDetails } from '../shared/validate';
-import { createUserSchema, importRowSchema, passwordSchema, type CreateUserInput, type Role } from './users.schema';
-import type { UsersRepo, UserRow } from './users.repo';
+import { zodDetails } from '../shared/validate';
+import { importRowSchema, passwordSchema, type CreateUserInput, type Role } from './users.schema';
+import type { UserRecord, UserSearchResult, UsersRepo } from './users.repo';
 
 /** Who did something, for the audit log. */
 export type Actor = Pick<FullActor, 'id' | 'email' | 'ip'>;
 
-export interface PublicUser {
-  id: number;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  createdAt: string;
-  lastActiveAt: string | null;
-  hasPassword: boolean;
-}
-
-export function toPublicUser(u: UserRow): PublicUser {
-  return {
-    id: u.id,
-    email: u.email,
-    name: u.name,
-    role: u.role,
-    disabled: u.disabled === 1,
-    createdAt: u.created_at,
-    lastActiveAt: u.last_active_at,
-    hasPassword: u.password_hash !== null,
-  };
-}
-
 export const PASSWORD_LINK_HOURS = 72;
 
 export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: AuthRepo, audit: AuditRepo) {
-  async function create(input: unknown, actor: Actor | null): Promise<PublicUser> {
-    const data: CreateUserInput = parseInput(createUserSchema, input);
+  async function create(data: CreateUserInput, actor: Actor | null): Promise<UserRecord> {
     if (users.byEmail(data.email)) {
       throw new Conflict('A user with that email address already exists', [
         { field: 'email', message: 'A user with that email address already exists' },
@@ -49,14 +24,21 @@ export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: Auth
     const passwordHash = data.password ? await hashPassword(data.password) : null;
     const id = uow.run(() => {
       const newId = users.insert({ email: data.email, name: data.name, role: data.role, passwordHash });
-      audit.record({ actorId: actor?.id, actorEmail: actor?.email, action: 'user.create', target: `user:${newId}`, detail: data.role, ip: actor?.ip });
+      audit.record({
+        actorId: actor?.id,
+        actorEmail: actor?.email,
+        action: 'user.create',
+        target: `user:${newId}`,
+        detail: data.role,
+        ip: actor?.ip,
+      });
       return newId;
     });
-    return toPublicUser(users.byId(id)!);
+    return users.byId(id)!;
   }
 
   /** CSV `email,name,role`: every row checked; all created in one transaction, or none with a report per row. */
-  function importCsv(csv: string, actor: Actor): PublicUser[] {
+  function importCsv(csv: string, actor: Actor): UserRecord[] {
     const rows = parseCsv(csv);
     const header = rows.shift()?.map((h) => h.trim().toLowerCase());
     if (!header || header.join(',') !== 'email,name,role') {
@@ -69,56 +51,100 @@ export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: Auth
       const rowNo = i + 2;
       if (cells.length === 1 && cells[0].trim() === '') return;
       if (cells.length !== 3) {
-        details.push({ field: `row ${rowNo}`, message: `Expected 3 values (email,name,role), found ${cells.length}` });
+        details.push({
+          field: `row ${rowNo}`,
+          message: `Expected 3 values (email,name,role), found ${cells.length}`,
+        });
         return;
       }
-      const parsed = importRowSchema.safeParse({ email: cells[0], name: cells[1], role: cells[2].trim().toLowerCase() });
+      const parsed = importRowSchema.safeParse({
+        email: cells[0],
+        name: cells[1],
+        role: cells[2].trim().toLowerCase(),
+      });
       if (!parsed.success) {
-        for (const d of zodDetails(parsed.error)) details.push({ field: `row ${rowNo}`, message: `${d.field}: ${d.message}` });
+        for (const d of zodDetails(parsed.error))
+          details.push({ field: `row ${rowNo}`, message: `${d.field}: ${d.message}` });
         return;
       }
       const key = parsed.data.email.toLowerCase();
-      if (seen.has(key)) details.push({ field: `row ${rowNo}`, message: `email: ${parsed.data.email} appears twice in the file` });
-      else if (users.byEmail(key)) details.push({ field: `row ${rowNo}`, message: `email: ${parsed.data.email} already has an account` });
+      if (seen.has(key))
+        details.push({
+          field: `row ${rowNo}`,
+          message: `email: ${parsed.data.email} appears twice in the file`,
+        });
+      else if (users.byEmail(key))
+        details.push({
+          field: `row ${rowNo}`,
+          message: `email: ${parsed.data.email} already has an account`,
+        });
       seen.add(key);
       valid.push(parsed.data);
     });
-    if (valid.length === 0 && details.length === 0) details.push({ field: 'file', message: 'The file has no rows after the header' });
-    if (details.length > 0) throw new Invalid(details, 'The file was not imported: fix every row listed and upload it again');
+    if (valid.length === 0 && details.length === 0)
+      details.push({ field: 'file', message: 'The file has no rows after the header' });
+    if (details.length > 0)
+      throw new Invalid(details, 'The file was not imported: fix every row listed and upload it again');
     const ids = uow.run(() => {
       const created = valid.map((u) => users.insert({ ...u, passwordHash: null }));
-      audit.record({ actorId: actor.id, actorEmail: actor.email, action: 'user.import', detail: `${created.length} users`, ip: actor.ip });
+      audit.record({
+        actorId: actor.id,
+        actorEmail: actor.email,
+        action: 'user.import',
+        detail: `${created.length} users`,
+        ip: actor.ip,
+      });
       return created;
     });
-    return ids.map((id) => toPublicUser(users.byId(id)!));
+    return ids.map((id) => users.byId(id)!);
   }
 
-  function get(id: number): PublicUser {
+  function get(id: number): UserRecord {
     const u = users.byId(id);
     if (!u) throw new NotFound('No such user');
-    return toPublicUser(u);
+    return u;
+  }
+
+  /** One page of accounts, with how many match in all. */
+  function search(q: string | null, role: Role | null, limit: number, offset: number): UserSearchResult {
+    return users.search(q, role, limit, offset);
+  }
+
+  function count(): number {
+    return users.count();
   }
 
   function changeRole(id: number, role: Role, actor: Actor): void {
     const u = users.byId(id);
     if (!u) throw new NotFound('No such user');
     if (u.role === role) return;
-    if (u.role === 'admin' && u.disabled === 0 && users.activeAdmins() <= 1) {
-      throw new Conflict('You cannot remove the last admin', [{ field: 'role', message: 'Keep at least one admin' }]);
+    if (u.role === 'admin' && !u.disabled && users.activeAdmins() <= 1) {
+      throw new Conflict('You cannot remove the last admin', [
+        { field: 'role', message: 'Keep at least one admin' },
+      ]);
     }
     uow.run(() => {
       users.setRole(id, role);
       auth.deleteSessionsOf(id);
       auth.revokeTokensOf(id);
-      audit.record({ actorId: actor.id, actorEmail: actor.email, action: 'user.role', target: `user:${id}`, detail: `${u.role} -> ${role}`, ip: actor.ip });
+      audit.record({
+        actorId: actor.id,
+        actorEmail: actor.email,
+        action: 'user.role',
+        target: `user:${id}`,
+        detail: `${u.role} -> ${role}`,
+        ip: actor.ip,
+      });
     });
   }
 
   function setDisabled(id: number, disabled: boolean, actor: Actor): void {
     const u = users.byId(id);
     if (!u) throw new NotFound('No such user');
-    if (disabled && u.role === 'admin' && u.disabled === 0 && users.activeAdmins() <= 1) {
-      throw new Conflict('You cannot disable the last admin', [{ field: 'disabled', message: 'Keep at least one admin' }]);
+    if (disabled && u.role === 'admin' && !u.disabled && users.activeAdmins() <= 1) {
+      throw new Conflict('You cannot disable the last admin', [
+        { field: 'disabled', message: 'Keep at least one admin' },
+      ]);
     }
     uow.run(() => {
       users.setDisabled(id, disabled);
@@ -127,7 +153,13 @@ export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: Auth
         auth.revokeTokensOf(id);
         auth.expireLinksOf(id);
       }
-      audit.record({ actorId: actor.id, actorEmail: actor.email, action: disabled ? 'user.disable' : 'user.enable', target: `user:${id}`, ip: actor.ip });
+      audit.record({
+        actorId: actor.id,
+        actorEmail: actor.email,
+        action: disabled ? 'user.disable' : 'user.enable',
+        target: `user:${id}`,
+        ip: actor.ip,
+      });
     });
   }
 
@@ -140,14 +172,21 @@ export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: Auth
     uow.run(() => {
       auth.expireLinksOf(id);
       auth.createLink(hash, id, actor?.id ?? null, expiresAt);
-      audit.record({ actorId: actor?.id, actorEmail: actor?.email, action: 'user.password_link', target: `user:${id}`, ip: actor?.ip });
+      audit.record({
+        actorId: actor?.id,
+        actorEmail: actor?.email,
+        action: 'user.password_link',
+        target: `user:${id}`,
+        ip: actor?.ip,
+      });
     });
     return { token, expiresAt };
   }
 
   async function setPassword(id: number, password: string, ip?: string): Promise<void> {
     const checked = passwordSchema.safeParse(password);
-    if (!checked.success) throw new Invalid(zodDetails(checked.error).map((d) => ({ ...d, field: 'password' })));
+    if (!checked.success)
+      throw new Invalid(zodDetails(checked.error).map((d) => ({ ...d, field: 'password' })));
     const hash = await hashPassword(password);
     uow.run(() => {
       users.setPassword(id, hash);
@@ -158,6 +197,6 @@ export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: Auth
     });
   }
 
-  return { create, importCsv, get, changeRole, setDisabled, issuePasswordLink, setPassword, search: users.search, count: users.count };
+  return { create, importCsv, get, changeRole, setDisabled, issuePasswordLink, setPassword, search, count };
 }
 export type UsersService = ReturnType<typeof createUsersService>;

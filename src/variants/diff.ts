@@ -9,7 +9,9 @@ export function lineDiff(before: string, after: string): DiffLine[] {
   const n = a.length;
   const m = b.length;
   const lcs: Uint16Array[] = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
   const out: DiffLine[] = [];
   let i = 0;
   let j = 0;
@@ -17,7 +19,8 @@ export function lineDiff(before: string, after: string): DiffLine[] {
     if (i < n && j < m && a[i] === b[j]) {
       out.push({ kind: 'same', text: a[i++] });
       j++;
-    } else if (j < m && (i === n || lcs[i][j + 1] >= lcs[i + 1][j])) out.push({ kind: 'added', text: b[j++] });
+    } else if (j < m && (i === n || lcs[i][j + 1] >= lcs[i + 1][j]))
+      out.push({ kind: 'added', text: b[j++] });
     else out.push({ kind: 'removed', text: a[i++] });
   }
   return fold(out);
@@ -27,7 +30,12 @@ function fold(lines: DiffLine[]): DiffLine[] {
   const out: DiffLine[] = [];
   let run: DiffLine[] = [];
   const flush = () => {
-    if (run.length > 6) out.push(...run.slice(0, 2), { kind: 'same', text: `… ${run.length - 4} unchanged lines …` }, ...run.slice(-2));
+    if (run.length > 6)
+      out.push(
+        ...run.slice(0, 2),
+        { kind: 'same', text: `… ${run.length - 4} unchanged lines …` },
+        ...run.slice(-2),
+      );
     else out.push(...run);
     run = [];
   };
@@ -55,8 +63,10 @@ export function packChanges(from: Pack, to: Pack): ModuleChange[] {
   for (const m of to.modules.values()) {
     const prior = from.modules.get(m.id);
     if (!prior) changes.push({ id: m.id, title: m.title, change: 'added' });
-    else if (prior.source !== m.source) changes.push({ id: m.id, title: m.title, change: 'replaced', diff: lineDiff(prior.source, m.source) });
+    else if (prior.source !== m.source)
+      changes.push({ id: m.id, title: m.title, change: 'replaced', diff: lineDiff(prior.source, m.source) });
   }
-  for (const m of from.modules.values()) if (!to.modules.has(m.id)) changes.push({ id: m.id, title: m.title, change: 'hidden' });
+  for (const m of from.modules.values())
+    if (!to.modules.has(m.id)) changes.push({ id: m.id, title: m.title, change: 'hidden' });
   return changes;
 }

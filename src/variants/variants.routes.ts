@@ -1,67 +1,118 @@
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../compose';
 import { HttpError } from '../shared/errors';
-import { currentUser, handle, requireRole } from '../web/guards';
+import { parseInput } from '../shared/validate';
+import { actorOf } from '../web/actor';
+import { formAction, type FormProblems } from '../web/form-action';
+import { requireRole } from '../web/guards';
+import { parseQuery } from '../web/query';
 import { errorSummary, renderPage } from '../web/render';
+import {
+  uploadJson,
+  uploadProblemFields,
+  versionJson,
+  versionLabel,
+  zipFileName,
+} from './variants.presenter';
+import { pinFormSchema, pinQuerySchema, uploadFieldsSchema } from './variants.schema';
 
 export function variantRoutes(services: Services): Router {
   const router = Router();
   router.use('/variants', requireRole('admin'));
   const v = services.variants;
 
-  const listPage = (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) =>
-    renderPage(req, res, 'variants/list', { title: 'Variants of the pack', versions: v.list(), sections: services.packs.base.sections, errors: [], values: {}, report: undefined, ...extra }, status);
+  const listPage = (req: Request, res: Response, problems?: FormProblems, status = 200) =>
+    renderPage(
+      req,
+      res,
+      'variants/list',
+      {
+        title: 'Variants of the pack',
+        versions: v.list(),
+        sections: services.packs.base.sections,
+        errors: problems ? errorSummary(uploadProblemFields(problems.details)) : [],
+        values: problems?.values ?? {},
+        report: undefined,
+      },
+      status,
+    );
 
   router.get('/variants', (req, res) => listPage(req, res));
-  router.post('/variants', handle(async (req, res) => {
-    try {
-      const report = await v.upload(req.file, req.body, currentUser(req));
-      req.flash(`The upload is valid and saved as a draft of ${report.name}: check the changes, preview it, then publish.`);
-      res.redirect(303, `/variants/versions/${report.versionId}`);
-    } catch (err) {
-      if (!(err instanceof HttpError) || err.status !== 422) throw err;
-      listPage(req, res, { errors: errorSummary(err.details.map((d) => ({ ...d, field: d.field === 'name' || d.field === 'section' ? d.field : 'file' }))), problemTitle: err.message, values: req.body }, 422);
-    }
-  }));
-  router.get('/variants/versions/:vid', handle((req, res) => {
-    const { row, changes } = v.diff(Number(req.params.vid));
-    renderPage(req, res, 'variants/version', { title: `${row.variantName} ${row.status === 'draft' ? 'draft' : `v${row.version}`}`, row, changes, pinned: v.cohortsPinned(row.id) });
-  }));
-  router.get('/variants/versions/:vid/download', handle(async (req, res) => {
+  router.post(
+    '/variants',
+    formAction(async (req, res) => {
+      try {
+        const report = await v.upload(
+          { ...parseInput(uploadFieldsSchema, req.body), file: req.file },
+          actorOf(req),
+        );
+        req.flash(
+          `The upload is valid and saved as a draft of ${report.name}: check the changes, preview it, then publish.`,
+        );
+        res.redirect(303, `/variants/versions/${report.versionId}`);
+      } catch (err) {
+        // the error summary's title says why the upload was refused ("The zip was refused")
+        if (err instanceof HttpError) res.locals.problemTitle = err.message;
+        throw err;
+      }
+    }, listPage),
+  );
+  router.get('/variants/versions/:vid', (req, res) => {
+    const { row, changes, pinned } = v.diff(Number(req.params.vid));
+    renderPage(req, res, 'variants/version', {
+      title: `${row.variantName} ${versionLabel(row)}`,
+      row,
+      changes,
+      pinned,
+    });
+  });
+  router.get('/variants/versions/:vid/download', async (req, res) => {
     const row = v.version(Number(req.params.vid));
     const zip = await v.zipOf(row.id);
-    const slug = row.variantName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'variant';
-    res.type('application/zip').attachment(`${slug}-${row.status === 'draft' ? 'draft' : `v${row.version}`}.zip`).send(zip);
-  }));
-  router.post('/variants/versions/:vid/preview', handle((req, res) => {
+    res.type('application/zip').attachment(zipFileName(row)).send(zip);
+  });
+  router.post('/variants/versions/:vid/preview', (req, res) => {
     const row = v.version(Number(req.params.vid));
-    if (!req.sessionInfo) throw new HttpError(400, 'needs_session', 'Previewing a version works in a signed-in browser: sign in on the web page and try again');
+    if (!req.sessionInfo)
+      throw new HttpError(
+        400,
+        'needs_session',
+        'Previewing a version works in a signed-in browser: sign in on the web page and try again',
+      );
     services.auth.setPreview(req.sessionInfo.idHash, row.id);
     res.redirect(303, '/pack');
-  }));
+  });
   router.post('/variants/preview/stop', (req, res) => {
     if (req.sessionInfo) services.auth.setPreview(req.sessionInfo.idHash, null);
     res.redirect(303, '/variants');
   });
-  router.post('/variants/:id/publish', handle((req, res) => {
-    const { versionId } = v.publish(Number(req.params.id), currentUser(req));
+  router.post('/variants/:id/publish', (req, res) => {
+    const { versionId } = v.publish(Number(req.params.id), actorOf(req));
     res.redirect(303, `/variants/versions/${versionId}`);
-  }));
+  });
 
-  router.get('/cohorts/:id/variant', requireRole('trainer', 'admin'), handle((req, res) => {
-    const { cohort, pack } = services.cohorts.detail(Number(req.params.id), currentUser(req));
-    const to = req.query.to === undefined ? undefined : Number(req.query.to) || null;
-    const target = to === undefined ? undefined : services.packs.forVersion(to);
-    const changes = target ? services.variants.changesBetween(pack, target) : [];
-    renderPage(req, res, 'variants/pin', { title: `Version of the pack for ${cohort.name}`, cohort, choices: v.choices(), current: v.labelOf(cohort.variant_version_id), to, toLabel: to === undefined ? '' : v.labelOf(to), changes });
-  }));
-  router.post('/cohorts/:id/variant', requireRole('trainer', 'admin'), handle((req, res) => {
-    const raw = (req.body as Record<string, unknown>).versionId;
-    const to = raw === '' || raw === undefined ? null : Number(raw);
-    services.cohorts.pin(Number(req.params.id), to, currentUser(req));
-    req.flash(`Learners now see ${v.labelOf(to)}`);
+  router.get('/cohorts/:id/variant', requireRole('trainer', 'admin'), (req, res) => {
+    const { to } = parseQuery(pinQuerySchema, req);
+    const { cohort, pack } = services.cohorts.detail(Number(req.params.id), actorOf(req));
+    const changes = to === undefined ? [] : v.changesBetween(pack, services.packs.forVersion(to));
+    const current = v.labelOf(cohort.variantVersionId);
+    const toLabel = to === undefined ? '' : v.labelOf(to);
+    renderPage(req, res, 'variants/pin', {
+      title: `Version of the pack for ${cohort.name}`,
+      cohort,
+      choices: v.choices(),
+      current,
+      to,
+      toLabel,
+      changes,
+    });
+  });
+  router.post('/cohorts/:id/variant', requireRole('trainer', 'admin'), (req, res) => {
+    const { versionId } = parseInput(pinFormSchema, req.body ?? {});
+    services.cohorts.pin(Number(req.params.id), versionId, actorOf(req));
+    req.flash(`Learners now see ${v.labelOf(versionId)}`);
     res.redirect(303, `/cohorts/${Number(req.params.id)}/manage`);
-  }));
+  });
   return router;
 }
 
@@ -69,17 +120,20 @@ export function variantApiRoutes(services: Services): Router {
   const router = Router();
   router.use('/variants', requireRole('admin'));
   router.get('/variants', (_req, res) => {
-    res.json({ versions: services.variants.list().map((r) => ({ id: r.id, variantId: r.variant_id, name: r.name, status: r.status, version: r.version, hash: r.hash, createdAt: r.created_at, publishedAt: r.published_at })) });
+    res.json({ versions: services.variants.list().map(versionJson) });
   });
-  router.post('/variants', handle(async (req, res) => {
-    const report = await services.variants.upload(req.file, req.body, currentUser(req));
-    res.status(201).json({ id: report.variantId, draftId: report.versionId, name: report.name, hash: report.hash, changes: report.changes });
-  }));
-  router.post('/variants/:id/publish', handle((req, res) => {
-    res.status(201).json(services.variants.publish(Number(req.params.id), currentUser(req)));
-  }));
-  router.get('/variants/versions/:vid/download', handle(async (req, res) => {
+  router.post('/variants', async (req, res) => {
+    const report = await services.variants.upload(
+      { ...parseInput(uploadFieldsSchema, req.body), file: req.file },
+      actorOf(req),
+    );
+    res.status(201).json(uploadJson(report));
+  });
+  router.post('/variants/:id/publish', (req, res) => {
+    res.status(201).json(services.variants.publish(Number(req.params.id), actorOf(req)));
+  });
+  router.get('/variants/versions/:vid/download', async (req, res) => {
     res.type('application/zip').send(await services.variants.zipOf(Number(req.params.vid)));
-  }));
+  });
   return router;
 }

@@ -1,6 +1,4 @@
-import type { Actor } from '../shared/actor';
 import yazl from 'yazl';
-import { z } from 'zod';
 import type { UnitOfWork } from '../db/ports';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { PackRegistry } from '../content/registry';
@@ -9,27 +7,29 @@ import { CompileAbortedError, CompileTimeoutError, compileVariantOffThread } fro
 import { parseFrontMatter } from '../content/frontmatter';
 import { formatError, type Pack } from '../content/types';
 import type { ProgressRepo } from '../progress/progress.repo';
+import type { Actor } from '../shared/actor';
 import { Conflict, Invalid, NotFound } from '../shared/errors';
-import { parseInput } from '../shared/validate';
 import { packChanges, type ModuleChange } from './diff';
-import type { VariantsRepo, VersionRow } from './variants.repo';
+import type { VariantsRepo, VariantVersion } from './variants.repo';
+import type { UploadFields } from './variants.schema';
 import { readZip } from './zip';
-
-type User = Actor;
 
 export const UPLOAD_MAX_BYTES = 8 * 1024 * 1024;
 /** How long an upload's compile may take (in a worker thread) before it is refused. */
 export const UPLOAD_COMPILE_TIMEOUT_MS = 10_000;
 
-export const uploadFieldsSchema = z.object({
-  name: z.string({ message: 'Enter a name for the variant, like "Northshire Council"' }).trim().min(1, 'Enter a name for the variant, like "Northshire Council"').max(80, 'Name must be 80 characters or fewer'),
-  section: z.string().trim().max(60).optional(),
-});
-
 export interface UploadedFile {
   originalname: string;
   buffer: Buffer;
 }
+
+/** An upload: the file (if one was sent) and the form's fields, already parsed with `uploadFieldsSchema`. */
+export interface UploadInput extends UploadFields {
+  file: UploadedFile | undefined;
+}
+
+/** A version with its compiled pack and its variant's name. */
+export type VersionView = VariantVersion & { pack: Pack; variantName: string };
 
 export interface UploadReport {
   variantId: number;
@@ -42,7 +42,13 @@ export interface UploadReport {
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 
-export function createVariantsService(uow: UnitOfWork, repo: VariantsRepo, packs: PackRegistry, progress: ProgressRepo, audit: AuditRepo) {
+export function createVariantsService(
+  uow: UnitOfWork,
+  repo: VariantsRepo,
+  packs: PackRegistry,
+  progress: ProgressRepo,
+  audit: AuditRepo,
+) {
   const base = () => packs.base;
 
   function sectionDirs(): Set<string> {
@@ -58,7 +64,9 @@ export function createVariantsService(uow: UnitOfWork, repo: VariantsRepo, packs
       const rel = prefix && name.startsWith(prefix) ? name.slice(prefix.length) : name;
       if (rel === 'pack.yaml') return rel;
       const parts = rel.split('/');
-      return parts.length === 2 && dirs.has(parts[0]) && /^[A-Za-z0-9][A-Za-z0-9._-]*\.md$/.test(parts[1]) ? rel : undefined;
+      return parts.length === 2 && dirs.has(parts[0]) && /^[A-Za-z0-9][A-Za-z0-9._-]*\.md$/.test(parts[1])
+        ? rel
+        : undefined;
     };
   }
 
@@ -72,41 +80,77 @@ export function createVariantsService(uow: UnitOfWork, repo: VariantsRepo, packs
   function overlayFromMarkdown(file: UploadedFile, section: string | undefined): Map<string, string> {
     const text = utf8(file.buffer);
     const tooBig = sizeProblems(file.originalname, text);
-    if (tooBig.length) throw new Invalid(tooBig.map((e) => ({ field: 'file', message: formatError(e) })), 'The file is too large to compile');
+    if (tooBig.length)
+      throw new Invalid(
+        tooBig.map((e) => ({ field: 'file', message: formatError(e) })),
+        'The file is too large to compile',
+      );
     const { parsed, errors } = parseFrontMatter(file.originalname, text);
     if (!parsed) throw new Invalid(errors.map((e) => ({ field: 'file', message: formatError(e) })));
     const id = typeof parsed.data.id === 'string' ? parsed.data.id : '';
     const existing = base().modules.get(id);
     if (existing) return new Map([[existing.file, text]]);
     const dir = section && sectionDirs().has(section) ? section : undefined;
-    if (!dir) throw new Invalid([{ field: 'section', message: `"${id || file.originalname}" is a new module: choose the section it belongs to` }]);
+    if (!dir)
+      throw new Invalid([
+        {
+          field: 'section',
+          message: `"${id || file.originalname}" is a new module: choose the section it belongs to`,
+        },
+      ]);
     return new Map([[`${dir}/${id || 'module'}.md`, text]]);
   }
 
   /** Validates an upload with the same compiler as the built-in pack; nothing is stored unless it is all good. */
-  async function upload(file: UploadedFile | undefined, fields: unknown, user: User): Promise<UploadReport> {
-    const { name, section } = parseInput(uploadFieldsSchema, fields);
-    if (!file) throw new Invalid([{ field: 'file', message: 'Choose a .zip or .md file to upload (field "file")' }]);
+  async function upload({ file, name, section }: UploadInput, actor: Actor): Promise<UploadReport> {
+    if (!file)
+      throw new Invalid([{ field: 'file', message: 'Choose a .zip or .md file to upload (field "file")' }]);
     if (file.buffer.length === 0) throw new Invalid([{ field: 'file', message: 'The file is empty' }]);
-    const isZip = file.buffer.subarray(0, 4).equals(ZIP_MAGIC) || file.buffer.subarray(0, 4).equals(EMPTY_ZIP);
+    const isZip =
+      file.buffer.subarray(0, 4).equals(ZIP_MAGIC) || file.buffer.subarray(0, 4).equals(EMPTY_ZIP);
     let overlay: Map<string, string>;
     if (isZip) overlay = await overlayFromZip(file.buffer);
     else if (/\.md$/i.test(file.originalname)) overlay = overlayFromMarkdown(file, section);
-    else throw new Invalid([{ field: 'file', message: 'Upload a .zip of a content folder or a single .md file' }]);
+    else
+      throw new Invalid([
+        { field: 'file', message: 'Upload a .zip of a content folder or a single .md file' },
+      ]);
 
     const result = await compileOffThread(overlay);
-    if (!result.ok) throw new Invalid(result.errors.map((e) => ({ field: 'file', message: formatError(e) })), 'The variant has problems: fix each one and upload it again');
-    const lost = [...progress.outcomesWithProgress()].filter((id) => base().outcomes.has(id) && !result.pack.outcomes.has(id));
+    if (!result.ok)
+      throw new Invalid(
+        result.errors.map((e) => ({ field: 'file', message: formatError(e) })),
+        'The variant has problems: fix each one and upload it again',
+      );
+    const lost = [...progress.outcomesWithProgress()].filter(
+      (id) => base().outcomes.has(id) && !result.pack.outcomes.has(id),
+    );
     if (lost.length) {
-      throw new Invalid(lost.map((id) => ({ field: 'file', message: `outcome ${id} has recorded progress and cannot be removed (you may reword it)` })));
+      throw new Invalid(
+        lost.map((id) => ({
+          field: 'file',
+          message: `outcome ${id} has recorded progress and cannot be removed (you may reword it)`,
+        })),
+      );
     }
     const pack = packs.remember(result.pack);
     const changes = packChanges(base(), pack).map(({ id, title, change }) => ({ id, title, change }));
-    const json = JSON.stringify(Object.fromEntries(overlay));
     const { variantId, versionId } = uow.run(() => {
-      const variantId = repo.byName(name)?.id ?? repo.create(name, user.id);
-      const versionId = repo.replaceDraft(variantId, json, pack.hash, JSON.stringify(changes), user.id);
-      audit.record({ actorId: user.id, actorEmail: user.email, action: 'variant.upload', target: `variant:${variantId}`, detail: `draft ${versionId}, ${changes.length} changes` });
+      const variantId = repo.byName(name)?.id ?? repo.create(name, actor.id);
+      const versionId = repo.replaceDraft({
+        variantId,
+        files: overlay,
+        hash: pack.hash,
+        changes,
+        uploadedBy: actor.id,
+      });
+      audit.record({
+        actorId: actor.id,
+        actorEmail: actor.email,
+        action: 'variant.upload',
+        target: `variant:${variantId}`,
+        detail: `draft ${versionId}, ${changes.length} changes`,
+      });
       return { variantId, versionId };
     });
     return { variantId, versionId, name: repo.byId(variantId)!.name, hash: pack.hash, changes };
@@ -124,35 +168,46 @@ export function createVariantsService(uow: UnitOfWork, repo: VariantsRepo, packs
     }
   }
 
-  function publish(variantId: number, user: User): { versionId: number; version: number } {
+  function publish(variantId: number, actor: Actor): { versionId: number; version: number } {
     if (!repo.byId(variantId)) throw new NotFound('No such variant');
     const draft = repo.draftOf(variantId);
     if (!draft) throw new Conflict('This variant has no draft to publish: upload one first');
     const version = uow.run(() => {
       const n = repo.publish(draft.id, variantId);
-      audit.record({ actorId: user.id, actorEmail: user.email, action: 'variant.publish', target: `variant:${variantId}`, detail: `v${n} (version ${draft.id})` });
+      audit.record({
+        actorId: actor.id,
+        actorEmail: actor.email,
+        action: 'variant.publish',
+        target: `variant:${variantId}`,
+        detail: `v${n} (version ${draft.id})`,
+      });
       return n;
     });
     return { versionId: draft.id, version };
   }
 
-  function version(id: number): VersionRow & { pack: Pack; variantName: string } {
+  function version(id: number): VersionView {
     const row = Number.isInteger(id) ? repo.version(id) : undefined;
     if (!row) throw new NotFound('No such variant version');
-    return { ...row, pack: packs.forVersion(row.id), variantName: repo.byId(row.variant_id)?.name ?? '' };
+    return { ...row, pack: packs.forVersion(row.id), variantName: repo.byId(row.variantId)?.name ?? '' };
   }
 
-  function diff(versionId: number): { row: ReturnType<typeof version>; changes: ModuleChange[] } {
+  /** A version, what it changes from the built-in pack, and the cohorts pinned to it. */
+  function diff(versionId: number): {
+    row: VersionView;
+    changes: ModuleChange[];
+    pinned: { id: number; name: string }[];
+  } {
     const row = version(versionId);
-    return { row, changes: packChanges(base(), row.pack) };
+    return { row, changes: packChanges(base(), row.pack), pinned: repo.cohortsPinned(row.id) };
   }
 
   /** The version's own files as a zip; uploading it again gives the same variant. */
   function zipOf(versionId: number): Promise<Buffer> {
     const row = version(versionId);
     const zip = new yazl.ZipFile();
-    const files = JSON.parse(row.files) as Record<string, string>;
-    for (const path of Object.keys(files).sort()) zip.addBuffer(Buffer.from(files[path], 'utf8'), path, { mtime: new Date(row.created_at) });
+    for (const path of [...row.files.keys()].sort())
+      zip.addBuffer(Buffer.from(row.files.get(path)!, 'utf8'), path, { mtime: row.createdAt });
     zip.end();
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
@@ -173,15 +228,28 @@ export function createVariantsService(uow: UnitOfWork, repo: VariantsRepo, packs
   function labelOf(versionId: number | null): string {
     if (!versionId) return 'The built-in pack';
     const row = repo.version(versionId);
-    return row ? `${repo.byId(row.variant_id)?.name ?? 'Variant'} v${row.version ?? 'draft'}` : 'The built-in pack';
+    return row
+      ? `${repo.byId(row.variantId)?.name ?? 'Variant'} v${row.version ?? 'draft'}`
+      : 'The built-in pack';
   }
 
-    /** What changes between two packs, module by module (for pinning a cohort to another version). */
+  /** What changes between two packs, module by module (for pinning a cohort to another version). */
   function changesBetween(from: Pack, to: Pack) {
     return packChanges(from, to).map(({ id, title, change }) => ({ id, title, change }));
   }
 
-  return { upload, publish, changesBetween, version, diff, zipOf, choices, isPublished, labelOf, list: repo.versions, variants: repo.all, cohortsPinned: repo.cohortsPinned };
+  return {
+    upload,
+    publish,
+    changesBetween,
+    version,
+    diff,
+    zipOf,
+    choices,
+    isPublished,
+    labelOf,
+    list: () => repo.versions(),
+  };
 }
 export type VariantsService = ReturnType<typeof createVariantsService>;
 
@@ -192,4 +260,3 @@ function utf8(buffer: Buffer): string {
     throw new Invalid([{ field: 'file', message: 'The file is not UTF-8 text' }]);
   }
 }
-

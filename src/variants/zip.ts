@@ -31,7 +31,11 @@ export function unsafeName(name: string): string | undefined {
 
 function openZip(buffer: Buffer): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true, decodeStrings: true }, (err, zip) => (err || !zip ? reject(err ?? new Error('not a zip')) : resolve(zip)));
+    yauzl.fromBuffer(
+      buffer,
+      { lazyEntries: true, validateEntrySizes: true, strictFileNames: true, decodeStrings: true },
+      (err, zip) => (err || !zip ? reject(err ?? new Error('not a zip')) : resolve(zip)),
+    );
   });
 }
 
@@ -77,7 +81,10 @@ export async function readZip(
   try {
     zip = await openZip(buffer);
   } catch (err) {
-    return { files: new Map(), problems: [{ field: 'file', message: `not a valid zip file (${(err as Error).message})` }] };
+    return {
+      files: new Map(),
+      problems: [{ field: 'file', message: `not a valid zip file (${(err as Error).message})` }],
+    };
   }
   const entries: yauzl.Entry[] = [];
   let total = 0;
@@ -97,7 +104,10 @@ export async function readZip(
       zip.readEntry();
     });
   } catch (err) {
-    return { files: new Map(), problems: [{ field: 'file', message: describeZipError((err as Error).message) }] };
+    return {
+      files: new Map(),
+      problems: [{ field: 'file', message: describeZipError((err as Error).message) }],
+    };
   }
   if (problems.length) return { files: new Map(), problems };
 
@@ -112,15 +122,34 @@ export async function readZip(
     else if (name.endsWith('/')) continue;
     else {
       total += entry.uncompressedSize;
-      const ratio = entry.compressedSize > 0 ? entry.uncompressedSize / entry.compressedSize : entry.uncompressedSize > 0 ? Infinity : 0;
-      if (entry.uncompressedSize > ZIP_LIMITS.maxEntryUncompressed) problems.push(problem(name, `larger than ${ZIP_LIMITS.maxEntryUncompressed / 1024 / 1024} MiB uncompressed`));
-      else if (ratio > ZIP_LIMITS.maxRatio && entry.uncompressedSize > 64 * 1024) problems.push(problem(name, `compression ratio ${Math.round(ratio)}:1 is over the limit of ${ZIP_LIMITS.maxRatio}:1`));
+      const ratio =
+        entry.compressedSize > 0
+          ? entry.uncompressedSize / entry.compressedSize
+          : entry.uncompressedSize > 0
+            ? Infinity
+            : 0;
+      if (entry.uncompressedSize > ZIP_LIMITS.maxEntryUncompressed)
+        problems.push(
+          problem(name, `larger than ${ZIP_LIMITS.maxEntryUncompressed / 1024 / 1024} MiB uncompressed`),
+        );
+      else if (ratio > ZIP_LIMITS.maxRatio && entry.uncompressedSize > 64 * 1024)
+        problems.push(
+          problem(
+            name,
+            `compression ratio ${Math.round(ratio)}:1 is over the limit of ${ZIP_LIMITS.maxRatio}:1`,
+          ),
+        );
       const path = acceptName(name);
-      if (path === undefined) problems.push(problem(name, 'not part of the pack layout (pack.yaml, or SECTION-FOLDER/NAME.md)'));
+      if (path === undefined)
+        problems.push(problem(name, 'not part of the pack layout (pack.yaml, or SECTION-FOLDER/NAME.md)'));
       else wanted.push({ entry, path });
     }
   }
-  if (total > ZIP_LIMITS.maxTotalUncompressed) problems.push({ field: 'file', message: `more than ${ZIP_LIMITS.maxTotalUncompressed / 1024 / 1024} MiB uncompressed in all` });
+  if (total > ZIP_LIMITS.maxTotalUncompressed)
+    problems.push({
+      field: 'file',
+      message: `more than ${ZIP_LIMITS.maxTotalUncompressed / 1024 / 1024} MiB uncompressed in all`,
+    });
   if (problems.length) {
     zip.close();
     return { files: new Map(), problems };

@@ -11,8 +11,16 @@ const BY_TYPE: Record<string, [number, string, string]> = {
   'entity.too.large': [413, 'too_large', 'The request body is too large'],
   'parameters.too.many': [413, 'too_large', 'The form has too many fields'],
   'entity.parse.failed': [400, 'bad_json', 'The request body is not valid JSON'],
-  'charset.unsupported': [415, 'unsupported_media_type', 'The request body is in a character set this service does not read: send UTF-8'],
-  'encoding.unsupported': [415, 'unsupported_media_type', 'The request body is in an encoding this service does not read'],
+  'charset.unsupported': [
+    415,
+    'unsupported_media_type',
+    'The request body is in a character set this service does not read: send UTF-8',
+  ],
+  'encoding.unsupported': [
+    415,
+    'unsupported_media_type',
+    'The request body is in an encoding this service does not read',
+  ],
   'request.aborted': [400, 'bad_request', 'The request was cut short'],
   'request.size.invalid': [400, 'bad_request', 'The request body is not the size it says'],
 };
@@ -24,6 +32,7 @@ export function parserErrorToHttp(err: unknown): HttpError | undefined {
   const known = typeof e.type === 'string' ? BY_TYPE[e.type] : undefined;
   if (known) return new HttpError(known[0], known[1], known[2]);
   const status = typeof e.status === 'number' ? e.status : NaN;
-  if (e.expose === true && status >= 400 && status < 500) return new HttpError(status, 'bad_request', 'The request could not be read');
+  if (e.expose === true && status >= 400 && status < 500)
+    return new HttpError(status, 'bad_request', 'The request could not be read');
   return undefined;
 }

@@ -13,7 +13,8 @@ function toHttpError(err: unknown): HttpError | undefined {
   if (unreadable) return unreadable;
   const code = (err as { code?: string })?.code;
   if (code && UNAVAILABLE.includes(code)) {
-    const message = 'The service cannot save data right now. Nothing you saved before is lost. Try again in a few minutes.';
+    const message =
+      'The service cannot save data right now. Nothing you saved before is lost. Try again in a few minutes.';
     return new HttpError(503, 'unavailable', message);
   }
   return undefined;
@@ -41,8 +42,10 @@ export function errorHandler(): ErrorRequestHandler {
     const code = known?.code ?? 'internal_error';
     const message = known?.message ?? 'Sorry, there is a problem with the service. Try again later.';
     const details = known?.details ?? [];
-    if (isApi(req) || !req.accepts('html')) return res.status(status).json({ error: { code, message, details } });
-    const title = TITLES[status] ?? (status >= 500 ? 'Sorry, there is a problem with the service' : 'There is a problem');
+    if (isApi(req) || !req.accepts('html'))
+      return res.status(status).json({ error: { code, message, details } });
+    const title =
+      TITLES[status] ?? (status >= 500 ? 'Sorry, there is a problem with the service' : 'There is a problem');
     renderPage(req, res, 'error', { title, status, message, details }, status);
   };
 }

@@ -8,6 +8,8 @@ export interface FormProblems {
   fieldErrors: Record<string, string>;
   values: Record<string, unknown>;
   details: ErrorDetail[];
+  /** The refusal's own headline ("The file was not imported: …"), for the summary's title. */
+  message: string;
 }
 
 /**
@@ -25,7 +27,18 @@ export function formAction(
     } catch (err) {
       if (!(err instanceof HttpError) || err.details.length === 0 || err.status >= 500) throw err;
       const values = (req.body ?? {}) as Record<string, unknown>;
-      await page(req, res, { errors: errorSummary(err.details), fieldErrors: fieldErrors(err.details), values, details: err.details }, err.status);
+      await page(
+        req,
+        res,
+        {
+          errors: errorSummary(err.details),
+          fieldErrors: fieldErrors(err.details),
+          values,
+          details: err.details,
+          message: err.message,
+        },
+        err.status,
+      );
     }
   };
 }

@@ -20,20 +20,3 @@ export function requireRole(...roles: Role[]): RequestHandler {
     return next();
   };
 }
-
-/** Wraps an async route so a rejected promise reaches the error handler. */
-export function handle(fn: (req: Request, res: Response, next: NextFunction) => unknown): RequestHandler {
-  return (req, res, next) => {
-    try {
-      const out = fn(req, res, next);
-      if (out instanceof Promise) out.catch(next);
-    } catch (err) {
-      next(err);
-    }
-  };
-}
-
-export function currentUser(req: Request): Express.User {
-  if (!req.user) throw new Unauthorized();
-  return req.user;
-}

@@ -1,5 +1,7 @@
 import type { Request } from 'express';
-import type { PackChoice } from '../pages/pages.service';
+import type { Pack } from '../content/types';
+import type { PackChoice, PagesService } from '../pages/pages.service';
+import { actorOf } from './actor';
 
 /** Which pack a request asks for: `?cohort=` names a cohort's variant; an admin's session may be previewing one. */
 export function packChoice(req: Request): PackChoice {
@@ -7,4 +9,9 @@ export function packChoice(req: Request): PackChoice {
   const n = Number(raw);
   const cohortId = raw === undefined ? undefined : Number.isInteger(n) && n > 0 ? n : -1;
   return { cohortId, previewVersionId: req.sessionInfo?.previewVersionId ?? null };
+}
+
+/** The pack this request sees: an admin's draft preview, a `?cohort=` variant, or the person's own. */
+export function packForRequest(pages: Pick<PagesService, 'packFor'>, req: Request): Pack {
+  return pages.packFor(actorOf(req), packChoice(req));
 }

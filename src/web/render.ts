@@ -7,7 +7,13 @@ export interface PageLocals {
 }
 
 /** Renders a view into the one layout. */
-export function renderPage(req: Request, res: Response, view: string, locals: PageLocals, status = 200): void {
+export function renderPage(
+  req: Request,
+  res: Response,
+  view: string,
+  locals: PageLocals,
+  status = 200,
+): void {
   const app = req.app;
   const all = { ...res.locals, ...locals };
   app.render(view, all, (err: Error | null, body?: string) => {

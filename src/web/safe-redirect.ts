@@ -6,7 +6,10 @@ const PLACEHOLDER = 'http://packway.invalid';
  */
 export function safeLocalPath(value: unknown, fallback = '/'): string {
   if (typeof value !== 'string' || value.length > 2000 || !value.startsWith('/')) return fallback;
-  if (value.startsWith('//') || [...value].some((c) => c === '\\' || c.trim() === '' || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) {
+  if (
+    value.startsWith('//') ||
+    [...value].some((c) => c === '\\' || c.trim() === '' || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)
+  ) {
     return fallback;
   }
   try {

@@ -26,8 +26,18 @@ export function receiveFile(limits: UploadLimits): RequestHandler {
   return (req, res, next) => {
     parse(req, res, (err: unknown) => {
       if (err instanceof multer.MulterError) {
-        if (err.code === 'LIMIT_FILE_SIZE') return next(new HttpError(413, 'too_large', `The ${limits.what} is larger than ${sizeLabel(limits.maxBytes)}`));
-        const message = err.code === 'LIMIT_UNEXPECTED_FILE' ? `Unexpected file field "${err.field}": send the file as "file"` : `The form could not be read: ${err.message}`;
+        if (err.code === 'LIMIT_FILE_SIZE')
+          return next(
+            new HttpError(
+              413,
+              'too_large',
+              `The ${limits.what} is larger than ${sizeLabel(limits.maxBytes)}`,
+            ),
+          );
+        const message =
+          err.code === 'LIMIT_UNEXPECTED_FILE'
+            ? `Unexpected file field "${err.field}": send the file as "file"`
+            : `The form could not be read: ${err.message}`;
         return next(new Invalid([{ field: err.field ?? 'file', message }]));
       }
       if (err) return next(new HttpError(400, 'bad_request', 'The form could not be read'));

@@ -1,16 +1,28 @@
 // Intl formatters are costly to build: make each once, not per call.
-const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
-const DATE_TIME = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'Europe/London' });
+const DATE = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'Europe/London',
+});
+const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZone: 'Europe/London',
+});
 
 /** Small formatting helpers available in every view as `h`. */
 export const viewHelpers = {
-  date(iso: string | null | undefined): string {
+  date(iso: string | Date | null | undefined): string {
     if (!iso) return '';
-    const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+    const d = typeof iso === 'string' && iso.length === 10 ? new Date(`${iso}T00:00:00Z`) : new Date(iso);
     if (Number.isNaN(d.getTime())) return '';
     return DATE.format(d);
   },
-  dateTime(iso: string | null | undefined): string {
+  dateTime(iso: string | Date | null | undefined): string {
     if (!iso) return '';
     const d = new Date(iso);
     if (Number.isNaN(d.getTime())) return '';
@@ -18,13 +30,29 @@ export const viewHelpers = {
   },
   statusLabel(status: string): string {
     return (
-      { not_started: 'Not started', in_progress: 'In progress', completed: 'Completed', overdue: 'Overdue', achieved: 'Achieved' } as Record<string, string>
-    )[status] ?? status;
+      (
+        {
+          not_started: 'Not started',
+          in_progress: 'In progress',
+          completed: 'Completed',
+          overdue: 'Overdue',
+          achieved: 'Achieved',
+        } as Record<string, string>
+      )[status] ?? status
+    );
   },
   statusTag(status: string): string {
     return (
-      { not_started: 'govuk-tag--grey', in_progress: 'govuk-tag--light-blue', completed: 'govuk-tag--green', achieved: 'govuk-tag--green', overdue: 'govuk-tag--red' } as Record<string, string>
-    )[status] ?? '';
+      (
+        {
+          not_started: 'govuk-tag--grey',
+          in_progress: 'govuk-tag--light-blue',
+          completed: 'govuk-tag--green',
+          achieved: 'govuk-tag--green',
+          overdue: 'govuk-tag--red',
+        } as Record<string, string>
+      )[status] ?? ''
+    );
   },
   /** A reference as text plus its web address, so the address can be a link. */
   reference(source: string): { text: string; url: string | null } {
@@ -39,16 +67,18 @@ export const viewHelpers = {
   },
   kindLabel(kind: string): string {
     return (
-      {
-        introduction: 'Introduction',
-        behaviours: 'Behaviours',
-        'learning-area': 'Learning area',
-        'raid-guidelines': 'Organisational raid',
-        'case-study-guidelines': 'Guidance',
-        'case-study': 'Case study',
-        activity: 'Activity',
-        slides: 'Slides',
-      } as Record<string, string>
-    )[kind] ?? kind;
+      (
+        {
+          introduction: 'Introduction',
+          behaviours: 'Behaviours',
+          'learning-area': 'Learning area',
+          'raid-guidelines': 'Organisational raid',
+          'case-study-guidelines': 'Guidance',
+          'case-study': 'Case study',
+          activity: 'Activity',
+          slides: 'Slides',
+        } as Record<string, string>
+      )[kind] ?? kind
+    );
   },
 };

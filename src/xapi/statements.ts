@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Pack } from '../content/types';
-import type { EventRow } from '../events/events.repo';
+import type { LearningEvent, LearningEventWithLearner } from '../events/events.repo';
 
 /** ADL vocabulary verb ids for each kind of learning event. */
 export const VERBS: Record<string, { id: string; display: string }> = {
@@ -26,7 +26,11 @@ export interface Statement {
   verb: { id: string; display: Record<string, string> };
   object: { objectType: 'Activity'; id: string; definition: { name: Record<string, string>; type: string } };
   result?: Record<string, unknown>;
-  context: { platform: string; language: string; contextActivities?: { parent: { objectType: 'Activity'; id: string }[] } };
+  context: {
+    platform: string;
+    language: string;
+    contextActivities?: { parent: { objectType: 'Activity'; id: string }[] };
+  };
   timestamp: string;
 }
 
@@ -36,37 +40,51 @@ function statementId(baseUrl: string, eventId: number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-function objectFor(e: EventRow, baseUrl: string, pack: Pack): Statement['object'] {
+function objectFor(e: LearningEvent, baseUrl: string, pack: Pack): Statement['object'] {
   const name = (text: string) => ({ 'en-GB': text });
-  if (e.object_type === 'outcome') {
-    const o = pack.outcomes.get(e.object_id);
-    return { objectType: 'Activity', id: `${baseUrl}/outcomes/${encodeURIComponent(e.object_id)}`, definition: { name: name(o ? `${e.object_id}: ${o.text}` : e.object_id), type: ACTIVITY_TYPES.outcome } };
+  if (e.objectType === 'outcome') {
+    const o = pack.outcomes.get(e.objectId);
+    return {
+      objectType: 'Activity',
+      id: `${baseUrl}/outcomes/${encodeURIComponent(e.objectId)}`,
+      definition: { name: name(o ? `${e.objectId}: ${o.text}` : e.objectId), type: ACTIVITY_TYPES.outcome },
+    };
   }
-  if (e.object_type === 'prompt') {
-    const [moduleId, promptId] = e.object_id.split('/');
+  if (e.objectType === 'prompt') {
+    const [moduleId, promptId] = e.objectId.split('/');
     const q = pack.modules.get(moduleId)?.prompts.find((p) => p.id === promptId)?.question;
-    return { objectType: 'Activity', id: `${baseUrl}/modules/${encodeURIComponent(moduleId)}/prompts/${encodeURIComponent(promptId ?? '')}`, definition: { name: name(q ?? e.object_id), type: ACTIVITY_TYPES.prompt } };
+    return {
+      objectType: 'Activity',
+      id: `${baseUrl}/modules/${encodeURIComponent(moduleId)}/prompts/${encodeURIComponent(promptId ?? '')}`,
+      definition: { name: name(q ?? e.objectId), type: ACTIVITY_TYPES.prompt },
+    };
   }
-  const title = pack.modules.get(e.object_id)?.title ?? e.object_id;
-  return { objectType: 'Activity', id: `${baseUrl}/modules/${encodeURIComponent(e.object_id)}`, definition: { name: name(title), type: ACTIVITY_TYPES[e.object_type] ?? ACTIVITY_TYPES.module } };
+  const title = pack.modules.get(e.objectId)?.title ?? e.objectId;
+  return {
+    objectType: 'Activity',
+    id: `${baseUrl}/modules/${encodeURIComponent(e.objectId)}`,
+    definition: { name: name(title), type: ACTIVITY_TYPES[e.objectType] ?? ACTIVITY_TYPES.module },
+  };
 }
 
-function resultFor(e: EventRow): Record<string, unknown> | undefined {
+function resultFor(e: LearningEvent): Record<string, unknown> | undefined {
   if (!e.result) return undefined;
-  const r = JSON.parse(e.result) as Record<string, unknown>;
+  const r = e.result;
   const out: Record<string, unknown> = {};
   if (typeof r.completion === 'boolean') out.completion = r.completion;
   if (typeof r.response === 'string') out.response = r.response;
-  if (r.status) out.extensions = { ...(out.extensions as object), [`https://packway.example/xapi/status`]: r.status };
+  if (r.status)
+    out.extensions = { ...(out.extensions as object), [`https://packway.example/xapi/status`]: r.status };
   if (r.ratings && typeof r.ratings === 'object') {
     const values = Object.values(r.ratings as Record<string, number>);
-    if (values.length) out.score = { raw: values.reduce((a, b) => a + b, 0), min: values.length, max: values.length * 5 };
+    if (values.length)
+      out.score = { raw: values.reduce((a, b) => a + b, 0), min: values.length, max: values.length * 5 };
     out.extensions = { ...(out.extensions as object), 'https://packway.example/xapi/ratings': r.ratings };
   }
   return Object.keys(out).length ? out : undefined;
 }
 
-export function toStatement(e: EventRow & { email: string; name: string }, baseUrl: string, pack: Pack): Statement {
+export function toStatement(e: LearningEventWithLearner, baseUrl: string, pack: Pack): Statement {
   const verb = VERBS[e.verb] ?? VERBS.experienced;
   const statement: Statement = {
     id: statementId(baseUrl, e.id),
@@ -75,10 +93,12 @@ export function toStatement(e: EventRow & { email: string; name: string }, baseU
     verb: { id: verb.id, display: { 'en-GB': verb.display } },
     object: objectFor(e, baseUrl, pack),
     context: { platform: 'Packway', language: 'en-GB' },
-    timestamp: e.at,
+    timestamp: e.at.toISOString(),
   };
-  if (e.module_id && e.object_type !== 'module') {
-    statement.context.contextActivities = { parent: [{ objectType: 'Activity', id: `${baseUrl}/modules/${encodeURIComponent(e.module_id)}` }] };
+  if (e.moduleId && e.objectType !== 'module') {
+    statement.context.contextActivities = {
+      parent: [{ objectType: 'Activity', id: `${baseUrl}/modules/${encodeURIComponent(e.moduleId)}` }],
+    };
   }
   const result = resultFor(e);
   if (result) statement.result = result;

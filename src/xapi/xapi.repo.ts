@@ -1,22 +1,19 @@
-import type { Db } from '../db/sqlite/open';
-
+/** How far forwarding to the Learning Record Store has got, and how it is backing off after failures. */
 export interface ForwardState {
-  last_event_id: number;
+  /** The last event the LRS accepted (the cursor). */
+  lastEventId: number;
+  /** Failures in a row since the last accepted batch. */
   failures: number;
-  next_attempt_at: number;
-  last_error: string | null;
+  /** No attempt before this time (milliseconds since the epoch; 0 means now). */
+  nextAttemptAt: number;
+  lastError: string | null;
 }
 
-export function createXapiRepo(db: Db) {
-  const s = {
-    state: db.prepare('SELECT last_event_id, failures, next_attempt_at, last_error FROM xapi_forwarding WHERE id = 1'),
-    advance: db.prepare('UPDATE xapi_forwarding SET last_event_id = ?, failures = 0, next_attempt_at = 0, last_error = NULL WHERE id = 1'),
-    fail: db.prepare('UPDATE xapi_forwarding SET failures = failures + 1, next_attempt_at = ?, last_error = ? WHERE id = 1'),
-  };
-  return {
-    state: () => s.state.get() as ForwardState,
-    advance: (lastEventId: number) => s.advance.run(lastEventId),
-    fail: (nextAttemptAt: number, error: string) => s.fail.run(nextAttemptAt, error.slice(0, 500)),
-  };
+/** The forwarding cursor: one row, moved only when the LRS accepts a batch. */
+export interface XapiRepo {
+  state(): ForwardState;
+  /** The LRS accepted everything up to this event: move the cursor and forget past failures. */
+  advance(lastEventId: number): void;
+  /** A failed attempt: count it, remember why, and wait until `nextAttemptAt` before the next. */
+  fail(nextAttemptAt: number, error: string): void;
 }
-export type XapiRepo = ReturnType<typeof createXapiRepo>;

@@ -1,32 +1,24 @@
-import { z } from 'zod';
 import type { Config } from '../config';
 import type { PackRegistry } from '../content/registry';
 import type { EventsRepo } from '../events/events.repo';
 import type { Logger } from '../shared/logger';
-import { parseInput } from '../shared/validate';
-import { isoDayOf } from '../shared/dates';
 import { toStatement, type Statement } from './statements';
+import { forwardingStatus } from './xapi.presenter';
 import type { XapiRepo } from './xapi.repo';
-
-export const eventsQuerySchema = z.object({
-  since: z
-    .string()
-    .datetime({ offset: true, message: 'since must be an ISO 8601 date-time' })
-    .refine((v) => isoDayOf(v) !== null, 'since must be a real date-time')
-    .optional(),
-  cohort: z.coerce.number().int().positive().optional(),
-  learner: z.coerce.number().int().positive().optional(),
-  after: z.coerce.number().int().min(0).optional().default(0),
-  limit: z.coerce.number().int().min(1).max(1000).optional().default(200),
-});
+import type { EventsQuery } from './xapi.schema';
 
 const BATCH = 100;
 const MAX_BACKOFF_MS = 15 * 60_000;
 
-export function createXapiService(config: Config, events: EventsRepo, repo: XapiRepo, packs: PackRegistry, logger: Logger) {
+export function createXapiService(
+  config: Config,
+  events: EventsRepo,
+  repo: XapiRepo,
+  packs: PackRegistry,
+  logger: Logger,
+) {
   /** A page of statements; `more` is the cursor for the next page. */
-  function statements(query: unknown): { statements: Statement[]; more: string | null } {
-    const q = parseInput(eventsQuerySchema, query);
+  function statements(q: EventsQuery): { statements: Statement[]; more: string | null } {
     const rows = events.page({
       after: q.after,
       since: q.since ? new Date(q.since).toISOString() : null,
@@ -36,8 +28,15 @@ export function createXapiService(config: Config, events: EventsRepo, repo: Xapi
     });
     const page = rows.slice(0, q.limit);
     const next = rows.length > q.limit ? page[page.length - 1].id : null;
-    const params = new URLSearchParams(Object.entries({ ...q, after: next }).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]));
-    return { statements: page.map((e) => toStatement(e, config.publicUrl, packs.base)), more: next ? `/api/v1/events?${params}` : null };
+    const params = new URLSearchParams(
+      Object.entries({ ...q, after: next })
+        .filter(([, v]) => v !== undefined && v !== null)
+        .map(([k, v]) => [k, String(v)]),
+    );
+    return {
+      statements: page.map((e) => toStatement(e, config.publicUrl, packs.base)),
+      more: next ? `/api/v1/events?${params}` : null,
+    };
   }
 
   /**
@@ -47,15 +46,27 @@ export function createXapiService(config: Config, events: EventsRepo, repo: Xapi
   async function forwardOnce(now = Date.now()): Promise<'sent' | 'idle' | 'failed' | 'waiting' | 'disabled'> {
     if (!config.XAPI_LRS_URL) return 'disabled';
     const state = repo.state();
-    if (state.next_attempt_at > now) return 'waiting';
-    const rows = events.page({ after: state.last_event_id, since: null, learner: null, cohort: null, limit: BATCH });
+    if (state.nextAttemptAt > now) return 'waiting';
+    const rows = events.page({
+      after: state.lastEventId,
+      since: null,
+      learner: null,
+      cohort: null,
+      limit: BATCH,
+    });
     if (rows.length === 0) return 'idle';
     const body = rows.map((e) => toStatement(e, config.publicUrl, packs.base));
     try {
-      const auth = Buffer.from(`${config.XAPI_LRS_USERNAME ?? ''}:${config.XAPI_LRS_PASSWORD ?? ''}`).toString('base64');
+      const auth = Buffer.from(
+        `${config.XAPI_LRS_USERNAME ?? ''}:${config.XAPI_LRS_PASSWORD ?? ''}`,
+      ).toString('base64');
       const res = await fetch(`${config.XAPI_LRS_URL.replace(/\/$/, '')}/statements`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Experience-API-Version': '1.0.3', Authorization: `Basic ${auth}` },
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Experience-API-Version': '1.0.3',
+          Authorization: `Basic ${auth}`,
+        },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(10_000),
       });
@@ -70,6 +81,11 @@ export function createXapiService(config: Config, events: EventsRepo, repo: Xapi
     }
   }
 
-  return { statements, forwardOnce, state: repo.state };
+  /** Where forwarding stands (for operators and tests). */
+  function state() {
+    return forwardingStatus(repo.state());
+  }
+
+  return { statements, forwardOnce, state };
 }
 export type XapiService = ReturnType<typeof createXapiService>;

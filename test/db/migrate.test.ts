@@ -29,10 +29,15 @@ describe('migrations', () => {
     const { dir, db } = tempDb();
     const migDir = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-migs-'));
     fs.writeFileSync(path.join(migDir, '001_ok.sql'), 'CREATE TABLE a (x INTEGER);');
-    fs.writeFileSync(path.join(migDir, '002_broken.sql'), 'CREATE TABLE b (y INTEGER); INSERT INTO nowhere VALUES (1);');
+    fs.writeFileSync(
+      path.join(migDir, '002_broken.sql'),
+      'CREATE TABLE b (y INTEGER); INSERT INTO nowhere VALUES (1);',
+    );
     expect(() => migrate(db, migDir)).toThrow(MigrationError);
     expect(() => migrate(db, migDir)).toThrow(/002_broken\.sql/);
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
+    ).map((t) => t.name);
     expect(tables).toContain('a');
     expect(tables).not.toContain('b');
     const recorded = db.prepare('SELECT name FROM schema_migrations').all();

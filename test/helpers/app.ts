@@ -38,14 +38,28 @@ export interface TestApp {
 
 let counter = 0;
 
-export function makeTestApp(options: { content?: string; env?: Record<string, string>; logger?: Logger; clock?: Clock } = {}): TestApp {
+export function makeTestApp(
+  options: { content?: string; env?: Record<string, string>; logger?: Logger; clock?: Clock } = {},
+): TestApp {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, CONTENT_DIR: options.content ?? FIXTURE_PACK, LOG_LEVEL: 'silent', ...options.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dir,
+    CONTENT_DIR: options.content ?? FIXTURE_PACK,
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
   const db = openDatabase(config.dbFile);
   migrate(db);
   const logger = options.logger ?? createLogger('silent');
   const clock = manualClock();
-  const services = compose({ db, pack: loadPack(config.contentDir), config, logger, clock: options.clock ?? clock });
+  const services = compose({
+    db,
+    pack: loadPack(config.contentDir),
+    config,
+    logger,
+    clock: options.clock ?? clock,
+  });
   const app = createApp(services, config, logger);
   return {
     app,
@@ -61,7 +75,15 @@ export function makeTestApp(options: { content?: string; env?: Record<string, st
     async user(role, email, name) {
       counter++;
       const address = email ?? `${role}${counter}@example.org`;
-      const u = await services.users.create({ email: address, name: name ?? `${role[0].toUpperCase()}${role.slice(1)} ${counter}`, role, password: PASSWORD }, null);
+      const u = await services.users.create(
+        {
+          email: address,
+          name: name ?? `${role[0].toUpperCase()}${role.slice(1)} ${counter}`,
+          role,
+          password: PASSWORD,
+        },
+        null,
+      );
       return { id: u.id, email: u.email };
     },
     async signIn(email, password = PASSWORD) {

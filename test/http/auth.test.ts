@@ -11,19 +11,33 @@ import { startServer } from '../../src/server';
 describe('first admin', () => {
   it('needs the one-time set-up code the server printed, so the first visitor on a network cannot take the service', async () => {
     const lines: string[] = [];
-    const t = makeTestApp({ logger: createLogger('warn', { destination: { write: (l: string) => void lines.push(l) } }) });
+    const t = makeTestApp({
+      logger: createLogger('warn', { destination: { write: (l: string) => void lines.push(l) } }),
+    });
     const code = t.services.auth.newSetupCode();
     expect(code).toMatch(/^[A-Z0-9x]{4}-[A-Z0-9x]{4}-[A-Z0-9x]{4}$/i);
     const agent = request.agent(t.app);
     const csrf = await csrfFrom(agent, '/setup');
-    const form = { _csrf: csrf, name: 'Mallory', email: 'mallory@example.org', password: PASSWORD, confirm: PASSWORD };
+    const form = {
+      _csrf: csrf,
+      name: 'Mallory',
+      email: 'mallory@example.org',
+      password: PASSWORD,
+      confirm: PASSWORD,
+    };
     for (const guess of [undefined, '', 'AAAA-BBBB-CCCC']) {
-      const res = await agent.post('/setup').type('form').send(guess === undefined ? form : { ...form, code: guess });
+      const res = await agent
+        .post('/setup')
+        .type('form')
+        .send(guess === undefined ? form : { ...form, code: guess });
       expect(res.status).toBe(422);
       expect(res.text).toContain('href="#code"');
     }
     expect(t.services.users.count()).toBe(0);
-    const ok = await agent.post('/setup').type('form').send({ ...form, code: code!.toLowerCase().replace(/-/g, ' ') });
+    const ok = await agent
+      .post('/setup')
+      .type('form')
+      .send({ ...form, code: code!.toLowerCase().replace(/-/g, ' ') });
     expect(ok.status).toBe(303);
     expect(t.services.users.count()).toBe(1);
     t.close();
@@ -32,16 +46,39 @@ describe('first admin', () => {
   it('prints the set-up code in the server log at start when nobody has an account', async () => {
     const lines: string[] = [];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-setup-'));
-    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, CONTENT_DIR: FIXTURE_PACK, PORT: '0', HOST: '127.0.0.1' });
-    const running = await startServer(config, createLogger('warn', { destination: { write: (l: string) => void lines.push(l) } }));
-    const logged = lines.map((l) => JSON.parse(l) as { setupCode?: string; msg: string }).find((l) => l.setupCode);
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: dir,
+      CONTENT_DIR: FIXTURE_PACK,
+      PORT: '0',
+      HOST: '127.0.0.1',
+    });
+    const running = await startServer(
+      config,
+      createLogger('warn', { destination: { write: (l: string) => void lines.push(l) } }),
+    );
+    const logged = lines
+      .map((l) => JSON.parse(l) as { setupCode?: string; msg: string })
+      .find((l) => l.setupCode);
     expect(logged?.msg).toContain('/setup');
     const base = `http://127.0.0.1:${running.port}`;
     const page = await fetch(`${base}/setup`);
     const cookie = page.headers.get('set-cookie')!.split(';')[0];
     const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
-    const body = new URLSearchParams({ _csrf: csrf, code: logged!.setupCode!, name: 'Ada', email: 'ada@example.org', password: PASSWORD, confirm: PASSWORD });
-    const res = await fetch(`${base}/setup`, { method: 'POST', body, headers: { cookie }, redirect: 'manual' });
+    const body = new URLSearchParams({
+      _csrf: csrf,
+      code: logged!.setupCode!,
+      name: 'Ada',
+      email: 'ada@example.org',
+      password: PASSWORD,
+      confirm: PASSWORD,
+    });
+    const res = await fetch(`${base}/setup`, {
+      method: 'POST',
+      body,
+      headers: { cookie },
+      redirect: 'manual',
+    });
     expect(res.status).toBe(303);
     await running.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -53,11 +90,21 @@ describe('first admin', () => {
     expect((await agent.get('/')).headers.location).toMatch(/^\/login/);
     expect((await agent.get('/login')).headers.location).toBe('/setup');
     const csrf = await csrfFrom(agent, '/setup');
-    const weak = await agent.post('/setup').type('form').send({ _csrf: csrf, name: 'Ada', email: 'ada@example.org', password: 'short', confirm: 'short' });
+    const weak = await agent
+      .post('/setup')
+      .type('form')
+      .send({ _csrf: csrf, name: 'Ada', email: 'ada@example.org', password: 'short', confirm: 'short' });
     expect(weak.status).toBe(422);
     expect(weak.text).toContain('govuk-error-summary');
     expect(weak.text).toContain('href="#password"');
-    const ok = await agent.post('/setup').type('form').send({ _csrf: csrf, code: 'test-setup-code', name: 'Ada', email: 'ada@example.org', password: PASSWORD, confirm: PASSWORD });
+    const ok = await agent.post('/setup').type('form').send({
+      _csrf: csrf,
+      code: 'test-setup-code',
+      name: 'Ada',
+      email: 'ada@example.org',
+      password: PASSWORD,
+      confirm: PASSWORD,
+    });
     expect(ok.status).toBe(303);
     expect((await agent.get('/users')).status).toBe(200);
     expect((await request(t.app).get('/setup')).status).toBe(404);
@@ -65,7 +112,9 @@ describe('first admin', () => {
   });
 
   it('creates the bootstrap admin from settings when there are no users', async () => {
-    const t = makeTestApp({ env: { BOOTSTRAP_ADMIN_EMAIL: 'boot@example.org', BOOTSTRAP_ADMIN_PASSWORD: PASSWORD } });
+    const t = makeTestApp({
+      env: { BOOTSTRAP_ADMIN_EMAIL: 'boot@example.org', BOOTSTRAP_ADMIN_PASSWORD: PASSWORD },
+    });
     expect(await bootstrapAdmin(t.config, t.services)).toBe(true);
     expect(await bootstrapAdmin(t.config, t.services)).toBe(false);
     const { agent } = await t.signIn('boot@example.org');
@@ -85,14 +134,24 @@ describe('signing in', () => {
     const u = await t.user('learner');
     const agent = request.agent(t.app);
     const csrf = await csrfFrom(agent, '/login');
-    const res = await agent.post('/login').type('form').send({ email: u.email.toUpperCase(), password: PASSWORD, _csrf: csrf });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ email: u.email.toUpperCase(), password: PASSWORD, _csrf: csrf });
     expect(res.status).toBe(303);
-    const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('packway_session='))!;
+    const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) =>
+      c.startsWith('packway_session='),
+    )!;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).not.toMatch(/Secure/);
-    const again = await agent.post('/login').type('form').send({ email: u.email, password: PASSWORD, _csrf: await csrfFrom(agent, '/progress') });
-    const cookie2 = (again.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('packway_session='))!;
+    const again = await agent
+      .post('/login')
+      .type('form')
+      .send({ email: u.email, password: PASSWORD, _csrf: await csrfFrom(agent, '/progress') });
+    const cookie2 = (again.headers['set-cookie'] as unknown as string[]).find((c) =>
+      c.startsWith('packway_session='),
+    )!;
     expect(cookie2.split(';')[0]).not.toBe(cookie.split(';')[0]);
   });
 
@@ -101,8 +160,14 @@ describe('signing in', () => {
     const u = await p.user('learner');
     const agent = request.agent(p.app);
     const csrf = await csrfFrom(agent, '/login');
-    const res = await agent.post('/login').set('X-Forwarded-Proto', 'https').type('form').send({ email: u.email, password: PASSWORD, _csrf: csrf });
-    expect((res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('packway_session='))).toMatch(/Secure/);
+    const res = await agent
+      .post('/login')
+      .set('X-Forwarded-Proto', 'https')
+      .type('form')
+      .send({ email: u.email, password: PASSWORD, _csrf: csrf });
+    expect(
+      (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('packway_session=')),
+    ).toMatch(/Secure/);
     p.close();
   });
 
@@ -110,14 +175,22 @@ describe('signing in', () => {
     const u = await t.user('learner');
     const agent = request.agent(t.app);
     const csrf = await csrfFrom(agent, '/login');
-    const wrong = await agent.post('/login').type('form').send({ email: u.email, password: 'not-the-password-at-all', _csrf: csrf });
+    const wrong = await agent
+      .post('/login')
+      .type('form')
+      .send({ email: u.email, password: 'not-the-password-at-all', _csrf: csrf });
     expect(wrong.status).toBe(401);
     expect(wrong.text).toContain('Enter a correct email address and password');
     const admin = await t.user('admin');
     t.services.users.setDisabled(u.id, true, { id: admin.id, email: admin.email });
-    const disabled = await agent.post('/login').type('form').send({ email: u.email, password: PASSWORD, _csrf: csrf });
+    const disabled = await agent
+      .post('/login')
+      .type('form')
+      .send({ email: u.email, password: PASSWORD, _csrf: csrf });
     expect(disabled.status).toBe(401);
-    const audit = t.db.prepare("SELECT detail FROM audit_log WHERE action = 'signin.failure' AND actor_id = ?").all(u.id);
+    const audit = t.db
+      .prepare("SELECT detail FROM audit_log WHERE action = 'signin.failure' AND actor_id = ?")
+      .all(u.id);
     expect(audit).toEqual([{ detail: 'page: wrong password' }, { detail: 'page: disabled' }]);
   });
 
@@ -127,11 +200,16 @@ describe('signing in', () => {
     const res = await agent.post('/outcomes/LI1').type('form').send({ status: 'in_progress' });
     expect(res.status).toBe(403);
     expect(res.text).toContain('govuk-heading-l');
-    const forged = await agent.post('/outcomes/LI1').type('form').send({ status: 'in_progress', _csrf: 'x'.repeat(32) });
+    const forged = await agent
+      .post('/outcomes/LI1')
+      .type('form')
+      .send({ status: 'in_progress', _csrf: 'x'.repeat(32) });
     expect(forged.status).toBe(403);
     const api = await agent.put('/api/v1/me/outcomes/LI1').send({ status: 'in_progress' });
     expect(api.status).toBe(403);
-    expect(t.db.prepare('SELECT COUNT(*) AS n FROM outcome_progress WHERE user_id = ?').get(u.id)).toEqual({ n: 0 });
+    expect(t.db.prepare('SELECT COUNT(*) AS n FROM outcome_progress WHERE user_id = ?').get(u.id)).toEqual({
+      n: 0,
+    });
   });
 
   it('signs out and the old cookie no longer works', async () => {
@@ -144,7 +222,9 @@ describe('signing in', () => {
   it('expires an idle session', async () => {
     const u = await t.user('learner');
     const { agent } = await t.signIn(u.email);
-    t.db.prepare('UPDATE sessions SET last_seen_at = last_seen_at - ? WHERE user_id = ?').run(2 * 3600_000, u.id);
+    t.db
+      .prepare('UPDATE sessions SET last_seen_at = last_seen_at - ? WHERE user_id = ?')
+      .run(2 * 3600_000, u.id);
     expect((await agent.get('/progress')).headers.location).toMatch(/^\/login/);
   });
 });
@@ -161,36 +241,61 @@ describe('API tokens', () => {
     const res = await request(t.app).post('/api/v1/auth/token').send({ email: u.email, password: PASSWORD });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ token: expect.any(String), expiresAt: expect.any(String) });
-    expect((await request(t.app).get('/api/v1/me/assignments').set('Authorization', `Bearer ${res.body.token}`)).status).toBe(200);
+    expect(
+      (await request(t.app).get('/api/v1/me/assignments').set('Authorization', `Bearer ${res.body.token}`))
+        .status,
+    ).toBe(200);
     const none = await request(t.app).get('/api/v1/me/assignments');
     expect(none.status).toBe(401);
     expect(none.body.error.code).toBe('unauthorized');
-    expect((await request(t.app).get('/api/v1/me/assignments').set('Authorization', 'Bearer nonsense-token-value-123456')).status).toBe(401);
-    const bad = await request(t.app).post('/api/v1/auth/token').send({ email: u.email, password: 'wrong-password-here' });
+    expect(
+      (
+        await request(t.app)
+          .get('/api/v1/me/assignments')
+          .set('Authorization', 'Bearer nonsense-token-value-123456')
+      ).status,
+    ).toBe(401);
+    const bad = await request(t.app)
+      .post('/api/v1/auth/token')
+      .send({ email: u.email, password: 'wrong-password-here' });
     expect(bad.status).toBe(401);
     const invalid = await request(t.app).post('/api/v1/auth/token').send({ email: 5 });
     expect(invalid.status).toBe(422);
-    expect(invalid.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['email', 'password']);
+    expect(invalid.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'email',
+      'password',
+    ]);
   });
 
   it('stores only a hash, expires, and is revoked by a password change or disabling', async () => {
     const u = await t.user('learner');
     const token = await t.token(u.email);
-    const stored = t.db.prepare('SELECT token_hash FROM api_tokens WHERE user_id = ?').get(u.id) as { token_hash: string };
+    const stored = t.db.prepare('SELECT token_hash FROM api_tokens WHERE user_id = ?').get(u.id) as {
+      token_hash: string;
+    };
     expect(stored.token_hash).not.toBe(token);
     t.db.prepare("UPDATE api_tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE user_id = ?").run(u.id);
-    expect((await request(t.app).get('/api/v1/me/assignments').set('Authorization', `Bearer ${token}`)).status).toBe(401);
+    expect(
+      (await request(t.app).get('/api/v1/me/assignments').set('Authorization', `Bearer ${token}`)).status,
+    ).toBe(401);
     const t2 = await t.token(u.email);
     await t.services.users.setPassword(u.id, 'another-long-password-9');
-    expect((await request(t.app).get('/api/v1/me/assignments').set('Authorization', `Bearer ${t2}`)).status).toBe(401);
+    expect(
+      (await request(t.app).get('/api/v1/me/assignments').set('Authorization', `Bearer ${t2}`)).status,
+    ).toBe(401);
     const t3 = await t.token(u.email, 'another-long-password-9');
     const admin = await t.user('admin');
     t.services.users.setDisabled(u.id, true, { id: admin.id, email: admin.email });
-    expect((await request(t.app).get('/api/v1/me/assignments').set('Authorization', `Bearer ${t3}`)).status).toBe(401);
+    expect(
+      (await request(t.app).get('/api/v1/me/assignments').set('Authorization', `Bearer ${t3}`)).status,
+    ).toBe(401);
   });
 
   it('limits the JSON body size with 413', async () => {
-    const res = await request(t.app).post('/api/v1/auth/token').set('Content-Type', 'application/json').send(JSON.stringify({ email: 'a@b.org', password: 'x'.repeat(200_000) }));
+    const res = await request(t.app)
+      .post('/api/v1/auth/token')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ email: 'a@b.org', password: 'x'.repeat(200_000) }));
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('too_large');
   });
@@ -201,18 +306,31 @@ describe('throttling', () => {
     const t = makeTestApp();
     const u = await t.user('learner');
     for (let i = 0; i < 5; i++) {
-      expect((await request(t.app).post('/api/v1/auth/token').send({ email: u.email, password: 'wrong-password-x' })).status).toBe(401);
+      expect(
+        (
+          await request(t.app)
+            .post('/api/v1/auth/token')
+            .send({ email: u.email, password: 'wrong-password-x' })
+        ).status,
+      ).toBe(401);
     }
-    const blocked = await request(t.app).post('/api/v1/auth/token').send({ email: u.email, password: PASSWORD });
+    const blocked = await request(t.app)
+      .post('/api/v1/auth/token')
+      .send({ email: u.email, password: PASSWORD });
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     expect(blocked.body.error.code).toBe('too_many_requests');
     const agent = request.agent(t.app);
     const csrf = await csrfFrom(agent, '/login');
-    const page = await agent.post('/login').type('form').send({ email: u.email, password: PASSWORD, _csrf: csrf });
+    const page = await agent
+      .post('/login')
+      .type('form')
+      .send({ email: u.email, password: PASSWORD, _csrf: csrf });
     expect(page.status).toBe(429);
     t.db.prepare('UPDATE signin_failures SET at = 0').run();
-    expect((await request(t.app).post('/api/v1/auth/token').send({ email: u.email, password: PASSWORD })).status).toBe(201);
+    expect(
+      (await request(t.app).post('/api/v1/auth/token').send({ email: u.email, password: PASSWORD })).status,
+    ).toBe(201);
     t.close();
   });
 });
@@ -231,7 +349,10 @@ describe('passwords', () => {
   ])('refuses %s', async (password, message) => {
     const admin = await t.user('admin');
     const token = await t.token(admin.email);
-    const res = await request(t.app).post('/api/v1/users').set('Authorization', `Bearer ${token}`).send({ email: `x${Date.now()}@example.org`, name: 'X', role: 'learner', password });
+    const res = await request(t.app)
+      .post('/api/v1/users')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ email: `x${Date.now()}@example.org`, name: 'X', role: 'learner', password });
     expect(res.status).toBe(422);
     expect(res.body.error.details[0]).toEqual({ field: 'password', message: expect.stringMatching(message) });
   });
@@ -239,16 +360,29 @@ describe('passwords', () => {
   it('hashes with scrypt and sets a password from a one-time link', async () => {
     const admin = await t.user('admin');
     const token = await t.token(admin.email);
-    const res = await request(t.app).post('/api/v1/users').set('Authorization', `Bearer ${token}`).send({ email: 'newbie@example.org', name: 'New Bie', role: 'learner' });
+    const res = await request(t.app)
+      .post('/api/v1/users')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ email: 'newbie@example.org', name: 'New Bie', role: 'learner' });
     expect(res.status).toBe(201);
     const link = new URL(res.body.passwordLink);
     const agent = request.agent(t.app);
     const page = await agent.get(`${link.pathname}${link.search}`);
     expect(page.status).toBe(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
-    const set = await agent.post('/password/set').type('form').send({ _csrf: csrf, token: link.searchParams.get('token'), password: 'a-brand-new-passphrase', confirm: 'a-brand-new-passphrase' });
+    const set = await agent
+      .post('/password/set')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        token: link.searchParams.get('token'),
+        password: 'a-brand-new-passphrase',
+        confirm: 'a-brand-new-passphrase',
+      });
     expect(set.status).toBe(303);
-    const row = t.db.prepare("SELECT password_hash FROM users WHERE email = 'newbie@example.org'").get() as { password_hash: string };
+    const row = t.db.prepare("SELECT password_hash FROM users WHERE email = 'newbie@example.org'").get() as {
+      password_hash: string;
+    };
     expect(row.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
     expect((await agent.get(`${link.pathname}${link.search}`)).status).toBe(404);
   });
@@ -264,31 +398,59 @@ describe('user management', () => {
   afterAll(() => t.close());
 
   it('imports a CSV all or nothing, with a report per row', async () => {
-    const bad = 'email,name,role\nok1@example.org,Ok One,learner\nnot-an-email,Two,learner\nok3@example.org,Three,wizard\nok1@example.org,Dup,learner\n';
-    const refused = await request(t.app).post('/api/v1/users/import').set('Authorization', `Bearer ${token}`).set('Content-Type', 'text/csv').send(bad);
+    const bad =
+      'email,name,role\nok1@example.org,Ok One,learner\nnot-an-email,Two,learner\nok3@example.org,Three,wizard\nok1@example.org,Dup,learner\n';
+    const refused = await request(t.app)
+      .post('/api/v1/users/import')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'text/csv')
+      .send(bad);
     expect(refused.status).toBe(422);
-    expect(refused.body.error.details.map((d: { field: string }) => d.field)).toEqual(['row 3', 'row 4', 'row 5']);
+    expect(refused.body.error.details.map((d: { field: string }) => d.field)).toEqual([
+      'row 3',
+      'row 4',
+      'row 5',
+    ]);
     expect(t.db.prepare("SELECT COUNT(*) AS n FROM users WHERE email LIKE 'ok%'").get()).toEqual({ n: 0 });
     const good = 'email,name,role\r\nok1@example.org,"Ok, One",learner\r\nok2@example.org,Two,trainer\r\n';
-    const done = await request(t.app).post('/api/v1/users/import').set('Authorization', `Bearer ${token}`).attach('file', Buffer.from(good), 'users.csv');
+    const done = await request(t.app)
+      .post('/api/v1/users/import')
+      .set('Authorization', `Bearer ${token}`)
+      .attach('file', Buffer.from(good), 'users.csv');
     expect(done.status).toBe(201);
     expect(done.body.created).toBe(2);
-    expect(t.db.prepare("SELECT name FROM users WHERE email = 'ok1@example.org'").get()).toEqual({ name: 'Ok, One' });
-    expect(t.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.import'").get()).toEqual({ n: 1 });
+    expect(t.db.prepare("SELECT name FROM users WHERE email = 'ok1@example.org'").get()).toEqual({
+      name: 'Ok, One',
+    });
+    expect(t.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.import'").get()).toEqual({
+      n: 1,
+    });
   });
 
   it('treats emails case-insensitively as unique', async () => {
-    await request(t.app).post('/api/v1/users').set('Authorization', `Bearer ${token}`).send({ email: 'Case@Example.org', name: 'C', role: 'learner' });
-    const dup = await request(t.app).post('/api/v1/users').set('Authorization', `Bearer ${token}`).send({ email: 'case@example.ORG', name: 'C', role: 'learner' });
+    await request(t.app)
+      .post('/api/v1/users')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ email: 'Case@Example.org', name: 'C', role: 'learner' });
+    const dup = await request(t.app)
+      .post('/api/v1/users')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ email: 'case@example.ORG', name: 'C', role: 'learner' });
     expect(dup.status).toBe(409);
   });
 
   it('changes a role and audits it, and lists users with search and filter', async () => {
     const u = await t.user('learner', 'promote@example.org', 'Promote Me');
     const { agent, csrf } = await t.signIn((await t.user('admin')).email);
-    expect((await agent.post(`/users/${u.id}/role`).type('form').send({ _csrf: csrf, role: 'trainer' })).status).toBe(303);
+    expect(
+      (await agent.post(`/users/${u.id}/role`).type('form').send({ _csrf: csrf, role: 'trainer' })).status,
+    ).toBe(303);
     expect(t.db.prepare('SELECT role FROM users WHERE id = ?').get(u.id)).toEqual({ role: 'trainer' });
-    expect(t.db.prepare("SELECT detail FROM audit_log WHERE action = 'user.role' AND target = ?").get(`user:${u.id}`)).toEqual({ detail: 'learner -> trainer' });
+    expect(
+      t.db
+        .prepare("SELECT detail FROM audit_log WHERE action = 'user.role' AND target = ?")
+        .get(`user:${u.id}`),
+    ).toEqual({ detail: 'learner -> trainer' });
     const list = await agent.get('/users?q=promote&role=trainer');
     expect(list.text).toContain('Promote Me');
     expect((await agent.get('/users?q=promote&role=learner')).text).not.toContain('Promote Me');

@@ -10,7 +10,8 @@ import { inDays, makeTestApp, type TestApp } from '../helpers/app';
  * responsive, and nobody else's data comes back.
  */
 
-type Who = 'anonymous' | 'learner-session' | 'learner-token' | 'trainer-token' | 'admin-session' | 'admin-token';
+type Who =
+  'anonymous' | 'learner-session' | 'learner-token' | 'trainer-token' | 'admin-session' | 'admin-token';
 interface Route {
   method: string;
   path: string;
@@ -31,9 +32,14 @@ let ids: Record<string, string>;
 
 function routes(): Route[] {
   const out: Route[] = [];
-  const walk = (stack: { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] } }[], prefix: string) => {
+  const walk = (
+    stack: { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] } }[],
+    prefix: string,
+  ) => {
     for (const layer of stack) {
-      if (layer.route) for (const m of Object.keys(layer.route.methods)) out.push({ method: m, path: prefix + layer.route.path });
+      if (layer.route)
+        for (const m of Object.keys(layer.route.methods))
+          out.push({ method: m, path: prefix + layer.route.path });
       else if (layer.handle?.stack) walk(layer.handle.stack as typeof stack, prefix);
     }
   };
@@ -66,15 +72,35 @@ const ATTACKS: Attack[] = [
   { name: 'basic authorization header', apply: (r) => r.set('Authorization', 'Basic YWRtaW46YWRtaW4=') },
   { name: 'unknown bearer token', apply: (r) => r.set('Authorization', 'Bearer expired-or-made-up-token') },
   { name: 'malformed JSON', apply: (r) => r.set('Content-Type', 'application/json').send('{"email": ') },
-  { name: 'unknown charset', apply: (r) => r.set('Content-Type', 'application/json; charset=klingon').send('{}') },
-  { name: 'broken gzip body', apply: (r) => r.set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send(Buffer.from('not gzip at all')) },
+  {
+    name: 'unknown charset',
+    apply: (r) => r.set('Content-Type', 'application/json; charset=klingon').send('{}'),
+  },
+  {
+    name: 'broken gzip body',
+    apply: (r) =>
+      r
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', 'gzip')
+        .send(Buffer.from('not gzip at all')),
+  },
   { name: 'form over the size limit', apply: (r) => r.type('form').send(`a=${big}`) },
   { name: 'more than 2,000 fields', apply: (r) => r.type('form').send(manyFields) },
   { name: 'text/plain body', apply: (r) => r.set('Content-Type', 'text/plain').send('hello') },
   { name: 'XML body', apply: (r) => r.set('Content-Type', 'application/xml').send('<a>1</a>') },
   { name: 'empty body', apply: (r) => r.set('Content-Length', '0') },
-  { name: 'JSON of the wrong shape', apply: (r) => r.set('Content-Type', 'application/json').send('[1, "two", null, {"a": [[[]]]}]') },
-  { name: 'gzip of the wrong shape', apply: (r) => r.set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send(zlib.gzipSync('"just a string"')) },
+  {
+    name: 'JSON of the wrong shape',
+    apply: (r) => r.set('Content-Type', 'application/json').send('[1, "two", null, {"a": [[[]]]}]'),
+  },
+  {
+    name: 'gzip of the wrong shape',
+    apply: (r) =>
+      r
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', 'gzip')
+        .send(zlib.gzipSync('"just a string"')),
+  },
   {
     name: 'junk query',
     apply: (r) => r,
@@ -111,19 +137,50 @@ beforeAll(async () => {
   const learnerToken = await t.token(learner.email);
   const otherToken = await t.token(other.email);
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
-  const cohort = (await request(t.app).post('/api/v1/cohorts').set(as(trainerToken)).send({ name: 'C' })).body.id as number;
-  await request(t.app).post(`/api/v1/cohorts/${cohort}/members`).set(as(trainerToken)).send({ userIds: [learner.id] });
-  const assignment = (await request(t.app).post(`/api/v1/cohorts/${cohort}/assignments`).set(as(trainerToken)).send({ moduleId: 'case-town-hall', dueAt: inDays(5) })).body.id as number;
+  const cohort = (await request(t.app).post('/api/v1/cohorts').set(as(trainerToken)).send({ name: 'C' })).body
+    .id as number;
+  await request(t.app)
+    .post(`/api/v1/cohorts/${cohort}/members`)
+    .set(as(trainerToken))
+    .send({ userIds: [learner.id] });
+  const assignment = (
+    await request(t.app)
+      .post(`/api/v1/cohorts/${cohort}/assignments`)
+      .set(as(trainerToken))
+      .send({ moduleId: 'case-town-hall', dueAt: inDays(5) })
+  ).body.id as number;
   // another learner's work in another trainer's cohort: no answer below may contain it
-  const otherCohort = (await request(t.app).post('/api/v1/cohorts').set(as(otherTrainerToken)).send({ name: 'Elsewhere' })).body.id as number;
-  await request(t.app).post(`/api/v1/cohorts/${otherCohort}/members`).set(as(otherTrainerToken)).send({ userIds: [other.id] });
-  await request(t.app).put('/api/v1/me/responses/case-town-hall/li-1').set(as(otherToken)).send({ text: SECRET });
-  const md = (await import('node:fs')).readFileSync(`${__dirname}/../fixtures/pack-basic/06-case-studies/01-town-hall.md`, 'utf8').replace('front desk.', 'front desk, locally.');
-  const up = await request(t.app).post('/api/v1/variants').set(as(adminToken)).field('name', 'Local').attach('file', Buffer.from(md), '01-town-hall.md');
-  ids = { cohort: String(cohort), learner: String(learner.id), version: String(up.body.draftId), variant: String(up.body.id), assignment: String(assignment) };
+  const otherCohort = (
+    await request(t.app).post('/api/v1/cohorts').set(as(otherTrainerToken)).send({ name: 'Elsewhere' })
+  ).body.id as number;
+  await request(t.app)
+    .post(`/api/v1/cohorts/${otherCohort}/members`)
+    .set(as(otherTrainerToken))
+    .send({ userIds: [other.id] });
+  await request(t.app)
+    .put('/api/v1/me/responses/case-town-hall/li-1')
+    .set(as(otherToken))
+    .send({ text: SECRET });
+  const md = (await import('node:fs'))
+    .readFileSync(`${__dirname}/../fixtures/pack-basic/06-case-studies/01-town-hall.md`, 'utf8')
+    .replace('front desk.', 'front desk, locally.');
+  const up = await request(t.app)
+    .post('/api/v1/variants')
+    .set(as(adminToken))
+    .field('name', 'Local')
+    .attach('file', Buffer.from(md), '01-town-hall.md');
+  ids = {
+    cohort: String(cohort),
+    learner: String(learner.id),
+    version: String(up.body.draftId),
+    variant: String(up.body.id),
+    assignment: String(assignment),
+  };
   const session = async (email: string) => {
     const { agent, csrf } = await t.signIn(email);
-    const cookies = (agent as unknown as { jar: { getCookies(o: object): { name: string; value: string }[] } }).jar.getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false });
+    const cookies = (
+      agent as unknown as { jar: { getCookies(o: object): { name: string; value: string }[] } }
+    ).jar.getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false });
     return { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; '), csrf };
   };
   auth['learner-session'] = await session(learner.email);
@@ -137,7 +194,14 @@ afterAll(async () => {
   t.close();
 });
 
-const WHO: Who[] = ['anonymous', 'learner-session', 'learner-token', 'trainer-token', 'admin-session', 'admin-token'];
+const WHO: Who[] = [
+  'anonymous',
+  'learner-session',
+  'learner-token',
+  'trainer-token',
+  'admin-session',
+  'admin-token',
+];
 
 describe('bad requests never answer 5xx', () => {
   it.each(WHO)('to every route, as %s', async (who) => {
@@ -147,15 +211,34 @@ describe('bad requests never answer 5xx', () => {
       if (route.path.includes('/erase') || route.path === '/logout') continue; // they would end the run's own session or data
       for (const attack of ATTACKS) {
         const started = Date.now();
-        const [res, health] = await Promise.all([send(route, attack, who), request(base).get('/healthz').then(() => Date.now() - started)]);
+        const [res, health] = await Promise.all([
+          send(route, attack, who),
+          request(base)
+            .get('/healthz')
+            .then(() => Date.now() - started),
+        ]);
         slowest = Math.max(slowest, health);
         const where = `${route.method.toUpperCase()} ${route.path} [${attack.name}]: ${res.status}`;
         if (res.status >= 500) wrong.push(`${where} ${res.text.replace(/\s+/g, ' ').slice(0, 160)}`);
-        else if (res.status >= 400 && route.path.startsWith('/api/') && typeof res.body?.error?.code !== 'string') wrong.push(`${where} without the error shape`);
-        else if (res.status >= 400 && !route.path.startsWith('/api/') && res.status !== 404 && !/govuk-template/.test(res.text) && !res.headers['content-type']?.includes('json')) wrong.push(`${where} not a GOV.UK page`);
-        if (!who.startsWith('admin') && res.text?.includes(SECRET)) wrong.push(`${where} leaked another learner's answer`);
+        else if (
+          res.status >= 400 &&
+          route.path.startsWith('/api/') &&
+          typeof res.body?.error?.code !== 'string'
+        )
+          wrong.push(`${where} without the error shape`);
+        else if (
+          res.status >= 400 &&
+          !route.path.startsWith('/api/') &&
+          res.status !== 404 &&
+          !/govuk-template/.test(res.text) &&
+          !res.headers['content-type']?.includes('json')
+        )
+          wrong.push(`${where} not a GOV.UK page`);
+        if (!who.startsWith('admin') && res.text?.includes(SECRET))
+          wrong.push(`${where} leaked another learner's answer`);
         const location = String(res.headers.location ?? '');
-        if (/^(https?:)?\/\//.test(location) && !location.startsWith(base)) wrong.push(`${where} redirects off-site to ${location}`);
+        if (/^(https?:)?\/\//.test(location) && !location.startsWith(base))
+          wrong.push(`${where} redirects off-site to ${location}`);
       }
     }
     expect(wrong).toEqual([]);

@@ -18,7 +18,10 @@ beforeAll(async () => {
     const u = await t.user('learner', `${name.toLowerCase()}@example.org`, name);
     learners.push({ ...u, token: await t.token(u.email) });
   }
-  const res = await request(t.app).post('/api/v1/cohorts').set(auth(trainerToken)).send({ name: 'Spring leaders' });
+  const res = await request(t.app)
+    .post('/api/v1/cohorts')
+    .set(auth(trainerToken))
+    .send({ name: 'Spring leaders' });
   expect(res.status).toBe(201);
   cohortId = res.body.id;
 });
@@ -26,14 +29,20 @@ afterAll(() => t.close());
 
 describe('cohorts and assignments', () => {
   it('enrols learners by email, all or nothing', async () => {
-    const bad = await request(t.app).post(`/api/v1/cohorts/${cohortId}/members`).set(auth(trainerToken)).send({ emails: ['ann@example.org', 'ghost@example.org', 'trainer@example.org'] });
+    const bad = await request(t.app)
+      .post(`/api/v1/cohorts/${cohortId}/members`)
+      .set(auth(trainerToken))
+      .send({ emails: ['ann@example.org', 'ghost@example.org', 'trainer@example.org'] });
     expect(bad.status).toBe(422);
     // the same words whether the address is unknown, a trainer's or a disabled account's: roles are not disclosed
     expect(bad.body.error.details).toEqual([
       { field: 'emails.1', message: 'ghost@example.org: not a learner you can enrol' },
       { field: 'emails.2', message: 'trainer@example.org: not a learner you can enrol' },
     ]);
-    const ok = await request(t.app).post(`/api/v1/cohorts/${cohortId}/members`).set(auth(trainerToken)).send({ emails: learners.map((l) => l.email) });
+    const ok = await request(t.app)
+      .post(`/api/v1/cohorts/${cohortId}/members`)
+      .set(auth(trainerToken))
+      .send({ emails: learners.map((l) => l.email) });
     expect(ok.status).toBe(201);
     expect(ok.body).toEqual({ added: 3, alreadyMembers: 0 });
     const detail = await request(t.app).get(`/api/v1/cohorts/${cohortId}`).set(auth(trainerToken));
@@ -41,9 +50,14 @@ describe('cohorts and assignments', () => {
   });
 
   it('validates assignments: unknown module, past date, bad date', async () => {
-    const post = (body: object) => request(t.app).post(`/api/v1/cohorts/${cohortId}/assignments`).set(auth(trainerToken)).send(body);
-    expect((await post({ moduleId: 'nope', dueAt: inDays(7) })).body.error.details).toEqual([{ field: 'moduleId', message: expect.any(String) }]);
-    expect((await post({ moduleId: 'case-town-hall', dueAt: inDays(-1) })).body.error.details).toEqual([{ field: 'dueAt', message: 'Due date must be today or in the future' }]);
+    const post = (body: object) =>
+      request(t.app).post(`/api/v1/cohorts/${cohortId}/assignments`).set(auth(trainerToken)).send(body);
+    expect((await post({ moduleId: 'nope', dueAt: inDays(7) })).body.error.details).toEqual([
+      { field: 'moduleId', message: expect.any(String) },
+    ]);
+    expect((await post({ moduleId: 'case-town-hall', dueAt: inDays(-1) })).body.error.details).toEqual([
+      { field: 'dueAt', message: 'Due date must be today or in the future' },
+    ]);
     expect((await post({ moduleId: 'case-town-hall', dueAt: '2027-02-30' })).status).toBe(422);
     expect((await post({ moduleId: 'case-town-hall' })).status).toBe(422);
     const ok = await post({ moduleId: 'case-town-hall', dueAt: `${inDays(7)}T17:00:00Z` });
@@ -54,13 +68,19 @@ describe('cohorts and assignments', () => {
   it('shows the learner their modules in due-date order, and computes overdue', async () => {
     const ann = learners[0];
     const res = await request(t.app).get('/api/v1/me/assignments').set(auth(ann.token));
-    expect(res.body.assignments.map((a: { moduleId: string; status: string }) => [a.moduleId, a.status])).toEqual([
+    expect(
+      res.body.assignments.map((a: { moduleId: string; status: string }) => [a.moduleId, a.status]),
+    ).toEqual([
       ['area-listening', 'not_started'],
       ['case-town-hall', 'not_started'],
     ]);
     t.db.prepare("UPDATE assignments SET due_on = ? WHERE module_id = 'area-listening'").run(inDays(-2));
     const later = await request(t.app).get('/api/v1/me/assignments').set(auth(ann.token));
-    expect(later.body.assignments[0]).toMatchObject({ moduleId: 'area-listening', status: 'overdue', title: 'Listening and customer insight' });
+    expect(later.body.assignments[0]).toMatchObject({
+      moduleId: 'area-listening',
+      status: 'overdue',
+      title: 'Listening and customer insight',
+    });
     const home = await request(t.app).get('/').set(auth(ann.token)).set('Accept', 'text/html');
     expect(home.text).toContain('Next thing to do');
     expect(home.text).toContain('Overdue');
@@ -69,11 +89,18 @@ describe('cohorts and assignments', () => {
   it('fills the matrix and CSV after a scripted sequence of learner actions, with events', async () => {
     const [ann, bob] = learners;
     await request(t.app).get('/modules/case-town-hall').set(auth(ann.token));
-    expect((await request(t.app).post('/api/v1/me/modules/case-town-hall/complete').set(auth(ann.token))).body).toEqual({ moduleId: 'case-town-hall', status: 'completed' });
-    const put = (l: { token: string }, id: string, body: object) => request(t.app).put(`/api/v1/me/outcomes/${id}`).set(auth(l.token)).send(body);
-    expect((await put(ann, 'LI1', { status: 'achieved', evidence: 'Ran a complaints review' })).status).toBe(200);
+    expect(
+      (await request(t.app).post('/api/v1/me/modules/case-town-hall/complete').set(auth(ann.token))).body,
+    ).toEqual({ moduleId: 'case-town-hall', status: 'completed' });
+    const put = (l: { token: string }, id: string, body: object) =>
+      request(t.app).put(`/api/v1/me/outcomes/${id}`).set(auth(l.token)).send(body);
+    expect((await put(ann, 'LI1', { status: 'achieved', evidence: 'Ran a complaints review' })).status).toBe(
+      200,
+    );
     expect((await put(ann, 'ME2', { status: 'in_progress' })).status).toBe(200);
-    expect((await put(bob, 'LI2', { status: 'in_progress', evidence: 'Drafting segments' })).status).toBe(200);
+    expect((await put(bob, 'LI2', { status: 'in_progress', evidence: 'Drafting segments' })).status).toBe(
+      200,
+    );
     await request(t.app).get('/modules/case-town-hall').set(auth(bob.token));
 
     const m = await request(t.app).get(`/api/v1/cohorts/${cohortId}/progress`).set(auth(trainerToken));
@@ -90,13 +117,23 @@ describe('cohorts and assignments', () => {
     const csv = await request(t.app).get(`/api/v1/cohorts/${cohortId}/progress.csv`).set(auth(trainerToken));
     const lines = csv.text.trim().split('\r\n');
     expect(lines[0]).toBe('email,name,LI1,LI2,LI3,ME1,ME2,ME3,module:area-listening,module:case-town-hall');
-    expect(lines[1]).toBe('ann@example.org,Ann,achieved,not_started,not_started,not_started,in_progress,not_started,overdue,completed');
+    expect(lines[1]).toBe(
+      'ann@example.org,Ann,achieved,not_started,not_started,not_started,in_progress,not_started,overdue,completed',
+    );
 
-    const page = await request(t.app).get(`/cohorts/${cohortId}`).set(auth(trainerToken)).set('Accept', 'text/html');
+    const page = await request(t.app)
+      .get(`/cohorts/${cohortId}`)
+      .set(auth(trainerToken))
+      .set('Accept', 'text/html');
     expect(page.status).toBe(200);
     // Ann's row: LI1 achieved, ME2 in progress, the area module overdue, the case study completed; colour and text in each cell
     const annRow = /<tr[^>]*><th scope="row"[^>]*><a[^>]*>Ann<\/a><\/th>(.*?)<\/tr>/.exec(page.text)![1];
-    expect(annRow.match(/<td class="(\w)">/g)!.map((c) => c.slice(11, 12)).join('')).toBe('annnpnoa');
+    expect(
+      annRow
+        .match(/<td class="(\w)">/g)!
+        .map((c) => c.slice(11, 12))
+        .join(''),
+    ).toBe('annnpnoa');
     expect(annRow).toContain('<td class="a">✓<span class="pw-vh">Achieved</span></td>');
     expect(annRow).toContain('<span class="pw-vh">In progress</span>');
     expect(page.text).toContain('Key');
@@ -104,7 +141,9 @@ describe('cohorts and assignments', () => {
     expect(filtered.text).not.toContain('>LI1</abbr>');
     expect(filtered.text).toContain('>ME1</abbr>');
 
-    const events = t.db.prepare('SELECT verb, object_id FROM events WHERE user_id = ? ORDER BY id').all(ann.id);
+    const events = t.db
+      .prepare('SELECT verb, object_id FROM events WHERE user_id = ? ORDER BY id')
+      .all(ann.id);
     expect(events).toEqual([
       { verb: 'experienced', object_id: 'case-town-hall' },
       { verb: 'completed', object_id: 'case-town-hall' },
@@ -116,48 +155,117 @@ describe('cohorts and assignments', () => {
   it('writes no event and no change when an update is refused or changes nothing', async () => {
     const cat = learners[2];
     const before = t.db.prepare('SELECT COUNT(*) AS n FROM events').get();
-    expect((await request(t.app).put('/api/v1/me/outcomes/LI1').set(auth(cat.token)).send({ status: 'achieved' })).status).toBe(422);
-    expect((await request(t.app).put('/api/v1/me/outcomes/LI1').set(auth(cat.token)).send({ status: 'done' })).status).toBe(422);
-    expect((await request(t.app).put('/api/v1/me/outcomes/ZZ1').set(auth(cat.token)).send({ status: 'in_progress' })).status).toBe(404);
-    expect((await request(t.app).put('/api/v1/me/outcomes/LI1').set(auth(cat.token)).send({ status: 'in_progress', evidence: 'x'.repeat(5001) })).status).toBe(422);
+    expect(
+      (await request(t.app).put('/api/v1/me/outcomes/LI1').set(auth(cat.token)).send({ status: 'achieved' }))
+        .status,
+    ).toBe(422);
+    expect(
+      (await request(t.app).put('/api/v1/me/outcomes/LI1').set(auth(cat.token)).send({ status: 'done' }))
+        .status,
+    ).toBe(422);
+    expect(
+      (
+        await request(t.app)
+          .put('/api/v1/me/outcomes/ZZ1')
+          .set(auth(cat.token))
+          .send({ status: 'in_progress' })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await request(t.app)
+          .put('/api/v1/me/outcomes/LI1')
+          .set(auth(cat.token))
+          .send({ status: 'in_progress', evidence: 'x'.repeat(5001) })
+      ).status,
+    ).toBe(422);
     expect(t.db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual(before);
-    expect(t.db.prepare('SELECT COUNT(*) AS n FROM outcome_progress WHERE user_id = ?').get(cat.id)).toEqual({ n: 0 });
-    await request(t.app).put('/api/v1/me/outcomes/LI3').set(auth(cat.token)).send({ status: 'in_progress', evidence: 'a' });
-    await request(t.app).put('/api/v1/me/outcomes/LI3').set(auth(cat.token)).send({ status: 'in_progress', evidence: 'a' });
-    expect(t.db.prepare("SELECT COUNT(*) AS n FROM events WHERE user_id = ? AND verb = 'progressed'").get(cat.id)).toEqual({ n: 1 });
-    await request(t.app).put('/api/v1/me/outcomes/LI3').set(auth(cat.token)).send({ status: 'achieved', evidence: 'Done it' });
-    expect(t.db.prepare('SELECT status FROM outcome_history WHERE user_id = ? ORDER BY id').all(cat.id)).toEqual([{ status: 'in_progress' }, { status: 'achieved' }]);
+    expect(t.db.prepare('SELECT COUNT(*) AS n FROM outcome_progress WHERE user_id = ?').get(cat.id)).toEqual({
+      n: 0,
+    });
+    await request(t.app)
+      .put('/api/v1/me/outcomes/LI3')
+      .set(auth(cat.token))
+      .send({ status: 'in_progress', evidence: 'a' });
+    await request(t.app)
+      .put('/api/v1/me/outcomes/LI3')
+      .set(auth(cat.token))
+      .send({ status: 'in_progress', evidence: 'a' });
+    expect(
+      t.db.prepare("SELECT COUNT(*) AS n FROM events WHERE user_id = ? AND verb = 'progressed'").get(cat.id),
+    ).toEqual({ n: 1 });
+    await request(t.app)
+      .put('/api/v1/me/outcomes/LI3')
+      .set(auth(cat.token))
+      .send({ status: 'achieved', evidence: 'Done it' });
+    expect(
+      t.db.prepare('SELECT status FROM outcome_history WHERE user_id = ? ORDER BY id').all(cat.id),
+    ).toEqual([{ status: 'in_progress' }, { status: 'achieved' }]);
   });
 });
 
 describe('isolation', () => {
   it('keeps another trainer out of the cohort, on pages and API', async () => {
-    for (const path of [`/api/v1/cohorts/${cohortId}`, `/api/v1/cohorts/${cohortId}/progress`, `/api/v1/cohorts/${cohortId}/progress.csv`]) {
+    for (const path of [
+      `/api/v1/cohorts/${cohortId}`,
+      `/api/v1/cohorts/${cohortId}/progress`,
+      `/api/v1/cohorts/${cohortId}/progress.csv`,
+    ]) {
       expect((await request(t.app).get(path).set(auth(otherTrainerToken))).status).toBe(404);
     }
-    expect((await request(t.app).post(`/api/v1/cohorts/${cohortId}/members`).set(auth(otherTrainerToken)).send({ emails: ['ann@example.org'] })).status).toBe(404);
-    expect((await request(t.app).post(`/api/v1/cohorts/${cohortId}/assignments`).set(auth(otherTrainerToken)).send({ moduleId: 'case-town-hall', dueAt: inDays(5) })).status).toBe(404);
+    expect(
+      (
+        await request(t.app)
+          .post(`/api/v1/cohorts/${cohortId}/members`)
+          .set(auth(otherTrainerToken))
+          .send({ emails: ['ann@example.org'] })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await request(t.app)
+          .post(`/api/v1/cohorts/${cohortId}/assignments`)
+          .set(auth(otherTrainerToken))
+          .send({ moduleId: 'case-town-hall', dueAt: inDays(5) })
+      ).status,
+    ).toBe(404);
     const list = await request(t.app).get('/api/v1/cohorts').set(auth(otherTrainerToken));
     expect(list.body.cohorts).toEqual([]);
   });
 
   it('lets a co-trainer in once added, and an admin always', async () => {
     const { agent, csrf } = await t.signIn('trainer@example.org');
-    expect((await agent.post(`/cohorts/${cohortId}/trainers`).type('form').send({ _csrf: csrf, trainerEmail: 'other@example.org' })).status).toBe(303);
-    expect((await request(t.app).get(`/api/v1/cohorts/${cohortId}/progress`).set(auth(otherTrainerToken))).status).toBe(200);
+    expect(
+      (
+        await agent
+          .post(`/cohorts/${cohortId}/trainers`)
+          .type('form')
+          .send({ _csrf: csrf, trainerEmail: 'other@example.org' })
+      ).status,
+    ).toBe(303);
+    expect(
+      (await request(t.app).get(`/api/v1/cohorts/${cohortId}/progress`).set(auth(otherTrainerToken))).status,
+    ).toBe(200);
     const adminToken = await t.token((await t.user('admin')).email);
-    expect((await request(t.app).get(`/api/v1/cohorts/${cohortId}/progress`).set(auth(adminToken))).status).toBe(200);
+    expect(
+      (await request(t.app).get(`/api/v1/cohorts/${cohortId}/progress`).set(auth(adminToken))).status,
+    ).toBe(200);
   });
 
   it('keeps learners out of cohort progress and other people’s records', async () => {
     const ann = learners[0];
-    expect((await request(t.app).get(`/api/v1/cohorts/${cohortId}/progress`).set(auth(ann.token))).status).toBe(403);
+    expect(
+      (await request(t.app).get(`/api/v1/cohorts/${cohortId}/progress`).set(auth(ann.token))).status,
+    ).toBe(403);
     const bobProgress = await request(t.app).get('/api/v1/me/progress').set(auth(learners[1].token));
     const annProgress = await request(t.app).get('/api/v1/me/progress').set(auth(ann.token));
     const status = (body: { areas: { outcomes: { id: string; status: string }[] }[] }, id: string) =>
       body.areas.flatMap((a) => a.outcomes).find((o) => o.id === id)!.status;
     expect(status(annProgress.body, 'LI1')).toBe('achieved');
     expect(status(bobProgress.body, 'LI1')).toBe('not_started');
-    expect((await request(t.app).get(`/cohorts/${cohortId}/learners/${learners[1].id}`).set(auth(ann.token))).status).toBe(403);
+    expect(
+      (await request(t.app).get(`/cohorts/${cohortId}/learners/${learners[1].id}`).set(auth(ann.token)))
+        .status,
+    ).toBe(403);
   });
 });

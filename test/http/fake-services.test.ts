@@ -12,23 +12,39 @@ beforeAll(() => {
 });
 afterAll(() => t.close());
 
-const appWith = (overrides: Partial<Services>) => createApp({ ...t.services, ...overrides }, t.config, createLogger('silent'));
+const appWith = (overrides: Partial<Services>) =>
+  createApp({ ...t.services, ...overrides }, t.config, createLogger('silent'));
 
 it('answers 503 on /readyz when the database stops answering', async () => {
-  const app = appWith({ ops: { readiness: () => ({ ready: false, checks: { database: 'failing: disk I/O error', pack: 'ok' } }) } });
+  const app = appWith({
+    ops: { readiness: () => ({ ready: false, checks: { database: 'failing: disk I/O error', pack: 'ok' } }) },
+  });
   const res = await request(app).get('/readyz');
   expect(res.status).toBe(503);
-  expect(res.body).toEqual({ status: 'not ready', checks: { database: 'failing: disk I/O error', pack: 'ok' } });
+  expect(res.body).toEqual({
+    status: 'not ready',
+    checks: { database: 'failing: disk I/O error', pack: 'ok' },
+  });
 });
 
 it('shows the 503 page, not a crash, when a page cannot be read because the disk is full', async () => {
   const learner = await t.user('learner');
   const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-  const app = appWith({ pages: { ...t.services.pages, learnerHome: () => { throw full; } } });
+  const app = appWith({
+    pages: {
+      ...t.services.pages,
+      learnerHome: () => {
+        throw full;
+      },
+    },
+  });
   const agent = request.agent(app);
   const login = await agent.get('/login');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)![1];
-  await agent.post('/login').type('form').send({ _csrf: csrf, email: learner.email, password: 'correct-horse-battery-42' });
+  await agent
+    .post('/login')
+    .type('form')
+    .send({ _csrf: csrf, email: learner.email, password: 'correct-horse-battery-42' });
   const home = await agent.get('/');
   expect(home.status).toBe(503);
   expect(home.text).toContain('Sorry, the service is unavailable');

@@ -11,8 +11,14 @@ let session: { agent: Awaited<ReturnType<TestApp['signIn']>>['agent']; csrf: str
 
 beforeAll(async () => {
   t = makeTestApp();
-  for (const role of ['learner', 'trainer', 'admin'] as const) tokens[role] = await t.token((await t.user(role)).email);
-  cohort = (await request(t.app).post('/api/v1/cohorts').set('Authorization', `Bearer ${tokens.trainer}`).send({ name: 'Fuzz' })).body.id as number;
+  for (const role of ['learner', 'trainer', 'admin'] as const)
+    tokens[role] = await t.token((await t.user(role)).email);
+  cohort = (
+    await request(t.app)
+      .post('/api/v1/cohorts')
+      .set('Authorization', `Bearer ${tokens.trainer}`)
+      .send({ name: 'Fuzz' })
+  ).body.id as number;
   session = await t.signIn((await t.user('learner')).email);
 });
 afterAll(() => t.close());
@@ -31,13 +37,49 @@ const JSON_ROUTES: [string, string, string][] = [
   ['post', '/api/v1/auth/token', 'anonymous'],
 ];
 
-const FORM_ROUTES = ['/outcomes/LI1', '/modules/case-town-hall/responses', '/modules/raid-plan/submissions', '/modules/activity-self-assessment/submissions', '/actions/1', '/account/password', '/modules/case-town-hall/complete'];
+const FORM_ROUTES = [
+  '/outcomes/LI1',
+  '/modules/case-town-hall/responses',
+  '/modules/raid-plan/submissions',
+  '/modules/activity-self-assessment/submissions',
+  '/actions/1',
+  '/account/password',
+  '/modules/case-town-hall/complete',
+];
 
 const fieldName = fc.oneof(
-  fc.constantFrom('status', 'evidence', 'answer:li-1', 'share:li-1', 'f.details.host', 'f.details.visit-date', 'f.listening.rating', 'f.listening.actions.0.text', 'f.listening.actions.0.due', 'linkedId', 'returnTo', 'done', 'current', 'password', 'confirm'),
+  fc.constantFrom(
+    'status',
+    'evidence',
+    'answer:li-1',
+    'share:li-1',
+    'f.details.host',
+    'f.details.visit-date',
+    'f.listening.rating',
+    'f.listening.actions.0.text',
+    'f.listening.actions.0.due',
+    'linkedId',
+    'returnTo',
+    'done',
+    'current',
+    'password',
+    'confirm',
+  ),
   fc.string({ maxLength: 40 }),
 );
-const fieldValue = fc.oneof(fc.string({ maxLength: 200 }), fc.constantFrom('2031-13-01', '0000-00-00', '9999-12-31', '-1', '1e308', 'NaN', '//evil.example', 'achieved'));
+const fieldValue = fc.oneof(
+  fc.string({ maxLength: 200 }),
+  fc.constantFrom(
+    '2031-13-01',
+    '0000-00-00',
+    '9999-12-31',
+    '-1',
+    '1e308',
+    'NaN',
+    '//evil.example',
+    'achieved',
+  ),
+);
 
 async function healthy(): Promise<void> {
   const started = Date.now();
@@ -48,13 +90,19 @@ async function healthy(): Promise<void> {
 describe('fuzzing the write paths', () => {
   it('random JSON to every JSON write route', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...JSON_ROUTES), fc.jsonValue({ maxDepth: 4 }), async ([method, path, role], body) => {
-        let req = (request(t.app) as unknown as Record<string, (p: string) => request.Test>)[method](path.replace('COHORT', String(cohort)));
-        if (role !== 'anonymous') req = req.set('Authorization', `Bearer ${tokens[role]}`);
-        const res = await req.set('Content-Type', 'application/json').send(JSON.stringify(body));
-        expect(res.status).toBeLessThan(500);
-        if (res.status >= 400) expect(typeof res.body.error.code).toBe('string');
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...JSON_ROUTES),
+        fc.jsonValue({ maxDepth: 4 }),
+        async ([method, path, role], body) => {
+          let req = (request(t.app) as unknown as Record<string, (p: string) => request.Test>)[method](
+            path.replace('COHORT', String(cohort)),
+          );
+          if (role !== 'anonymous') req = req.set('Authorization', `Bearer ${tokens[role]}`);
+          const res = await req.set('Content-Type', 'application/json').send(JSON.stringify(body));
+          expect(res.status).toBeLessThan(500);
+          if (res.status >= 400) expect(typeof res.body.error.code).toBe('string');
+        },
+      ),
       { numRuns: 1500 },
     );
     await healthy();
@@ -62,12 +110,20 @@ describe('fuzzing the write paths', () => {
 
   it('random form fields to every page form', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...FORM_ROUTES), fc.dictionary(fieldName, fieldValue, { maxKeys: 12 }), async (path, fields) => {
-        const res = await session.agent.post(path).type('form').set('X-CSRF-Token', session.csrf).send({ ...fields, _csrf: session.csrf });
-        expect(res.status).toBeLessThan(500);
-        const location = String(res.headers.location ?? '');
-        expect(location).not.toMatch(/^(https?:)?\/\//);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...FORM_ROUTES),
+        fc.dictionary(fieldName, fieldValue, { maxKeys: 12 }),
+        async (path, fields) => {
+          const res = await session.agent
+            .post(path)
+            .type('form')
+            .set('X-CSRF-Token', session.csrf)
+            .send({ ...fields, _csrf: session.csrf });
+          expect(res.status).toBeLessThan(500);
+          const location = String(res.headers.location ?? '');
+          expect(location).not.toMatch(/^(https?:)?\/\//);
+        },
+      ),
       { numRuns: 1000 },
     );
     await healthy();
@@ -80,17 +136,25 @@ describe('fuzzing the write paths', () => {
       ['/api/v1/users/import', 'admin', 'people.csv'],
     ];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...uploads), fc.uint8Array({ maxLength: 4096 }), fc.string({ maxLength: 30 }), async ([path, role, name], bytes, label) => {
-        const res = await request(t.app)
-          .post(path)
-          .set('Authorization', `Bearer ${tokens[role]}`)
-          .field('name', label || 'fuzz')
-          .attach('file', Buffer.from(bytes), name);
-        expect(res.status).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...uploads),
+        fc.uint8Array({ maxLength: 4096 }),
+        fc.string({ maxLength: 30 }),
+        async ([path, role, name], bytes, label) => {
+          const res = await request(t.app)
+            .post(path)
+            .set('Authorization', `Bearer ${tokens[role]}`)
+            .field('name', label || 'fuzz')
+            .attach('file', Buffer.from(bytes), name);
+          expect(res.status).toBeLessThan(500);
+        },
+      ),
       { numRuns: 500 },
     );
-    const members = await session.agent.post(`/cohorts/${cohort}/members`).set('X-CSRF-Token', session.csrf).attach('file', Buffer.from([0xff, 0xfe, 0, 1]), 'm.csv');
+    const members = await session.agent
+      .post(`/cohorts/${cohort}/members`)
+      .set('X-CSRF-Token', session.csrf)
+      .attach('file', Buffer.from([0xff, 0xfe, 0, 1]), 'm.csv');
     expect(members.status).toBeLessThan(500);
     expect(inDays(1)).toMatch(/^\d{4}/);
     await healthy();

@@ -65,10 +65,28 @@ describe('pages and API of the pack', () => {
     const pack = await request(t.app).get('/api/v1/pack').set('Authorization', `Bearer ${token}`);
     expect(pack.status).toBe(200);
     expect(pack.body).toMatchObject({ id: 'fixture-pack', version: '0.1.0' });
-    expect(pack.body.sections[3]).toMatchObject({ id: 'case-studies', modules: [{ id: 'case-town-hall', title: 'The town hall front desk', kind: 'case-study' }] });
-    expect(pack.body.areas[0]).toMatchObject({ id: 'listening', short: 'LI', outcomes: expect.arrayContaining([{ id: 'LI1', text: expect.any(String) }]) });
-    const mod = await request(t.app).get('/api/v1/modules/case-town-hall').set('Authorization', `Bearer ${token}`);
-    expect(mod.body).toMatchObject({ id: 'case-town-hall', kind: 'case-study', areas: ['listening', 'measuring'], outcomes: ['LI1', 'ME1'], prompts: [{ id: 'li-1', area: 'listening', question: expect.any(String) }, { id: 'me-1', area: 'measuring', question: expect.any(String) }] });
+    expect(pack.body.sections[3]).toMatchObject({
+      id: 'case-studies',
+      modules: [{ id: 'case-town-hall', title: 'The town hall front desk', kind: 'case-study' }],
+    });
+    expect(pack.body.areas[0]).toMatchObject({
+      id: 'listening',
+      short: 'LI',
+      outcomes: expect.arrayContaining([{ id: 'LI1', text: expect.any(String) }]),
+    });
+    const mod = await request(t.app)
+      .get('/api/v1/modules/case-town-hall')
+      .set('Authorization', `Bearer ${token}`);
+    expect(mod.body).toMatchObject({
+      id: 'case-town-hall',
+      kind: 'case-study',
+      areas: ['listening', 'measuring'],
+      outcomes: ['LI1', 'ME1'],
+      prompts: [
+        { id: 'li-1', area: 'listening', question: expect.any(String) },
+        { id: 'me-1', area: 'measuring', question: expect.any(String) },
+      ],
+    });
     expect(mod.body.html).toContain('<h2');
   });
 
@@ -77,7 +95,15 @@ describe('pages and API of the pack', () => {
     expect(res.status).toBe(200);
     const doc = JSON.parse(res.text);
     expect(doc.openapi).toBe('3.1.0');
-    for (const p of ['/pack', '/modules/{id}', '/auth/token', '/cohorts', '/cohorts/{id}/progress', '/me/outcomes/{outcomeId}']) expect(doc.paths[p]).toBeDefined();
+    for (const p of [
+      '/pack',
+      '/modules/{id}',
+      '/auth/token',
+      '/cohorts',
+      '/cohorts/{id}/progress',
+      '/me/outcomes/{outcomeId}',
+    ])
+      expect(doc.paths[p]).toBeDefined();
   });
 
   it('serves GOV.UK Frontend assets and the app script', async () => {
@@ -89,7 +115,8 @@ describe('pages and API of the pack', () => {
   it('explains how the pack is used in Packway on a help page linked from every footer, signed in or not', async () => {
     const help = await request(t.app).get('/help');
     expect(help.status).toBe(200);
-    for (const part of ['For learners', 'For trainers', 'For learning and development teams']) expect(help.text).toContain(part);
+    for (const part of ['For learners', 'For trainers', 'For learning and development teams'])
+      expect(help.text).toContain(part);
     expect((await request(t.app).get('/login')).text).toContain('href="/help"');
   });
 });

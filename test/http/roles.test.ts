@@ -12,7 +12,14 @@ interface RouteCase {
 
 let t: TestApp;
 const tokens: Partial<Record<Role, string>> = {};
-let ids: { cohort: number; learner: number; trainer: number; version: number; variant: number; assignment: number };
+let ids: {
+  cohort: number;
+  learner: number;
+  trainer: number;
+  version: number;
+  variant: number;
+  assignment: number;
+};
 
 /** Every route with the roles that may use it. Public routes are listed with all four roles. */
 function table(): RouteCase[] {
@@ -52,14 +59,34 @@ function table(): RouteCase[] {
     { method: 'get', path: '/api/v1/pack', allowed: signedIn },
     { method: 'get', path: '/api/v1/modules/case-town-hall', allowed: signedIn },
     { method: 'get', path: '/api/v1/users', allowed: ['admin'] },
-    { method: 'post', path: '/api/v1/users', allowed: ['admin'], body: { email: 'new-user@example.org', name: 'N', role: 'learner' } },
+    {
+      method: 'post',
+      path: '/api/v1/users',
+      allowed: ['admin'],
+      body: { email: 'new-user@example.org', name: 'N', role: 'learner' },
+    },
     { method: 'post', path: '/api/v1/users/import', allowed: ['admin'], body: {} },
     { method: 'get', path: '/api/v1/cohorts', allowed: staff },
     { method: 'post', path: '/api/v1/cohorts', allowed: staff, body: { name: 'Another' } },
     { method: 'get', path: `/api/v1/cohorts/${c}`, allowed: staff },
-    { method: 'post', path: `/api/v1/cohorts/${c}/members`, allowed: staff, body: { userIds: [ids.learner] } },
-    { method: 'post', path: `/api/v1/cohorts/${c}/assignments`, allowed: staff, body: { moduleId: 'case-town-hall', dueAt: inDays(9) } },
-    { method: 'put', path: `/api/v1/cohorts/${c}/assignments/${ids.assignment}`, allowed: staff, body: { dueAt: inDays(10) } },
+    {
+      method: 'post',
+      path: `/api/v1/cohorts/${c}/members`,
+      allowed: staff,
+      body: { userIds: [ids.learner] },
+    },
+    {
+      method: 'post',
+      path: `/api/v1/cohorts/${c}/assignments`,
+      allowed: staff,
+      body: { moduleId: 'case-town-hall', dueAt: inDays(9) },
+    },
+    {
+      method: 'put',
+      path: `/api/v1/cohorts/${c}/assignments/${ids.assignment}`,
+      allowed: staff,
+      body: { dueAt: inDays(10) },
+    },
     { method: 'put', path: `/api/v1/cohorts/${c}/variant`, allowed: staff, body: { variantVersionId: null } },
     { method: 'get', path: `/api/v1/cohorts/${c}/progress`, allowed: staff },
     { method: 'get', path: `/api/v1/cohorts/${c}/progress.csv`, allowed: staff },
@@ -68,9 +95,19 @@ function table(): RouteCase[] {
     { method: 'get', path: '/api/v1/me/progress', allowed: ['learner'] },
     { method: 'post', path: '/api/v1/me/modules/case-town-hall/complete', allowed: ['learner'] },
     { method: 'put', path: '/api/v1/me/outcomes/LI1', allowed: ['learner'], body: { status: 'in_progress' } },
-    { method: 'put', path: '/api/v1/me/responses/case-town-hall/li-1', allowed: ['learner'], body: { text: 'x' } },
+    {
+      method: 'put',
+      path: '/api/v1/me/responses/case-town-hall/li-1',
+      allowed: ['learner'],
+      body: { text: 'x' },
+    },
     { method: 'get', path: '/api/v1/me/responses/case-town-hall', allowed: ['learner'] },
-    { method: 'post', path: '/api/v1/me/forms/activity-reflection', allowed: ['learner'], body: { values: { reflection: { heard: 'x' } } } },
+    {
+      method: 'post',
+      path: '/api/v1/me/forms/activity-reflection',
+      allowed: ['learner'],
+      body: { values: { reflection: { heard: 'x' } } },
+    },
     { method: 'get', path: '/api/v1/me/forms/activity-reflection', allowed: ['learner'] },
     { method: 'get', path: '/api/v1/me/actions', allowed: ['learner'] },
     { method: 'get', path: '/api/v1/variants', allowed: ['admin'] },
@@ -88,17 +125,47 @@ beforeAll(async () => {
   tokens.admin = await t.token(admin.email);
   tokens.trainer = await t.token(trainer.email);
   tokens.learner = await t.token(learner.email);
-  const cohort = (await request(t.app).post('/api/v1/cohorts').set('Authorization', `Bearer ${tokens.trainer}`).send({ name: 'C' })).body.id as number;
-  await request(t.app).post(`/api/v1/cohorts/${cohort}/members`).set('Authorization', `Bearer ${tokens.trainer}`).send({ userIds: [learner.id] });
-  const assignment = (await request(t.app).post(`/api/v1/cohorts/${cohort}/assignments`).set('Authorization', `Bearer ${tokens.trainer}`).send({ moduleId: 'area-listening', dueAt: inDays(5) })).body.id as number;
-  const md = (await import('node:fs')).readFileSync(`${__dirname}/../fixtures/pack-basic/06-case-studies/01-town-hall.md`, 'utf8').replace('front desk.', 'front desk, locally.');
-  const up = await request(t.app).post('/api/v1/variants').set('Authorization', `Bearer ${tokens.admin}`).field('name', 'Local').attach('file', Buffer.from(md), '01-town-hall.md');
-  ids = { cohort, learner: learner.id, trainer: trainer.id, version: up.body.draftId, variant: up.body.id, assignment };
+  const cohort = (
+    await request(t.app)
+      .post('/api/v1/cohorts')
+      .set('Authorization', `Bearer ${tokens.trainer}`)
+      .send({ name: 'C' })
+  ).body.id as number;
+  await request(t.app)
+    .post(`/api/v1/cohorts/${cohort}/members`)
+    .set('Authorization', `Bearer ${tokens.trainer}`)
+    .send({ userIds: [learner.id] });
+  const assignment = (
+    await request(t.app)
+      .post(`/api/v1/cohorts/${cohort}/assignments`)
+      .set('Authorization', `Bearer ${tokens.trainer}`)
+      .send({ moduleId: 'area-listening', dueAt: inDays(5) })
+  ).body.id as number;
+  const md = (await import('node:fs'))
+    .readFileSync(`${__dirname}/../fixtures/pack-basic/06-case-studies/01-town-hall.md`, 'utf8')
+    .replace('front desk.', 'front desk, locally.');
+  const up = await request(t.app)
+    .post('/api/v1/variants')
+    .set('Authorization', `Bearer ${tokens.admin}`)
+    .field('name', 'Local')
+    .attach('file', Buffer.from(md), '01-town-hall.md');
+  ids = {
+    cohort,
+    learner: learner.id,
+    trainer: trainer.id,
+    version: up.body.draftId,
+    variant: up.body.id,
+    assignment,
+  };
 });
 afterAll(() => t.close());
 
 function send(app: Express, r: RouteCase, role: Role) {
-  let req = request(app)[r.method](r.path).set('Accept', r.path.startsWith('/api/') ? 'application/json' : 'text/html');
+  const client = request(app);
+  let req = client[r.method](r.path).set(
+    'Accept',
+    r.path.startsWith('/api/') ? 'application/json' : 'text/html',
+  );
   if (role !== 'anonymous') req = req.set('Authorization', `Bearer ${tokens[role]}`);
   return r.body ? req.send(r.body) : req;
 }
@@ -115,12 +182,36 @@ describe('every route answers each role as it should', () => {
     walk((t.app as unknown as { router: { stack: [] } }).router.stack);
     // Page form posts are covered with their CSRF token in their own tests; these are the sign-in routes and those form posts.
     const exempt = new Set([
-      '/login', '/logout', '/setup', '/password/set', '/account/password', '/auth/token', '/variants/preview/stop',
-      '/modules/:id/complete', '/modules/:id/responses', '/modules/:id/submissions', '/outcomes/:outcomeId', '/actions/:id',
-      '/users/import', '/users/:id/role', '/users/:id/disabled', '/users/:id/password-link', '/users/:id/export', '/users/:id/erase',
-      '/cohorts/:id/members', '/cohorts/:id/members/:userId/remove', '/cohorts/:id/trainers', '/cohorts/:id/trainers/:userId/remove',
-      '/cohorts/:id/assignments', '/cohorts/:id/assignments/:aid', '/cohorts/:id/details', '/cohorts/:id/variant',
-      '/variants/versions/:vid/preview', '/variants/:id/publish', '/me/actions/:id', '/cohorts/:id/members/:userId',
+      '/login',
+      '/logout',
+      '/setup',
+      '/password/set',
+      '/account/password',
+      '/auth/token',
+      '/variants/preview/stop',
+      '/modules/:id/complete',
+      '/modules/:id/responses',
+      '/modules/:id/submissions',
+      '/outcomes/:outcomeId',
+      '/actions/:id',
+      '/users/import',
+      '/users/:id/role',
+      '/users/:id/disabled',
+      '/users/:id/password-link',
+      '/users/:id/export',
+      '/users/:id/erase',
+      '/cohorts/:id/members',
+      '/cohorts/:id/members/:userId/remove',
+      '/cohorts/:id/trainers',
+      '/cohorts/:id/trainers/:userId/remove',
+      '/cohorts/:id/assignments',
+      '/cohorts/:id/assignments/:aid',
+      '/cohorts/:id/details',
+      '/cohorts/:id/variant',
+      '/variants/versions/:vid/preview',
+      '/variants/:id/publish',
+      '/me/actions/:id',
+      '/cohorts/:id/members/:userId',
     ]);
     const tablePaths = table().flatMap((r) => [r.path, r.path.replace(/^\/api\/v1/, '')]);
     const matches = (route: string) => {
@@ -138,9 +229,13 @@ describe('every route answers each role as it should', () => {
       const allowed = r.allowed.includes(role);
       const api = r.path.startsWith('/api/');
       const ok = allowed
-        ? res.status < 400 || (res.status === 422 && r.body !== undefined) || (res.status === 409 && r.path.includes('publish'))
+        ? res.status < 400 ||
+          (res.status === 422 && r.body !== undefined) ||
+          (res.status === 409 && r.path.includes('publish'))
         : role === 'anonymous'
-          ? api ? res.status === 401 && res.body.error?.code === 'unauthorized' : res.status === 303 && /^\/login/.test(res.headers.location ?? '')
+          ? api
+            ? res.status === 401 && res.body.error?.code === 'unauthorized'
+            : res.status === 303 && /^\/login/.test(res.headers.location ?? '')
           : res.status === 403 && (!api || res.body.error?.code === 'forbidden');
       if (!ok) wrong.push(`${r.method.toUpperCase()} ${r.path}: ${res.status}`);
     }

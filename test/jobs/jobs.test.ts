@@ -36,17 +36,40 @@ describe('the xAPI forwarder', () => {
     await new Promise<void>((r) => lrs.listen(0, '127.0.0.1', r));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-xapi-'));
     const config = loadConfig({
-      NODE_ENV: 'test', DATA_DIR: dir, CONTENT_DIR: FIXTURE_PACK, PORT: '0', HOST: '127.0.0.1',
-      XAPI_LRS_URL: `http://127.0.0.1:${(lrs.address() as AddressInfo).port}/xapi`, XAPI_LRS_USERNAME: 'key', XAPI_LRS_PASSWORD: 'secret',
-      BOOTSTRAP_ADMIN_EMAIL: 'admin@example.org', BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
+      NODE_ENV: 'test',
+      DATA_DIR: dir,
+      CONTENT_DIR: FIXTURE_PACK,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      XAPI_LRS_URL: `http://127.0.0.1:${(lrs.address() as AddressInfo).port}/xapi`,
+      XAPI_LRS_USERNAME: 'key',
+      XAPI_LRS_PASSWORD: 'secret',
+      BOOTSTRAP_ADMIN_EMAIL: 'admin@example.org',
+      BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
     });
     const running = await startServer(config, createLogger('silent'));
     try {
       const base = `http://127.0.0.1:${running.port}`;
-      const admin = (await request(base).post('/api/v1/auth/token').send({ email: 'admin@example.org', password: PASSWORD })).body.token as string;
-      await request(base).post('/api/v1/users').set('Authorization', `Bearer ${admin}`).send({ email: 'lea@example.org', name: 'Lea', role: 'learner', password: PASSWORD });
-      const learner = (await request(base).post('/api/v1/auth/token').send({ email: 'lea@example.org', password: PASSWORD })).body.token as string;
-      expect((await request(base).put('/api/v1/me/outcomes/LI1').set('Authorization', `Bearer ${learner}`).send({ status: 'in_progress' })).status).toBe(200);
+      const admin = (
+        await request(base)
+          .post('/api/v1/auth/token')
+          .send({ email: 'admin@example.org', password: PASSWORD })
+      ).body.token as string;
+      await request(base)
+        .post('/api/v1/users')
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ email: 'lea@example.org', name: 'Lea', role: 'learner', password: PASSWORD });
+      const learner = (
+        await request(base).post('/api/v1/auth/token').send({ email: 'lea@example.org', password: PASSWORD })
+      ).body.token as string;
+      expect(
+        (
+          await request(base)
+            .put('/api/v1/me/outcomes/LI1')
+            .set('Authorization', `Bearer ${learner}`)
+            .send({ status: 'in_progress' })
+        ).status,
+      ).toBe(200);
       const batch = await until(() => received[0], 8_000);
       expect(batch.headers['x-experience-api-version']).toBe('1.0.3');
       expect(batch.headers.authorization).toBe(`Basic ${Buffer.from('key:secret').toString('base64')}`);

@@ -38,13 +38,26 @@ describe('health and metrics', () => {
     await request(t.app).get('/api/v1/modules/nope').set(bearer(adminToken)).expect(404);
     const res = await request(t.app).get('/metrics').set(bearer('scraper-token-0123456789')).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
-    expect(res.text).toMatch(/packway_http_requests_total\{method="GET",route="\/api\/v1\/pack",status="200"\} 1/);
-    expect(res.text).toMatch(/packway_http_requests_total\{method="GET",route="\/api\/v1\/modules\/:id",status="404"\} 1/);
-    expect(res.text).toMatch(/packway_http_request_duration_seconds_bucket\{le="\+Inf",route="\/api\/v1\/pack"\} 1/); // prom-client writes le first
+    expect(res.text).toMatch(
+      /packway_http_requests_total\{method="GET",route="\/api\/v1\/pack",status="200"\} 1/,
+    );
+    expect(res.text).toMatch(
+      /packway_http_requests_total\{method="GET",route="\/api\/v1\/modules\/:id",status="404"\} 1/,
+    );
+    expect(res.text).toMatch(
+      /packway_http_request_duration_seconds_bucket\{le="\+Inf",route="\/api\/v1\/pack"\} 1/,
+    ); // prom-client writes le first
     expect(res.text).toMatch(/packway_database_size_bytes\{file="db"\} [1-9]\d*/);
     await request(t.app).get('/metrics').set(bearer(adminToken)).expect(200);
-    await request(t.app).get('/metrics').set(bearer(await t.token(learner.email))).expect(403);
-    await request(t.app).get('/metrics').set(bearer('wrong-token-0123456789abcdef')).set('Accept', 'application/json').expect(401);
+    await request(t.app)
+      .get('/metrics')
+      .set(bearer(await t.token(learner.email)))
+      .expect(403);
+    await request(t.app)
+      .get('/metrics')
+      .set(bearer('wrong-token-0123456789abcdef'))
+      .set('Accept', 'application/json')
+      .expect(401);
   });
 });
 
@@ -56,30 +69,49 @@ describe('a full disk or a read-only database', () => {
     t = makeTestApp();
     const learner = await t.user('learner');
     const token = await t.token(learner.email);
-    await request(t.app).put('/api/v1/me/outcomes/LI1').set(bearer(token)).send({ status: 'achieved', evidence: 'Stored before the disk filled' }).expect(200);
+    await request(t.app)
+      .put('/api/v1/me/outcomes/LI1')
+      .set(bearer(token))
+      .send({ status: 'achieved', evidence: 'Stored before the disk filled' })
+      .expect(200);
 
     const pages = t.db.pragma('page_count', { simple: true }) as number;
     t.db.pragma(`max_page_count = ${pages}`); // the database cannot grow: what SQLite sees on a full disk
     const big = 'x'.repeat(4000);
     const results = [];
-    for (let i = 0; i < 20; i++) results.push(await request(t.app).put('/api/v1/me/outcomes/LI2').set(bearer(token)).send({ status: 'achieved', evidence: `${big}${i}` }));
+    for (let i = 0; i < 20; i++)
+      results.push(
+        await request(t.app)
+          .put('/api/v1/me/outcomes/LI2')
+          .set(bearer(token))
+          .send({ status: 'achieved', evidence: `${big}${i}` }),
+      );
     const full = results.find((r) => r.status !== 200)!;
     expect(full.status).toBe(503);
     expect(full.body.error.code).toBe('unavailable');
     expect(full.body.error.message).toMatch(/cannot save data right now/);
 
     const { agent, csrf } = await t.signIn(learner.email);
-    const page = await agent.post('/outcomes/LI3').type('form').send({ _csrf: csrf, status: 'achieved', evidence: big });
+    const page = await agent
+      .post('/outcomes/LI3')
+      .type('form')
+      .send({ _csrf: csrf, status: 'achieved', evidence: big });
     expect(page.status).toBe(503);
     expect(page.text).toContain('Sorry, the service is unavailable');
 
     const progress = await request(t.app).get('/api/v1/me/progress').set(bearer(token)).expect(200);
-    const li1 = progress.body.areas.flatMap((a: { outcomes: { id: string; evidence: string }[] }) => a.outcomes).find((o: { id: string }) => o.id === 'LI1');
+    const li1 = progress.body.areas
+      .flatMap((a: { outcomes: { id: string; evidence: string }[] }) => a.outcomes)
+      .find((o: { id: string }) => o.id === 'LI1');
     expect(li1.evidence).toBe('Stored before the disk filled');
     expect(t.db.pragma('integrity_check', { simple: true })).toBe('ok');
 
     t.db.pragma('max_page_count = 1073741823'); // space returns
-    await request(t.app).put('/api/v1/me/outcomes/LI2').set(bearer(token)).send({ status: 'achieved', evidence: big }).expect(200);
+    await request(t.app)
+      .put('/api/v1/me/outcomes/LI2')
+      .set(bearer(token))
+      .send({ status: 'achieved', evidence: big })
+      .expect(200);
   });
 
   it('answers 503 while the database is read-only', async () => {
@@ -87,10 +119,17 @@ describe('a full disk or a read-only database', () => {
     const learner = await t.user('learner');
     const token = await t.token(learner.email);
     t.db.pragma('query_only = ON');
-    const res = await request(t.app).put('/api/v1/me/outcomes/LI1').set(bearer(token)).send({ status: 'in_progress' });
+    const res = await request(t.app)
+      .put('/api/v1/me/outcomes/LI1')
+      .set(bearer(token))
+      .send({ status: 'in_progress' });
     expect(res.status).toBe(503);
     t.db.pragma('query_only = OFF');
-    await request(t.app).put('/api/v1/me/outcomes/LI1').set(bearer(token)).send({ status: 'in_progress' }).expect(200);
+    await request(t.app)
+      .put('/api/v1/me/outcomes/LI1')
+      .set(bearer(token))
+      .send({ status: 'in_progress' })
+      .expect(200);
   });
 });
 
@@ -104,16 +143,38 @@ describe('logs', () => {
       const secretEvidence = 'Confidential evidence about a named resident';
       const token = await t.token(learner.email);
       const { agent, csrf } = await t.signIn(learner.email);
-      await agent.post('/outcomes/LI1').type('form').send({ _csrf: csrf, status: 'achieved', evidence: secretEvidence });
-      await request(t.app).put('/api/v1/me/outcomes/LI2').set(bearer(token)).send({ status: 'achieved', evidence: secretEvidence }).expect(200);
-      await request(t.app).post('/api/v1/auth/token').send({ email: learner.email, password: 'a-wrong-password-123' }).expect(401);
-      await request(t.app).get('/api/v1/me/progress').set(bearer('not-a-real-token-but-long-enough')).expect(401);
+      await agent
+        .post('/outcomes/LI1')
+        .type('form')
+        .send({ _csrf: csrf, status: 'achieved', evidence: secretEvidence });
+      await request(t.app)
+        .put('/api/v1/me/outcomes/LI2')
+        .set(bearer(token))
+        .send({ status: 'achieved', evidence: secretEvidence })
+        .expect(200);
+      await request(t.app)
+        .post('/api/v1/auth/token')
+        .send({ email: learner.email, password: 'a-wrong-password-123' })
+        .expect(401);
+      await request(t.app)
+        .get('/api/v1/me/progress')
+        .set(bearer('not-a-real-token-but-long-enough'))
+        .expect(401);
 
       expect(lines.length).toBeGreaterThan(5);
       const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-      for (const entry of parsed.filter((e) => e.msg === 'request')) expect(entry.reqId).toEqual(expect.any(String));
+      for (const entry of parsed.filter((e) => e.msg === 'request'))
+        expect(entry.reqId).toEqual(expect.any(String));
       const all = lines.join('');
-      for (const secret of ['correct-horse-battery-42', 'a-wrong-password-123', token, 'not-a-real-token-but-long-enough', secretEvidence, csrf, 'packway_session=']) {
+      for (const secret of [
+        'correct-horse-battery-42',
+        'a-wrong-password-123',
+        token,
+        'not-a-real-token-but-long-enough',
+        secretEvidence,
+        csrf,
+        'packway_session=',
+      ]) {
         expect({ secret, found: all.includes(secret) }).toEqual({ secret, found: false });
       }
     } finally {
@@ -124,8 +185,14 @@ describe('logs', () => {
   it('keeps a well-formed X-Request-Id from a proxy and replaces a malformed one', async () => {
     const t = makeTestApp();
     try {
-      expect((await request(t.app).get('/healthz').set('X-Request-Id', 'proxy-abc.123')).headers['x-request-id']).toBe('proxy-abc.123');
-      expect((await request(t.app).get('/healthz').set('X-Request-Id', 'bad id; <script>')).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(
+        (await request(t.app).get('/healthz').set('X-Request-Id', 'proxy-abc.123')).headers['x-request-id'],
+      ).toBe('proxy-abc.123');
+      expect(
+        (await request(t.app).get('/healthz').set('X-Request-Id', 'bad id; <script>')).headers[
+          'x-request-id'
+        ],
+      ).toMatch(/^[0-9a-f-]{36}$/);
     } finally {
       t.close();
     }
@@ -133,7 +200,8 @@ describe('logs', () => {
 });
 
 describe('backup and restore', () => {
-  const count = (db: Database.Database, table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const count = (db: Database.Database, table: string) =>
+    (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
   const TABLES = ['users', 'outcome_progress', 'outcome_history', 'events', 'sessions', 'audit_log'];
 
   it('copies the live database while it is being written, and restores it into an empty DATA_DIR', async () => {
@@ -145,7 +213,10 @@ describe('backup and restore', () => {
       let answered = 0;
       const writer = (async () => {
         for (let i = 0; writing; i++) {
-          const res = await request(t.app).put(`/api/v1/me/outcomes/${['LI1', 'LI2', 'ME1'][i % 3]}`).set(bearer(tokens[i % 3])).send({ status: 'achieved', evidence: `write ${i}` });
+          const res = await request(t.app)
+            .put(`/api/v1/me/outcomes/${['LI1', 'LI2', 'ME1'][i % 3]}`)
+            .set(bearer(tokens[i % 3]))
+            .send({ status: 'achieved', evidence: `write ${i}` });
           if (res.status === 200) answered++;
         }
       })();
@@ -159,7 +230,9 @@ describe('backup and restore', () => {
       const copy = new Database(target, { readonly: true });
       expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
       // each write is a history row and an event in one transaction: the copy never holds half of one
-      const progressed = (copy.prepare("SELECT COUNT(*) AS n FROM events WHERE verb = 'progressed'").get() as { n: number }).n;
+      const progressed = (
+        copy.prepare("SELECT COUNT(*) AS n FROM events WHERE verb = 'progressed'").get() as { n: number }
+      ).n;
       expect(progressed).toBe(count(copy, 'outcome_history'));
       expect(count(copy, 'outcome_history')).toBeLessThanOrEqual(count(t.db, 'outcome_history'));
       copy.close();
@@ -171,7 +244,8 @@ describe('backup and restore', () => {
       const restoredFile = path.join(restoredDir, 'packway.db');
       restoreDatabase(quiet, restoredFile);
       const restored = new Database(restoredFile, { readonly: true });
-      for (const table of TABLES) expect({ table, n: count(restored, table) }).toEqual({ table, n: count(t.db, table) });
+      for (const table of TABLES)
+        expect({ table, n: count(restored, table) }).toEqual({ table, n: count(t.db, table) });
       restored.close();
 
       expect(() => restoreDatabase(quiet, restoredFile)).toThrow(/already exists/);
@@ -192,7 +266,9 @@ describe('backup and restore', () => {
       db.exec('CREATE TABLE t (x)');
       db.close();
       expect(() => checkBackup(other)).toThrow(/not a Packway database/);
-      expect(() => restoreDatabase(other, path.join(t.dir, 'r', 'packway.db'))).toThrow(/not a Packway database/);
+      expect(() => restoreDatabase(other, path.join(t.dir, 'r', 'packway.db'))).toThrow(
+        /not a Packway database/,
+      );
       expect(fs.existsSync(path.join(t.dir, 'r', 'packway.db'))).toBe(false);
     } finally {
       t.close();
@@ -208,16 +284,27 @@ describe('group commit', () => {
       const tokens = await Promise.all(learners.map((l) => t.token(l.email)));
       const outcomes = ['LI1', 'LI2', 'LI3', 'ME1', 'ME2'];
       const writes = tokens.flatMap((token, l) =>
-        outcomes.map((o, i) => request(t.app).put(`/api/v1/me/outcomes/${o}`).set(bearer(token)).send({ status: 'achieved', evidence: `learner ${l} outcome ${i}` })),
+        outcomes.map((o, i) =>
+          request(t.app)
+            .put(`/api/v1/me/outcomes/${o}`)
+            .set(bearer(token))
+            .send({ status: 'achieved', evidence: `learner ${l} outcome ${i}` }),
+        ),
       );
       const answers = await Promise.all(writes);
       expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
       expect(count(t, 'outcome_history')).toBe(25);
-      expect((t.db.prepare("SELECT COUNT(*) AS n FROM events WHERE verb = 'progressed'").get() as { n: number }).n).toBe(25);
+      expect(
+        (t.db.prepare("SELECT COUNT(*) AS n FROM events WHERE verb = 'progressed'").get() as { n: number }).n,
+      ).toBe(25);
       for (const [l, token] of tokens.entries()) {
         const progress = (await request(t.app).get('/api/v1/me/progress').set(bearer(token))).body;
-        const mine = progress.areas.flatMap((a: { outcomes: { id: string; evidence: string }[] }) => a.outcomes).filter((o: { evidence: string }) => o.evidence);
-        expect(mine.map((o: { evidence: string }) => o.evidence).sort()).toEqual(outcomes.map((_, i) => `learner ${l} outcome ${i}`));
+        const mine = progress.areas
+          .flatMap((a: { outcomes: { id: string; evidence: string }[] }) => a.outcomes)
+          .filter((o: { evidence: string }) => o.evidence);
+        expect(mine.map((o: { evidence: string }) => o.evidence).sort()).toEqual(
+          outcomes.map((_, i) => `learner ${l} outcome ${i}`),
+        );
       }
     } finally {
       t.close();

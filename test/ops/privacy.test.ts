@@ -22,15 +22,37 @@ async function learnerWithData(tag: string): Promise<Person> {
   const name = `${tag} ${tag}ington`;
   const u = await t.user('learner', `learner-${tag.toLowerCase()}@example.org`, name);
   const token = await t.token(u.email);
-  const secrets = [`Evidence-${tag}-kiwi`, `Response-${tag}-mango`, `Survey-${tag}-papaya`, `Action-${tag}-quince`];
-  await request(t.app).post(`/api/v1/cohorts/${cohortId}/members`).set(bearer(adminToken)).send({ userIds: [u.id] }).expect(201);
-  await request(t.app).put('/api/v1/me/outcomes/LI1').set(bearer(token)).send({ status: 'achieved', evidence: secrets[0] }).expect(200);
+  const secrets = [
+    `Evidence-${tag}-kiwi`,
+    `Response-${tag}-mango`,
+    `Survey-${tag}-papaya`,
+    `Action-${tag}-quince`,
+  ];
+  await request(t.app)
+    .post(`/api/v1/cohorts/${cohortId}/members`)
+    .set(bearer(adminToken))
+    .send({ userIds: [u.id] })
+    .expect(201);
+  await request(t.app)
+    .put('/api/v1/me/outcomes/LI1')
+    .set(bearer(token))
+    .send({ status: 'achieved', evidence: secrets[0] })
+    .expect(200);
   await request(t.app).post('/api/v1/me/modules/case-town-hall/complete').set(bearer(token)).expect(200);
-  await request(t.app).put('/api/v1/me/responses/case-town-hall/li-1').set(bearer(token)).send({ text: secrets[1], shared: true }).expect(200);
+  await request(t.app)
+    .put('/api/v1/me/responses/case-town-hall/li-1')
+    .set(bearer(token))
+    .send({ text: secrets[1], shared: true })
+    .expect(200);
   await request(t.app)
     .post('/api/v1/me/forms/activity-self-assessment')
     .set(bearer(token))
-    .send({ values: { listening: { rating: 3, evidence: secrets[2], actions: [{ text: secrets[3], due: inDays(30) }] }, measuring: { rating: 2 } } })
+    .send({
+      values: {
+        listening: { rating: 3, evidence: secrets[2], actions: [{ text: secrets[3], due: inDays(30) }] },
+        measuring: { rating: 2 },
+      },
+    })
     .expect(201);
   await t.signIn(u.email); // a page session and an audit entry
   return { id: u.id, email: u.email, name, token, secrets };
@@ -38,10 +60,18 @@ async function learnerWithData(tag: string): Promise<Person> {
 
 /** Every table with a user_id column, and every text column of every table. */
 function schema() {
-  const tables = (t.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((r) => r.name);
+  const tables = (
+    t.db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .all() as { name: string }[]
+  ).map((r) => r.name);
   return tables.map((table) => {
     const cols = t.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string; type: string }[];
-    return { table, hasUserId: cols.some((c) => c.name === 'user_id'), textColumns: cols.filter((c) => /TEXT/i.test(c.type)).map((c) => c.name) };
+    return {
+      table,
+      hasUserId: cols.some((c) => c.name === 'user_id'),
+      textColumns: cols.filter((c) => /TEXT/i.test(c.type)).map((c) => c.name),
+    };
   });
 }
 
@@ -49,7 +79,11 @@ function rowsMentioning(needle: string): string[] {
   const hits: string[] = [];
   for (const { table, textColumns } of schema()) {
     for (const col of textColumns) {
-      const n = (t.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE instr(lower(${col}), lower(?)) > 0`).get(needle) as { n: number }).n;
+      const n = (
+        t.db
+          .prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE instr(lower(${col}), lower(?)) > 0`)
+          .get(needle) as { n: number }
+      ).n;
       if (n) hits.push(`${table}.${col}: ${n}`);
     }
   }
@@ -63,8 +97,14 @@ beforeAll(async () => {
   t = makeTestApp();
   const admin = await t.user('admin');
   adminToken = await t.token(admin.email);
-  cohortId = (await request(t.app).post('/api/v1/cohorts').set(bearer(adminToken)).send({ name: 'Privacy cohort' })).body.id;
-  await request(t.app).post(`/api/v1/cohorts/${cohortId}/assignments`).set(bearer(adminToken)).send({ moduleId: 'case-town-hall', dueAt: inDays(7) }).expect(201);
+  cohortId = (
+    await request(t.app).post('/api/v1/cohorts').set(bearer(adminToken)).send({ name: 'Privacy cohort' })
+  ).body.id;
+  await request(t.app)
+    .post(`/api/v1/cohorts/${cohortId}/assignments`)
+    .set(bearer(adminToken))
+    .send({ moduleId: 'case-town-hall', dueAt: inDays(7) })
+    .expect(201);
   ann = await learnerWithData('Ann');
   bob = await learnerWithData('Bob');
 });
@@ -72,7 +112,10 @@ afterAll(() => t.close());
 
 describe('subject access export', () => {
   it('holds every row of every table about the person, and nothing about anyone else', async () => {
-    const res = await request(t.app).get(`/api/v1/users/${ann.id}/export`).set(bearer(adminToken)).expect(200);
+    const res = await request(t.app)
+      .get(`/api/v1/users/${ann.id}/export`)
+      .set(bearer(adminToken))
+      .expect(200);
     const record = res.body.record as Record<string, unknown[]>;
     const json = JSON.stringify(res.body);
     expect(res.body.record.account.email).toBe(ann.email);
@@ -81,28 +124,47 @@ describe('subject access export', () => {
     expect(json).not.toMatch(/password_hash|token_hash|id_hash|scrypt/);
 
     const sectionOf: Record<string, string> = {
-      sessions: 'sessions', api_tokens: 'apiTokens', cohort_members: 'cohortsAsLearner', cohort_trainers: 'cohortsAsTrainer',
-      module_progress: 'moduleProgress', outcome_progress: 'outcomeProgress', outcome_history: 'outcomeHistory', responses: 'responses',
-      submissions: 'submissions', actions: 'actions', events: 'events', password_links: 'passwordLinks',
+      sessions: 'sessions',
+      api_tokens: 'apiTokens',
+      cohort_members: 'cohortsAsLearner',
+      cohort_trainers: 'cohortsAsTrainer',
+      module_progress: 'moduleProgress',
+      outcome_progress: 'outcomeProgress',
+      outcome_history: 'outcomeHistory',
+      responses: 'responses',
+      submissions: 'submissions',
+      actions: 'actions',
+      events: 'events',
+      password_links: 'passwordLinks',
     };
     for (const { table, hasUserId } of schema()) {
       if (!hasUserId) continue;
       expect(sectionOf[table]).toBeDefined(); // a new table with user_id must join the export
-      const n = (t.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE user_id = ?`).get(ann.id) as { n: number }).n;
+      const n = (
+        t.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE user_id = ?`).get(ann.id) as { n: number }
+      ).n;
       expect({ table, rows: record[sectionOf[table]].length }).toEqual({ table, rows: n });
     }
-    const audit = (t.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE actor_id = ? OR target = 'user:' || ?").get(ann.id, ann.id) as { n: number }).n;
+    const audit = (
+      t.db
+        .prepare("SELECT COUNT(*) AS n FROM audit_log WHERE actor_id = ? OR target = 'user:' || ?")
+        .get(ann.id, ann.id) as { n: number }
+    ).n;
     expect(record.auditEntries.length).toBe(audit);
   });
 
   it('has a readable page and a JSON download for admins, and is audited', async () => {
-    const admin = await t.signIn((t.db.prepare("SELECT email FROM users WHERE role = 'admin'").get() as { email: string }).email);
+    const admin = await t.signIn(
+      (t.db.prepare("SELECT email FROM users WHERE role = 'admin'").get() as { email: string }).email,
+    );
     const page = await admin.agent.get(`/users/${ann.id}/data`).expect(200);
     expect(page.text).toContain('Progress against learning outcomes');
     expect(page.text).toContain(ann.secrets[0]);
     const download = await admin.agent.get(`/users/${ann.id}/data.json`).expect(200);
     expect(download.headers['content-disposition']).toMatch(/attachment/);
-    const audited = t.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'privacy.export' AND target = ?").get(`user:${ann.id}`) as { n: number };
+    const audited = t.db
+      .prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'privacy.export' AND target = ?")
+      .get(`user:${ann.id}`) as { n: number };
     expect(audited.n).toBeGreaterThanOrEqual(2);
     await request(t.app).get(`/api/v1/users/${ann.id}/export`).set(bearer(bob.token)).expect(403);
   });
@@ -114,24 +176,38 @@ describe('erasure', () => {
     const none = await request(t.app).post(`/api/v1/users/${ann.id}/erase`).set(bearer(adminToken)).send({});
     expect(none.status).toBe(422);
     expect(none.body.error.details[0].field).toBe('confirmEmail');
-    const wrong = await request(t.app).post(`/api/v1/users/${ann.id}/erase`).set(bearer(adminToken)).send({ confirmEmail: bob.email });
+    const wrong = await request(t.app)
+      .post(`/api/v1/users/${ann.id}/erase`)
+      .set(bearer(adminToken))
+      .send({ confirmEmail: bob.email });
     expect(wrong.status).toBe(409);
     expect(rowsMentioning(ann.email).length).toBe(before);
   });
 
   it('shows a GOV.UK error summary on the page when the email does not match', async () => {
-    const admin = await t.signIn((t.db.prepare("SELECT email FROM users WHERE role = 'admin'").get() as { email: string }).email);
-    const res = await admin.agent.post(`/users/${ann.id}/erase`).type('form').send({ _csrf: admin.csrf, confirmEmail: 'nobody@example.org' });
+    const admin = await t.signIn(
+      (t.db.prepare("SELECT email FROM users WHERE role = 'admin'").get() as { email: string }).email,
+    );
+    const res = await admin.agent
+      .post(`/users/${ann.id}/erase`)
+      .type('form')
+      .send({ _csrf: admin.csrf, confirmEmail: 'nobody@example.org' });
     expect(res.status).toBe(409);
     expect(res.text).toContain('govuk-error-summary');
     expect(res.text).toContain('href="#confirmEmail"');
   });
 
   it('removes every trace of the person, leaves others untouched and cohort statistics working', async () => {
-    const bobBefore = (await request(t.app).get(`/api/v1/users/${bob.id}/export`).set(bearer(adminToken))).body.record;
-    const matrixBefore = (await request(t.app).get(`/api/v1/cohorts/${cohortId}/progress`).set(bearer(adminToken))).body;
+    const bobBefore = (await request(t.app).get(`/api/v1/users/${bob.id}/export`).set(bearer(adminToken)))
+      .body.record;
+    const matrixBefore = (
+      await request(t.app).get(`/api/v1/cohorts/${cohortId}/progress`).set(bearer(adminToken))
+    ).body;
 
-    const res = await request(t.app).post(`/api/v1/users/${ann.id}/erase`).set(bearer(adminToken)).send({ confirmEmail: ann.email.toUpperCase() });
+    const res = await request(t.app)
+      .post(`/api/v1/users/${ann.id}/erase`)
+      .set(bearer(adminToken))
+      .send({ confirmEmail: ann.email.toUpperCase() });
     expect(res.status).toBe(200);
 
     for (const needle of [ann.email, ann.name, 'Annington', ...ann.secrets]) {
@@ -139,17 +215,30 @@ describe('erasure', () => {
     }
     await request(t.app).get('/api/v1/me/progress').set(bearer(ann.token)).expect(401); // tokens revoked
 
-    const bobAfter = (await request(t.app).get(`/api/v1/users/${bob.id}/export`).set(bearer(adminToken))).body.record;
-    const withoutAudit = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'auditEntries'));
+    const bobAfter = (await request(t.app).get(`/api/v1/users/${bob.id}/export`).set(bearer(adminToken))).body
+      .record;
+    const withoutAudit = (r: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'auditEntries'));
     expect(withoutAudit(bobAfter)).toEqual(withoutAudit(bobBefore));
     for (const secret of bob.secrets) expect(rowsMentioning(secret)).not.toEqual([]);
 
-    const matrixAfter = (await request(t.app).get(`/api/v1/cohorts/${cohortId}/progress`).set(bearer(adminToken))).body;
+    const matrixAfter = (
+      await request(t.app).get(`/api/v1/cohorts/${cohortId}/progress`).set(bearer(adminToken))
+    ).body;
     expect(JSON.stringify(matrixAfter)).not.toContain(ann.email);
     expect(matrixAfter.learners.length).toBe(matrixBefore.learners.length);
-    const erasedAudit = t.db.prepare("SELECT detail FROM audit_log WHERE action = 'privacy.erase' AND target = ?").get(`user:${ann.id}`);
+    const erasedAudit = t.db
+      .prepare("SELECT detail FROM audit_log WHERE action = 'privacy.erase' AND target = ?")
+      .get(`user:${ann.id}`);
     expect(erasedAudit).toBeDefined();
-    expect((await request(t.app).post(`/api/v1/users/${ann.id}/erase`).set(bearer(adminToken)).send({ confirmEmail: `erased-${ann.id}@erased.invalid` })).status).toBe(409);
+    expect(
+      (
+        await request(t.app)
+          .post(`/api/v1/users/${ann.id}/erase`)
+          .set(bearer(adminToken))
+          .send({ confirmEmail: `erased-${ann.id}@erased.invalid` })
+      ).status,
+    ).toBe(409);
   });
 });
 
@@ -157,7 +246,9 @@ describe('retention', () => {
   it('erases learners inactive for longer than the period, and nobody else', async () => {
     const old = await t.user('learner', 'long-gone@example.org', 'Long Gone');
     const recent = await t.user('learner', 'still-here@example.org', 'Still Here');
-    t.db.prepare('UPDATE users SET last_active_at = ?, created_at = ? WHERE id = ?').run('2020-01-01T00:00:00.000Z', '2019-06-01T00:00:00.000Z', old.id);
+    t.db
+      .prepare('UPDATE users SET last_active_at = ?, created_at = ? WHERE id = ?')
+      .run('2020-01-01T00:00:00.000Z', '2019-06-01T00:00:00.000Z', old.id);
     t.db.prepare('UPDATE users SET last_active_at = ? WHERE id = ?').run(new Date().toISOString(), recent.id);
     const n = t.services.privacy.applyRetention(36);
     expect(n).toBeGreaterThanOrEqual(1);

@@ -54,7 +54,9 @@ describe('crash safety', () => {
     try {
       const ready = await fetch(`${second.baseUrl}/readyz`);
       expect(ready.status).toBe(200);
-      const progress = (await (await fetch(`${second.baseUrl}/api/v1/me/progress`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      const progress = (await (
+        await fetch(`${second.baseUrl}/api/v1/me/progress`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as {
         areas: { outcomes: { id: string; evidence: string }[] }[];
       };
       shownAfterRestart = new Map(progress.areas.flatMap((a) => a.outcomes).map((o) => [o.id, o.evidence]));
@@ -66,10 +68,16 @@ describe('crash safety', () => {
     const db = new Database(path.join(dir, 'packway.db'), { readonly: true });
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      const history = new Set((db.prepare('SELECT evidence FROM outcome_history').all() as { evidence: string }[]).map((r) => r.evidence));
+      const history = new Set(
+        (db.prepare('SELECT evidence FROM outcome_history').all() as { evidence: string }[]).map(
+          (r) => r.evidence,
+        ),
+      );
       const missing = acked.filter((a) => !history.has(a.evidence));
       expect(missing).toEqual([]);
-      const events = (db.prepare("SELECT COUNT(*) AS n FROM events WHERE verb = 'progressed'").get() as { n: number }).n;
+      const events = (
+        db.prepare("SELECT COUNT(*) AS n FROM events WHERE verb = 'progressed'").get() as { n: number }
+      ).n;
       expect(events).toBe(history.size); // the change, its history row and its event commit together or not at all
       const torn = db
         .prepare(
@@ -79,8 +87,13 @@ describe('crash safety', () => {
         .all();
       expect(torn).toEqual([]);
       for (const outcome of OUTCOMES) {
-        const latest = db.prepare('SELECT evidence FROM outcome_history WHERE outcome_id = ? ORDER BY id DESC LIMIT 1').get(outcome) as { evidence: string };
-        expect({ outcome, shown: shownAfterRestart.get(outcome) }).toEqual({ outcome, shown: latest.evidence });
+        const latest = db
+          .prepare('SELECT evidence FROM outcome_history WHERE outcome_id = ? ORDER BY id DESC LIMIT 1')
+          .get(outcome) as { evidence: string };
+        expect({ outcome, shown: shownAfterRestart.get(outcome) }).toEqual({
+          outcome,
+          shown: latest.evidence,
+        });
       }
     } finally {
       db.close();
@@ -97,7 +110,11 @@ describe('graceful shutdown', () => {
       port,
       method: 'PUT',
       path: '/api/v1/me/outcomes/LI1',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        authorization: `Bearer ${token}`,
+      },
     });
     const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
       req.on('response', (res) => {
@@ -134,7 +151,13 @@ describe('graceful shutdown', () => {
     const wal = path.join(dir, 'packway.db-wal');
     expect(fs.existsSync(wal) ? fs.statSync(wal).size : 0).toBe(0); // checkpointed and closed
     const db = new Database(path.join(dir, 'packway.db'), { readonly: true });
-    expect((db.prepare("SELECT evidence FROM outcome_progress WHERE outcome_id = 'LI1'").get() as { evidence: string }).evidence).toBe('finished during shutdown');
+    expect(
+      (
+        db.prepare("SELECT evidence FROM outcome_progress WHERE outcome_id = 'LI1'").get() as {
+          evidence: string;
+        }
+      ).evidence,
+    ).toBe('finished during shutdown');
     db.close();
   });
 

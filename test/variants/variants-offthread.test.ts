@@ -5,7 +5,11 @@ import request from 'supertest';
 import { compose } from '../../src/compose';
 import { createLogger } from '../../src/shared/logger';
 import { compileVariant } from '../../src/content/compile';
-import { closeCompilePool, CompileTimeoutError, compileVariantOffThread } from '../../src/content/compile-pool';
+import {
+  closeCompilePool,
+  CompileTimeoutError,
+  compileVariantOffThread,
+} from '../../src/content/compile-pool';
 import { loadPack, readContentDir } from '../../src/content/load';
 import { makeTestApp, type TestApp } from '../helpers/app';
 
@@ -30,7 +34,11 @@ outcomes: []
 const SLOW_BODY = `${'!['.repeat(9500)}\n`.repeat(27);
 
 function upload(text: string, name = 'Northshire') {
-  return request(server).post('/api/v1/variants').set('Authorization', `Bearer ${admin}`).field('name', name).attach('file', Buffer.from(text), 'welcome.md');
+  return request(server)
+    .post('/api/v1/variants')
+    .set('Authorization', `Bearer ${admin}`)
+    .field('name', name)
+    .attach('file', Buffer.from(text), 'welcome.md');
 }
 
 async function healthzLatency(): Promise<number> {
@@ -61,8 +69,12 @@ describe('variant uploads compile off the request thread', () => {
     expect(performance.now() - started).toBeLessThan(1000);
     expect(res.status).toBe(422);
     const details = res.body.error.details.map((d: { message: string }) => d.message);
-    expect(details).toContain('welcome.md:9: line too long (1,048,576 characters; the limit is 20,000 characters per line): break it into shorter lines or paragraphs');
-    expect(details).toContain('welcome.md:1: file too large (1,025 KiB; the limit is 512 KiB per file): split it into smaller modules');
+    expect(details).toContain(
+      'welcome.md:9: line too long (1,048,576 characters; the limit is 20,000 characters per line): break it into shorter lines or paragraphs',
+    );
+    expect(details).toContain(
+      'welcome.md:1: file too large (1,025 KiB; the limit is 512 KiB per file): split it into smaller modules',
+    );
   });
 
   it('refuses a too-long line inside a zip too, with file:line (the compiler checks before parsing)', async () => {
@@ -97,7 +109,9 @@ describe('variant uploads compile off the request thread', () => {
     expect(latencies.length).toBeGreaterThan(5);
     expect(Math.max(...latencies)).toBeLessThan(200);
     // for the record (see the issue): compile on the thread vs. the upload in a worker, and the worst /healthz wait
-    console.log(`compile on the request thread ${onThreadMs.toFixed(0)} ms; upload via worker ${uploadMs.toFixed(0)} ms; /healthz worst ${Math.max(...latencies).toFixed(0)} ms over ${latencies.length} calls`);
+    console.log(
+      `compile on the request thread ${onThreadMs.toFixed(0)} ms; upload via worker ${uploadMs.toFixed(0)} ms; /healthz worst ${Math.max(...latencies).toFixed(0)} ms over ${latencies.length} calls`,
+    );
   });
 
   it('stops a compile past its time limit with a clear error, and the next compile still works', async () => {
@@ -106,7 +120,9 @@ describe('variant uploads compile off the request thread', () => {
     const started = performance.now();
     const slow = compileVariantOffThread(base, new Map([[WELCOME, FRONT + SLOW_BODY]]), { timeoutMs: 200 });
     await expect(slow).rejects.toBeInstanceOf(CompileTimeoutError);
-    await expect(slow).rejects.toThrow('the variant took too long to compile (over 0.2 s); look for very long lines or deeply nested Markdown');
+    await expect(slow).rejects.toThrow(
+      'the variant took too long to compile (over 0.2 s); look for very long lines or deeply nested Markdown',
+    );
     expect(performance.now() - started).toBeLessThan(1000);
     const next = await compileVariantOffThread(base, new Map([[WELCOME, `${FRONT}Hello.\n`]]));
     expect(next.ok).toBe(true);
@@ -138,7 +154,12 @@ describe('stored versions are compiled at start-up, off the request path', () =>
     const hash = res.body.hash as string;
 
     // a "restart": a fresh registry and app over the same database
-    const restarted = compose({ db: t.db, pack: loadPack(t.config.contentDir), config: t.config, logger: createLogger('silent') });
+    const restarted = compose({
+      db: t.db,
+      pack: loadPack(t.config.contentDir),
+      config: t.config,
+      logger: createLogger('silent'),
+    });
     const registry = restarted.packs;
     expect(registry.cached(hash)).toBeUndefined();
     const report = await registry.warm();
@@ -151,16 +172,31 @@ describe('stored versions are compiled at start-up, off the request path', () =>
   });
 
   it('reports a stored version that no longer compiles, and refuses it later without compiling again', async () => {
-    const variantId = Number(t.db.prepare("INSERT INTO variants (name, name_norm, created_by, created_at) VALUES ('Broken', 'broken', 1, '2020-01-01')").run().lastInsertRowid);
+    const variantId = Number(
+      t.db
+        .prepare(
+          "INSERT INTO variants (name, name_norm, created_by, created_at) VALUES ('Broken', 'broken', 1, '2020-01-01')",
+        )
+        .run().lastInsertRowid,
+    );
     const files = JSON.stringify({ [WELCOME]: `${FRONT}${'!['.repeat(15_000)}\n` });
     const versionId = Number(
       t.db
-        .prepare("INSERT INTO variant_versions (variant_id, status, files, hash, summary, uploaded_by, created_at) VALUES (?, 'draft', ?, 'broken-hash', '[]', 1, '2020-01-01')")
+        .prepare(
+          "INSERT INTO variant_versions (variant_id, status, files, hash, summary, uploaded_by, created_at) VALUES (?, 'draft', ?, 'broken-hash', '[]', 1, '2020-01-01')",
+        )
         .run(variantId, files).lastInsertRowid,
     );
-    const restarted = compose({ db: t.db, pack: loadPack(t.config.contentDir), config: t.config, logger: createLogger('silent') });
+    const restarted = compose({
+      db: t.db,
+      pack: loadPack(t.config.contentDir),
+      config: t.config,
+      logger: createLogger('silent'),
+    });
     const report = await restarted.packs.warm();
-    expect(report.failed).toEqual([{ versionId, error: expect.stringMatching(/line too long \(30,000 characters/) }]);
+    expect(report.failed).toEqual([
+      { versionId, error: expect.stringMatching(/line too long \(30,000 characters/) },
+    ]);
     expect(() => restarted.variants.version(versionId)).toThrow(/no longer compiles: .*line too long/);
   });
 });

@@ -16,7 +16,9 @@ export function migrate(db: Db, dir: string = resolveMigrationsDir()): Migration
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   const done = new Set(
-    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+      (r) => r.version,
+    ),
   );
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const applied: string[] = [];
@@ -29,7 +31,9 @@ export function migrate(db: Db, dir: string = resolveMigrationsDir()): Migration
         record.run(file.version, file.name, new Date().toISOString());
       })();
     } catch (err) {
-      throw new MigrationError(`Migration ${file.name} failed and was rolled back: ${(err as Error).message}`);
+      throw new MigrationError(
+        `Migration ${file.name} failed and was rolled back: ${(err as Error).message}`,
+      );
     }
     applied.push(file.name);
   }

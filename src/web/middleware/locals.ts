@@ -4,7 +4,10 @@ import { isApi } from '../guards';
 import type { SessionSupport } from './session';
 
 /** Per-request values every page needs: who is signed in, the CSRF token, a preview banner, and how to leave a flash. */
-export function pageLocals(sessions: SessionSupport, variants: Pick<VariantsService, 'labelOf'>): RequestHandler {
+export function pageLocals(
+  sessions: SessionSupport,
+  variants: Pick<VariantsService, 'labelOf'>,
+): RequestHandler {
   return (req, res, next) => {
     // pages and API answers are personal: never stored by a browser or a proxy
     res.setHeader('Cache-Control', 'no-store');

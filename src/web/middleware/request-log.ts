@@ -18,7 +18,8 @@ export function bindRequestLogger(app: Express, logger: Logger): void {
 /** The route pattern, never the raw path, so ids do not explode the metrics' label set. */
 function routeOf(req: Request): string {
   // baseUrl is reset once the request leaves its router (errors end at the app), so the API prefix comes from the URL
-  if (req.route?.path) return `${req.originalUrl.startsWith('/api/v1/') ? '/api/v1' : ''}${String(req.route.path)}`;
+  if (req.route?.path)
+    return `${req.originalUrl.startsWith('/api/v1/') ? '/api/v1' : ''}${String(req.route.path)}`;
   if (req.path.startsWith('/static/') || req.path.startsWith('/assets/')) return 'static';
   return 'unmatched';
 }
@@ -35,7 +36,17 @@ export function requestLog(logger: Logger, metrics: Metrics): RequestHandler {
       metrics.observe({ method: req.method, route: routeOf(req), status: res.statusCode, seconds });
       if (!logger.isLevelEnabled('info')) return;
       const ms = Math.round(seconds * 10000) / 10;
-      logger.info({ reqId: req.requestId, method: req.method, path: req.path, status: res.statusCode, ms, user: req.user?.id }, 'request');
+      logger.info(
+        {
+          reqId: req.requestId,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms,
+          user: req.user?.id,
+        },
+        'request',
+      );
     });
     next();
   };

@@ -8,7 +8,10 @@ import type { Config } from '../../config';
  */
 export function securityHeaders(config: Config): RequestHandler {
   const headers: [string, string][] = [];
-  const recorder = { setHeader: (name: string, value: string) => headers.push([name, value]), removeHeader: () => undefined };
+  const recorder = {
+    setHeader: (name: string, value: string) => headers.push([name, value]),
+    removeHeader: () => undefined,
+  };
   const once = helmet({
     contentSecurityPolicy: {
       useDefaults: false,

@@ -40,7 +40,6 @@ function unsign(signed: string, secret: string): string | undefined {
 }
 
 export function createSessionSupport(config: Config, auth: AuthService) {
-
   function cookieOptions(req: Request, maxAgeMs?: number): string {
     const parts = ['Path=/', 'HttpOnly', 'SameSite=Lax'];
     if (req.secure) parts.push('Secure');
@@ -107,8 +106,16 @@ export function createSessionSupport(config: Config, auth: AuthService) {
       (typeof body?._csrf === 'string' ? body._csrf : undefined) ??
       (typeof req.headers['x-csrf-token'] === 'string' ? req.headers['x-csrf-token'] : undefined);
     const expected = csrfToken(req, _res);
-    const ok = sent !== undefined && sent.length === expected.length && crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
-    if (!ok) return next(new Forbidden('The form has expired or did not come from this site. Go back, reload the page and try again.'));
+    const ok =
+      sent !== undefined &&
+      sent.length === expected.length &&
+      crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+    if (!ok)
+      return next(
+        new Forbidden(
+          'The form has expired or did not come from this site. Go back, reload the page and try again.',
+        ),
+      );
     return next();
   };
 

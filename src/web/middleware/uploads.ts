@@ -15,11 +15,23 @@ const CSV = { maxBytes: 1024 * 1024, what: 'CSV file' };
 /** Every URL that takes a file, who may send one, and how large. */
 const UPLOAD_ROUTES: UploadRoute[] = [
   { path: /^(\/api\/v1)?\/users\/import$/, roles: ['admin'], limits: CSV },
-  { path: /^\/cohorts\/[^/]+\/members$/, roles: ['trainer', 'admin'], limits: { ...CSV, maxBytes: 512 * 1024 } },
-  { path: /^(\/api\/v1)?\/variants$/, roles: ['admin'], limits: { maxBytes: UPLOAD_MAX_BYTES, what: 'variant' } },
+  {
+    path: /^\/cohorts\/[^/]+\/members$/,
+    roles: ['trainer', 'admin'],
+    limits: { ...CSV, maxBytes: 512 * 1024 },
+  },
+  {
+    path: /^(\/api\/v1)?\/variants$/,
+    roles: ['admin'],
+    limits: { maxBytes: UPLOAD_MAX_BYTES, what: 'variant' },
+  },
 ].map((r) => ({ ...r, roles: r.roles as Role[] }));
 
-const parsers = UPLOAD_ROUTES.map((r) => ({ ...r, guard: requireRole(...r.roles), parse: receiveFile(r.limits) }));
+const parsers = UPLOAD_ROUTES.map((r) => ({
+  ...r,
+  guard: requireRole(...r.roles),
+  parse: receiveFile(r.limits),
+}));
 
 /**
  * Multipart forms are parsed before the CSRF check, so their token travels in the form body like every other form's

@@ -1,0 +1,46 @@
+import type { PersonRecord } from './privacy.repo';
+
+/** The subject-access export, as downloaded and as answered by the API. */
+export interface SubjectExport {
+  exportedAt: string;
+  subject: { id: number };
+  note: string;
+  record: PersonRecord;
+}
+
+export function subjectExportJson(
+  userId: number,
+  record: PersonRecord,
+  exportedAt = new Date(),
+): SubjectExport {
+  return {
+    exportedAt: exportedAt.toISOString(),
+    subject: { id: userId },
+    note: 'Everything Packway holds about this person. Password and token hashes are secrets of the service and are not included.',
+    record,
+  };
+}
+
+export function erasedJson(userId: number) {
+  return { id: userId, erased: true };
+}
+
+/** The readable page groups the record under plain headings, in the order a person would look for them. */
+export const RECORD_SECTIONS: { key: keyof PersonRecord; title: string }[] = [
+  { key: 'cohortsAsLearner', title: 'Cohorts (as a learner)' },
+  { key: 'cohortsAsTrainer', title: 'Cohorts (as a trainer)' },
+  { key: 'outcomeProgress', title: 'Progress against learning outcomes' },
+  { key: 'outcomeHistory', title: 'History of outcome changes' },
+  { key: 'moduleProgress', title: 'Modules opened and completed' },
+  { key: 'responses', title: 'Answers to case-study prompts' },
+  { key: 'submissions', title: 'Raids, self-assessments and activities' },
+  { key: 'actions', title: 'Actions planned' },
+  { key: 'events', title: 'Learning events' },
+  { key: 'sessions', title: 'Sign-in sessions' },
+  { key: 'signInAddresses', title: 'Addresses used to sign in' },
+  { key: 'apiTokens', title: 'API tokens' },
+  { key: 'passwordLinks', title: 'Password links' },
+  { key: 'auditEntries', title: 'Audit log entries' },
+  { key: 'variantsCreated', title: 'Pack variants created' },
+  { key: 'variantVersionsUploaded', title: 'Pack variant versions uploaded' },
+];

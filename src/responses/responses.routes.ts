@@ -1,0 +1,66 @@
+import { Router } from 'express';
+import type { Services } from '../compose';
+import { Invalid, NotFound } from '../shared/errors';
+import { parseInput } from '../shared/validate';
+import { renderModuleWithProblems } from '../pages/module-problems';
+import { packForRequest } from '../web/pack-choice';
+import { actorOf } from '../web/actor';
+import { formAction } from '../web/form-action';
+import { requireRole } from '../web/guards';
+import { parseQuery } from '../web/query';
+import { renderPage } from '../web/render';
+import { moduleAnswersJson, savedAnswerJson } from './responses.presenter';
+import { answersFromPage, responseSchema, sharedQuerySchema } from './responses.schema';
+
+/** Pages: answers to a module's prompts, and the answers a cohort's members shared. */
+export function responseRoutes(services: Services): Router {
+  const router = Router();
+
+  // Every answer that passes is saved; any that do not are listed on the module page again.
+  router.post(
+    '/modules/:id/responses',
+    requireRole('learner'),
+    formAction(
+      (req, res) => {
+        const pack = packForRequest(services.pages, req);
+        const mod = pack.modules.get(String(req.params.id));
+        if (!mod) throw new NotFound();
+        const { answers, problems } = answersFromPage(req.body, mod.prompts);
+        services.responses.saveAll(actorOf(req), pack, mod.id, answers);
+        if (problems.length) throw new Invalid(problems);
+        res.redirect(303, `/modules/${encodeURIComponent(mod.id)}?saved=answers#your-answers`);
+      },
+      (req, res, problems, status) =>
+        renderModuleWithProblems(services, req, res, problems.details, {}, status),
+    ),
+  );
+
+  router.get('/cohorts/:id/shared', (req, res) => {
+    const { module } = parseQuery(sharedQuerySchema, req);
+    const data = services.reports.sharedAnswers(Number(req.params.id), module, actorOf(req));
+    renderPage(req, res, 'work/shared', { title: `Shared answers: ${data.cohort.name}`, ...data });
+  });
+  return router;
+}
+
+/** API: `/me/responses`. */
+export function responseApiRoutes(services: Services): Router {
+  const router = Router();
+  router.put('/me/responses/:moduleId/:promptId', requireRole('learner'), (req, res) => {
+    const input = parseInput(responseSchema, req.body);
+    const saved = services.responses.save(
+      actorOf(req),
+      packForRequest(services.pages, req),
+      String(req.params.moduleId),
+      String(req.params.promptId),
+      input,
+    );
+    res.json(savedAnswerJson(saved));
+  });
+  router.get('/me/responses/:moduleId', requireRole('learner'), (req, res) => {
+    res.json(
+      moduleAnswersJson(services.responses.forModule(actorOf(req).id, String(req.params.moduleId)).values()),
+    );
+  });
+  return router;
+}
