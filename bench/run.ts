@@ -288,6 +288,7 @@ async function main(): Promise<void> {
       {
         ...process.env,
         NODE_ENV: 'production',
+        PUBLIC_URL: baseUrl,
         PORT: String(port),
         HOST: '127.0.0.1',
         DATA_DIR: dataDir,

@@ -56,8 +56,8 @@ export interface AxeViolation {
   nodes: { target: string[] }[];
 }
 
-/** Runs axe-core with the WCAG 2.2 AA rules; returns serious and critical violations. */
-export async function axe(page: Page): Promise<AxeViolation[]> {
+/** Runs axe-core with the WCAG 2.2 AA rules; returns serious and critical violations (every violation with `all`). */
+export async function axe(page: Page, options: { all?: boolean } = {}): Promise<AxeViolation[]> {
   // evaluated through the DevTools protocol, so the page's Content-Security-Policy (script-src 'self') stays on
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
   const violations = await page.evaluate(async () => {
@@ -74,7 +74,9 @@ export async function axe(page: Page): Promise<AxeViolation[]> {
       nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target })),
     }));
   });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  return options.all
+    ? violations
+    : violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
 export async function shot(page: Page, name: string): Promise<void> {

@@ -193,16 +193,15 @@ describe('journeys', () => {
       'We would have asked residents before closing the counter.',
     );
 
-    // the case study points to the outcomes it evidences; progress is recorded on the learning area's page
+    // the case study points to the outcomes it evidences; each is recorded on its own page, which leads back here
     const record = page.getByRole('link', { name: /^Record progress/ }).first();
-    firstOutcome = (await record.getAttribute('href'))!.split('#outcome-')[1];
+    firstOutcome = /\/progress\/outcomes\/([A-Z]+\d+)/.exec((await record.getAttribute('href'))!)![1];
     await record.click();
-    await page.waitForURL(/\/modules\/area-/);
-    await check(page, 'learning-area');
+    await page.waitForURL(new RegExp(`/progress/outcomes/${firstOutcome}`));
+    await check(page, 'outcome-page');
     // an error first (achieved without evidence), linked from the summary to the field
-    const outcome = page.locator(`#outcome-${firstOutcome}`);
-    await outcome.getByLabel('Achieved').check();
-    await outcome.getByRole('button', { name: `Save ${firstOutcome}` }).click();
+    await page.getByLabel('Achieved').check();
+    await page.getByRole('button', { name: `Save ${firstOutcome}` }).click();
     const summaryLink = page.locator('.govuk-error-summary a').first();
     expect(await summaryLink.getAttribute('href')).toBe(`#${firstOutcome}-evidence`);
     await check(page, 'outcome-error');
@@ -211,15 +210,19 @@ describe('journeys', () => {
     await page
       .locator(`#${firstOutcome}-evidence`)
       .fill('Ran two listening sessions with residents and changed the letter.');
-    await page.locator(`#outcome-${firstOutcome}`).getByLabel('Achieved').check();
+    await page.getByLabel('Achieved').check();
     await page.getByRole('button', { name: `Save ${firstOutcome}` }).click();
-    await page.waitForLoadState('load');
-    expect(await page.locator(`#${firstOutcome}-status-achieved`).isChecked()).toBe(true);
+    await page.waitForURL(new RegExp(`/modules/${caseStudy.id}`)); // back where the learner came from
 
-    await page.goto(`${app.baseUrl}/modules/${caseStudy.id}`);
-    await page.getByRole('button', { name: 'Mark as complete' }).click();
+    // a case study is complete when every question has an answer
+    const boxes = page.locator('textarea[name^="answer:"]');
+    for (let i = 0; i < (await boxes.count()); i++) {
+      if (!(await boxes.nth(i).inputValue()))
+        await boxes.nth(i).fill(`Answer ${i + 1}: what we would do differently.`);
+    }
+    await page.getByRole('button', { name: 'Save answers' }).click();
     await page.waitForLoadState('load');
-    expect(await page.locator('.govuk-notification-banner').first().textContent()).toContain('complete');
+    expect(await page.locator('main').textContent()).toContain('Completed');
     await check(page, 'case-study-complete');
     await page.goto(`${app.baseUrl}/progress`);
     await check(page, 'learner-progress');
@@ -342,21 +345,15 @@ describe('without JavaScript', () => {
     expect(await page.locator('textarea[name^="answer:"]').nth(1).inputValue()).toBe(
       'Answered with scripts switched off.',
     );
-    const caseUrl = page.url();
     await page
       .getByRole('link', { name: /^Record progress/ })
       .first()
       .click();
-    await page.waitForURL(/\/modules\/area-/);
-    const outcome = page.locator(`#outcome-${firstOutcome}`);
-    await outcome.getByLabel('In progress').check();
-    await outcome.getByRole('button', { name: `Save ${firstOutcome}` }).click();
-    await page.waitForLoadState('load');
-    expect(await page.locator(`#${firstOutcome}-status-in_progress`).isChecked()).toBe(true);
-    await page.goto(caseUrl);
-    await page.getByRole('button', { name: 'Mark as complete' }).click();
-    await page.waitForLoadState('load');
-    expect(await page.locator('.govuk-notification-banner').first().textContent()).toContain('complete');
+    await page.waitForURL(/\/progress\/outcomes\//);
+    await page.getByLabel('In progress').check();
+    await page.getByRole('button', { name: /^Save/ }).click();
+    await page.waitForURL(new RegExp(`/modules/${caseStudy.id}`));
+    expect(await page.locator('main').textContent()).toContain('In progress');
     // the slide deck falls back to one long page with every slide
     await page.goto(`${app.baseUrl}/modules/${slidesId}/slides`);
     expect(await page.locator('[data-slide]').first().isVisible()).toBe(true);

@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { HELP_FILE, helpRoutes } from './help/help.routes';
 import { healthRoutes, metricsForScraper } from './ops/health.routes';
 import { routes } from './routes';
+import { siteRoutes } from './site/site.routes';
 import { NotFound } from './shared/errors';
 import { errorHandler } from './web/error-handler';
 import type { Logger } from './shared/logger';
@@ -43,6 +44,7 @@ export function createApp(services: Services, config: Config, logger: Logger): E
   app.use(uploadsBeforeCsrf);
   app.use(sessions.verifyCsrf);
   app.use(helpRoutes(path.join(ROOT, HELP_FILE)));
+  app.use(siteRoutes(config)); // /contact /accessibility /privacy /cookies: open to everyone
   app.use(routes(services, sessions, config));
   app.use((_req, _res, next) => next(new NotFound()));
   app.use(errorHandler());

@@ -27,9 +27,12 @@ import { createXapiService } from './xapi/xapi.service';
 import { createPrivacySqliteRepo } from './privacy/privacy.sqlite';
 import { createPrivacyService } from './privacy/privacy.service';
 import { createPagesService } from './pages/pages.service';
+import { createAdminHomeService } from './pages/admin-home.service';
 import { createOpsSqliteRepo } from './ops/ops.sqlite';
 import { createOpsService } from './ops/ops.service';
 import { createMetrics } from './ops/metrics';
+import { createPeopleSearchSqliteRepo } from './search/search.sqlite';
+import { createSearchService } from './search/search.service';
 import type { Logger } from './shared/logger';
 import { systemClock, type Clock } from './shared/clock';
 
@@ -80,7 +83,7 @@ export function compose({ db, pack, config, logger, clock = systemClock }: Infra
   );
   const progress = createProgressService(uow, progressRepo, cohortsRepo, eventsRepo);
   const responses = createResponsesService(uow, createResponsesSqliteRepo(db), eventsRepo);
-  const forms = createFormsService(uow, createFormsSqliteRepo(db), eventsRepo);
+  const forms = createFormsService(uow, createFormsSqliteRepo(db), eventsRepo, clock);
   const reports = createReportsService(cohorts, cohortsRepo, usersRepo, progress, responses, forms);
   const pages = createPagesService(packs, cohorts, progress, responses, forms, reports);
   const xapi = createXapiService(config, eventsRepo, createXapiSqliteRepo(db), packs, logger);
@@ -88,6 +91,8 @@ export function compose({ db, pack, config, logger, clock = systemClock }: Infra
   const audit = createAuditService(auditRepo);
   const ops = createOpsService(createOpsSqliteRepo(db), packs);
   const metrics = createMetrics(config.dbFile);
+  const search = createSearchService(createPeopleSearchSqliteRepo(db));
+  const adminHome = createAdminHomeService(uow, users, cohorts, variants, auditRepo, config.publicUrl);
 
   return {
     packs,
@@ -105,6 +110,8 @@ export function compose({ db, pack, config, logger, clock = systemClock }: Infra
     audit,
     ops,
     metrics,
+    search,
+    adminHome,
   };
 }
 

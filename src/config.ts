@@ -30,7 +30,12 @@ const envSchema = z.object({
   XAPI_LRS_URL: z.string().url().optional(),
   XAPI_LRS_USERNAME: z.string().optional(),
   XAPI_LRS_PASSWORD: z.string().optional(),
+  XAPI_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   SHUTDOWN_GRACE_MS: positiveInt.default(10000),
+  // who runs this copy of Packway: shown on the contact, privacy, accessibility and cookies pages
+  ORGANISATION_NAME: z.string().trim().min(1).max(200).optional(),
+  SUPPORT_EMAIL: z.string().email().optional(),
+  DPO_EMAIL: z.string().email().optional(),
   DB_SYNCHRONOUS: z
     .enum(['full', 'normal', 'FULL', 'NORMAL'])
     .default('full')
@@ -61,6 +66,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(e.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(e.BOOTSTRAP_ADMIN_PASSWORD)) {
     throw new ConfigError(
       'Invalid settings:\n  BOOTSTRAP_ADMIN_PASSWORD: set both BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD, or neither',
+    );
+  }
+  if (e.NODE_ENV === 'production' && !e.PUBLIC_URL) {
+    throw new ConfigError(
+      'Invalid settings:\n  PUBLIC_URL: required when NODE_ENV=production: the address people use (e.g. https://learning.example.org);' +
+        ' it starts links in e-mails and every xAPI activity id, which must not change with the port or host',
     );
   }
   const dataDir = path.resolve(e.DATA_DIR);

@@ -10,8 +10,12 @@ import { privacyApiRoutes, privacyRoutes } from './privacy/privacy.routes';
 import { progressApiRoutes, progressRoutes } from './progress/progress.routes';
 import { reportApiRoutes, reportRoutes } from './reports/reports.routes';
 import { responseApiRoutes, responseRoutes } from './responses/responses.routes';
+import { searchApiRoutes, searchRoutes } from './search/search.routes';
+import { adminHomeRoutes } from './pages/admin-home.routes';
+import { auditRoutes } from './audit/audit.routes';
 import { userApiRoutes, userRoutes } from './users/users.routes';
 import { variantApiRoutes, variantRoutes } from './variants/variants.routes';
+import { xapiTermRoutes } from './xapi/extensions.routes';
 import { xapiApiRoutes } from './xapi/xapi.routes';
 import { requireUser } from './web/guards';
 import type { SessionSupport } from './web/middleware/session';
@@ -23,15 +27,20 @@ import { openApiRoute } from './web/openapi';
  */
 export function routes(services: Services, sessions: SessionSupport, config: Config): Router {
   const router = Router();
-  router.use(openApiRoute());
+  router.use(openApiRoute(config.publicUrl));
   router.use(authRoutes(services, sessions)); // /login /logout /setup /password/set /account/password
   router.use('/api/v1', authApiRoutes(services)); // POST /auth/token
+  router.use(xapiTermRoutes(services)); // /xapi/extensions/:name /xapi/activity-types/:name (public JSON-LD)
   router.use(requireUser);
   router.use(metricsForAdmins(services.metrics)); // /metrics
   router.use(moduleRoutes(services)); // /pack /modules/:id /modules/:id/slides
   router.use('/api/v1', moduleApiRoutes(services));
-  router.use(userRoutes(services, config)); // /users /audit
+  router.use(searchRoutes(services)); // /search
+  router.use('/api/v1', searchApiRoutes(services)); // /search
+  router.use(userRoutes(services, config)); // /users
+  router.use(auditRoutes(services)); // /audit
   router.use('/api/v1', userApiRoutes(services, config));
+  router.use(adminHomeRoutes(services)); // / (admins) /guide/operations
   router.use(progressRoutes(services)); // / /progress /modules/:id/complete /outcomes/:id
   router.use('/api/v1', progressApiRoutes(services)); // /me/assignments /me/progress /me/outcomes
   router.use(variantRoutes(services)); // /variants /cohorts/:id/variant

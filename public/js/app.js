@@ -55,7 +55,9 @@ function initDeck(deck) {
 /** Case-study answers save as the learner types (after a pause), through the same API the pages use. */
 function initAutosave(form) {
   for (const box of form.querySelectorAll('textarea[data-autosave-url]')) {
-    const status = document.getElementById(box.getAttribute('aria-describedby'));
+    const status = document.getElementById(
+      box.dataset.autosaveStatus ?? box.getAttribute('aria-describedby'),
+    );
     const share = form.querySelector(`input[name="share:${box.name.slice('answer:'.length)}"]`);
     let timer;
     let lastSent = box.value;

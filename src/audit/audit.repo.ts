@@ -8,6 +8,18 @@ export interface AuditEntry {
   target: string | null;
   detail: string | null;
   ip: string | null;
+  /** The target's name now (a person, cohort or variant), when it still exists. */
+  targetName?: string | null;
+}
+
+/** Which entries to list: any field left null matches everything. */
+export interface AuditFilter {
+  action: string | null;
+  /** Part of a name or email address: the person who acted, or the person acted on. */
+  person: string | null;
+  /** Days, `YYYY-MM-DD`, both included. */
+  from: string | null;
+  to: string | null;
 }
 
 /** What a service records; missing fields are stored as empty. */
@@ -28,8 +40,12 @@ export interface AuditPage {
 /** The audit log: appended to by every feature, read by admins. */
 export interface AuditRepo {
   record(entry: AuditInput): void;
-  /** Newest first, optionally only one action. */
-  list(action: string | null, limit: number, offset: number): AuditPage;
+  /** Newest first, filtered, with each target's name. */
+  list(filter: AuditFilter, limit: number, offset: number): AuditPage;
+  /** Every action recorded so far, for the filter. */
+  actions(): string[];
+  /** Whether any entry has this action. */
+  hasAction(action: string): boolean;
   /** Every entry a person made or that names them as its target, oldest first. */
   forUser(userId: number): AuditEntry[];
 }

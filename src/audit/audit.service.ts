@@ -1,20 +1,29 @@
-import type { AuditEntry, AuditRepo } from './audit.repo';
+import type { AuditEntry, AuditFilter, AuditRepo } from './audit.repo';
 
-export const AUDIT_PAGE_SIZE = 100;
+export const AUDIT_PAGE_SIZE = 50;
 
 export interface AuditListing {
   entries: AuditEntry[];
   total: number;
   page: number;
   pages: number;
-  action: string | null;
+  filter: AuditFilter;
+  /** Every action recorded so far (for the filter's choices). */
+  actions: string[];
 }
 
 /** Reading the audit log, a page at a time (admins only: the routes guard it). */
 export function createAuditService(repo: AuditRepo) {
-  function list(action: string | null, page: number): AuditListing {
-    const { entries, total } = repo.list(action, AUDIT_PAGE_SIZE, (page - 1) * AUDIT_PAGE_SIZE);
-    return { entries, total, page, pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)), action };
+  function list(filter: AuditFilter, page: number): AuditListing {
+    const { entries, total } = repo.list(filter, AUDIT_PAGE_SIZE, (page - 1) * AUDIT_PAGE_SIZE);
+    return {
+      entries,
+      total,
+      page,
+      pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)),
+      filter,
+      actions: repo.actions(),
+    };
   }
   return { list };
 }

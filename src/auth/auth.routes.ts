@@ -9,6 +9,7 @@ import { HttpError, Invalid, NotFound } from '../shared/errors';
 import { actorOf } from '../web/actor';
 import { formAction } from '../web/form-action';
 import { requireUser } from '../web/guards';
+import { challenge } from '../web/www-authenticate';
 import { errorSummary, fieldErrors, renderPage } from '../web/render';
 import { parseInput, zodDetails } from '../shared/validate';
 
@@ -71,13 +72,15 @@ export function authRoutes(services: Services, sessions: SessionSupport): Router
         return showLogin(req, res, [{ field: 'email', message: err.message }], 429);
       }
       if (err) return next(err);
-      if (!user)
+      if (!user) {
+        challenge(res);
         return showLogin(
           req,
           res,
           [{ field: 'email', message: 'Enter a correct email address and password' }],
           401,
         );
+      }
       const { sessionId } = services.auth.startSession(user, clientIp(req), req.sessionInfo?.idHash);
       sessions.startSessionCookie(req, res, sessionId);
       return res.redirect(303, safeNext((req.body as Record<string, unknown>).next));

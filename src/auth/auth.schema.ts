@@ -38,3 +38,12 @@ export function safeNext(next: unknown): string {
   const path = safeLocalPath(next);
   return path.startsWith('/login') ? '/' : path;
 }
+
+/** `POST /api/v1/auth/token`: a bearer token and when it stops working. */
+export const tokenResponseSchema = z
+  .object({
+    token: z.string(),
+    expiresAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Token' });
+export type TokenResponse = z.infer<typeof tokenResponseSchema>;

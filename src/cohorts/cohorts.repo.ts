@@ -9,6 +9,8 @@ export interface Cohort {
   variantVersionId: number | null;
   createdBy: number | null;
   createdAt: Date;
+  /** When it was archived (hidden from the default list), or null. */
+  archivedAt: Date | null;
 }
 
 /** A cohort in a list, with its head counts. */
@@ -29,6 +31,21 @@ export interface CohortPerson {
 /** A learner in a cohort, and since when. */
 export interface CohortMember extends CohortPerson {
   addedAt: Date;
+  /** When they last signed in, or null if they never have. */
+  lastSignedInAt: Date | null;
+}
+
+/** Something taken out of a cohort, kept so it can be put back. */
+export type RemovalPayload =
+  | { kind: 'member'; userId: number; addedAt: string }
+  | { kind: 'trainer'; userId: number }
+  | { kind: 'assignment'; moduleId: string; dueOn: string };
+
+export interface Removal {
+  id: number;
+  cohortId: number;
+  payload: RemovalPayload;
+  removedAt: Date;
 }
 
 /** A module assigned to a cohort; `dueOn` is a day, `YYYY-MM-DD`. */
@@ -54,8 +71,11 @@ export interface CohortsRepo {
   update(id: number, name: string, description: string): void;
   setVariant(id: number, versionId: number | null): void;
   get(id: number): Cohort | undefined;
-  listAll(): CohortSummary[];
-  listForTrainer(userId: number): CohortSummary[];
+  /** Active cohorts, or with `archived` the archived ones. */
+  listAll(archived?: boolean): CohortSummary[];
+  listForTrainer(userId: number, archived?: boolean): CohortSummary[];
+  /** Archives (a date) or restores (null) a cohort. */
+  setArchived(id: number, at: string | null): void;
   isTrainer(cohortId: number, userId: number): boolean;
   isMember(cohortId: number, userId: number): boolean;
   /** When the learner joined the cohort, if they are in it. */
@@ -63,8 +83,10 @@ export interface CohortsRepo {
   addTrainer(cohortId: number, userId: number): void;
   removeTrainer(cohortId: number, userId: number): void;
   trainers(cohortId: number): CohortPerson[];
-  /** False when they were already a member. */
-  addMember(cohortId: number, userId: number): boolean;
+  /** False when they were already a member; `addedAt` restores an earlier joining date (undo). */
+  addMember(cohortId: number, userId: number, addedAt?: string): boolean;
+  /** Learners who could join: enabled, not yet members, matching `q` (name or email) when given. */
+  candidates(cohortId: number, q: string, limit: number): CohortPerson[];
   /** False when they were not a member. */
   removeMember(cohortId: number, userId: number): boolean;
   members(cohortId: number): CohortMember[];
@@ -74,6 +96,13 @@ export interface CohortsRepo {
   upsertAssignment(cohortId: number, moduleId: string, dueOn: string): number;
   updateAssignment(cohortId: number, id: number, dueOn: string): boolean;
   deleteAssignment(cohortId: number, id: number): boolean;
+  /** Moves every due date of the cohort by `days`; answers how many moved. */
+  shiftAssignments(cohortId: number, days: number): number;
+  recordRemoval(cohortId: number, payload: RemovalPayload, removedBy: number): number;
+  /** Removals not yet undone, since an ISO date-time, newest first. */
+  removals(cohortId: number, since: string): Removal[];
+  removal(cohortId: number, id: number): (Removal & { undone: boolean }) | undefined;
+  markUndone(id: number): void;
   /** Every module assigned to the learner through any cohort, by due date. */
   learnerAssignments(userId: number): AssignmentForLearner[];
   /** The learner's cohorts, latest joined first. */

@@ -8,6 +8,8 @@ import type {
   CohortPerson,
   CohortsRepo,
   CohortSummary,
+  Removal,
+  RemovalPayload,
 } from './cohorts.repo';
 
 interface CohortRow {
@@ -17,6 +19,7 @@ interface CohortRow {
   variant_version_id: number | null;
   created_by: number | null;
   created_at: string;
+  archived_at: string | null;
 }
 
 interface CohortListRow extends CohortRow {
@@ -34,7 +37,23 @@ interface PersonRow {
 
 interface MemberRow extends PersonRow {
   added_at: string;
+  last_active_at: string | null;
 }
+
+interface RemovalRow {
+  id: number;
+  cohort_id: number;
+  payload: string;
+  removed_at: string;
+  undone_at: string | null;
+}
+
+const toRemoval = (r: RemovalRow): Removal => ({
+  id: r.id,
+  cohortId: r.cohort_id,
+  payload: JSON.parse(r.payload) as RemovalPayload,
+  removedAt: new Date(r.removed_at),
+});
 
 interface AssignmentRow {
   id: number;
@@ -59,6 +78,7 @@ const toCohort = (r: CohortRow): Cohort => ({
   variantVersionId: r.variant_version_id,
   createdBy: r.created_by,
   createdAt: new Date(r.created_at),
+  archivedAt: r.archived_at === null ? null : new Date(r.archived_at),
 });
 
 const toSummary = (r: CohortListRow): CohortSummary => ({
@@ -75,7 +95,11 @@ const toPerson = (r: PersonRow): CohortPerson => ({
   disabled: r.disabled !== 0,
 });
 
-const toMember = (r: MemberRow): CohortMember => ({ ...toPerson(r), addedAt: new Date(r.added_at) });
+const toMember = (r: MemberRow): CohortMember => ({
+  ...toPerson(r),
+  addedAt: new Date(r.added_at),
+  lastSignedInAt: r.last_active_at === null ? null : new Date(r.last_active_at),
+});
 
 const toAssignment = (r: AssignmentRow): Assignment => ({
   id: r.id,
@@ -93,7 +117,8 @@ const toLearnerAssignment = (r: LearnerAssignmentRow): AssignmentForLearner => (
   completedAt: r.completed_at === null ? null : new Date(r.completed_at),
 });
 
-const COHORT_COLUMNS = 'c.id, c.name, c.description, c.variant_version_id, c.created_by, c.created_at';
+const COHORT_COLUMNS =
+  'c.id, c.name, c.description, c.variant_version_id, c.created_by, c.created_at, c.archived_at';
 
 export function createCohortsSqliteRepo(db: Db): CohortsRepo {
   const s = {
@@ -103,17 +128,39 @@ export function createCohortsSqliteRepo(db: Db): CohortsRepo {
     update: db.prepare<[string, string, number]>('UPDATE cohorts SET name = ?, description = ? WHERE id = ?'),
     setVariant: db.prepare<[number | null, number]>('UPDATE cohorts SET variant_version_id = ? WHERE id = ?'),
     get: db.prepare<[number], CohortRow>(`SELECT ${COHORT_COLUMNS} FROM cohorts c WHERE c.id = ?`),
-    listAll: db.prepare<[], CohortListRow>(
+    listAll: db.prepare<[number], CohortListRow>(
       `SELECT ${COHORT_COLUMNS}, (SELECT COUNT(*) FROM cohort_members m WHERE m.cohort_id = c.id) AS members,
               (SELECT COUNT(*) FROM assignments a WHERE a.cohort_id = c.id) AS assignments
-       FROM cohorts c ORDER BY c.created_at DESC, c.id DESC`,
+       FROM cohorts c WHERE (c.archived_at IS NOT NULL) = ? ORDER BY c.created_at DESC, c.id DESC`,
     ),
-    listForTrainer: db.prepare<[number], CohortListRow>(
+    listForTrainer: db.prepare<[number, number], CohortListRow>(
       `SELECT ${COHORT_COLUMNS}, (SELECT COUNT(*) FROM cohort_members m WHERE m.cohort_id = c.id) AS members,
               (SELECT COUNT(*) FROM assignments a WHERE a.cohort_id = c.id) AS assignments
        FROM cohorts c JOIN cohort_trainers t ON t.cohort_id = c.id AND t.user_id = ?
-       ORDER BY c.created_at DESC, c.id DESC`,
+       WHERE (c.archived_at IS NOT NULL) = ? ORDER BY c.created_at DESC, c.id DESC`,
     ),
+    setArchived: db.prepare<[string | null, number]>('UPDATE cohorts SET archived_at = ? WHERE id = ?'),
+    candidates: db.prepare<[{ c: number; q: string; limit: number }], PersonRow>(
+      `SELECT u.id, u.email, u.name, u.role, u.disabled FROM users u
+       WHERE u.role = 'learner' AND u.disabled = 0
+         AND NOT EXISTS (SELECT 1 FROM cohort_members m WHERE m.cohort_id = @c AND m.user_id = u.id)
+         AND (@q = '' OR instr(lower(u.name), @q) > 0 OR instr(u.email_norm, @q) > 0)
+       ORDER BY u.name COLLATE NOCASE, u.id LIMIT @limit`,
+    ),
+    shiftAssignments: db.prepare<[string, number]>(
+      `UPDATE assignments SET due_on = date(due_on, ?) WHERE cohort_id = ?`,
+    ),
+    recordRemoval: db.prepare<[number, string, string, number, string]>(
+      `INSERT INTO cohort_removals (cohort_id, kind, payload, removed_by, removed_at) VALUES (?, ?, ?, ?, ?)`,
+    ),
+    removals: db.prepare<[number, string], RemovalRow>(
+      `SELECT id, cohort_id, payload, removed_at, undone_at FROM cohort_removals
+       WHERE cohort_id = ? AND removed_at >= ? AND undone_at IS NULL ORDER BY removed_at DESC, id DESC LIMIT 20`,
+    ),
+    removal: db.prepare<[number, number], RemovalRow>(
+      'SELECT id, cohort_id, payload, removed_at, undone_at FROM cohort_removals WHERE id = ? AND cohort_id = ?',
+    ),
+    markUndone: db.prepare<[string, number]>('UPDATE cohort_removals SET undone_at = ? WHERE id = ?'),
     isTrainer: db.prepare<[number, number]>(
       'SELECT 1 FROM cohort_trainers WHERE cohort_id = ? AND user_id = ?',
     ),
@@ -140,7 +187,8 @@ export function createCohortsSqliteRepo(db: Db): CohortsRepo {
       'DELETE FROM cohort_members WHERE cohort_id = ? AND user_id = ?',
     ),
     members: db.prepare<[number], MemberRow>(
-      `SELECT u.id, u.email, u.name, u.role, u.disabled, m.added_at FROM cohort_members m JOIN users u ON u.id = m.user_id
+      `SELECT u.id, u.email, u.name, u.role, u.disabled, m.added_at, u.last_active_at
+       FROM cohort_members m JOIN users u ON u.id = m.user_id
        WHERE m.cohort_id = ? ORDER BY u.name COLLATE NOCASE, u.id`,
     ),
     assignments: db.prepare<[number], AssignmentRow>(
@@ -160,6 +208,7 @@ export function createCohortsSqliteRepo(db: Db): CohortsRepo {
     learnerAssignments: db.prepare<[number], LearnerAssignmentRow>(
       `SELECT a.module_id, a.due_on, a.cohort_id, p.status AS progress, p.completed_at
        FROM cohort_members m
+       JOIN cohorts c ON c.id = m.cohort_id AND c.archived_at IS NULL
        JOIN assignments a ON a.cohort_id = m.cohort_id
        LEFT JOIN module_progress p ON p.user_id = m.user_id AND p.module_id = a.module_id
        WHERE m.user_id = ? ORDER BY a.due_on, a.module_id`,
@@ -192,8 +241,30 @@ export function createCohortsSqliteRepo(db: Db): CohortsRepo {
       const row = s.get.get(id);
       return row && toCohort(row);
     },
-    listAll: () => s.listAll.all().map(toSummary),
-    listForTrainer: (userId) => s.listForTrainer.all(userId).map(toSummary),
+    listAll: (archived = false) => s.listAll.all(archived ? 1 : 0).map(toSummary),
+    listForTrainer: (userId, archived = false) =>
+      s.listForTrainer.all(userId, archived ? 1 : 0).map(toSummary),
+    setArchived: (id, at) => void s.setArchived.run(at, id),
+    candidates: (cohortId, q, limit) =>
+      s.candidates.all({ c: cohortId, q: q.trim().toLowerCase(), limit }).map(toPerson),
+    shiftAssignments: (cohortId, days) =>
+      s.shiftAssignments.run(`${days >= 0 ? '+' : ''}${days} days`, cohortId).changes,
+    recordRemoval: (cohortId, payload, removedBy) =>
+      Number(
+        s.recordRemoval.run(
+          cohortId,
+          payload.kind,
+          JSON.stringify(payload),
+          removedBy,
+          new Date().toISOString(),
+        ).lastInsertRowid,
+      ),
+    removals: (cohortId, since) => s.removals.all(cohortId, since).map(toRemoval),
+    removal(cohortId, id) {
+      const row = s.removal.get(id, cohortId);
+      return row && { ...toRemoval(row), undone: row.undone_at !== null };
+    },
+    markUndone: (id) => void s.markUndone.run(new Date().toISOString(), id),
     isTrainer: (cohortId, userId) => s.isTrainer.get(cohortId, userId) !== undefined,
     isMember: (cohortId, userId) => s.isMember.get(cohortId, userId) !== undefined,
     memberSince(cohortId, userId) {
@@ -203,8 +274,8 @@ export function createCohortsSqliteRepo(db: Db): CohortsRepo {
     addTrainer: (cohortId, userId) => void s.addTrainer.run(cohortId, userId),
     removeTrainer: (cohortId, userId) => void s.removeTrainer.run(cohortId, userId),
     trainers: (cohortId) => s.trainers.all(cohortId).map(toPerson),
-    addMember: (cohortId, userId) =>
-      forgetPins(s.addMember.run(cohortId, userId, new Date().toISOString()).changes > 0),
+    addMember: (cohortId, userId, addedAt) =>
+      forgetPins(s.addMember.run(cohortId, userId, addedAt ?? new Date().toISOString()).changes > 0),
     removeMember: (cohortId, userId) => forgetPins(s.removeMember.run(cohortId, userId).changes > 0),
     members: (cohortId) => s.members.all(cohortId).map(toMember),
     assignments: (cohortId) => s.assignments.all(cohortId).map(toAssignment),

@@ -13,14 +13,33 @@ interface MatrixData {
 
 const esc = escapeHtml;
 
+const SHORT_DATE = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'Europe/London',
+});
+/** A day (`YYYY-MM-DD`) or an instant as `3 Mar 2027`. */
+export function shortDate(value: string | Date): string {
+  return SHORT_DATE.format(typeof value === 'string' ? new Date(`${value}T00:00:00Z`) : value);
+}
+
 // Cells are the bulk of a 500 × 35 page, so each is a short string made once: a class for the colour,
-// a mark for sighted users and the status as visually hidden text for screen readers.
-const cell = (cls: string, mark: string, label: string) =>
-  `<td class="${cls}">${mark}<span class="pw-vh">${label}</span></td>`;
-const CELL: Record<string, string> = {
-  achieved: cell('a', '✓', 'Achieved'),
-  in_progress: cell('p', '◐', 'In progress'),
-  not_started: cell('n', '', 'Not started'),
+// a mark for sighted users and the status as visually hidden text for screen readers. A cell with progress is a link
+// to its evidence (the learner's href prefix is made once per row).
+const LABEL: Record<string, [cls: string, mark: string, label: string]> = {
+  achieved: ['a', '✓', 'Achieved'],
+  in_progress: ['p', '◐', 'In progress'],
+  not_started: ['n', '', 'Not started'],
+};
+const PLAIN_CELL = '<td class="n"><span class="pw-vh">Not started</span></td>';
+const linkedCell = (status: string) => {
+  const [cls, mark, label] = LABEL[status] ?? LABEL.not_started;
+  return [`<td class="${cls}"><a href="`, `">${mark}<span class="pw-vh">${label}</span></a></td>`];
+};
+const LINKED: Record<string, string[]> = {
+  achieved: linkedCell('achieved'),
+  in_progress: linkedCell('in_progress'),
 };
 const MODULE_CELL: Record<string, string> = {
   completed: '<td class="a">Completed</td>',
@@ -29,21 +48,35 @@ const MODULE_CELL: Record<string, string> = {
   overdue: '<td class="o">Overdue</td>',
 };
 
+export interface MatrixTableOptions {
+  /** The learners to show, in order (the cohort's, filtered and sorted). */
+  learners: MatrixLearner[];
+  sort: 'name' | 'progress' | 'least-progress';
+  /** Day of today, `YYYY-MM-DD` (for "due" against "was due"). */
+  today: string;
+}
+
 /**
  * The progress matrix as one table: colour-coded cells (the heat map) that also carry their status as text,
- * so screen readers and the colour-blind read the same data. Built as a string: 500 × 35 cells in a few ms.
+ * so screen readers and the colour-blind read the same data. Each learner's row starts with when they last signed in
+ * and their totals; the foot of the table totals each outcome and module. Built as a string: 500 × 35 cells in a few ms.
  */
-export function matrixHtml(data: MatrixData, areas: readonly Area[]): string {
+export function matrixHtml(data: MatrixData, areas: readonly Area[], options?: MatrixTableOptions): string {
+  const learners = options?.learners ?? data.learners;
+  const sort = options?.sort ?? 'name';
   const out: string[] = [];
   const outcomeCols = areas.flatMap((a) => a.outcomes.map((o) => o.id));
+  const achievedBy = new Array<number>(outcomeCols.length).fill(0);
+  const completedBy = new Array<number>(data.assignments.length).fill(0);
+  const lead = 4;
   out.push(
     '<table class="govuk-table pw-matrix" data-module="pw-matrix"><caption class="govuk-table__caption govuk-table__caption--m">Learners by outcome</caption>',
   );
-  out.push('<colgroup><col>');
+  out.push(`<colgroup><col><col span="${lead - 1}">`);
   for (const a of areas) out.push(`<col span="${a.outcomes.length}" class="pw-area-col">`);
   if (data.assignments.length) out.push(`<col span="${data.assignments.length}">`);
   out.push(
-    '</colgroup><thead class="govuk-table__head"><tr class="govuk-table__row"><td class="govuk-table__header"></td>',
+    `</colgroup><thead class="govuk-table__head"><tr class="govuk-table__row"><td class="govuk-table__header" colspan="${lead}"></td>`,
   );
   for (const a of areas) {
     out.push(
@@ -54,48 +87,129 @@ export function matrixHtml(data: MatrixData, areas: readonly Area[]): string {
     out.push(
       `<th scope="colgroup" colspan="${data.assignments.length}" class="govuk-table__header pw-area-head">Assigned modules</th>`,
     );
-  out.push('</tr><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">Learner</th>');
+  const byName = sort === 'name' ? ' aria-sort="ascending"' : '';
+  const byProgress =
+    sort === 'progress'
+      ? ' aria-sort="descending"'
+      : sort === 'least-progress'
+        ? ' aria-sort="ascending"'
+        : '';
+  out.push(
+    `</tr><tr class="govuk-table__row"><th scope="col" class="govuk-table__header"${byName}>Learner</th>` +
+      '<th scope="col" class="govuk-table__header pw-matrix__meta">Last signed in</th>' +
+      `<th scope="col" class="govuk-table__header pw-matrix__meta"${byProgress}>Outcomes achieved</th>` +
+      '<th scope="col" class="govuk-table__header pw-matrix__meta">Modules completed</th>',
+  );
   for (const a of areas) {
     for (const o of a.outcomes)
       out.push(
         `<th scope="col" class="govuk-table__header pw-rot"><abbr title="${esc(o.text)}">${o.id}</abbr></th>`,
       );
   }
+  const on = options?.today ?? new Date().toISOString().slice(0, 10);
   for (const m of data.assignments) {
     out.push(
-      `<th scope="col" class="govuk-table__header pw-rot"><abbr title="${esc(m.title)}, due ${m.dueAt}">${esc(shortTitle(m.title))}</abbr></th>`,
+      `<th scope="col" class="govuk-table__header pw-matrix__module">${esc(m.title)}<span class="pw-matrix__due${m.dueAt < on ? ' pw-matrix__due--past' : ''}">${m.dueAt < on ? 'Was due' : 'Due'} ${shortDate(m.dueAt)}</span></th>`,
     );
   }
   out.push('</tr></thead><tbody class="govuk-table__body">');
-  for (const l of data.learners) {
+  const totalOutcomes = outcomeCols.length;
+  const totalModules = data.assignments.length;
+  for (const l of learners) {
+    const base = `/cohorts/${data.cohort.id}/learners/${l.id}`;
+    const cells: string[] = [];
+    let achieved = 0;
+    for (let i = 0; i < totalOutcomes; i++) {
+      const id = outcomeCols[i];
+      const status = l.outcomes[id];
+      const linked = LINKED[status];
+      if (linked) {
+        cells.push(linked[0], base, '/outcomes/', id, linked[1]);
+        if (status === 'achieved') {
+          achieved++;
+          achievedBy[i]++;
+        }
+      } else cells.push(PLAIN_CELL);
+    }
+    let completed = 0;
+    for (let i = 0; i < totalModules; i++) {
+      const status = l.modules[data.assignments[i].moduleId];
+      if (status === 'completed') {
+        completed++;
+        completedBy[i]++;
+      }
+      cells.push(MODULE_CELL[status] ?? MODULE_CELL.not_started);
+    }
     out.push(
-      `<tr class="govuk-table__row"><th scope="row" class="govuk-table__header"><a class="govuk-link" href="/cohorts/${data.cohort.id}/learners/${l.id}">${esc(l.name)}</a></th>`,
+      `<tr class="govuk-table__row"><th scope="row" class="govuk-table__header"><a class="govuk-link" href="${base}">${esc(l.name)}</a></th>`,
+      l.lastSignedInAt
+        ? `<td class="pw-matrix__meta">${shortDate(l.lastSignedInAt)}</td>`
+        : '<td class="pw-matrix__meta pw-matrix__never">Never</td>',
+      `<td class="pw-matrix__meta">${achieved} of ${totalOutcomes}</td>`,
+      `<td class="pw-matrix__meta">${totalModules ? `${completed} of ${totalModules}` : '–'}</td>`,
+      cells.join(''),
+      '</tr>',
     );
-    for (const id of outcomeCols) out.push(CELL[l.outcomes[id]] ?? CELL.not_started);
-    for (const m of data.assignments) out.push(MODULE_CELL[l.modules[m.moduleId]] ?? MODULE_CELL.not_started);
-    out.push('</tr>');
   }
-  out.push('</tbody></table>');
+  out.push('</tbody><tfoot class="pw-matrix__totals"><tr class="govuk-table__row">');
+  out.push(
+    `<th scope="row" class="govuk-table__header" colspan="${lead}">Achieved or completed by (of ${learners.length})</th>`,
+  );
+  for (const n of achievedBy) out.push(`<td>${n}</td>`);
+  for (const n of completedBy) out.push(`<td>${n}</td>`);
+  out.push('</tr></tfoot></table>');
   return out.join('');
 }
 
-function shortTitle(title: string): string {
-  return title.length > 28 ? `${title.slice(0, 26)}…` : title;
-}
+const CSV_STATUS: Record<string, string> = {
+  achieved: 'Achieved',
+  in_progress: 'In progress',
+  not_started: 'Not started',
+  completed: 'Completed',
+  overdue: 'Overdue',
+};
+const CSV_DAY = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+const csvDay = (day: string) => {
+  const d = new Date(`${day}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? day : CSV_DAY.format(d);
+};
 
-/** One row per learner, one column per outcome and per assigned module. */
-export function progressCsv(data: MatrixData): string {
+/**
+ * The progress spreadsheet: one row per learner; a column per outcome headed by its text, with the learner's
+ * evidence beside it when `evidence` is given (learner id → outcome id → text); a column per assigned module headed
+ * by its title and due date. Values read as the page does ("Achieved"); a byte-order mark tells Excel it is UTF-8.
+ */
+export function progressCsv(
+  data: MatrixData,
+  evidence?: ReadonlyMap<number, Record<string, string>>,
+): string {
+  const outcomeHead = (id: string) => {
+    const o = data.pack.outcomes.get(id);
+    return o ? `${id}: ${o.text}` : id;
+  };
   const header = [
-    'email',
-    'name',
-    ...data.outcomeIds,
-    ...data.assignments.map((a) => `module:${a.moduleId}`),
+    'Name',
+    'Email',
+    `Outcomes achieved (of ${data.outcomeIds.length})`,
+    ...data.outcomeIds.flatMap((id) => (evidence ? [outcomeHead(id), `${id} evidence`] : [outcomeHead(id)])),
+    ...data.assignments.map((a) => `${a.title} (due ${csvDay(a.dueAt)})`),
   ];
   const rows = data.learners.map((l) => [
-    l.email,
     l.name,
-    ...data.outcomeIds.map((id) => l.outcomes[id] ?? 'not_started'),
-    ...data.assignments.map((a) => l.modules[a.moduleId] ?? 'not_started'),
+    l.email,
+    String(l.achieved),
+    ...data.outcomeIds.flatMap((id) => {
+      const status = CSV_STATUS[l.outcomes[id] ?? 'not_started'] ?? l.outcomes[id];
+      return evidence ? [status, evidence.get(l.id)?.[id] ?? ''] : [status];
+    }),
+    ...data.assignments.map(
+      (a) => CSV_STATUS[l.modules[a.moduleId] ?? 'not_started'] ?? l.modules[a.moduleId],
+    ),
   ]);
-  return toCsv([header, ...rows]);
+  return toCsv([header, ...rows], { bom: true });
 }

@@ -51,6 +51,8 @@ export interface FormsRepo {
   /** Replaces a submission's answers (only the owner's). */
   update(id: number, userId: number, data: FormValues, linkedId: number | null): void;
   get(id: number): Submission | undefined;
+  /** Deletes a submission (only the owner's) and its actions; entries linked to it are kept, unlinked. */
+  remove(id: number, userId: number): boolean;
   /** One person's submissions to one module, newest first. */
   forModule(userId: number, moduleId: string): Submission[];
   /** Every submission of one person, oldest first. */

@@ -1,20 +1,173 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
+import type { Module } from '../content/types';
+import { RAID_PLAN, RAID_REPORT } from '../reports/reports.service';
+import type { ErrorDetail } from '../shared/errors';
+import { formAction, type FormProblems } from '../web/form-action';
+import { parseQuery } from '../web/query';
+import { errorSummary, fieldErrors, renderPage } from '../web/render';
+import type { FormEntry } from './forms.service';
 import type { Services } from '../compose';
 import { parseInput } from '../shared/validate';
 import { renderModuleWithProblems } from '../pages/module-problems';
 import { packForRequest } from '../web/pack-choice';
 import { actorOf } from '../web/actor';
-import { formAction } from '../web/form-action';
 import { requireRole } from '../web/guards';
 import { safeLocalPath } from '../web/safe-redirect';
-import { actionsJson, formHistoryJson, submissionJson } from './forms.presenter';
+import { actionDoneJson, actionsJson, formHistoryJson, submissionJson } from './forms.presenter';
 import {
   actionDoneApiSchema,
   actionDonePageSchema,
   submissionApiSchema,
+  newEntryQuerySchema,
   submissionPageSchema,
   valuesFromPageBody,
 } from './forms.schema';
+
+/** A form's problems named as its page fields are (`f.group.field`); the plan select is `linkedId` as it is. */
+function pageProblems(details: ErrorDetail[]): ErrorDetail[] {
+  return details.map((d) =>
+    d.field === 'linkedId' || d.field === 'form' ? d : { ...d, field: `f.${d.field}` },
+  );
+}
+
+const moduleUrl = (id: string) => `/modules/${encodeURIComponent(id)}`;
+
+/**
+ * One entry of a repeatable form on a page of its own: a new one (a raid report written from its plan, which takes
+ * the plan's host and date), changing one, and deleting one after a confirmation. Only the learner who wrote it.
+ */
+function entryRoutes(services: Services, router: Router) {
+  const plansFor = (req: Request, moduleId: string) =>
+    moduleId === RAID_REPORT ? services.forms.forModule(actorOf(req).id, RAID_PLAN) : null;
+
+  function renderEntry(
+    req: Request,
+    res: Response,
+    page: {
+      mod: Module;
+      entry: FormEntry | null;
+      values: Record<string, unknown>;
+      linkedId: number | string | null;
+      problems?: ErrorDetail[];
+    },
+    status = 200,
+  ) {
+    const { mod, entry } = page;
+    const noun = mod.id === RAID_PLAN ? 'raid plan' : mod.id === RAID_REPORT ? 'raid report' : 'entry';
+    const details = page.problems ?? [];
+    renderPage(
+      req,
+      res,
+      'work/entry',
+      {
+        title: entry ? `Change your ${noun}` : mod.id === RAID_REPORT ? 'Write up a raid' : mod.title,
+        pack: packForRequest(services.pages, req),
+        mod,
+        entry,
+        values: page.values,
+        linkedId: page.linkedId,
+        raidPlans: plansFor(req, mod.id),
+        action: entry ? `${moduleUrl(mod.id)}/entries/${entry.id}` : `${moduleUrl(mod.id)}/entries`,
+        errors: errorSummary(details),
+        fieldErrors: fieldErrors(details),
+      },
+      status,
+    );
+  }
+
+  const typedPage = (problems: FormProblems) => ({
+    values: valuesFromPageBody(problems.values),
+    linkedId: typeof problems.values.linkedId === 'string' ? problems.values.linkedId : null,
+    problems: pageProblems(problems.details),
+  });
+
+  router.get('/modules/:id/entries/new', requireRole('learner'), (req, res) => {
+    const mod = services.forms.formModule(packForRequest(services.pages, req), String(req.params.id));
+    const { plan } = parseQuery(newEntryQuerySchema, req);
+    const start = plan && mod.id === RAID_REPORT ? services.forms.linkedStart(actorOf(req), plan) : null;
+    renderEntry(req, res, {
+      mod,
+      entry: null,
+      values: start?.values ?? {},
+      linkedId: start?.linkedId ?? null,
+    });
+  });
+
+  router.post(
+    '/modules/:id/entries',
+    requireRole('learner'),
+    formAction(
+      async (req, res) => {
+        const input = parseInput(submissionPageSchema, req.body);
+        const pack = packForRequest(services.pages, req);
+        const entry = services.forms.submit(actorOf(req), pack, String(req.params.id), input);
+        await services.pages.workSaved(actorOf(req), pack, entry.moduleId);
+        res.redirect(303, `${moduleUrl(entry.moduleId)}?saved=form#entry-${entry.id}`);
+      },
+      (req, res, problems, status) => {
+        const mod = services.forms.formModule(packForRequest(services.pages, req), String(req.params.id));
+        renderEntry(req, res, { mod, entry: null, ...typedPage(problems) }, status);
+      },
+    ),
+  );
+
+  router.get('/modules/:id/entries/:entryId', requireRole('learner'), (req, res) => {
+    const { mod, entry } = services.forms.entry(
+      actorOf(req),
+      packForRequest(services.pages, req),
+      String(req.params.id),
+      Number(req.params.entryId),
+    );
+    renderEntry(req, res, { mod, entry, values: entry.data, linkedId: entry.linkedId });
+  });
+
+  router.post(
+    '/modules/:id/entries/:entryId',
+    requireRole('learner'),
+    formAction(
+      async (req, res) => {
+        const input = parseInput(submissionPageSchema, req.body);
+        const pack = packForRequest(services.pages, req);
+        const entry = services.forms.update(
+          actorOf(req),
+          pack,
+          String(req.params.id),
+          Number(req.params.entryId),
+          input,
+        );
+        await services.pages.workSaved(actorOf(req), pack, entry.moduleId);
+        res.redirect(303, `${moduleUrl(entry.moduleId)}?saved=form#entry-${entry.id}`);
+      },
+      (req, res, problems, status) => {
+        const { mod, entry } = services.forms.entry(
+          actorOf(req),
+          packForRequest(services.pages, req),
+          String(req.params.id),
+          Number(req.params.entryId),
+        );
+        renderEntry(req, res, { mod, entry, ...typedPage(problems) }, status);
+      },
+    ),
+  );
+
+  router.get('/modules/:id/entries/:entryId/delete', requireRole('learner'), (req, res) => {
+    const { mod, entry } = services.forms.entry(
+      actorOf(req),
+      packForRequest(services.pages, req),
+      String(req.params.id),
+      Number(req.params.entryId),
+    );
+    renderPage(req, res, 'work/entry-delete', { title: 'Are you sure you want to delete this?', mod, entry });
+  });
+
+  router.post('/modules/:id/entries/:entryId/delete', requireRole('learner'), async (req, res) => {
+    const pack = packForRequest(services.pages, req);
+    const moduleId = String(req.params.id);
+    services.forms.remove(actorOf(req), moduleId, Number(req.params.entryId));
+    await services.pages.workSaved(actorOf(req), pack, moduleId);
+    res.redirect(303, `${moduleUrl(moduleId)}?saved=deleted#previous`);
+  });
+}
 
 /** Pages: a module's form (activities, raid plans and reports, the self-assessment) and ticking off actions. */
 export function formRoutes(services: Services): Router {
@@ -25,23 +178,23 @@ export function formRoutes(services: Services): Router {
     '/modules/:id/submissions',
     requireRole('learner'),
     formAction(
-      (req, res) => {
+      async (req, res) => {
         const input = parseInput(submissionPageSchema, req.body);
-        services.forms.submit(
-          actorOf(req),
-          packForRequest(services.pages, req),
-          String(req.params.id),
-          input,
-        );
+        const pack = packForRequest(services.pages, req);
+        services.forms.submit(actorOf(req), pack, String(req.params.id), input);
+        await services.pages.workSaved(actorOf(req), pack, String(req.params.id)); // a submitted form completes it
         res.redirect(303, `/modules/${encodeURIComponent(String(req.params.id))}?saved=form#form`);
       },
       (req, res, problems, status) => {
-        const details = problems.details.map((d) => ({ ...d, field: `f.${d.field}` }));
+        const details = pageProblems(problems.details);
         const formValues = valuesFromPageBody(problems.values);
-        renderModuleWithProblems(services, req, res, details, { formValues }, status);
+        const linkedIdTyped = typeof problems.values.linkedId === 'string' ? problems.values.linkedId : null;
+        renderModuleWithProblems(services, req, res, details, { formValues, linkedIdTyped }, status);
       },
     ),
   );
+
+  entryRoutes(services, router);
 
   router.post('/actions/:id', requireRole('learner'), (req, res) => {
     const { done } = parseInput(actionDonePageSchema, req.body);
@@ -54,14 +207,11 @@ export function formRoutes(services: Services): Router {
 /** API: `/me/forms` and `/me/actions`. */
 export function formApiRoutes(services: Services): Router {
   const router = Router();
-  router.post('/me/forms/:moduleId', requireRole('learner'), (req, res) => {
+  router.post('/me/forms/:moduleId', requireRole('learner'), async (req, res) => {
     const input = parseInput(submissionApiSchema, req.body);
-    const entry = services.forms.submit(
-      actorOf(req),
-      packForRequest(services.pages, req),
-      String(req.params.moduleId),
-      input,
-    );
+    const pack = packForRequest(services.pages, req);
+    const entry = services.forms.submit(actorOf(req), pack, String(req.params.moduleId), input);
+    await services.pages.workSaved(actorOf(req), pack, String(req.params.moduleId));
     res.status(201).json(submissionJson(entry));
   });
   router.get('/me/forms/:moduleId', requireRole('learner'), (req, res) => {
@@ -77,7 +227,7 @@ export function formApiRoutes(services: Services): Router {
   router.patch('/me/actions/:id', requireRole('learner'), (req, res) => {
     const { done } = parseInput(actionDoneApiSchema, req.body);
     services.forms.setActionDone(actorOf(req), Number(req.params.id), done);
-    res.json({ id: Number(req.params.id), done });
+    res.json(actionDoneJson(Number(req.params.id), done));
   });
   return router;
 }

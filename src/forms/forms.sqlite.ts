@@ -60,6 +60,7 @@ export function createFormsSqliteRepo(db: Db): FormsRepo {
       'UPDATE submissions SET data = ?, linked_id = ?, updated_at = ? WHERE id = ? AND user_id = ?',
     ),
     get: db.prepare<[number], SubmissionRow>('SELECT * FROM submissions WHERE id = ?'),
+    remove: db.prepare<[number, number]>('DELETE FROM submissions WHERE id = ? AND user_id = ?'),
     forModule: db.prepare<[number, string], SubmissionRow>(
       'SELECT * FROM submissions WHERE user_id = ? AND module_id = ? ORDER BY id DESC',
     ),
@@ -93,6 +94,7 @@ export function createFormsSqliteRepo(db: Db): FormsRepo {
       const row = s.get.get(id);
       return row && toSubmission(row);
     },
+    remove: (id, userId) => s.remove.run(id, userId).changes > 0,
     forModule: (userId, moduleId) => s.forModule.all(userId, moduleId).map(toSubmission),
     forUser: (userId) => s.forUser.all(userId).map(toSubmission),
     inCohort: (cohortId, moduleId): CohortSubmission[] =>

@@ -1,7 +1,8 @@
-import type { Module, Pack } from '../content/types';
+import type { Form, Module, Pack } from '../content/types';
+import type { ModuleJson, PackJson } from './modules.schema';
 
 /** The API shapes of DESIGN §5. */
-export function packJson(pack: Pack) {
+export function packJson(pack: Pack): PackJson {
   return {
     id: pack.id,
     title: pack.title,
@@ -17,7 +18,7 @@ export function packJson(pack: Pack) {
         kind: m.kind,
         summary: m.summary,
         minutes: m.minutes,
-        areas: m.areas,
+        areas: [...m.areas],
       })),
     })),
     areas: pack.areas.map((a) => ({
@@ -30,7 +31,19 @@ export function packJson(pack: Pack) {
   };
 }
 
-export function moduleJson(m: Module) {
+/** A module's form as JSON (the compiled form is read-only; the JSON is a copy). */
+export function formJson(f: Form): NonNullable<ModuleJson['form']> {
+  return {
+    repeatable: f.repeatable,
+    groups: f.groups.map((g) => ({
+      ...g,
+      questions: [...g.questions],
+      fields: g.fields.map((field) => ({ ...field, options: [...field.options] })),
+    })),
+  };
+}
+
+export function moduleJson(m: Module): ModuleJson {
   return {
     id: m.id,
     title: m.title,
@@ -38,13 +51,13 @@ export function moduleJson(m: Module) {
     section: m.sectionId,
     summary: m.summary,
     minutes: m.minutes,
-    areas: m.areas,
-    outcomes: m.outcomes,
+    areas: [...m.areas],
+    outcomes: [...m.outcomes],
     html: m.html,
-    ...(m.prompts.length ? { prompts: m.prompts } : {}),
-    ...(m.slides.length ? { slides: m.slides } : {}),
-    ...(m.form ? { form: m.form } : {}),
-    ...(m.sources.length ? { sources: m.sources } : {}),
+    ...(m.prompts.length ? { prompts: m.prompts.map((p) => ({ ...p })) } : {}),
+    ...(m.slides.length ? { slides: m.slides.map((s) => ({ ...s })) } : {}),
+    ...(m.form ? { form: formJson(m.form) } : {}),
+    ...(m.sources.length ? { sources: [...m.sources] } : {}),
   };
 }
 

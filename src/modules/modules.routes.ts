@@ -39,6 +39,25 @@ export function moduleRoutes(services: Services): Router {
       bodyClass: print ? 'pw-print-slides' : 'pw-slides',
     });
   });
+
+  // presenter mode: the audience's slides fill the screen with nothing of the site around them (and never a note);
+  // the speaker notes, clock and slide timer are a second window that follows them
+  for (const [path, view, label] of [
+    ['present', 'modules/present', 'presenting'],
+    ['notes', 'modules/presenter-notes', 'speaker notes'],
+  ] as const) {
+    router.get(`/modules/:id/slides/${path}`, (req, res) => {
+      const pack = packForRequest(services.pages, req);
+      const mod = pack.modules.get(String(req.params.id));
+      if (!mod || mod.slides.length === 0) throw new NotFound('There is no slide deck with that name');
+      renderPage(req, res, view, {
+        title: `${mod.title}: ${label}`,
+        mod,
+        bare: true,
+        bodyClass: path === 'present' ? 'pw-present-page' : 'pw-notes-page',
+      });
+    });
+  }
   return router;
 }
 

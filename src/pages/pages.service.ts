@@ -8,6 +8,9 @@ import { RAID_PLAN, RAID_REPORT, selfAssessmentModule } from '../reports/reports
 import type { ResponsesService } from '../responses/responses.service';
 import type { Actor } from '../shared/actor';
 
+/** How a module is completed: submitting its form, answering every prompt, or marking it complete. */
+export type CompletesBy = 'form' | 'prompts' | 'marking';
+
 export interface PackChoice {
   /** `?cohort=`: that cohort's pinned variant, for its members, trainers and admins. */
   cohortId?: number;
@@ -34,9 +37,60 @@ export function createPagesService(
     return actor.role === 'learner' ? progress.moduleStatuses(actor.id) : new Map();
   }
 
-  /** What a module page shows this person: their status, outcomes, answers, forms and actions. */
+  /**
+   * How a module is completed, and whether this learner has done its work: a form module by submitting the form, a
+   * module with prompts by answering every one, any other (reading) module by marking it complete.
+   */
+  function moduleWork(
+    actor: Actor,
+    mod: Module,
+  ): { completesBy: CompletesBy; done: boolean; hasWork: boolean } {
+    if (mod.form) {
+      const n = forms.forModule(actor.id, mod.id).length;
+      return { completesBy: 'form', done: n > 0, hasWork: n > 0 };
+    }
+    if (mod.prompts.length) {
+      const answers = responses.forModule(actor.id, mod.id);
+      const answered = mod.prompts.filter((p) => (answers.get(p.id)?.text ?? '').trim() !== '').length;
+      return { completesBy: 'prompts', done: answered === mod.prompts.length, hasWork: answered > 0 };
+    }
+    return { completesBy: 'marking', done: false, hasWork: false };
+  }
+
+  /** After a learner saved work on a module: completed when its work is all done, otherwise in progress. */
+  async function workSaved(actor: Actor, pack: Pack, moduleId: string): Promise<void> {
+    const mod = pack.modules.get(moduleId);
+    if (!mod || actor.role !== 'learner') return;
+    const work = moduleWork(actor, mod);
+    if (work.completesBy === 'marking') return;
+    // All its work deleted (a form's last entry): the module is no longer completed.
+    if (!work.hasWork) {
+      if (progress.moduleStatus(actor, mod.id) === 'completed')
+        await progress.undoCompletion(actor, pack, mod.id, false);
+      return;
+    }
+    await progress.recordWork(actor, mod.id, work.done);
+  }
+
+  /** The learner undoes a module's completion (in progress again if they have work saved on it). */
+  function undoCompletion(actor: Actor, pack: Pack, moduleId: string) {
+    const mod = pack.modules.get(moduleId);
+    const hasWork = mod && actor.role === 'learner' ? moduleWork(actor, mod).hasWork : false;
+    return progress.undoCompletion(actor, pack, moduleId, hasWork);
+  }
+
+  /** The modules before and after this one, in pack order. */
+  function neighbours(pack: Pack, mod: Module): { previous: Module | null; next: Module | null } {
+    const order = pack.sections.flatMap((s) => s.modules);
+    const at = order.findIndex((m) => m.id === mod.id);
+    if (at < 0) return { previous: null, next: null };
+    return { previous: order[at - 1] ?? null, next: order[at + 1] ?? null };
+  }
+
+  /** What a module page shows this person: their status, outcomes, answers, forms and actions. Writes nothing. */
   function modulePage(actor: Actor, pack: Pack, mod: Module) {
-    const moduleStatus = progress.openModule(actor, mod);
+    const moduleStatus = progress.moduleStatus(actor, mod.id);
+    const completesBy = actor.role === 'learner' ? moduleWork(actor, mod).completesBy : null;
     const saved =
       actor.role === 'learner' && mod.outcomes.length
         ? progress.outcomeMap(actor.id, mod.outcomes)
@@ -54,7 +108,13 @@ export function createPagesService(
         updatedAt: row?.updatedAt ?? null,
       };
     });
-    return { moduleStatus, outcomes, ...(actor.role === 'learner' ? learnerWork(actor, mod) : {}) };
+    return {
+      moduleStatus,
+      completesBy,
+      ...neighbours(pack, mod),
+      outcomes,
+      ...(actor.role === 'learner' ? learnerWork(actor, mod) : {}),
+    };
   }
 
   function learnerWork(actor: Actor, mod: Module): Record<string, unknown> {
@@ -64,6 +124,7 @@ export function createPagesService(
       const submissions = forms.forModule(actor.id, mod.id);
       work.submissions = submissions;
       work.chart = forms.chartFor(mod, submissions);
+      work.startingValues = forms.startingValues(mod, submissions);
       work.actions = reports.actionsOf(actor.id).filter((a) => a.moduleId === mod.id);
       if (mod.id === RAID_REPORT) work.raidPlans = forms.forModule(actor.id, RAID_PLAN);
     }
@@ -73,23 +134,42 @@ export function createPagesService(
   /** A learner's home: assigned modules, the next thing to do, progress by area, open actions. */
   function learnerHome(actor: Actor, pack: Pack) {
     const assignments = progress.assignments(actor, pack);
-    const next =
-      assignments.find((a) => a.status === 'overdue') ??
-      assignments.find((a) => a.status === 'in_progress') ??
-      assignments.find((a) => a.status === 'not_started');
+    // Assignments come in due-date order: the next thing is the first one not completed, then the two after it.
+    const open = assignments.filter((a) => a.status !== 'completed');
+    const next = open[0];
+    const after = open.slice(1, 3);
     const extra = {
       actions: reports
         .actionsOf(actor.id)
         .filter((a) => !a.done)
         .slice(0, 5),
     };
-    return { assignments, next, areas: progress.learnerProgress(actor.id, pack), extra };
+    return { assignments, next, after, areas: progress.learnerProgress(actor.id, pack), extra };
   }
 
-  /** A learner's progress: outcomes by area, raids, self-assessments and actions. */
+  /** A learner's progress: outcomes by area, assigned modules, answers, raids, self-assessments and actions. */
   function learnerProgress(actor: Actor, pack: Pack) {
     const sa = selfAssessmentModule(pack);
+    const byModule = new Map<
+      string,
+      { moduleId: string; title: string; answered: number; prompts: number }
+    >();
+    for (const a of responses.forUser(actor.id)) {
+      const mod = pack.modules.get(a.moduleId);
+      if (!mod || a.text.trim() === '') continue;
+      const row = byModule.get(mod.id) ?? {
+        moduleId: mod.id,
+        title: mod.title,
+        answered: 0,
+        prompts: mod.prompts.length,
+      };
+      row.answered++;
+      byModule.set(mod.id, row);
+    }
+    const order = pack.sections.flatMap((s) => s.modules.map((m) => m.id));
     const extra = {
+      assignments: progress.assignments(actor, pack),
+      answers: [...byModule.values()].sort((a, b) => order.indexOf(a.moduleId) - order.indexOf(b.moduleId)),
       raids: reports.raidsOf(actor.id),
       assessments: sa ? forms.forModule(actor.id, sa.id) : [],
       assessmentModule: sa?.id,
@@ -98,6 +178,25 @@ export function createPagesService(
     return { areas: progress.learnerProgress(actor.id, pack), extra };
   }
 
-  return { packFor, moduleStatuses, modulePage, learnerHome, learnerProgress };
+  /** One outcome's edit page: the outcome, its area, what the learner recorded, its history and the modules that evidence it. */
+  function outcomePage(actor: Actor, pack: Pack, outcomeId: string) {
+    const view = progress.outcomeView(actor.id, pack, outcomeId);
+    const modules = pack.sections
+      .flatMap((s) => s.modules)
+      .filter((m) => m.outcomes.includes(outcomeId) && m.id !== view.area?.moduleId)
+      .map((m) => ({ id: m.id, title: m.title }));
+    return { ...view, modules };
+  }
+
+  return {
+    packFor,
+    moduleStatuses,
+    modulePage,
+    workSaved,
+    undoCompletion,
+    learnerHome,
+    learnerProgress,
+    outcomePage,
+  };
 }
 export type PagesService = ReturnType<typeof createPagesService>;

@@ -1,12 +1,9 @@
+import type { z } from 'zod';
 import type { PersonRecord } from './privacy.repo';
+import type { erasedJsonSchema, subjectExportJsonSchema } from './privacy.schema';
 
 /** The subject-access export, as downloaded and as answered by the API. */
-export interface SubjectExport {
-  exportedAt: string;
-  subject: { id: number };
-  note: string;
-  record: PersonRecord;
-}
+export type SubjectExport = z.infer<typeof subjectExportJsonSchema>;
 
 export function subjectExportJson(
   userId: number,
@@ -21,7 +18,7 @@ export function subjectExportJson(
   };
 }
 
-export function erasedJson(userId: number) {
+export function erasedJson(userId: number): z.infer<typeof erasedJsonSchema> {
   return { id: userId, erased: true };
 }
 

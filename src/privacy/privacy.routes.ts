@@ -6,7 +6,8 @@ import { actorOf } from '../web/actor';
 import { formAction } from '../web/form-action';
 import { requireRole } from '../web/guards';
 import { renderPage } from '../web/render';
-import { erasedJson, RECORD_SECTIONS, subjectExportJson } from './privacy.presenter';
+import { readableData } from './data.view';
+import { erasedJson, subjectExportJson } from './privacy.presenter';
 import { eraseSchema } from './privacy.schema';
 
 /** On the page, a refusal without field details (erasing oneself, erased already) is shown against the confirm field. */
@@ -33,13 +34,36 @@ export function privacyRoutes(services: Services): Router {
     const locals = {
       title: `Personal data: ${name}`,
       exported,
-      sections: RECORD_SECTIONS,
+      readable: readableData(exported, services.packs.base),
+      own: false,
       errors: [],
       fieldErrors: {},
       erased,
     };
     renderPage(req, res, 'privacy/data', { ...locals, ...extra }, status);
   };
+
+  // Everyone's own data (UK GDPR art. 15), readable and as JSON: no administrator needed
+  const ownExport = (req: Request) => {
+    const actor = actorOf(req);
+    return subjectExportJson(actor.id, services.privacy.exportPerson(actor.id, actor));
+  };
+  router.get('/account/data', (req, res) => {
+    const exported = ownExport(req);
+    renderPage(req, res, 'privacy/data', {
+      title: 'Your data',
+      exported,
+      readable: readableData(exported, services.cohorts.packFor(actorOf(req))),
+      own: true,
+      errors: [],
+      fieldErrors: {},
+      erased: false,
+    });
+  });
+  router.get('/account/data.json', (req, res) => {
+    res.setHeader('Content-Disposition', 'attachment; filename="packway-my-data.json"');
+    res.json(ownExport(req));
+  });
 
   router.get('/users/:id/data', (req, res) => dataPage(req, res));
   router.get('/users/:id/data.json', (req, res) => {
@@ -71,6 +95,11 @@ export function privacyApiRoutes(services: Services): Router {
   const router = Router();
   router.use('/users/:id/export', requireRole('admin'));
   router.use('/users/:id/erase', requireRole('admin'));
+  // GET /me/export: the caller's own subject-access export, whatever their role
+  router.get('/me/export', (req, res) => {
+    const actor = actorOf(req);
+    res.json(subjectExportJson(actor.id, services.privacy.exportPerson(actor.id, actor)));
+  });
   router.get('/users/:id/export', (req, res) => {
     const id = Number(req.params.id);
     res.json(subjectExportJson(id, services.privacy.exportPerson(id, actorOf(req))));

@@ -17,7 +17,7 @@ export interface OutcomeChange {
   changedAt: Date;
 }
 
-/** A learner's state on one module: opened (in progress) or completed. */
+/** A learner's state on one module: some work saved (in progress) or completed; no row when nothing is done. */
 export interface ModuleProgress {
   moduleId: string;
   status: ModuleStatus;
@@ -39,6 +39,8 @@ export interface ProgressRepo {
   startModule(userId: number, moduleId: string): boolean;
   /** Marks a module completed; false when it already was. */
   completeModule(userId: number, moduleId: string): boolean;
+  /** Undoes a completion: back to in progress (work kept) or no row at all (nothing done); false when not completed. */
+  uncompleteModule(userId: number, moduleId: string, keepStarted: boolean): boolean;
   outcomes(userId: number): OutcomeProgress[];
   /** Only the named outcomes (a module page shows a handful of the 35). */
   outcomesAmong(userId: number, outcomeIds: readonly string[]): OutcomeProgress[];

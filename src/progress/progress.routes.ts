@@ -8,7 +8,7 @@ import { requireRole } from '../web/guards';
 import { packChoice } from '../web/pack-choice';
 import { errorSummary, fieldErrors, renderPage } from '../web/render';
 import { safeLocalPath } from '../web/safe-redirect';
-import { assignmentsJson, outcomeJson } from './progress.presenter';
+import { assignmentsJson, learnerProgressJson, moduleCompletedJson, outcomeJson } from './progress.presenter';
 import { outcomeUpdateSchema } from './progress.schema';
 
 export function progressRoutes(services: Services): Router {
@@ -36,25 +36,82 @@ export function progressRoutes(services: Services): Router {
     renderPage(req, res, 'progress/learner', {
       title: 'Your progress',
       ...services.pages.learnerProgress(actorOf(req), packOf(req)),
+      saved: typeof req.query.saved === 'string' ? req.query.saved.slice(0, 20) : '',
     });
   });
 
+  // Marking a reading module complete, and undoing a completion; both go back to the module page.
   router.post('/modules/:id/complete', requireRole('learner'), async (req, res) => {
     await services.progress.completeModule(actorOf(req), packOf(req), String(req.params.id));
-    res.redirect(303, `/modules/${encodeURIComponent(String(req.params.id))}?saved=completed`);
+    res.redirect(303, `/modules/${encodeURIComponent(String(req.params.id))}?saved=completed#completion`);
+  });
+  router.post('/modules/:id/incomplete', requireRole('learner'), async (req, res) => {
+    await services.pages.undoCompletion(actorOf(req), packOf(req), String(req.params.id));
+    res.redirect(303, `/modules/${encodeURIComponent(String(req.params.id))}?saved=reopened#completion`);
   });
 
-  // The form's problems are named after the outcome (`LI1-evidence`), as one page holds a form per outcome.
-  const progressPage = (req: Request, res: Response, problems: FormProblems, status: number) => {
+  // One outcome per page: where the learner is with it and the evidence, with a back link to where they came from.
+  const backOf = (value: unknown) => safeLocalPath(value, '/progress').replace(/[?#].*$/, '');
+  const outcomePage = (req: Request, res: Response, back: string, problems?: FormProblems, status = 200) => {
     const outcomeId = String(req.params.outcomeId);
+    const details = (problems?.details ?? []).map((d) => ({ ...d, field: `${outcomeId}-${d.field}` }));
+    const page = services.pages.outcomePage(actorOf(req), packOf(req), outcomeId);
+    renderPage(
+      req,
+      res,
+      'progress/outcome',
+      {
+        title: `${page.outcome.id}: ${page.outcome.text}`,
+        ...page,
+        back,
+        errors: errorSummary(details),
+        fieldErrors: fieldErrors(details),
+        values: problems ? { [outcomeId]: problems.values } : {},
+      },
+      status,
+    );
+  };
+  router.get('/progress/outcomes/:outcomeId', requireRole('learner'), (req, res) => {
+    outcomePage(req, res, backOf(req.query.back));
+  });
+
+  // The problems are named after the outcome (`LI1-evidence`): a learning-area page holds a form per outcome.
+  const saveOutcome = async (req: Request, res: Response) => {
+    const outcomeId = String(req.params.outcomeId);
+    await services.progress.setOutcome(
+      actorOf(req),
+      packOf(req),
+      outcomeId,
+      parseInput(outcomeUpdateSchema, req.body),
+    );
+    const back = backOf(req.body.returnTo);
+    res.redirect(303, `${back}?saved=${encodeURIComponent(outcomeId)}#outcome-${outcomeId}`);
+  };
+  router.post(
+    '/progress/outcomes/:outcomeId',
+    requireRole('learner'),
+    formAction(saveOutcome, (req, res, problems, status) =>
+      outcomePage(req, res, backOf(req.body.returnTo), problems, status),
+    ),
+  );
+
+  // An outcome form on a learning-area page: its problems are shown on that page, anything else on the outcome's page.
+  const whereSaved = (req: Request, res: Response, problems: FormProblems, status: number) => {
+    const back = backOf(req.body.returnTo);
+    const outcomeId = String(req.params.outcomeId);
+    const pack = packOf(req);
+    const mod = /^\/modules\/([^/]+)$/.exec(back) && pack.modules.get(decodeURIComponent(back.slice(9)));
+    if (!mod) return outcomePage(req, res, back, problems, status);
     const details = problems.details.map((d) => ({ ...d, field: `${outcomeId}-${d.field}` }));
     renderPage(
       req,
       res,
-      'progress/learner',
+      'modules/module',
       {
-        title: 'Your progress',
-        ...services.pages.learnerProgress(actorOf(req), packOf(req)),
+        title: mod.title,
+        pack,
+        mod,
+        ...services.pages.modulePage(actorOf(req), pack, mod),
         errors: errorSummary(details),
         fieldErrors: fieldErrors(details),
         values: { [outcomeId]: problems.values },
@@ -62,22 +119,7 @@ export function progressRoutes(services: Services): Router {
       status,
     );
   };
-  router.post(
-    '/outcomes/:outcomeId',
-    requireRole('learner'),
-    formAction(async (req, res) => {
-      const back = safeLocalPath(req.body.returnTo, '/progress').replace(/[?#].*$/, '');
-      const outcomeId = String(req.params.outcomeId);
-      const pack = packOf(req);
-      await services.progress.setOutcome(
-        actorOf(req),
-        pack,
-        outcomeId,
-        parseInput(outcomeUpdateSchema, req.body),
-      );
-      res.redirect(303, `${back}?saved=${encodeURIComponent(outcomeId)}#outcome-${outcomeId}`);
-    }, progressPage),
-  );
+  router.post('/outcomes/:outcomeId', requireRole('learner'), formAction(saveOutcome, whereSaved));
   return router;
 }
 
@@ -89,10 +131,11 @@ export function progressApiRoutes(services: Services): Router {
     res.json(assignmentsJson(services.progress.assignments(actorOf(req), packOf(req))));
   });
   router.get('/me/progress', (req, res) => {
-    res.json({ areas: services.progress.learnerProgress(actorOf(req).id, packOf(req)) });
+    res.json(learnerProgressJson(services.progress.learnerProgress(actorOf(req).id, packOf(req))));
   });
   router.post('/me/modules/:id/complete', async (req, res) => {
-    res.json(await services.progress.completeModule(actorOf(req), packOf(req), String(req.params.id)));
+    const done = await services.progress.completeModule(actorOf(req), packOf(req), String(req.params.id));
+    res.json(moduleCompletedJson(done.moduleId));
   });
   router.put('/me/outcomes/:outcomeId', async (req, res) => {
     const data = parseInput(outcomeUpdateSchema, req.body);

@@ -1,6 +1,6 @@
 import type { Actor } from '../shared/actor';
 import type { UnitOfWork } from '../db/ports';
-import type { Pack, Module } from '../content/types';
+import type { Pack } from '../content/types';
 import type { CohortsRepo } from '../cohorts/cohorts.repo';
 import { assignmentStatus, type AssignmentStatus } from '../cohorts/cohorts.service';
 import { today } from '../cohorts/cohorts.schema';
@@ -80,23 +80,54 @@ export function createProgressService(
     return out;
   }
 
-  /** Opening a module marks it in progress (once): one read, and a write only the first time. */
-  function openModule(user: User, mod: Module): ModuleStatus | null {
+  /** A learner's state on a module, read only: opening a module page is not progress and writes nothing. */
+  function moduleStatus(user: User, moduleId: string): ModuleStatus | null {
     if (user.role !== 'learner') return null;
-    const existing = progress.module(user.id, mod.id);
-    if (existing) return existing.status;
-    uow.run(() => {
-      if (progress.startModule(user.id, mod.id)) {
+    return progress.module(user.id, moduleId)?.status ?? null;
+  }
+
+  /**
+   * Work was saved on a module (an answer, a form): it is completed when `done` (the form submitted, every prompt
+   * answered), otherwise in progress. The first work on a module records that the learner started it.
+   */
+  async function recordWork(user: User, moduleId: string, done: boolean): Promise<ModuleStatus | null> {
+    if (user.role !== 'learner') return null;
+    return uow.runGrouped(() => {
+      const prior = progress.module(user.id, moduleId);
+      if (!prior && !done && progress.startModule(user.id, moduleId)) {
         events.append({
           userId: user.id,
           verb: 'experienced',
           objectType: 'module',
-          objectId: mod.id,
-          moduleId: mod.id,
+          objectId: moduleId,
+          moduleId,
         });
       }
+      if (done && progress.completeModule(user.id, moduleId)) {
+        events.append({
+          userId: user.id,
+          verb: 'completed',
+          objectType: 'module',
+          objectId: moduleId,
+          moduleId,
+          result: { completion: true },
+        });
+      }
+      return done ? 'completed' : (prior?.status ?? 'in_progress');
     });
-    return 'in_progress';
+  }
+
+  /** The learner undoes a completion: in progress again when they have work saved on it, otherwise not started. */
+  async function undoCompletion(
+    user: User,
+    pack: Pack,
+    moduleId: string,
+    hasWork: boolean,
+  ): Promise<{ moduleId: string; status: 'in_progress' | 'not_started' }> {
+    requireLearner(user);
+    if (!pack.modules.has(moduleId)) throw new NotFound('No module with that id');
+    await uow.runGrouped(() => progress.uncompleteModule(user.id, moduleId, hasWork));
+    return { moduleId, status: hasWork ? 'in_progress' : 'not_started' };
   }
 
   async function completeModule(
@@ -201,17 +232,40 @@ export function createProgressService(
     });
   }
 
+  /** One outcome as the learner's edit page shows it, with its area and its history (newest first). */
+  function outcomeView(userId: number, pack: Pack, outcomeId: string) {
+    const outcome = pack.outcomes.get(outcomeId);
+    if (!outcome) throw new NotFound('There is no outcome with that id in your pack');
+    const area = pack.areas.find((a) => a.id === outcome.areaId);
+    const p = progress.outcome(userId, outcomeId);
+    const view: OutcomeView = {
+      id: outcome.id,
+      text: outcome.text,
+      status: p?.status ?? 'not_started',
+      evidence: p?.evidence ?? '',
+      updatedAt: p?.updatedAt ?? null,
+    };
+    return {
+      outcome: { ...view, standard: outcome.standard ?? null },
+      area,
+      history: progress.history(userId, outcomeId),
+    };
+  }
+
   function moduleStatuses(userId: number): Map<string, ModuleStatus> {
     return new Map(progress.modules(userId).map((m) => [m.moduleId, m.status]));
   }
 
   return {
     assignments,
-    openModule,
+    moduleStatus,
+    recordWork,
+    undoCompletion,
     completeModule,
     setOutcome,
     learnerProgress,
     outcomeMap,
+    outcomeView,
     moduleStatuses,
     history: progress.history,
   };

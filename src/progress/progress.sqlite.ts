@@ -67,6 +67,13 @@ export function createProgressSqliteRepo(db: Db): ProgressRepo {
       `INSERT INTO module_progress (user_id, module_id, status, started_at, completed_at) VALUES (@u, @m, 'completed', @now, @now)
        ON CONFLICT (user_id, module_id) DO UPDATE SET status = 'completed', completed_at = @now WHERE status <> 'completed'`,
     ),
+    moduleReopen: db.prepare<[number, string]>(
+      `UPDATE module_progress SET status = 'in_progress', completed_at = NULL
+       WHERE user_id = ? AND module_id = ? AND status = 'completed'`,
+    ),
+    moduleForget: db.prepare<[number, string]>(
+      `DELETE FROM module_progress WHERE user_id = ? AND module_id = ? AND status = 'completed'`,
+    ),
     outcomeAll: db.prepare<[number], OutcomeRow>(
       'SELECT outcome_id, status, evidence, updated_at FROM outcome_progress WHERE user_id = ?',
     ),
@@ -116,6 +123,8 @@ export function createProgressSqliteRepo(db: Db): ProgressRepo {
       s.moduleStart.run(userId, moduleId, new Date().toISOString()).changes > 0,
     completeModule: (userId, moduleId) =>
       s.moduleComplete.run({ u: userId, m: moduleId, now: new Date().toISOString() }).changes > 0,
+    uncompleteModule: (userId, moduleId, keepStarted) =>
+      (keepStarted ? s.moduleReopen : s.moduleForget).run(userId, moduleId).changes > 0,
     outcomes: (userId) => s.outcomeAll.all(userId).map(toOutcome),
     outcomesAmong: (userId, outcomeIds) =>
       s.outcomeSome.all(userId, JSON.stringify(outcomeIds)).map(toOutcome),

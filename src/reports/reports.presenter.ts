@@ -1,11 +1,14 @@
+import type { z } from 'zod';
 import { chartJson, submissionJson } from '../forms/forms.presenter';
+import { areaProgressJson, assignmentsJson } from '../progress/progress.presenter';
+import type { learnerRecordJsonSchema } from './reports.schema';
 import type { ReportsService, ActionStatus } from './reports.service';
 
 type LearnerRecord = ReturnType<ReportsService['learnerRecord']>;
 type CohortRaids = ReturnType<ReportsService['cohortRaids']>;
 
 /** An action in a learner's record as the API has always sent it: the `actions` table's columns, `done` as 0 or 1. */
-function recordActionJson(a: ActionStatus) {
+function recordActionJson(a: ActionStatus): z.infer<typeof learnerRecordJsonSchema>['actions'][number] {
   return {
     id: a.id,
     submission_id: a.submissionId,
@@ -22,19 +25,19 @@ function recordActionJson(a: ActionStatus) {
 }
 
 /** `GET /api/v1/cohorts/:id/learners/:userId`. */
-export function learnerRecordJson(r: LearnerRecord) {
+export function learnerRecordJson(r: LearnerRecord): z.infer<typeof learnerRecordJsonSchema> {
   return {
     learner: r.learner,
-    areas: r.areas,
-    assignments: r.assignments,
-    answers: r.answers,
+    areas: r.areas.map(areaProgressJson),
+    assignments: assignmentsJson(r.assignments).assignments,
+    answers: r.answers.map((a) => ({ ...a, updatedAt: a.updatedAt.toISOString() })),
     raids: r.raids.map((raid) => ({
-      plan: raid.plan && submissionJson(raid.plan),
-      report: raid.report && submissionJson(raid.report),
+      ...(raid.plan ? { plan: submissionJson(raid.plan) } : {}),
+      ...(raid.report ? { report: submissionJson(raid.report) } : {}),
       title: raid.title,
     })),
     selfAssessments: r.assessments.attempts.map(submissionJson),
-    chart: r.assessments.chart && chartJson(r.assessments.chart),
+    chart: chartJson(r.assessments.chart),
     actions: r.actions.map(recordActionJson),
   };
 }

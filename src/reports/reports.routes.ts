@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { Services } from '../compose';
 import { actorOf } from '../web/actor';
 import { requireRole } from '../web/guards';
@@ -6,8 +6,19 @@ import { parseQuery } from '../web/query';
 import { renderPage } from '../web/render';
 import { cohortRaidsView, learnerRecordJson } from './reports.presenter';
 import { raidsQuerySchema } from './reports.schema';
+import { readableRecord, recordCsv } from './record.view';
 
-/** Pages: a cohort's raid reports and a learner's record, for the cohort's trainers and admins. */
+/** A file name from a person's name: "Zoë O'Neill" → "zo-o-neill". */
+function slug(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'learner'
+  );
+}
+
+/** Pages: a cohort's raid reports and a learner's record, for the cohort's trainers and admins; one's own record. */
 export function reportRoutes(services: Services): Router {
   const router = Router();
   router.get('/cohorts/:id/raids', requireRole('trainer', 'admin'), (req, res) => {
@@ -18,17 +29,39 @@ export function reportRoutes(services: Services): Router {
       ...cohortRaidsView(data, area),
     });
   });
+  const trainerView = (req: Request) =>
+    services.reports.learnerRecord(Number(req.params.id), Number(req.params.userId), actorOf(req));
   router.get('/cohorts/:id/learners/:userId', requireRole('trainer', 'admin'), (req, res) => {
-    const record = services.reports.learnerRecord(
-      Number(req.params.id),
-      Number(req.params.userId),
-      actorOf(req),
-    );
+    const { cohort, ...record } = trainerView(req);
     renderPage(req, res, 'work/learner-record', {
       title: `${record.learner.name}: learning record`,
-      ...record,
-      bodyClass: 'pw-print-page',
+      cohort,
+      record: readableRecord(record),
+      generatedAt: new Date(),
+      bodyClass: 'pw-print-page pw-record-page',
     });
+  });
+  router.get('/cohorts/:id/learners/:userId/record.csv', requireRole('trainer', 'admin'), (req, res) => {
+    const { cohort, ...record } = trainerView(req);
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment(`${slug(record.learner.name)}-learning-record-cohort-${cohort.id}.csv`)
+      .send(recordCsv(record));
+  });
+
+  // The person's own record, whole: to print (or save as a PDF) for an appraisal, or to download as a spreadsheet
+  router.get('/account/record', (req, res) => {
+    const record = services.reports.ownRecord(actorOf(req));
+    renderPage(req, res, 'privacy/record', {
+      title: 'Your learning record',
+      record: readableRecord(record),
+      generatedAt: new Date(),
+      bodyClass: 'pw-print-page pw-record-page',
+    });
+  });
+  router.get('/account/record.csv', (req, res) => {
+    const record = services.reports.ownRecord(actorOf(req));
+    res.type('text/csv; charset=utf-8').attachment('packway-learning-record.csv').send(recordCsv(record));
   });
   return router;
 }

@@ -87,20 +87,10 @@ export function createReportsService(
       .map((a) => ({ ...a, overdue: !a.done && a.dueOn !== null && a.dueOn < on }));
   }
 
-  /**
-   * Everything one learner has done, for their trainer (and admins); the trainer must run a cohort they are in.
-   * A trainer sees only the work done since the learner joined this cohort: enrolling someone must not open up what
-   * they wrote for other trainers' cohorts. Admins (L&D) see the whole record.
-   */
-  function learnerRecord(cohortId: number, learnerId: number, actor: Actor) {
-    const cohort = cohorts.manageable(cohortId, actor);
-    const joined = cohortsRepo.memberSince(cohortId, learnerId);
-    if (joined === undefined) throw new NotFound('That person is not in this cohort');
-    const learner = users.byId(learnerId);
-    if (!learner) throw new NotFound('No such learner');
-    const since = actor.role === 'admin' ? null : joined;
+  /** Everything one person has done in a pack: work at or after `since` (everything when there is no `since`). */
+  function recordOf(learner: { id: number; name: string; email: string }, pack: Pack, since: Date | null) {
     const visible = doneSince(since);
-    const pack = cohorts.packOf(cohort);
+    const learnerId = learner.id;
     const answers = responses
       .forUser(learnerId)
       .filter((r) => visible(r.updatedAt))
@@ -124,7 +114,6 @@ export function createReportsService(
       .filter((s) => visible(s.updatedAt))
       .filter((s) => s.moduleId !== RAID_PLAN && s.moduleId !== RAID_REPORT && s.moduleId !== sa);
     return {
-      cohort,
       pack,
       learner: { id: learner.id, name: learner.name, email: learner.email },
       areas: progress.learnerProgress(learnerId, pack).map((area) => ({
@@ -141,6 +130,45 @@ export function createReportsService(
       actions: actionsOf(learnerId, since),
       otherForms: otherForms.map((s) => ({ ...s, module: pack.modules.get(s.moduleId) })),
     };
+  }
+
+  /**
+   * Everything one learner has done, for their trainer (and admins); the trainer must run a cohort they are in.
+   * A trainer sees only the work done since the learner joined this cohort: enrolling someone must not open up what
+   * they wrote for other trainers' cohorts. Admins (L&D) see the whole record.
+   */
+  function learnerRecord(cohortId: number, learnerId: number, actor: Actor) {
+    const cohort = cohorts.manageable(cohortId, actor);
+    const joined = cohortsRepo.memberSince(cohortId, learnerId);
+    if (joined === undefined) throw new NotFound('That person is not in this cohort');
+    const learner = users.byId(learnerId);
+    if (!learner) throw new NotFound('No such learner');
+    const since = actor.role === 'admin' ? null : joined;
+    return { cohort, ...recordOf(learner, cohorts.packOf(cohort), since) };
+  }
+
+  /** A person's own learning record, whole, in the pack they see: to print or download for an appraisal. */
+  function ownRecord(actor: Actor) {
+    return recordOf(actor, cohorts.packFor(actor), null);
+  }
+
+  /**
+   * The evidence each member of a cohort has written, by learner id then outcome id, for the progress CSV. As in the
+   * learner record, a trainer sees only evidence written since the learner joined the cohort; admins see it all.
+   */
+  function cohortEvidence(cohortId: number, actor: Actor): Map<number, Record<string, string>> {
+    cohorts.manageable(cohortId, actor);
+    const out = new Map<number, Record<string, string>>();
+    for (const m of cohortsRepo.members(cohortId)) {
+      const since = actor.role === 'admin' ? null : m.addedAt;
+      const visible = doneSince(since);
+      const evidence: Record<string, string> = {};
+      for (const [id, row] of progress.outcomeMap(m.id)) {
+        if (row.evidence && visible(row.updatedAt)) evidence[id] = row.evidence;
+      }
+      out.set(m.id, evidence);
+    }
+    return out;
   }
 
   /** Every raid report in a cohort, for its trainers. */
@@ -179,6 +207,15 @@ export function createReportsService(
     return { cohort, pack, modules, mod, byPrompt };
   }
 
-  return { learnerRecord, cohortRaids, sharedAnswers, raidsOf, assessmentsOf, actionsOf };
+  return {
+    learnerRecord,
+    ownRecord,
+    cohortEvidence,
+    cohortRaids,
+    sharedAnswers,
+    raidsOf,
+    assessmentsOf,
+    actionsOf,
+  };
 }
 export type ReportsService = ReturnType<typeof createReportsService>;

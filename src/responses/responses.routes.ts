@@ -21,17 +21,25 @@ export function responseRoutes(services: Services): Router {
     '/modules/:id/responses',
     requireRole('learner'),
     formAction(
-      (req, res) => {
+      async (req, res) => {
         const pack = packForRequest(services.pages, req);
         const mod = pack.modules.get(String(req.params.id));
         if (!mod) throw new NotFound();
         const { answers, problems } = answersFromPage(req.body, mod.prompts);
         services.responses.saveAll(actorOf(req), pack, mod.id, answers);
+        await services.pages.workSaved(actorOf(req), pack, mod.id); // every prompt answered completes the module
         if (problems.length) throw new Invalid(problems);
         res.redirect(303, `/modules/${encodeURIComponent(mod.id)}?saved=answers#your-answers`);
       },
       (req, res, problems, status) =>
-        renderModuleWithProblems(services, req, res, problems.details, {}, status),
+        renderModuleWithProblems(
+          services,
+          req,
+          res,
+          problems.details,
+          { answersTyped: problems.values },
+          status,
+        ),
     ),
   );
 
@@ -46,15 +54,17 @@ export function responseRoutes(services: Services): Router {
 /** API: `/me/responses`. */
 export function responseApiRoutes(services: Services): Router {
   const router = Router();
-  router.put('/me/responses/:moduleId/:promptId', requireRole('learner'), (req, res) => {
+  router.put('/me/responses/:moduleId/:promptId', requireRole('learner'), async (req, res) => {
     const input = parseInput(responseSchema, req.body);
+    const pack = packForRequest(services.pages, req);
     const saved = services.responses.save(
       actorOf(req),
-      packForRequest(services.pages, req),
+      pack,
       String(req.params.moduleId),
       String(req.params.promptId),
       input,
     );
+    await services.pages.workSaved(actorOf(req), pack, saved.moduleId);
     res.json(savedAnswerJson(saved));
   });
   router.get('/me/responses/:moduleId', requireRole('learner'), (req, res) => {

@@ -15,6 +15,11 @@ export const responseSchema = z.object({
 });
 export type ResponseInput = z.infer<typeof responseSchema>;
 
+/** The problem with an answer that is too long, naming its question: "Your answer to ‘…’ must be 10,000 characters or fewer". */
+export function answerTooLong(question: string): string {
+  return `Your answer to ‘${question.replace(/[.:]+$/, '')}’ must be ${RESPONSE_MAX.toLocaleString('en-GB')} characters or fewer`;
+}
+
 /** One answer from the module page's form (every prompt's answer is posted together). */
 export interface PageAnswer {
   promptId: string;
@@ -43,7 +48,7 @@ export function answersFromPage(
       problems.push(
         ...checked.error.issues.map((i) => ({
           field: `answer-${p.id}`,
-          message: `${p.question} ${i.message}`,
+          message: i.code === 'too_big' ? answerTooLong(p.question) : `${p.question} ${i.message}`,
         })),
       );
   }
@@ -52,3 +57,23 @@ export function answersFromPage(
 
 /** `GET /cohorts/:id/shared?module=`: anything but one module id shows the list of modules. */
 export const sharedQuerySchema = z.object({ module: z.string().optional().catch(undefined) });
+
+// What the API answers (the presenters' return types are these, so the OpenAPI document and the code agree).
+
+/** `PUT /api/v1/me/responses/:moduleId/:promptId`: the answer as saved. */
+export const savedAnswerJsonSchema = z
+  .object({
+    moduleId: z.string(),
+    promptId: z.string(),
+    text: z.string(),
+    shared: z.boolean(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'SavedAnswer' });
+
+/** `GET /api/v1/me/responses/:moduleId`: my answers to the module's prompts. */
+export const moduleAnswersJsonSchema = z
+  .object({
+    responses: z.array(savedAnswerJsonSchema.omit({ moduleId: true })),
+  })
+  .meta({ id: 'ModuleAnswers' });

@@ -25,10 +25,17 @@ function neutralise(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-/** Writes rows as CSV with CRLF line ends, every cell safe to open in a spreadsheet. */
-export function toCsv(rows: readonly (readonly string[])[]): string {
-  return stringify(
+/** Excel reads a CSV file as the local code page unless it starts with a UTF-8 byte-order mark. */
+export const UTF8_BOM = '\uFEFF';
+
+/**
+ * Writes rows as CSV with CRLF line ends, every cell safe to open in a spreadsheet. `bom` starts the text with a
+ * UTF-8 byte-order mark, so Excel shows "Zoë" and "→" as written (downloads meant for people to open).
+ */
+export function toCsv(rows: readonly (readonly string[])[], options: { bom?: boolean } = {}): string {
+  const text = stringify(
     rows.map((r) => r.map(neutralise)),
     { record_delimiter: '\r\n' },
   );
+  return options.bom ? UTF8_BOM + text : text;
 }

@@ -27,3 +27,15 @@ export function dayFromParts(day: unknown, month: unknown, year: unknown): strin
   if (!d && !m && !y) return '';
   return `${y.padStart(4, '0')}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
 }
+
+const UK_DAY = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** An ISO day as people read it: `2027-03-27` → "27 March 2027" (anything else is returned as it is). */
+export function ukDate(isoDay: string): string {
+  return isRealIsoDay(isoDay) ? UK_DAY.format(new Date(`${isoDay}T00:00:00Z`)) : isoDay;
+}

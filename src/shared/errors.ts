@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 export interface ErrorDetail {
   field: string;
   message: string;
@@ -22,7 +24,11 @@ export class NotFound extends HttpError {
 }
 
 export class Unauthorized extends HttpError {
-  constructor(message = 'Sign in to continue') {
+  /** `invalid_token` when a bearer token was sent but is unknown, expired or revoked (RFC 6750 §3.1). */
+  constructor(
+    message = 'Sign in to continue',
+    readonly bearerError?: 'invalid_token',
+  ) {
     super(401, 'unauthorized', message);
   }
 }
@@ -66,3 +72,15 @@ export class Unavailable extends HttpError {
     super(503, 'unavailable', message);
   }
 }
+
+/** The one error body every API error answers with (the error handler writes it; the OpenAPI document names it Error). */
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.array(z.object({ field: z.string(), message: z.string() })),
+    }),
+  })
+  .meta({ id: 'Error' });
+export type ErrorBody = z.infer<typeof errorBodySchema>;

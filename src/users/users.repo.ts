@@ -39,6 +39,10 @@ export interface UsersRepo {
   setRole(id: number, role: Role): void;
   setDisabled(id: number, disabled: boolean): void;
   setPassword(id: number, hash: string): void;
+  /** Accounts that can sign in once a password is set (not disabled, no password yet), by name. */
+  withoutPassword(): UserRecord[];
+  /** How many accounts hold each role (disabled ones too). */
+  countByRole(): Record<Role, number>;
   /** Records that the person was active now. */
   touch(id: number): void;
 }

@@ -8,10 +8,17 @@ import { formAction } from '../web/form-action';
 import { requireRole } from '../web/guards';
 import { renderPage } from '../web/render';
 import { parseQuery } from '../web/query';
-import { createdUserJson, importedUsersJson, userJson, userListJson } from './users.presenter';
+import { toCsv } from '../shared/csv';
+import {
+  createdUserJson,
+  importedUsersJson,
+  passwordLinksCsv,
+  passwordLinksJson,
+  userJson,
+  userListJson,
+} from './users.presenter';
 import {
   ROLES,
-  auditQuery,
   changeRoleSchema,
   createUserFormSchema,
   createUserSchema,
@@ -33,7 +40,6 @@ export function userRoutes(services: Services, config: Pick<Config, 'publicUrl'>
   const passwordLink = (token: string) => `${config.publicUrl}/password/set?token=${token}`;
   const router = Router();
   router.use('/users', requireRole('admin'));
-  router.use('/audit', requireRole('admin'));
 
   const listPage = (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const q = userListQuery.safeParse(req.query);
@@ -62,6 +68,7 @@ export function userRoutes(services: Services, config: Pick<Config, 'publicUrl'>
         fieldErrors: {},
         created: undefined,
         link: undefined,
+        pending: services.users.withoutPassword().length,
         ...extra,
       },
       status,
@@ -100,7 +107,7 @@ export function userRoutes(services: Services, config: Pick<Config, 'publicUrl'>
     try {
       const created = services.users.importCsv(csvFrom(req), actorOf(req));
       req.flash(
-        `${created.length} ${created.length === 1 ? 'person' : 'people'} imported. Give each a password link from their page.`,
+        `${created.length} ${created.length === 1 ? 'person' : 'people'} imported. Download their password links below and send each person their own.`,
       );
       res.redirect(303, '/users');
     } catch (err) {
@@ -109,7 +116,27 @@ export function userRoutes(services: Services, config: Pick<Config, 'publicUrl'>
     }
   });
 
+  // Everyone who cannot sign in yet gets a fresh link, as a CSV for a mail merge (Packway does not send email yet).
+  router.post('/users/password-links', (req, res) => {
+    const issued = services.users.issuePendingLinks(actorOf(req));
+    if (issued.length === 0) {
+      req.flash('Everyone has set a password: there are no links to issue.');
+      return res.redirect(303, '/users');
+    }
+    const day = new Date().toISOString().slice(0, 10);
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment(`packway-password-links-${day}.csv`)
+      .send(toCsv(passwordLinksCsv(issued, passwordLink), { bom: true }));
+  });
+
   router.get('/users/:id', (req, res) => showPage(req, res));
+
+  router.get('/users/:id/disable', (req, res) => {
+    const user = services.users.get(Number(req.params.id));
+    if (user.disabled) return res.redirect(303, `/users/${user.id}`);
+    renderPage(req, res, 'users/disable', { title: `Disable ${user.name}’s account`, shown: userJson(user) });
+  });
 
   router.post('/users/:id/role', (req, res) => {
     const id = Number(req.params.id);
@@ -119,7 +146,14 @@ export function userRoutes(services: Services, config: Pick<Config, 'publicUrl'>
 
   router.post('/users/:id/disabled', (req, res) => {
     const id = Number(req.params.id);
-    services.users.setDisabled(id, parseInput(setDisabledSchema, req.body).disabled, actorOf(req));
+    const { disabled } = parseInput(setDisabledSchema, req.body);
+    services.users.setDisabled(id, disabled, actorOf(req));
+    const { name } = services.users.get(id);
+    req.flash(
+      disabled
+        ? `${name}’s account is disabled: they are signed out everywhere and cannot sign in.`
+        : `${name} can sign in again.`,
+    );
     res.redirect(303, `/users/${id}`);
   });
 
@@ -128,10 +162,6 @@ export function userRoutes(services: Services, config: Pick<Config, 'publicUrl'>
     showPage(req, res, { link: passwordLink(token), linkExpires: expiresAt });
   });
 
-  router.get('/audit', (req, res) => {
-    const { page, action = null } = parseQuery(auditQuery, req);
-    renderPage(req, res, 'users/audit', { title: 'Audit log', ...services.audit.list(action, page) });
-  });
   return router;
 }
 
@@ -160,6 +190,9 @@ export function userApiRoutes(services: Services, config: Pick<Config, 'publicUr
   router.post('/users/import', textCsv, (req, res) => {
     const created = services.users.importCsv(csvFrom(req), actorOf(req));
     res.status(201).json(importedUsersJson(created));
+  });
+  router.post('/users/password-links', (req, res) => {
+    res.status(201).json(passwordLinksJson(services.users.issuePendingLinks(actorOf(req)), passwordLink));
   });
   return router;
 }

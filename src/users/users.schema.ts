@@ -119,3 +119,52 @@ export const changeRoleSchema = z.object({ role: roleSchema });
 export const setDisabledSchema = z.object({
   disabled: z.enum(['true', 'false']).transform((v) => v === 'true'),
 });
+
+/** An account as the API answers it and the pages show it (never the password hash). */
+export const userSchema = z
+  .object({
+    id: z.number().int(),
+    email: z.email(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    disabled: z.boolean(),
+    createdAt: z.iso.datetime(),
+    lastActiveAt: z.iso.datetime().nullable(),
+    hasPassword: z.boolean(),
+  })
+  .meta({ id: 'User' });
+export type UserJson = z.infer<typeof userSchema>;
+
+/** `GET /api/v1/users`: one page of accounts (50 a page) and how many match in all. */
+export const userListSchema = z
+  .object({
+    users: z.array(userSchema.pick({ id: true, email: true, name: true, role: true, disabled: true })),
+    total: z.number().int(),
+  })
+  .meta({ id: 'UserList' });
+
+/** `POST /api/v1/users`: the new account, with a one-time password link when no password was given. */
+export const createdUserSchema = userSchema
+  .extend({
+    passwordLink: z.url().optional(),
+    passwordLinkExpiresAt: z.iso.datetime().optional(),
+  })
+  .meta({ id: 'CreatedUser' });
+
+/** `POST /api/v1/users/import`: how many were created, and who. */
+export const importedUsersSchema = z
+  .object({ created: z.number().int(), users: z.array(userSchema) })
+  .meta({ id: 'ImportedUsers' });
+
+/** `POST /api/v1/users/password-links`: a fresh one-time link for each account without a password (not disabled). */
+export const passwordLinksSchema = z.object({
+  links: z.array(
+    z.object({
+      id: z.number().int(),
+      email: z.string(),
+      name: z.string(),
+      url: z.url(),
+      expiresAt: z.iso.datetime(),
+    }),
+  ),
+});

@@ -183,6 +183,37 @@ export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: Auth
     return { token, expiresAt };
   }
 
+  /**
+   * A fresh one-time link for everyone who cannot sign in yet (no password, not disabled), in one transaction: for
+   * handing out after an import. Each new link cancels the person's earlier one.
+   */
+  function issuePendingLinks(actor: Actor): { user: UserRecord; token: string; expiresAt: string }[] {
+    const pending = users.withoutPassword();
+    if (pending.length === 0) return [];
+    const expiresAt = new Date(Date.now() + PASSWORD_LINK_HOURS * 3600_000).toISOString();
+    return uow.run(() => {
+      const out = pending.map((user) => {
+        const { token, hash } = newToken();
+        auth.expireLinksOf(user.id);
+        auth.createLink(hash, user.id, actor.id, expiresAt);
+        return { user, token, expiresAt };
+      });
+      audit.record({
+        actorId: actor.id,
+        actorEmail: actor.email,
+        action: 'user.password_links',
+        detail: `${out.length} links`,
+        ip: actor.ip,
+      });
+      return out;
+    });
+  }
+
+  /** Accounts still waiting for their first password (not disabled). */
+  function withoutPassword(): UserRecord[] {
+    return users.withoutPassword();
+  }
+
   async function setPassword(id: number, password: string, ip?: string): Promise<void> {
     const checked = passwordSchema.safeParse(password);
     if (!checked.success)
@@ -197,6 +228,19 @@ export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: Auth
     });
   }
 
-  return { create, importCsv, get, changeRole, setDisabled, issuePasswordLink, setPassword, search, count };
+  return {
+    create,
+    importCsv,
+    get,
+    changeRole,
+    setDisabled,
+    issuePasswordLink,
+    issuePendingLinks,
+    withoutPassword,
+    setPassword,
+    search,
+    count,
+    countByRole: () => users.countByRole(),
+  };
 }
 export type UsersService = ReturnType<typeof createUsersService>;

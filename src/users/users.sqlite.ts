@@ -59,6 +59,12 @@ export function createUsersSqliteRepo(db: Db): UsersRepo {
     setDisabled: db.prepare('UPDATE users SET disabled = ? WHERE id = ?'),
     setPassword: db.prepare('UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?'),
     touch: db.prepare('UPDATE users SET last_active_at = ? WHERE id = ?'),
+    withoutPassword: db.prepare<[], UserRow>(
+      `SELECT ${COLUMNS} FROM users WHERE password_hash IS NULL AND disabled = 0 ORDER BY name COLLATE NOCASE, id`,
+    ),
+    countByRole: db.prepare<[], { role: Role; n: number }>(
+      'SELECT role, COUNT(*) AS n FROM users GROUP BY role',
+    ),
     adminsActive: db.prepare<[], { n: number }>(
       `SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0`,
     ),
@@ -87,6 +93,12 @@ export function createUsersSqliteRepo(db: Db): UsersRepo {
     },
     setPassword: (id, hash) => {
       s.setPassword.run(hash, new Date().toISOString(), id);
+    },
+    withoutPassword: () => s.withoutPassword.all().map(toUser),
+    countByRole() {
+      const out: Record<Role, number> = { learner: 0, trainer: 0, admin: 0 };
+      for (const r of s.countByRole.all()) out[r.role] = r.n;
+      return out;
     },
     touch: (id) => {
       s.touch.run(new Date().toISOString(), id);

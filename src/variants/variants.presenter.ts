@@ -1,8 +1,15 @@
 import type { VariantVersionSummary } from './variants.repo';
 import type { UploadReport } from './variants.service';
+import type { z } from 'zod';
+import type {
+  publishedJsonSchema,
+  uploadJsonSchema,
+  variantVersionJsonSchema,
+  variantVersionListJsonSchema,
+} from './variants.schema';
 
 /** `GET /api/v1/variants`: one entry per version. */
-export function versionJson(r: VariantVersionSummary) {
+export function versionJson(r: VariantVersionSummary): z.infer<typeof variantVersionJsonSchema> {
   return {
     id: r.id,
     variantId: r.variantId,
@@ -10,15 +17,29 @@ export function versionJson(r: VariantVersionSummary) {
     status: r.status,
     version: r.version,
     hash: r.hash,
-    createdAt: r.createdAt,
-    publishedAt: r.publishedAt,
+    createdAt: r.createdAt.toISOString(),
+    publishedAt: r.publishedAt ? r.publishedAt.toISOString() : null,
   };
 }
 
+/** `GET /api/v1/variants`. */
+export function versionListJson(rows: VariantVersionSummary[]): z.infer<typeof variantVersionListJsonSchema> {
+  return { versions: rows.map(versionJson) };
+}
+
+/** `POST /api/v1/variants/:id/publish`: the new version (201 with its `id`, as every created resource answers). */
+export function publishedJson(p: {
+  versionId: number;
+  version: number;
+}): z.infer<typeof publishedJsonSchema> {
+  return { id: p.versionId, versionId: p.versionId, version: p.version };
+}
+
 /** `POST /api/v1/variants`: the draft an upload made. */
-export function uploadJson(report: UploadReport) {
+export function uploadJson(report: UploadReport): z.infer<typeof uploadJsonSchema> {
   return {
     id: report.variantId,
+    variantId: report.variantId,
     draftId: report.versionId,
     name: report.name,
     hash: report.hash,

@@ -8,10 +8,11 @@ import { requireRole } from '../web/guards';
 import { parseQuery } from '../web/query';
 import { errorSummary, renderPage } from '../web/render';
 import {
+  publishedJson,
   uploadJson,
   uploadProblemFields,
-  versionJson,
   versionLabel,
+  versionListJson,
   zipFileName,
 } from './variants.presenter';
 import { pinFormSchema, pinQuerySchema, uploadFieldsSchema } from './variants.schema';
@@ -59,11 +60,21 @@ export function variantRoutes(services: Services): Router {
   );
   router.get('/variants/versions/:vid', (req, res) => {
     const { row, changes, pinned } = v.diff(Number(req.params.vid));
+    const pinnedIds = new Set(pinned.map((c) => c.id));
+    // a published version offers its cohorts at once: pinning is the next thing to do after publishing
+    const pinnable =
+      row.status === 'published'
+        ? services.cohorts
+            .list(actorOf(req))
+            .filter((c) => !pinnedIds.has(c.id) && !c.archivedAt)
+            .map((c) => ({ id: c.id, name: c.name, current: v.labelOf(c.variantVersionId) }))
+        : [];
     renderPage(req, res, 'variants/version', {
       title: `${row.variantName} ${versionLabel(row)}`,
       row,
       changes,
       pinned,
+      pinnable,
     });
   });
   router.get('/variants/versions/:vid/download', async (req, res) => {
@@ -86,9 +97,17 @@ export function variantRoutes(services: Services): Router {
     if (req.sessionInfo) services.auth.setPreview(req.sessionInfo.idHash, null);
     res.redirect(303, '/variants');
   });
+  router.get('/variants/:id/publish', (req, res) => {
+    const preview = v.publishPreview(Number(req.params.id));
+    renderPage(req, res, 'variants/publish', {
+      title: `Publish ${preview.name} v${preview.nextVersion}`,
+      preview,
+    });
+  });
   router.post('/variants/:id/publish', (req, res) => {
-    const { versionId } = v.publish(Number(req.params.id), actorOf(req));
-    res.redirect(303, `/variants/versions/${versionId}`);
+    const { versionId, version } = v.publish(Number(req.params.id), actorOf(req));
+    req.flash(`${v.labelOf(versionId)} is published. Learners see it once you pin their cohort to it.`);
+    res.redirect(303, `/variants/versions/${versionId}${version ? '#pin' : ''}`);
   });
 
   router.get('/cohorts/:id/variant', requireRole('trainer', 'admin'), (req, res) => {
@@ -120,7 +139,7 @@ export function variantApiRoutes(services: Services): Router {
   const router = Router();
   router.use('/variants', requireRole('admin'));
   router.get('/variants', (_req, res) => {
-    res.json({ versions: services.variants.list().map(versionJson) });
+    res.json(versionListJson(services.variants.list()));
   });
   router.post('/variants', async (req, res) => {
     const report = await services.variants.upload(
@@ -130,7 +149,7 @@ export function variantApiRoutes(services: Services): Router {
     res.status(201).json(uploadJson(report));
   });
   router.post('/variants/:id/publish', (req, res) => {
-    res.status(201).json(services.variants.publish(Number(req.params.id), actorOf(req)));
+    res.status(201).json(publishedJson(services.variants.publish(Number(req.params.id), actorOf(req))));
   });
   router.get('/variants/versions/:vid/download', async (req, res) => {
     res.type('application/zip').send(await services.variants.zipOf(Number(req.params.vid)));

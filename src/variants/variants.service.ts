@@ -11,12 +11,21 @@ import type { Actor } from '../shared/actor';
 import { Conflict, Invalid, NotFound } from '../shared/errors';
 import { packChanges, type ModuleChange } from './diff';
 import type { VariantsRepo, VariantVersion } from './variants.repo';
-import type { UploadFields } from './variants.schema';
+import { NAME_MESSAGE, type UploadFields } from './variants.schema';
 import { readZip } from './zip';
 
 export const UPLOAD_MAX_BYTES = 8 * 1024 * 1024;
 /** How long an upload's compile may take (in a worker thread) before it is refused. */
 export const UPLOAD_COMPILE_TIMEOUT_MS = 10_000;
+
+/** A variant named after its file: `northshire.zip` is "northshire" (at most 80 characters). */
+export function nameFromFile(originalname: string): string {
+  return originalname
+    .replace(/^.*[\\/]/, '')
+    .replace(/\.[^.]*$/, '')
+    .trim()
+    .slice(0, 80);
+}
 
 export interface UploadedFile {
   originalname: string;
@@ -106,6 +115,8 @@ export function createVariantsService(
     if (!file)
       throw new Invalid([{ field: 'file', message: 'Choose a .zip or .md file to upload (field "file")' }]);
     if (file.buffer.length === 0) throw new Invalid([{ field: 'file', message: 'The file is empty' }]);
+    const variantName = name || nameFromFile(file.originalname);
+    if (!variantName) throw new Invalid([{ field: 'name', message: NAME_MESSAGE }]);
     const isZip =
       file.buffer.subarray(0, 4).equals(ZIP_MAGIC) || file.buffer.subarray(0, 4).equals(EMPTY_ZIP);
     let overlay: Map<string, string>;
@@ -136,7 +147,7 @@ export function createVariantsService(
     const pack = packs.remember(result.pack);
     const changes = packChanges(base(), pack).map(({ id, title, change }) => ({ id, title, change }));
     const { variantId, versionId } = uow.run(() => {
-      const variantId = repo.byName(name)?.id ?? repo.create(name, actor.id);
+      const variantId = repo.byName(variantName)?.id ?? repo.create(variantName, actor.id);
       const versionId = repo.replaceDraft({
         variantId,
         files: overlay,
@@ -184,6 +195,34 @@ export function createVariantsService(
       return n;
     });
     return { versionId: draft.id, version };
+  }
+
+  /** What publishing a variant's draft would do: its next number and its changes from the built-in pack. */
+  function publishPreview(variantId: number): {
+    variantId: number;
+    name: string;
+    draftId: number;
+    nextVersion: number;
+    changes: ModuleChange[];
+  } {
+    const variant = Number.isInteger(variantId) ? repo.byId(variantId) : undefined;
+    if (!variant) throw new NotFound('No such variant');
+    const draft = repo.draftOf(variantId);
+    if (!draft) throw new Conflict('This variant has no draft to publish: upload one first');
+    const latest = Math.max(
+      0,
+      ...repo
+        .published()
+        .filter((p) => p.name === variant.name)
+        .map((p) => p.version),
+    );
+    return {
+      variantId,
+      name: variant.name,
+      draftId: draft.id,
+      nextVersion: latest + 1,
+      changes: packChanges(base(), packs.forVersion(draft.id)),
+    };
   }
 
   function version(id: number): VersionView {
@@ -235,12 +274,13 @@ export function createVariantsService(
 
   /** What changes between two packs, module by module (for pinning a cohort to another version). */
   function changesBetween(from: Pack, to: Pack) {
-    return packChanges(from, to).map(({ id, title, change }) => ({ id, title, change }));
+    return packChanges(from, to).map(({ id, title, change, summary }) => ({ id, title, change, summary }));
   }
 
   return {
     upload,
     publish,
+    publishPreview,
     changesBetween,
     version,
     diff,

@@ -1,8 +1,9 @@
 import type { ErrorRequestHandler } from 'express';
-import { HttpError } from '../shared/errors';
+import { HttpError, Unauthorized } from '../shared/errors';
 import { parserErrorToHttp } from './body-errors';
 import { isApi } from './guards';
 import { renderPage } from './render';
+import { challenge } from './www-authenticate';
 
 const UNAVAILABLE = ['SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_IOERR', 'SQLITE_BUSY'];
 
@@ -39,6 +40,7 @@ export function errorHandler(): ErrorRequestHandler {
     if (status >= 500) req.log.error({ err, code: (err as { code?: string }).code }, 'request failed');
     if (res.headersSent) return res.end();
     if (known && 'retryAfterSeconds' in known) res.setHeader('Retry-After', String(known.retryAfterSeconds));
+    if (status === 401) challenge(res, known instanceof Unauthorized ? known.bearerError : undefined);
     const code = known?.code ?? 'internal_error';
     const message = known?.message ?? 'Sorry, there is a problem with the service. Try again later.';
     const details = known?.details ?? [];

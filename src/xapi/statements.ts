@@ -1,6 +1,10 @@
 import crypto from 'node:crypto';
-import type { Pack } from '../content/types';
-import type { LearningEvent, LearningEventWithLearner } from '../events/events.repo';
+import type { Form, Pack } from '../content/types';
+import type { LearningEventWithLearner } from '../events/events.repo';
+import type { EventContext } from './xapi.repo';
+import type { Activity, Statement } from './xapi.schema';
+
+export type { Statement };
 
 /** ADL vocabulary verb ids for each kind of learning event. */
 export const VERBS: Record<string, { id: string; display: string }> = {
@@ -12,95 +16,253 @@ export const VERBS: Record<string, { id: string; display: string }> = {
   submitted: { id: 'http://adlnet.gov/expapi/verbs/responded', display: 'responded' },
 };
 
-const ACTIVITY_TYPES: Record<string, string> = {
+/** Every activity id has exactly one of these types, whichever statement it appears in. */
+const ADL_TYPES = {
   module: 'http://adlnet.gov/expapi/activities/module',
-  outcome: 'http://adlnet.gov/expapi/activities/objective',
-  prompt: 'http://adlnet.gov/expapi/activities/question',
-  form: 'http://adlnet.gov/expapi/activities/assessment',
-};
+  objective: 'http://adlnet.gov/expapi/activities/objective',
+  question: 'http://adlnet.gov/expapi/activities/question',
+  assessment: 'http://adlnet.gov/expapi/activities/assessment',
+  course: 'http://adlnet.gov/expapi/activities/course',
+} as const;
 
-export interface Statement {
-  id: string;
-  version: '1.0.3';
-  actor: { objectType: 'Agent'; name: string; mbox: string };
-  verb: { id: string; display: Record<string, string> };
-  object: { objectType: 'Activity'; id: string; definition: { name: Record<string, string>; type: string } };
-  result?: Record<string, unknown>;
-  context: {
-    platform: string;
-    language: string;
-    contextActivities?: { parent: { objectType: 'Activity'; id: string }[] };
+/** A term Packway defines itself, served as JSON-LD at its IRI (`PUBLIC_URL/xapi/<kind>/<name>`). */
+export interface Term {
+  kind: 'extensions' | 'activity-types';
+  name: string;
+  /** The xAPI ontology class of the term. */
+  type: 'ResultExtension' | 'ContextExtension' | 'ActivityType';
+  label: string;
+  definition: string;
+}
+
+export const TERMS: readonly Term[] = [
+  {
+    kind: 'extensions',
+    name: 'outcome-status',
+    type: 'ResultExtension',
+    label: 'Outcome status',
+    definition:
+      'Where the learner now stands against a learning outcome: "not_started", "in_progress" or "achieved" (a string).',
+  },
+  {
+    kind: 'extensions',
+    name: 'ratings',
+    type: 'ResultExtension',
+    label: 'Form ratings',
+    definition:
+      'The ratings given in a form, by form group id: an object whose values are {"value", "min", "max"} (numbers), ' +
+      'the rating and the scale it was given on. result.score is their sum on the summed scale.',
+  },
+  {
+    kind: 'activity-types',
+    name: 'cohort',
+    type: 'ActivityType',
+    label: 'Cohort',
+    definition:
+      'A group of learners taken through the pack together by their trainers, pinned to one version of the pack.',
+  },
+];
+
+export const termIri = (baseUrl: string, t: Pick<Term, 'kind' | 'name'>) =>
+  `${baseUrl}/xapi/${t.kind}/${t.name}`;
+
+/** A term's JSON-LD description, or undefined when Packway defines no such term. */
+export function describeTerm(
+  baseUrl: string,
+  kind: string,
+  name: string,
+): Record<string, unknown> | undefined {
+  const t = TERMS.find((x) => x.kind === kind && x.name === name);
+  if (!t) return undefined;
+  return {
+    '@context': {
+      xapi: 'https://w3id.org/xapi/ontology#',
+      skos: 'http://www.w3.org/2004/02/skos/core#',
+      prefLabel: { '@id': 'skos:prefLabel', '@container': '@language' },
+      definition: { '@id': 'skos:definition', '@container': '@language' },
+    },
+    '@id': termIri(baseUrl, t),
+    '@type': `xapi:${t.type}`,
+    prefLabel: { en: t.label },
+    definition: { en: t.definition },
   };
-  timestamp: string;
 }
 
-/** A stable UUID for an event on this server, so re-exporting or re-sending never duplicates a statement. */
-function statementId(baseUrl: string, eventId: number): string {
-  const hex = crypto.createHash('sha256').update(`${baseUrl}|event|${eventId}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+/** A name-based (version 5, SHA-1) UUID, RFC 9562 §5.5. */
+export function uuidV5(namespace: string, name: string): string {
+  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+  if (ns.length !== 16) throw new Error(`not a UUID: ${namespace}`);
+  const b = crypto.createHash('sha1').update(ns).update(name, 'utf8').digest().subarray(0, 16);
+  b[6] = (b[6] & 0x0f) | 0x50;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-function objectFor(e: LearningEvent, baseUrl: string, pack: Pack): Statement['object'] {
-  const name = (text: string) => ({ 'en-GB': text });
+/** The statement id of an event: stable for the event, different on every installation. */
+export const statementId = (installationId: string, eventId: number) =>
+  uuidV5(installationId, `event/${eventId}`);
+
+/** The learner's enrolment in a cohort, as an xAPI registration. */
+export const registrationId = (installationId: string, cohortId: number, userId: number) =>
+  uuidV5(installationId, `registration/${cohortId}/${userId}`);
+
+/** What a statement is built from besides the event: where, which installation, the pack the learner had. */
+export interface StatementSource {
+  baseUrl: string;
+  installationId: string;
+  /** The pack the learner had when the event happened (their cohort's pinned variant, or the built-in pack). */
+  pack: Pack;
+  /** The cohort and variant the event was stamped with; undefined or null cohort when the learner had none. */
+  context?: EventContext;
+}
+
+const langMap = (text: string) => ({ 'en-GB': text });
+const seg = encodeURIComponent;
+
+function activity(id: string, type: string, text: string): Activity {
+  return { objectType: 'Activity', id, definition: { name: langMap(text), type } };
+}
+
+function moduleActivity(src: StatementSource, moduleId: string): Activity {
+  const title = src.pack.modules.get(moduleId)?.title ?? `Module ${moduleId}`;
+  return activity(`${src.baseUrl}/modules/${seg(moduleId)}`, ADL_TYPES.module, title);
+}
+
+function packActivity(src: StatementSource): Activity {
+  const { pack, context: c } = src;
+  const base = `${src.baseUrl}/packs/${seg(pack.id)}/versions/${seg(pack.version)}`;
+  if (c?.variantVersionId) {
+    const variant = `${c.variantName ?? 'variant'}${c.variantVersion ? ` v${c.variantVersion}` : ''}`;
+    return activity(
+      `${base}/variants/${c.variantVersionId}`,
+      ADL_TYPES.course,
+      `${pack.title} ${pack.version} (${variant})`,
+    );
+  }
+  return activity(base, ADL_TYPES.course, `${pack.title} ${pack.version}`);
+}
+
+function cohortActivity(src: StatementSource, cohortId: number, cohortName: string | null): Activity {
+  return activity(
+    `${src.baseUrl}/cohorts/${cohortId}`,
+    termIri(src.baseUrl, { kind: 'activity-types', name: 'cohort' }),
+    cohortName ?? `Cohort ${cohortId}`,
+  );
+}
+
+/** The object and, where there is one, its real parent. */
+function objectFor(
+  e: LearningEventWithLearner,
+  src: StatementSource,
+): { object: Activity; parent?: Activity } {
+  const { pack, baseUrl } = src;
   if (e.objectType === 'outcome') {
     const o = pack.outcomes.get(e.objectId);
+    const area = o && pack.areas.find((a) => a.id === o.areaId);
     return {
-      objectType: 'Activity',
-      id: `${baseUrl}/outcomes/${encodeURIComponent(e.objectId)}`,
-      definition: { name: name(o ? `${e.objectId}: ${o.text}` : e.objectId), type: ACTIVITY_TYPES.outcome },
+      object: activity(
+        `${baseUrl}/outcomes/${seg(e.objectId)}`,
+        ADL_TYPES.objective,
+        o ? `${e.objectId}: ${o.text}` : `Outcome ${e.objectId}`,
+      ),
+      parent: area ? moduleActivity(src, area.moduleId) : undefined,
     };
   }
   if (e.objectType === 'prompt') {
-    const [moduleId, promptId] = e.objectId.split('/');
+    const slash = e.objectId.indexOf('/');
+    const moduleId = slash < 0 ? (e.moduleId ?? e.objectId) : e.objectId.slice(0, slash);
+    const promptId = slash < 0 ? '' : e.objectId.slice(slash + 1);
     const q = pack.modules.get(moduleId)?.prompts.find((p) => p.id === promptId)?.question;
     return {
-      objectType: 'Activity',
-      id: `${baseUrl}/modules/${encodeURIComponent(moduleId)}/prompts/${encodeURIComponent(promptId ?? '')}`,
-      definition: { name: name(q ?? e.objectId), type: ACTIVITY_TYPES.prompt },
+      object: activity(
+        `${baseUrl}/modules/${seg(moduleId)}/prompts/${seg(promptId)}`,
+        ADL_TYPES.question,
+        q ?? `Prompt ${e.objectId}`,
+      ),
+      parent: moduleActivity(src, moduleId),
     };
   }
-  const title = pack.modules.get(e.objectId)?.title ?? e.objectId;
-  return {
-    objectType: 'Activity',
-    id: `${baseUrl}/modules/${encodeURIComponent(e.objectId)}`,
-    definition: { name: name(title), type: ACTIVITY_TYPES[e.objectType] ?? ACTIVITY_TYPES.module },
-  };
+  if (e.objectType === 'form') {
+    const moduleId = e.moduleId ?? e.objectId;
+    const title = pack.modules.get(moduleId)?.title ?? moduleId;
+    return {
+      object: activity(`${baseUrl}/modules/${seg(moduleId)}/form`, ADL_TYPES.assessment, `Form: ${title}`),
+      parent: moduleActivity(src, moduleId),
+    };
+  }
+  return { object: moduleActivity(src, e.objectId) };
 }
 
-function resultFor(e: LearningEvent): Record<string, unknown> | undefined {
+/** The score of a form's ratings, each on its own scale: summed, within the summed scale, `scaled` in 0..1. */
+function ratingsOf(form: Form | undefined, ratings: Record<string, unknown>) {
+  const scales: Record<string, { value: number; min?: number; max?: number }> = {};
+  let raw = 0;
+  let min = 0;
+  let max = 0;
+  let complete = true;
+  for (const [groupId, value] of Object.entries(ratings)) {
+    if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+    const field = form?.groups.find((g) => g.id === groupId)?.fields.find((f) => f.type === 'rating');
+    if (!field || value < field.min || value > field.max) {
+      complete = false; // rated on a scale this pack no longer has: kept in the extension, left out of the score
+      scales[groupId] = { value };
+      continue;
+    }
+    scales[groupId] = { value, min: field.min, max: field.max };
+    raw += value;
+    min += field.min;
+    max += field.max;
+  }
+  const rated = Object.keys(scales).length > 0;
+  const score =
+    rated && complete && max > min
+      ? { raw, min, max, scaled: Math.round(((raw - min) / (max - min)) * 10_000) / 10_000 }
+      : undefined;
+  return { scales: rated ? scales : undefined, score };
+}
+
+function resultFor(e: LearningEventWithLearner, src: StatementSource): Statement['result'] {
   if (!e.result) return undefined;
   const r = e.result;
-  const out: Record<string, unknown> = {};
+  const out: NonNullable<Statement['result']> = {};
+  const extensions: Record<string, unknown> = {};
   if (typeof r.completion === 'boolean') out.completion = r.completion;
   if (typeof r.response === 'string') out.response = r.response;
-  if (r.status)
-    out.extensions = { ...(out.extensions as object), [`https://packway.example/xapi/status`]: r.status };
-  if (r.ratings && typeof r.ratings === 'object') {
-    const values = Object.values(r.ratings as Record<string, number>);
-    if (values.length)
-      out.score = { raw: values.reduce((a, b) => a + b, 0), min: values.length, max: values.length * 5 };
-    out.extensions = { ...(out.extensions as object), 'https://packway.example/xapi/ratings': r.ratings };
+  if (typeof r.status === 'string') {
+    extensions[termIri(src.baseUrl, { kind: 'extensions', name: 'outcome-status' })] = r.status;
   }
+  if (r.ratings && typeof r.ratings === 'object') {
+    const form = src.pack.modules.get(e.moduleId ?? e.objectId)?.form;
+    const { scales, score } = ratingsOf(form, r.ratings as Record<string, unknown>);
+    if (score) out.score = score;
+    if (scales) extensions[termIri(src.baseUrl, { kind: 'extensions', name: 'ratings' })] = scales;
+  }
+  if (Object.keys(extensions).length) out.extensions = extensions;
   return Object.keys(out).length ? out : undefined;
 }
 
-export function toStatement(e: LearningEventWithLearner, baseUrl: string, pack: Pack): Statement {
+/** One learning event as an xAPI 1.0.3 statement (no `version`: the LRS sets it). */
+export function toStatement(e: LearningEventWithLearner, src: StatementSource): Statement {
   const verb = VERBS[e.verb] ?? VERBS.experienced;
+  const { object, parent } = objectFor(e, src);
+  const c = src.context;
+  const grouping = [packActivity(src)];
+  if (c?.cohortId) grouping.push(cohortActivity(src, c.cohortId, c.cohortName));
   const statement: Statement = {
-    id: statementId(baseUrl, e.id),
-    version: '1.0.3',
-    actor: { objectType: 'Agent', name: e.name, mbox: `mailto:${e.email}` },
+    id: statementId(src.installationId, e.id),
+    actor: { objectType: 'Agent', name: e.name, mbox: `mailto:${e.email.trim().toLowerCase()}` },
     verb: { id: verb.id, display: { 'en-GB': verb.display } },
-    object: objectFor(e, baseUrl, pack),
-    context: { platform: 'Packway', language: 'en-GB' },
+    object,
+    context: {
+      ...(c?.cohortId ? { registration: registrationId(src.installationId, c.cohortId, e.userId) } : {}),
+      platform: 'Packway',
+      language: 'en-GB',
+      contextActivities: { ...(parent ? { parent: [parent] } : {}), grouping },
+    },
     timestamp: e.at.toISOString(),
   };
-  if (e.moduleId && e.objectType !== 'module') {
-    statement.context.contextActivities = {
-      parent: [{ objectType: 'Activity', id: `${baseUrl}/modules/${encodeURIComponent(e.moduleId)}` }],
-    };
-  }
-  const result = resultFor(e);
+  const result = resultFor(e, src);
   if (result) statement.result = result;
   return statement;
 }

@@ -9,11 +9,33 @@ export interface ForwardState {
   lastError: string | null;
 }
 
-/** The forwarding cursor: one row, moved only when the LRS accepts a batch. */
+/** The cohort (and its pinned variant version) an event was stamped with when it was written. */
+export interface EventContext {
+  eventId: number;
+  cohortId: number | null;
+  /** The cohort's name now (null when the cohort has since been deleted). */
+  cohortName: string | null;
+  variantVersionId: number | null;
+  variantName: string | null;
+  /** The published version number of the variant (null for a draft). */
+  variantVersion: number | null;
+}
+
+/** The forwarding cursor (one row, moved only when the LRS accepts a batch) and what statements are made from. */
 export interface XapiRepo {
   state(): ForwardState;
   /** The LRS accepted everything up to this event: move the cursor and forget past failures. */
   advance(lastEventId: number): void;
   /** A failed attempt: count it, remember why, and wait until `nextAttemptAt` before the next. */
   fail(nextAttemptAt: number, error: string): void;
+  /**
+   * Claims forwarding until `until` (ms since the epoch) unless another process holds an unexpired claim:
+   * true when this caller now holds it. Stops two instances sending the same batch at once.
+   */
+  claim(now: number, until: number): boolean;
+  release(): void;
+  /** This installation's id: a random UUID generated once and kept in the `settings` table. */
+  installationId(): string;
+  /** The context of events with ids from..to (inclusive), by event id. */
+  contexts(fromId: number, toId: number): Map<number, EventContext>;
 }

@@ -1,14 +1,29 @@
 import type { Config } from '../config';
 import type { PackRegistry } from '../content/registry';
-import type { EventsRepo } from '../events/events.repo';
+import type { Pack } from '../content/types';
+import type { EventsRepo, LearningEventWithLearner } from '../events/events.repo';
 import type { Logger } from '../shared/logger';
-import { toStatement, type Statement } from './statements';
+import { describeTerm, toStatement, type Statement } from './statements';
 import { forwardingStatus } from './xapi.presenter';
 import type { XapiRepo } from './xapi.repo';
 import type { EventsQuery } from './xapi.schema';
 
-const BATCH = 100;
 const MAX_BACKOFF_MS = 15 * 60_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+/** How long one process may hold forwarding: longer than the slowest batch (one request, or one per statement). */
+const LEASE_MS = 5 * 60_000;
+
+export type ForwardOutcome = 'sent' | 'idle' | 'failed' | 'waiting' | 'disabled';
+
+/** Why a send failed; `status` when the LRS answered. */
+class LrsError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
 
 export function createXapiService(
   config: Config,
@@ -17,8 +32,38 @@ export function createXapiService(
   packs: PackRegistry,
   logger: Logger,
 ) {
-  /** A page of statements; `more` is the cursor for the next page. */
-  function statements(q: EventsQuery): { statements: Statement[]; more: string | null } {
+  const batchSize = config.XAPI_BATCH_SIZE;
+
+  function packOf(variantVersionId: number | null | undefined): Pack {
+    try {
+      return packs.forVersion(variantVersionId);
+    } catch (err) {
+      logger.warn(
+        { err: (err as Error).message, variantVersionId },
+        'xAPI: variant unavailable; naming from the built-in pack',
+      );
+      return packs.base;
+    }
+  }
+
+  /** Statements for events in id order: named from the pack each learner had, in the cohort they were in. */
+  function build(rows: LearningEventWithLearner[]): Statement[] {
+    if (rows.length === 0) return [];
+    const installationId = repo.installationId();
+    const contexts = repo.contexts(rows[0].id, rows[rows.length - 1].id);
+    return rows.map((e) => {
+      const context = contexts.get(e.id);
+      return toStatement(e, {
+        baseUrl: config.publicUrl,
+        installationId,
+        pack: packOf(context?.variantVersionId),
+        context,
+      });
+    });
+  }
+
+  /** A page of statements; `more` is the address of the next page, `""` on the last (as in an LRS). */
+  function statements(q: EventsQuery): { statements: Statement[]; more: string } {
     const rows = events.page({
       after: q.after,
       since: q.since ? new Date(q.since).toISOString() : null,
@@ -33,51 +78,98 @@ export function createXapiService(
         .filter(([, v]) => v !== undefined && v !== null)
         .map(([k, v]) => [k, String(v)]),
     );
-    return {
-      statements: page.map((e) => toStatement(e, config.publicUrl, packs.base)),
-      more: next ? `/api/v1/events?${params}` : null,
+    return { statements: build(page), more: next ? `/api/v1/events?${params}` : '' };
+  }
+
+  /** POSTs statements to the LRS (xAPI 1.0.3 §2.1.3); resolves when it answers 200 with their ids. */
+  async function post(body: Statement[]): Promise<void> {
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'X-Experience-API-Version': '1.0.3',
     };
+    if (config.XAPI_LRS_USERNAME || config.XAPI_LRS_PASSWORD) {
+      const auth = `${config.XAPI_LRS_USERNAME ?? ''}:${config.XAPI_LRS_PASSWORD ?? ''}`;
+      headers.Authorization = `Basic ${Buffer.from(auth).toString('base64')}`;
+    }
+    const res = await fetch(`${config.XAPI_LRS_URL!.replace(/\/$/, '')}/statements`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const text = await res.text().catch(() => '');
+    if (!res.ok) {
+      logger.warn({ status: res.status, answered: text.slice(0, 500) }, 'xAPI: the LRS refused a batch');
+      throw new LrsError(`LRS answered ${res.status}`, res.status);
+    }
+    let ids: unknown;
+    try {
+      ids = JSON.parse(text);
+    } catch {
+      ids = undefined;
+    }
+    if (!Array.isArray(ids) || ids.length !== body.length || ids.some((id, i) => id !== body[i].id)) {
+      logger.warn(
+        { answered: text.slice(0, 200) },
+        'xAPI: the LRS accepted a batch but did not answer its ids',
+      );
+    }
   }
 
   /**
-   * Sends the next batch of events to the LRS. The cursor moves only when the LRS accepts the batch;
-   * a failure backs off exponentially and the same batch is sent again later (statement ids make it idempotent).
+   * Sends the next batch of events to the LRS, in event order. The cursor moves only when the LRS accepts the
+   * batch, and only one process sends at a time (a lease in the database), so an accepted statement is never sent
+   * again; a failure backs off exponentially and the same batch (same statement ids) is sent again later.
+   * A 409 Conflict means the LRS already holds a statement with one of these ids and refused the whole batch
+   * (xAPI 1.0.3 §2.1.3): the batch is then sent a statement at a time, and a statement answered 409 on its own is
+   * already stored, so it counts as delivered and is not sent again.
    */
-  async function forwardOnce(now = Date.now()): Promise<'sent' | 'idle' | 'failed' | 'waiting' | 'disabled'> {
+  let busy = false;
+  async function forwardOnce(now = Date.now()): Promise<ForwardOutcome> {
     if (!config.XAPI_LRS_URL) return 'disabled';
-    const state = repo.state();
-    if (state.nextAttemptAt > now) return 'waiting';
-    const rows = events.page({
-      after: state.lastEventId,
-      since: null,
-      learner: null,
-      cohort: null,
-      limit: BATCH,
-    });
-    if (rows.length === 0) return 'idle';
-    const body = rows.map((e) => toStatement(e, config.publicUrl, packs.base));
+    if (busy || !repo.claim(now, now + LEASE_MS)) return 'waiting';
+    busy = true;
+    let state = repo.state();
     try {
-      const auth = Buffer.from(
-        `${config.XAPI_LRS_USERNAME ?? ''}:${config.XAPI_LRS_PASSWORD ?? ''}`,
-      ).toString('base64');
-      const res = await fetch(`${config.XAPI_LRS_URL.replace(/\/$/, '')}/statements`, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          'X-Experience-API-Version': '1.0.3',
-          Authorization: `Basic ${auth}`,
-        },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(10_000),
+      if (state.nextAttemptAt > now) return 'waiting';
+      const rows = events.page({
+        after: state.lastEventId,
+        since: null,
+        learner: null,
+        cohort: null,
+        limit: batchSize,
       });
-      if (!res.ok) throw new Error(`LRS answered ${res.status}`);
-      repo.advance(rows[rows.length - 1].id);
+      if (rows.length === 0) return 'idle';
+      const body = build(rows);
+      try {
+        await post(body);
+        repo.advance(rows[rows.length - 1].id);
+        return 'sent';
+      } catch (err) {
+        if (!(err instanceof LrsError && err.status === 409)) throw err;
+      }
+      for (let i = 0; i < body.length; i++) {
+        try {
+          await post([body[i]]);
+        } catch (err) {
+          if (!(err instanceof LrsError && err.status === 409)) throw err;
+          logger.warn(
+            { statementId: body[i].id, eventId: rows[i].id },
+            'xAPI: the LRS already holds this statement id (409); not sent again',
+          );
+        }
+        repo.advance(rows[i].id);
+        state = repo.state();
+      }
       return 'sent';
     } catch (err) {
       const wait = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(state.failures, 10));
       repo.fail(now + wait, (err as Error).message);
       logger.warn({ err: (err as Error).message, retryInMs: wait }, 'xAPI forwarding failed; will retry');
       return 'failed';
+    } finally {
+      busy = false;
+      repo.release();
     }
   }
 
@@ -86,6 +178,11 @@ export function createXapiService(
     return forwardingStatus(repo.state());
   }
 
-  return { statements, forwardOnce, state };
+  /** The JSON-LD description of a term Packway defines (an extension or activity type), if there is one. */
+  function term(kind: string, name: string) {
+    return describeTerm(config.publicUrl, kind, name);
+  }
+
+  return { statements, forwardOnce, state, term };
 }
 export type XapiService = ReturnType<typeof createXapiService>;

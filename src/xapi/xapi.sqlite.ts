@@ -1,5 +1,6 @@
+import crypto from 'node:crypto';
 import type { Db } from '../db/sqlite/open';
-import type { XapiRepo } from './xapi.repo';
+import type { EventContext, XapiRepo } from './xapi.repo';
 
 interface ForwardingRow {
   last_event_id: number;
@@ -7,6 +8,17 @@ interface ForwardingRow {
   next_attempt_at: number;
   last_error: string | null;
 }
+
+interface ContextRow {
+  id: number;
+  cohort_id: number | null;
+  cohort_name: string | null;
+  variant_version_id: number | null;
+  variant_name: string | null;
+  variant_version: number | null;
+}
+
+const INSTALLATION_KEY = 'xapi.installation_id';
 
 export function createXapiSqliteRepo(db: Db): XapiRepo {
   const s = {
@@ -19,7 +31,25 @@ export function createXapiSqliteRepo(db: Db): XapiRepo {
     fail: db.prepare(
       'UPDATE xapi_forwarding SET failures = failures + 1, next_attempt_at = ?, last_error = ? WHERE id = 1',
     ),
+    claim: db.prepare<[number, number]>(
+      'UPDATE xapi_forwarding SET lease_until = ? WHERE id = 1 AND lease_until <= ?',
+    ),
+    release: db.prepare('UPDATE xapi_forwarding SET lease_until = 0 WHERE id = 1'),
+    setInstallation: db.prepare<[string, string]>(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING',
+    ),
+    getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
+    contexts: db.prepare<[number, number], ContextRow>(
+      `SELECT e.id, e.cohort_id, c.name AS cohort_name, e.variant_version_id,
+              v.name AS variant_name, vv.version AS variant_version
+       FROM events e
+       LEFT JOIN cohorts c ON c.id = e.cohort_id
+       LEFT JOIN variant_versions vv ON vv.id = e.variant_version_id
+       LEFT JOIN variants v ON v.id = vv.variant_id
+       WHERE e.id BETWEEN ? AND ?`,
+    ),
   };
+  let installation: string | undefined;
   return {
     state() {
       const row = s.state.get()!;
@@ -35,6 +65,31 @@ export function createXapiSqliteRepo(db: Db): XapiRepo {
     },
     fail(nextAttemptAt, error) {
       s.fail.run(nextAttemptAt, error.slice(0, 500));
+    },
+    claim: (now, until) => s.claim.run(until, now).changes === 1,
+    release() {
+      s.release.run();
+    },
+    installationId() {
+      if (!installation) {
+        s.setInstallation.run(INSTALLATION_KEY, crypto.randomUUID());
+        installation = s.getSetting.get(INSTALLATION_KEY)!.value;
+      }
+      return installation;
+    },
+    contexts(fromId, toId) {
+      const out = new Map<number, EventContext>();
+      for (const r of s.contexts.all(fromId, toId)) {
+        out.set(r.id, {
+          eventId: r.id,
+          cohortId: r.cohort_id,
+          cohortName: r.cohort_name,
+          variantVersionId: r.variant_version_id,
+          variantName: r.variant_name,
+          variantVersion: r.variant_version,
+        });
+      }
+      return out;
     },
   };
 }

@@ -8,6 +8,7 @@ import { openDatabase, type Db } from '../../src/db/sqlite/open';
 import { migrate } from '../../src/db/sqlite/migrate';
 import { loadPack } from '../../src/content/load';
 import { createApp } from '../../src/app';
+import { withResponseValidation } from './contract';
 import { compose, type Services } from '../../src/compose';
 import { manualClock, type Clock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
@@ -60,7 +61,8 @@ export function makeTestApp(
     logger,
     clock: options.clock ?? clock,
   });
-  const app = createApp(services, config, logger);
+  // every API response of every test file is checked against the OpenAPI document (test/helpers/contract.ts)
+  const app = withResponseValidation(createApp(services, config, logger));
   return {
     app,
     services,

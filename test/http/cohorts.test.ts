@@ -101,7 +101,12 @@ describe('cohorts and assignments', () => {
     expect((await put(bob, 'LI2', { status: 'in_progress', evidence: 'Drafting segments' })).status).toBe(
       200,
     );
+    // Opening a module is not progress (issue 18); saving one of its answers is.
     await request(t.app).get('/modules/case-town-hall').set(auth(bob.token));
+    await request(t.app)
+      .put('/api/v1/me/responses/case-town-hall/li-1')
+      .set(auth(bob.token))
+      .send({ text: 'Started' });
 
     const m = await request(t.app).get(`/api/v1/cohorts/${cohortId}/progress`).set(auth(trainerToken));
     expect(m.status).toBe(200);
@@ -115,10 +120,17 @@ describe('cohorts and assignments', () => {
     expect(byName.Cat.modules['area-listening']).toBe('overdue');
 
     const csv = await request(t.app).get(`/api/v1/cohorts/${cohortId}/progress.csv`).set(auth(trainerToken));
-    const lines = csv.text.trim().split('\r\n');
-    expect(lines[0]).toBe('email,name,LI1,LI2,LI3,ME1,ME2,ME3,module:area-listening,module:case-town-hall');
+    // issue 18: readable headings and values, evidence beside each outcome, due dates, a byte-order mark for Excel
+    expect(csv.text.startsWith('\uFEFF')).toBe(true);
+    const lines = csv.text.slice(1).trim().split('\r\n');
+    expect(lines[0]).toMatch(
+      /^Name,Email,Outcomes achieved \(of 6\),LI1: Evaluate current provision from two sources of customer evidence\.,LI1 evidence,LI2: /,
+    );
+    expect(lines[0]).toMatch(
+      /,Listening and customer insight \(due \d{1,2} [A-Z][a-z]+ \d{4}\),The town hall front desk \(due \d{1,2} [A-Z][a-z]+ \d{4}\)$/,
+    );
     expect(lines[1]).toBe(
-      'ann@example.org,Ann,achieved,not_started,not_started,not_started,in_progress,not_started,overdue,completed',
+      'Ann,ann@example.org,1,Achieved,Ran a complaints review,Not started,,Not started,,Not started,,In progress,,Not started,,Overdue,Completed',
     );
 
     const page = await request(t.app)
@@ -134,7 +146,10 @@ describe('cohorts and assignments', () => {
         .map((c) => c.slice(11, 12))
         .join(''),
     ).toBe('annnpnoa');
-    expect(annRow).toContain('<td class="a">✓<span class="pw-vh">Achieved</span></td>');
+    // issue 18: a cell with progress links to the learner's evidence for that outcome
+    expect(annRow).toContain(
+      `<td class="a"><a href="/cohorts/${cohortId}/learners/${ann.id}/outcomes/LI1">✓<span class="pw-vh">Achieved</span></a></td>`,
+    );
     expect(annRow).toContain('<span class="pw-vh">In progress</span>');
     expect(page.text).toContain('Key');
     const filtered = await request(t.app).get(`/cohorts/${cohortId}?area=measuring`).set(auth(trainerToken));
@@ -145,7 +160,6 @@ describe('cohorts and assignments', () => {
       .prepare('SELECT verb, object_id FROM events WHERE user_id = ? ORDER BY id')
       .all(ann.id);
     expect(events).toEqual([
-      { verb: 'experienced', object_id: 'case-town-hall' },
       { verb: 'completed', object_id: 'case-town-hall' },
       { verb: 'progressed', object_id: 'LI1' },
       { verb: 'progressed', object_id: 'ME2' },

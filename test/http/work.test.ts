@@ -170,7 +170,7 @@ describe('organisational raids', () => {
         values: {
           details: {
             host: 'Northshire NHS Trust',
-            'visit-date': '2027-03-01',
+            'visit-date': '2026-03-01',
             purpose: 'See their patient panel',
           },
           listening: { questions: ['How do you hear from customers?'] },
@@ -198,15 +198,15 @@ describe('organisational raids', () => {
         _csrf: csrf,
         linkedId: String(plan.body.id),
         'f.details.host': 'Northshire NHS Trust',
-        'f.details.visit-date': '2027-03-01',
+        'f.details.visit-date': '2026-03-01',
         'f.listening.learning-points': 'Patients sit on the board',
         'f.measuring.learning-points': 'They publish waits weekly',
         'f.next-steps.will-try': 'A customer panel',
       });
     expect(report.status).toBe(303);
     const progress = await agent.get('/progress');
-    expect(progress.text).toContain('Northshire NHS Trust, 2027-03-01');
-    expect(progress.text).toContain('Written');
+    expect(progress.text).toContain('Northshire NHS Trust, 1 March 2026'); // issue 18: UK dates, past visits
+    expect(progress.text).toContain('Report written');
     const raids = await request(t.app).get(`/cohorts/${cohortId}/raids?area=measuring`).set(auth(trainer));
     expect(raids.text).toContain('They publish waits weekly');
     expect(raids.text).not.toContain('Patients sit on the board');

@@ -209,6 +209,11 @@ describe('backup and restore', () => {
     try {
       const learners = await Promise.all([1, 2, 3].map(() => t.user('learner')));
       const tokens = await Promise.all(learners.map((l) => t.token(l.email)));
+      // the route's first answer also compiles its OpenAPI response check (test/helpers/contract.ts): not timed
+      await request(t.app)
+        .put('/api/v1/me/outcomes/LI1')
+        .set(bearer(tokens[0]))
+        .send({ status: 'in_progress' });
       let writing = true;
       let answered = 0;
       const writer = (async () => {

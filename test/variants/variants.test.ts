@@ -209,8 +209,8 @@ describe('hostile uploads are refused, nothing is stored, and the server stays h
       /YAML error/,
     ],
     [
-      'missing name',
-      async () => upload(Buffer.from(LOCAL_CASE), 'x.md', {}),
+      'missing name, and no file name to take one from',
+      async () => upload(Buffer.from(LOCAL_CASE), '.md', {}),
       422,
       /Enter a name for the variant/,
     ],
@@ -307,7 +307,7 @@ describe('overlay, diff, publish, pin', () => {
       (t.db.prepare("SELECT email FROM users WHERE role = 'admin' LIMIT 1").get() as { email: string }).email,
     );
     const diff = await agent.get(`/variants/versions/${res.body.draftId}`);
-    expect(diff.text).toContain('Replaced');
+    expect(diff.text).toContain('outcome LI1 reworded');
     expect(diff.text).toContain('pw-diff__added');
     expect(diff.text).toContain('resident evidence');
   });

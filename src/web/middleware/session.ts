@@ -59,7 +59,7 @@ export function createSessionSupport(config: Config, auth: AuthService) {
     if (authz !== undefined) {
       const match = /^Bearer\s+([A-Za-z0-9_-]{20,200})$/.exec(authz);
       const user = match ? auth.userForToken(match[1]) : undefined;
-      if (!user) return next(new Unauthorized('Missing, expired or revoked API token'));
+      if (!user) return next(new Unauthorized('Missing, expired or revoked API token', 'invalid_token'));
       req.user = user;
       req.authVia = 'bearer';
       return next();

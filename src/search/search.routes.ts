@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import type { Services } from '../compose';
+import { escapeHtml } from '../shared/html';
+import { actorOf } from '../web/actor';
+import { packForRequest } from '../web/pack-choice';
+import { parseQuery } from '../web/query';
+import { renderPage } from '../web/render';
+import { personUrl, searchJson } from './search.presenter';
+import { searchQuerySchema } from './search.schema';
+
+/** `GET /search?q=`: one box for modules and (for staff) people. */
+export function searchRoutes(services: Services): Router {
+  const router = Router();
+  router.get('/search', (req, res) => {
+    const { q } = parseQuery(searchQuerySchema, req);
+    const me = actorOf(req);
+    const results = services.search.search(me, packForRequest(services.pages, req), q);
+    renderPage(req, res, 'search/search', {
+      title: q ? `Search results for “${q}”` : 'Search',
+      results,
+      personUrl,
+      esc: escapeHtml,
+      searchesPeople: me.role !== 'learner',
+    });
+  });
+  return router;
+}
+
+export function searchApiRoutes(services: Services): Router {
+  const router = Router();
+  router.get('/search', (req, res) => {
+    const { q } = parseQuery(searchQuerySchema, req);
+    res.json(searchJson(services.search.search(actorOf(req), packForRequest(services.pages, req), q)));
+  });
+  return router;
+}
