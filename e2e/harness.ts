@@ -83,3 +83,26 @@ export async function shot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
+
+/** JSON calls to a running server's API (for seeding data before a journey), failing loudly on any error answer. */
+export async function callApi(
+  baseUrl: string,
+  method: string,
+  url: string,
+  token: string | null,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(`${baseUrl}/api/v1${url}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+}
+
+/** An API token for a person, through POST /auth/token. */
+export async function tokenFor(baseUrl: string, email: string, password: string): Promise<string> {
+  return (await callApi(baseUrl, 'POST', '/auth/token', null, { email, password })).token as string;
+}

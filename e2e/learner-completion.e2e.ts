@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server';
-import { axe, launchBrowser, ROOT, shot, type AxeViolation } from './harness';
+import { axe, launchBrowser, ROOT, shot, type AxeViolation, callApi, tokenFor } from './harness';
 
 /**
  * Issue 18, items 1 and 2, in a real Chromium: a learner completes modules by doing their work (or marking a reading
@@ -25,18 +25,9 @@ let area = { id: '', title: '' };
 let caseStudy = { id: '', title: '' };
 let outcomeId = '';
 
-async function api(method: string, url: string, token: string | null, body?: unknown) {
-  const res = await fetch(`${server.baseUrl}/api/v1${url}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-}
-const tokenOf = async (email: string) =>
-  (await api('POST', '/auth/token', null, { email, password: PASSWORD })).token as string;
+const api = (method: string, url: string, token: string | null, body?: unknown) =>
+  callApi(server.baseUrl, method, url, token, body);
+const tokenOf = (email: string) => tokenFor(server.baseUrl, email, PASSWORD);
 const inDays = (n: number) => new Date(Date.now() + n * 86400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server';
-import { axe, launchBrowser, ROOT, shot } from './harness';
+import { axe, launchBrowser, ROOT, shot, callApi, tokenFor } from './harness';
 
 /**
  * The trainer's progress matrix in Chromium: sort by progress, filter to learners who never signed in and to one
@@ -26,18 +26,9 @@ const learners = [
   { name: 'Dev Desai', email: 'dev@council.example' },
 ];
 
-async function api(method: string, url: string, token: string | null, body?: unknown) {
-  const res = await fetch(`${server.baseUrl}/api/v1${url}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-}
-const tokenOf = async (email: string) =>
-  (await api('POST', '/auth/token', null, { email, password: PASSWORD })).token as string;
+const api = (method: string, url: string, token: string | null, body?: unknown) =>
+  callApi(server.baseUrl, method, url, token, body);
+const tokenOf = (email: string) => tokenFor(server.baseUrl, email, PASSWORD);
 
 async function signIn(email: string, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server';
-import { axe, launchBrowser, ROOT, shot, type AxeViolation } from './harness';
+import { axe, launchBrowser, ROOT, shot, type AxeViolation, callApi, tokenFor } from './harness';
 
 /**
  * Every page people use, as each role, at 320 and 375 px (phones) and 1280 px: no page is wider than the screen,
@@ -21,23 +21,9 @@ const emails = {
   learner: 'lin.learner@council.example',
 };
 
-async function api(
-  method: string,
-  url: string,
-  token: string | null,
-  body?: unknown,
-): Promise<Record<string, unknown>> {
-  const res = await fetch(`${server.baseUrl}/api/v1${url}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
-const tokenOf = async (email: string) =>
-  (await api('POST', '/auth/token', null, { email, password: PASSWORD })).token as string;
+const api = (method: string, url: string, token: string | null, body?: unknown) =>
+  callApi(server.baseUrl, method, url, token, body);
+const tokenOf = (email: string) => tokenFor(server.baseUrl, email, PASSWORD);
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-phones-'));

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server';
-import { axe, launchBrowser, ROOT, shot } from './harness';
+import { axe, launchBrowser, ROOT, shot, callApi, tokenFor } from './harness';
 
 /**
  * Issue 18, items 4 and 7: the learning record a learner takes to an appraisal (and their trainer's view of it) reads
@@ -28,18 +28,9 @@ const ukVisitDay = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'UTC',
 }).format(new Date(`${visitDay}T00:00:00Z`));
 
-async function api(method: string, url: string, token: string | null, body?: unknown) {
-  const res = await fetch(`${server.baseUrl}/api/v1${url}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-}
-const tokenOf = async (email: string) =>
-  (await api('POST', '/auth/token', null, { email, password: PASSWORD })).token as string;
+const api = (method: string, url: string, token: string | null, body?: unknown) =>
+  callApi(server.baseUrl, method, url, token, body);
+const tokenOf = (email: string) => tokenFor(server.baseUrl, email, PASSWORD);
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-records-'));

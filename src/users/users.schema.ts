@@ -102,15 +102,6 @@ export const userListQuery = z.object({
 });
 export type UserListQuery = z.infer<typeof userListQuery>;
 
-/** `GET /audit?page=&action=`: a bad value falls back to the first page of every action. */
-export const auditQuery = z.object({
-  page: z.coerce.number().int().min(1).max(100000).optional().default(1).catch(1),
-  action: z
-    .string()
-    .regex(/^[a-z_.]{1,40}$/)
-    .optional()
-    .catch(undefined),
-});
 
 /** A new account from the admin's page form: the person sets their own password through a link. */
 export const createUserFormSchema = createUserSchema.omit({ password: true });

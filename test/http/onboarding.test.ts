@@ -1,3 +1,5 @@
+import path from 'node:path';
+import fs from 'node:fs';
 import request from 'supertest';
 import { parseCsv } from '../../src/shared/csv';
 import { makeTestApp, type TestApp } from '../helpers/app';
@@ -263,22 +265,10 @@ describe('publishing a variant', () => {
     const admin = await t.user('admin');
     const token = await t.token(admin.email);
     const { agent } = await t.signIn(admin.email);
-    const added = `---
-id: case-northshire-hub
-title: Northshire's customer hub
-summary: A local case study.
-minutes: 40
-areas: [listening, measuring]
-outcomes: [LI1]
-prompts:
-  - { id: li-1, area: listening, question: "What did the hub hear first?" }
-  - { id: me-1, area: measuring, question: "What did it measure?" }
-sources: ["Northshire Council annual report (illustrative)"]
----
-## Context
-
-Northshire opened a hub.
-`;
+    const added = fs.readFileSync(
+      path.join(__dirname, '..', 'fixtures', 'variants', 'northshire-hub.md'),
+      'utf8',
+    );
     const up = await request(t.app)
       .post('/api/v1/variants')
       .set(auth(token))

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import fs from 'node:fs';
 import request from 'supertest';
 import yazl from 'yazl';
 import { makeTestApp, type TestApp } from '../helpers/app';
@@ -36,22 +38,11 @@ function rename(zip: Buffer, from: string, to: string): Buffer {
   return Buffer.from(zip.toString('latin1').split(from).join(to), 'latin1');
 }
 
-const LOCAL_CASE = `---
-id: case-northshire-hub
-title: Northshire's customer hub
-summary: A local case study.
-minutes: 40
-areas: [listening, measuring]
-outcomes: [LI1]
-prompts:
-  - { id: li-1, area: listening, question: "What did the hub hear first?" }
-  - { id: me-1, area: measuring, question: "What did it measure?" }
-sources: ["Northshire Council annual report (illustrative)"]
----
-## Context
-
-Northshire opened a hub.
-`;
+/** A local case study a variant adds (a shared fixture). */
+const LOCAL_CASE = fs.readFileSync(
+  path.join(__dirname, '..', 'fixtures', 'variants', 'northshire-hub.md'),
+  'utf8',
+);
 
 const REWORDED_AREA = `---
 id: area-listening

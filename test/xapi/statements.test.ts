@@ -1,3 +1,5 @@
+import path from 'node:path';
+import fs from 'node:fs';
 import request from 'supertest';
 import yazl from 'yazl';
 import { makeTestApp, type TestApp } from '../helpers/app';
@@ -8,22 +10,11 @@ import { problemsOf } from './validate';
 const PUBLIC_URL = 'https://learning.example.org';
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
-const VARIANT_CASE = `---
-id: case-northshire-hub
-title: Northshire's customer hub
-summary: A local case study.
-minutes: 40
-areas: [listening, measuring]
-outcomes: [LI1]
-prompts:
-  - { id: li-1, area: listening, question: "What did the hub hear first?" }
-  - { id: me-1, area: measuring, question: "What did it measure?" }
-sources: ["Northshire Council annual report (illustrative)"]
----
-## Context
-
-Northshire opened a hub.
-`;
+/** A local case study a variant adds (a shared fixture). */
+const VARIANT_CASE = fs.readFileSync(
+  path.join(__dirname, '..', 'fixtures', 'variants', 'northshire-hub.md'),
+  'utf8',
+);
 
 /** The self-assessment rated 0–10 instead of 1–5. */
 const TEN_POINT_SELF_ASSESSMENT = `---
