@@ -102,7 +102,6 @@ export const userListQuery = z.object({
 });
 export type UserListQuery = z.infer<typeof userListQuery>;
 
-
 /** A new account from the admin's page form: the person sets their own password through a link. */
 export const createUserFormSchema = createUserSchema.omit({ password: true });
 
