@@ -1,4 +1,4 @@
--- xAPI context. Each event is stamped, as it is written, with the cohort the learner was then in (their latest, the
+-- xAPI context. Each event is stamped, as it is written (by the events repository), with the cohort the learner was then in (their latest, the
 -- one whose pinned variant they saw) and that cohort's variant version, so a statement names the pack the learner
 -- actually had and carries their enrolment (registration) even after the cohort is re-pinned or they move on.
 ALTER TABLE events ADD COLUMN cohort_id INTEGER;
@@ -12,15 +12,6 @@ UPDATE events SET cohort_id = (
 );
 UPDATE events SET variant_version_id = (SELECT c.variant_version_id FROM cohorts c WHERE c.id = events.cohort_id)
 WHERE cohort_id IS NOT NULL;
-
-CREATE TRIGGER events_xapi_context AFTER INSERT ON events
-WHEN NEW.cohort_id IS NULL
-BEGIN
-  UPDATE events SET (cohort_id, variant_version_id) = (
-    SELECT c.id, c.variant_version_id FROM cohort_members m JOIN cohorts c ON c.id = m.cohort_id
-    WHERE m.user_id = NEW.user_id ORDER BY m.added_at DESC, c.id DESC LIMIT 1
-  ) WHERE id = NEW.id;
-END;
 
 -- One forwarder at a time across instances: a batch is claimed until `lease_until` (milliseconds since the epoch).
 ALTER TABLE xapi_forwarding ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;

@@ -35,8 +35,14 @@ function toEvent(r: EventRow): LearningEvent {
 
 export function createEventsSqliteRepo(db: Db): EventsRepo {
   const insert = db.prepare<[string, number, Verb, EventObjectType, string, string | null, string | null]>(
-    `INSERT INTO events (at, user_id, verb, object_type, object_id, module_id, result)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    // Stamped with the cohort the learner is in now (their latest, whose pinned variant they see) and its version,
+    // so a statement names the pack the learner actually had, whatever happens to the cohort later.
+    `INSERT INTO events (at, user_id, verb, object_type, object_id, module_id, result, cohort_id, variant_version_id)
+     SELECT p.at, p.user_id, p.verb, p.object_type, p.object_id, p.module_id, p.result, c.id, c.variant_version_id
+     FROM (SELECT ? AS at, ? AS user_id, ? AS verb, ? AS object_type, ? AS object_id, ? AS module_id, ? AS result) p
+     LEFT JOIN cohorts c ON c.id = (
+       SELECT m.cohort_id FROM cohort_members m WHERE m.user_id = p.user_id ORDER BY m.added_at DESC, m.cohort_id DESC LIMIT 1
+     )`,
   );
   const page = db.prepare<EventPageFilter, EventRow & { email: string; name: string }>(
     `SELECT e.*, u.email, u.name FROM events e JOIN users u ON u.id = e.user_id

@@ -100,8 +100,7 @@ function entryRoutes(services: Services, router: Router) {
       async (req, res) => {
         const input = parseInput(submissionPageSchema, req.body);
         const pack = packForRequest(services.pages, req);
-        const entry = services.forms.submit(actorOf(req), pack, String(req.params.id), input);
-        await services.pages.workSaved(actorOf(req), pack, entry.moduleId);
+        const entry = await services.pages.submitEntry(actorOf(req), pack, String(req.params.id), input);
         res.redirect(303, `${moduleUrl(entry.moduleId)}?saved=form#entry-${entry.id}`);
       },
       (req, res, problems, status) => {
@@ -128,14 +127,13 @@ function entryRoutes(services: Services, router: Router) {
       async (req, res) => {
         const input = parseInput(submissionPageSchema, req.body);
         const pack = packForRequest(services.pages, req);
-        const entry = services.forms.update(
+        const entry = await services.pages.updateEntry(
           actorOf(req),
           pack,
           String(req.params.id),
           Number(req.params.entryId),
           input,
         );
-        await services.pages.workSaved(actorOf(req), pack, entry.moduleId);
         res.redirect(303, `${moduleUrl(entry.moduleId)}?saved=form#entry-${entry.id}`);
       },
       (req, res, problems, status) => {
@@ -163,8 +161,7 @@ function entryRoutes(services: Services, router: Router) {
   router.post('/modules/:id/entries/:entryId/delete', requireRole('learner'), async (req, res) => {
     const pack = packForRequest(services.pages, req);
     const moduleId = String(req.params.id);
-    services.forms.remove(actorOf(req), moduleId, Number(req.params.entryId));
-    await services.pages.workSaved(actorOf(req), pack, moduleId);
+    await services.pages.removeEntry(actorOf(req), pack, moduleId, Number(req.params.entryId));
     res.redirect(303, `${moduleUrl(moduleId)}?saved=deleted#previous`);
   });
 }
@@ -181,8 +178,7 @@ export function formRoutes(services: Services): Router {
       async (req, res) => {
         const input = parseInput(submissionPageSchema, req.body);
         const pack = packForRequest(services.pages, req);
-        services.forms.submit(actorOf(req), pack, String(req.params.id), input);
-        await services.pages.workSaved(actorOf(req), pack, String(req.params.id)); // a submitted form completes it
+        await services.pages.submitEntry(actorOf(req), pack, String(req.params.id), input); // a submitted form completes it
         res.redirect(303, `/modules/${encodeURIComponent(String(req.params.id))}?saved=form#form`);
       },
       (req, res, problems, status) => {
@@ -210,8 +206,7 @@ export function formApiRoutes(services: Services): Router {
   router.post('/me/forms/:moduleId', requireRole('learner'), async (req, res) => {
     const input = parseInput(submissionApiSchema, req.body);
     const pack = packForRequest(services.pages, req);
-    const entry = services.forms.submit(actorOf(req), pack, String(req.params.moduleId), input);
-    await services.pages.workSaved(actorOf(req), pack, String(req.params.moduleId));
+    const entry = await services.pages.submitEntry(actorOf(req), pack, String(req.params.moduleId), input);
     res.status(201).json(submissionJson(entry));
   });
   router.get('/me/forms/:moduleId', requireRole('learner'), (req, res) => {

@@ -188,11 +188,48 @@ export function createPagesService(
     return { ...view, modules };
   }
 
+  /*
+   * A learner's work, saved and then weighed for the module's completion: every save path goes through these, so the
+   * completion rule (form submitted, every prompt answered, last entry deleted) is applied in one place.
+   */
+  async function saveAnswers(actor: Actor, pack: Pack, ...rest: DropTwo<ResponsesService['saveAll']>) {
+    const saved = responses.saveAll(actor, pack, ...rest);
+    await workSaved(actor, pack, rest[0]);
+    return saved;
+  }
+
+  async function saveAnswer(actor: Actor, pack: Pack, ...rest: DropTwo<ResponsesService['save']>) {
+    const saved = responses.save(actor, pack, ...rest);
+    await workSaved(actor, pack, saved.moduleId);
+    return saved;
+  }
+
+  async function submitEntry(actor: Actor, pack: Pack, ...rest: DropTwo<FormsService['submit']>) {
+    const entry = forms.submit(actor, pack, ...rest);
+    await workSaved(actor, pack, rest[0]);
+    return entry;
+  }
+
+  async function updateEntry(actor: Actor, pack: Pack, ...rest: DropTwo<FormsService['update']>) {
+    const entry = forms.update(actor, pack, ...rest);
+    await workSaved(actor, pack, entry.moduleId);
+    return entry;
+  }
+
+  async function removeEntry(actor: Actor, pack: Pack, moduleId: string, entryId: number): Promise<void> {
+    forms.remove(actor, moduleId, entryId);
+    await workSaved(actor, pack, moduleId);
+  }
+
   return {
     packFor,
     moduleStatuses,
     modulePage,
-    workSaved,
+    saveAnswers,
+    saveAnswer,
+    submitEntry,
+    updateEntry,
+    removeEntry,
     undoCompletion,
     learnerHome,
     learnerProgress,
@@ -200,3 +237,6 @@ export function createPagesService(
   };
 }
 export type PagesService = ReturnType<typeof createPagesService>;
+
+/** A service method's parameters after (actor, pack). */
+type DropTwo<F> = F extends (actor: Actor, pack: Pack, ...rest: infer R) => unknown ? R : never;

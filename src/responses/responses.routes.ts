@@ -26,8 +26,7 @@ export function responseRoutes(services: Services): Router {
         const mod = pack.modules.get(String(req.params.id));
         if (!mod) throw new NotFound();
         const { answers, problems } = answersFromPage(req.body, mod.prompts);
-        services.responses.saveAll(actorOf(req), pack, mod.id, answers);
-        await services.pages.workSaved(actorOf(req), pack, mod.id); // every prompt answered completes the module
+        await services.pages.saveAnswers(actorOf(req), pack, mod.id, answers); // every prompt answered completes it
         if (problems.length) throw new Invalid(problems);
         res.redirect(303, `/modules/${encodeURIComponent(mod.id)}?saved=answers#your-answers`);
       },
@@ -57,14 +56,13 @@ export function responseApiRoutes(services: Services): Router {
   router.put('/me/responses/:moduleId/:promptId', requireRole('learner'), async (req, res) => {
     const input = parseInput(responseSchema, req.body);
     const pack = packForRequest(services.pages, req);
-    const saved = services.responses.save(
+    const saved = await services.pages.saveAnswer(
       actorOf(req),
       pack,
       String(req.params.moduleId),
       String(req.params.promptId),
       input,
     );
-    await services.pages.workSaved(actorOf(req), pack, saved.moduleId);
     res.json(savedAnswerJson(saved));
   });
   router.get('/me/responses/:moduleId', requireRole('learner'), (req, res) => {
