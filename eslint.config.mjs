@@ -12,6 +12,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  // Every database call is async: a promise nobody awaits is a write that may land after the answer, or never.
+  {
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'e2e/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+    },
+  },
   // The layers (DESIGN §2): rules and records know nothing of HTTP or of the database engine; routes never reach SQL.
   {
     files: [
@@ -32,8 +42,11 @@ export default tseslint.config(
                 'Services, records and the compiler know nothing of HTTP: take typed input and an Actor.',
             },
             { name: 'multer', message: 'Uploads are parsed in src/web; pass the file in.' },
-            { name: 'better-sqlite3', message: 'SQL lives in the engine adapters (*.sqlite.ts).' },
-            { name: 'pg', message: 'SQL lives in the engine adapters (*.postgres.ts).' },
+            {
+              name: 'better-sqlite3',
+              message: 'SQL lives in the repository adapters (*.sql.ts) over src/db/ports.ts.',
+            },
+            { name: 'pg', message: 'SQL lives in the repository adapters (*.sql.ts) over src/db/ports.ts.' },
           ],
           patterns: [
             {
@@ -45,8 +58,8 @@ export default tseslint.config(
               message: 'Use the unit-of-work port (src/db/ports.ts), not an engine.',
             },
             {
-              group: ['**/*.routes', '**/*.sqlite', '**/*.postgres'],
-              message: 'Services never import routes or engine adapters.',
+              group: ['**/*.routes', '**/*.sql'],
+              message: 'Services never import routes or repository adapters.',
             },
           ],
         },
@@ -65,13 +78,41 @@ export default tseslint.config(
           ],
           patterns: [
             {
-              group: ['**/*.sqlite', '**/*.postgres', '**/db/sqlite/**', '**/db/postgres/**'],
+              group: ['**/*.sql', '**/db/sqlite/**', '**/db/postgres/**', '**/db/open'],
               message: 'Routes call services, never an adapter.',
             },
             {
               group: ['**/*.repo'],
               message: 'Routes call services, never a repository.',
               allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // Repository adapters write SQL for both engines over the port; only src/db knows a driver.
+  {
+    files: ['src/**/*.sql.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'better-sqlite3',
+              message: 'Use the Sql port (src/db/ports.ts): one adapter serves both engines.',
+            },
+            { name: 'pg', message: 'Use the Sql port (src/db/ports.ts): one adapter serves both engines.' },
+          ],
+          patterns: [
+            {
+              group: ['**/db/sqlite/**', '**/db/postgres/**'],
+              message: 'Use the Sql port (src/db/ports.ts).',
+            },
+            {
+              group: ['**/*.service', '**/*.routes', '**/web/**'],
+              message: 'Adapters know nothing of rules or HTTP.',
             },
           ],
         },

@@ -1,11 +1,27 @@
-/** @type {import('jest').Config} */
-module.exports = {
+// The whole suite runs twice: on SQLite (the embedded default) and on PostgreSQL (a throwaway cluster that
+// test/global-setup.js starts from the machine's binaries). Without PostgreSQL installed only the SQLite run happens,
+// and the run says so.
+const { findPgBin } = require('./test/helpers/pg-cluster');
+
+const common = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
-  testTimeout: 30000,
-  globalSetup: '<rootDir>/test/global-setup.js',
   // every test file's API responses must match the OpenAPI document (test/helpers/contract.ts)
   setupFilesAfterEnv: ['<rootDir>/test/helpers/contract-setup.ts'],
+};
+
+const engines = findPgBin() ? ['sqlite', 'postgres'] : ['sqlite'];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testTimeout: 30000,
+  globalSetup: '<rootDir>/test/global-setup.js',
+  globalTeardown: '<rootDir>/test/global-teardown.js',
+  projects: engines.map((engine) => ({
+    ...common,
+    displayName: engine,
+    setupFiles: [`<rootDir>/test/helpers/engine-${engine}.js`],
+  })),
 };

@@ -2,8 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../src/db/sqlite/open';
-import { migrate } from '../src/db/sqlite/migrate';
+import { openDatabase } from '../src/db/open';
+import type { Database } from '../src/db/ports';
 import { loadPack } from '../src/content/load';
 import { hashPassword } from '../src/auth/password';
 import { freePort } from '../src/ops/free-port';
@@ -12,9 +12,10 @@ import { seedOrganisation, type SeedCounts } from './seed.repo';
 import { variantZip, writeGeneratedPack } from './packs';
 
 /**
- * npm run bench [-- --quick] [-- --content DIR] [-- --duration SECONDS] [-- --warmup SECONDS] [-- --only page,api,…]
- *   [-- --profile DIR]
- * Seeds a large organisation, starts the real server, Node's bare http server answering the module page's bytes (the
+ * npm run bench [-- --quick] [-- --engine sqlite|postgres|both] [-- --pool-size N] [-- --content DIR]
+ *   [-- --duration SECONDS] [-- --warmup SECONDS] [-- --only page,api,…] [-- --profile DIR]
+ * Seeds a large organisation (in a SQLite file, or in a throwaway PostgreSQL cluster with --engine postgres; both one
+ * after the other with --engine both), starts the real server, Node's bare http server answering the module page's bytes (the
  * ceiling) and a minimal Express 5 + EJS + better-sqlite3 server rendering a layout around the same bytes (the stack
  * floor, bench/floor.ts) in the same run, loads each in turn with wrk (a native load generator in its own process)
  * and prints throughput, latency and every throughput as a share of the ceiling and of the floor.
@@ -32,7 +33,14 @@ interface Options {
   warmupSeconds: number;
   /** --only page,writes: run only these scenarios (page, api, writes, matrix, matrix8, home) */
   only?: string[];
+  /** --engine sqlite (the default), postgres or both (SQLite first, then PostgreSQL) */
+  engines: EngineName[];
+  /** --pool-size N: the server's PostgreSQL connections (DB_POOL_SIZE; 10 unless set) */
+  poolSize: number;
 }
+
+type EngineName = 'sqlite' | 'postgres';
+const ENGINE_LABEL: Record<EngineName, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
 
 function parseOptions(argv: string[]): Options {
   const quick = argv.includes('--quick');
@@ -40,7 +48,19 @@ function parseOptions(argv: string[]): Options {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
+  const engine = valueOf('--engine') ?? 'sqlite';
+  const engines: Record<string, EngineName[]> = {
+    sqlite: ['sqlite'],
+    postgres: ['postgres'],
+    both: ['sqlite', 'postgres'],
+  };
+  if (!engines[engine]) throw new Error(`--engine ${engine}: expected sqlite, postgres or both`);
+  const poolSize = Number(valueOf('--pool-size') ?? process.env.DB_POOL_SIZE ?? 10);
+  if (!Number.isInteger(poolSize) || poolSize < 1)
+    throw new Error(`--pool-size ${poolSize}: expected a positive integer`);
   return {
+    engines: engines[engine],
+    poolSize,
     quick,
     durationSeconds: Number(valueOf('--duration') ?? (quick ? 1 : 10)),
     warmupSeconds: Number(valueOf('--warmup') ?? (quick ? 0 : 2)),
@@ -52,6 +72,10 @@ function parseOptions(argv: string[]): Options {
 
 interface LoadFigures {
   name: string;
+  /** the scenario's key in the plan (page, api, writes, matrix, matrix8, home) */
+  key?: string;
+  /** the database the server ran on (scenarios only; the ceiling and the floor have none) */
+  engine?: EngineName;
   connections: number;
   threads: number;
   requestsPerSecond: number;
@@ -342,103 +366,182 @@ interface Target {
   atMost: boolean;
 }
 
-async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
-  warmupSeconds = options.warmupSeconds;
-  const scale = options.quick
-    ? {
-        learners: 600,
-        trainers: 10,
-        cohorts: 10,
-        largestCohort: 100,
-        generatedModules: 100,
-        variantBytes: 1024 * 1024,
-      }
-    : {
-        learners: 10_000,
-        trainers: 100,
-        cohorts: 200,
-        largestCohort: 500,
-        generatedModules: 1000,
-        variantBytes: 5 * 1024 * 1024,
-      };
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-bench-'));
-  const children: ChildProcess[] = [];
-  const cleanup = () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-    fs.rmSync(work, { recursive: true, force: true });
-  };
-  process.on('SIGINT', () => {
-    cleanup();
-    process.exit(130);
-  });
+interface Scale {
+  learners: number;
+  trainers: number;
+  cohorts: number;
+  largestCohort: number;
+  generatedModules: number;
+  variantBytes: number;
+}
 
+/** A throwaway PostgreSQL cluster (test/helpers/pg-cluster.js, CommonJS, required at run time from dist/bench). */
+interface Cluster {
+  url: string;
+  stop(): void;
+}
+
+function startCluster(): Promise<Cluster> {
+  const helper = path.join(ROOT, 'test', 'helpers', 'pg-cluster.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startCluster: start } = require(helper) as { startCluster: () => Promise<Cluster> };
+  return start();
+}
+
+/** The URL of another database on the same cluster. */
+function databaseUrl(clusterUrl: string, name: string): string {
+  const url = new URL(clusterUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Opens a database (the bench's own connection, not the server's), runs `work` and closes it. */
+async function withDatabase<T>(
+  settings: { databaseUrl?: string; dataDir: string },
+  work: (db: Database) => Promise<T>,
+): Promise<T> {
+  // seeding needs no per-commit flush: the server opens the file again with its own settings
+  const db = openDatabase({ ...settings, poolSize: 2, synchronous: 'NORMAL' });
   try {
-    ensureWrk();
-    console.log(
-      `Packway benchmark${options.quick ? ' (quick smoke run)' : ''}: wrk, ${options.durationSeconds} s per scenario after ${options.warmupSeconds} s of warm-up, content ${path.relative(ROOT, options.contentDir) || '.'}`,
-    );
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
 
-    // Compile times, in this process.
-    const first = timed(() => loadPack(options.contentDir));
-    const pack = first.value;
-    const builtinRuns = [
-      first.ms,
-      ...Array.from({ length: 4 }, () => timed(() => loadPack(options.contentDir)).ms),
-    ];
-    const generatedDir = writeGeneratedPack(path.join(work, 'generated'), scale.generatedModules);
-    const generated = timed(() => loadPack(generatedDir));
-    console.log(
-      `compiled the built-in pack (${pack.modules.size} modules) in ${fmt(median(builtinRuns), 1)} ms (first ${fmt(first.ms, 1)} ms); a ${scale.generatedModules}-module pack in ${fmt(generated.ms)} ms`,
-    );
+/** Migrates a fresh database and seeds the organisation; returns the counts and the seconds taken. */
+async function migrateAndSeed(
+  settings: { databaseUrl?: string; dataDir: string },
+  plan: Parameters<typeof seedOrganisation>[1],
+): Promise<{ counts: SeedCounts; seconds: number }> {
+  return withDatabase(settings, async (db) => {
+    await db.migrate();
+    const started = performance.now();
+    const counts = await seedOrganisation(db, plan);
+    return { counts, seconds: (performance.now() - started) / 1000 };
+  });
+}
 
-    // Seed the organisation.
-    const dataDir = path.join(work, 'data');
-    fs.mkdirSync(dataDir);
-    const db = openDatabase(path.join(dataDir, 'packway.db'));
-    migrate(db);
-    const passwordHash = await hashPassword(PASSWORD);
-    const seeded = timed(() =>
-      seedOrganisation(db, {
-        ...scale,
-        outcomeIds: [...pack.outcomes.keys()],
-        moduleIds: [...pack.modules.keys()],
-        passwordHash,
-      }),
-    );
-    db.close();
-    const counts: SeedCounts = seeded.value;
-    const rows = counts.outcomeRows + counts.historyRows + counts.moduleRows + counts.events;
-    console.log(
-      `seeded ${counts.users} users, ${scale.cohorts} cohorts (${counts.memberships} memberships), ${rows} progress rows and events in ${fmt(seeded.ms / 1000, 1)} s`,
-    );
+/**
+ * Copies the sessions of a PostgreSQL database into a SQLite file seeded with the same organisation, so the stack
+ * floor (which reads a SQLite file) finds the session of the cookie the PostgreSQL server issued.
+ */
+async function copySessions(fromUrl: string, sqliteDir: string): Promise<number> {
+  const sessions = await withDatabase({ databaseUrl: fromUrl, dataDir: sqliteDir }, (pg) =>
+    pg.all<Record<string, unknown>>(
+      'SELECT s.*, u.email_norm AS user_email FROM sessions s JOIN users u ON u.id = s.user_id',
+    ),
+  );
+  return withDatabase({ dataDir: sqliteDir }, (lite) =>
+    lite.transaction(async () => {
+      for (const { user_email: email, ...session } of sessions) {
+        const user = await lite.get<{ id: number }>('SELECT id FROM users WHERE email_norm = ?', [email]);
+        if (!user) throw new Error(`the SQLite copy has no user ${String(email)}`);
+        const columns = Object.keys(session);
+        await lite.run(
+          `INSERT INTO sessions (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+          columns.map((c) => (c === 'user_id' ? user.id : session[c])),
+        );
+      }
+      return sessions.length;
+    }),
+  );
+}
 
-    // The real server, production settings.
-    const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    // the server's JSON logs go to a file, as in production (not through a pipe this process would have to drain)
-    const logFd = fs.openSync(path.join(work, 'server.log'), 'a');
-    const spawnedAt = performance.now();
-    const server = startChild(
-      path.join(ROOT, 'dist', 'src', 'server.js'),
-      [],
-      {
-        ...process.env,
-        NODE_ENV: 'production',
-        PUBLIC_URL: baseUrl,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        CONTENT_DIR: options.contentDir,
-        SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
-        LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-      },
-      options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [],
-      logFd,
+/** What one engine's run measured. */
+interface EngineRun {
+  engine: EngineName;
+  seed: SeedCounts & { seconds: number };
+  coldStartMs: number;
+  scenarios: LoadFigures[];
+  uploads: { ms: number; status: number }[];
+  uploadMs: number;
+  uploadFailed: number;
+  variantBytes: number;
+  loadPeakMb: number;
+  serverPeakKb: number;
+  targets: Target[];
+}
+
+/** The ceiling and the stack floor, measured once (with the first engine's server, for its module page's bytes). */
+interface References {
+  ceiling: LoadFigures;
+  floor: LoadFigures;
+  pageBytes: number;
+}
+
+interface RunContext {
+  options: Options;
+  scale: Scale;
+  pack: Pack;
+  work: string;
+  children: ChildProcess[];
+  seedPlan: Parameters<typeof seedOrganisation>[1];
+  /** set once a PostgreSQL cluster has been started: stopped at the end, also on error */
+  cluster?: Cluster;
+  compile: { builtin: number; generated: number };
+}
+
+const C = 32;
+
+/** Seeds a fresh database on `engine`, starts the server on it, measures every scenario (and the references, once). */
+async function measureEngine(
+  engine: EngineName,
+  ctx: RunContext,
+  withReferences: boolean,
+): Promise<{ run: EngineRun; references?: References }> {
+  const { options, scale, pack, work, children } = ctx;
+  const label = ENGINE_LABEL[engine];
+  const dataDir = path.join(work, `data-${engine}`);
+  fs.mkdirSync(dataDir);
+
+  // Seed the organisation.
+  let databaseUrlForServer: string | undefined;
+  if (engine === 'postgres') {
+    ctx.cluster ??= await startCluster();
+    const cluster = ctx.cluster;
+    await withDatabase({ databaseUrl: cluster.url, dataDir }, (admin) =>
+      admin.exec('CREATE DATABASE packway_bench'),
     );
-    children.push(server);
+    databaseUrlForServer = databaseUrl(cluster.url, 'packway_bench');
+  }
+  const seeded = await migrateAndSeed({ databaseUrl: databaseUrlForServer, dataDir }, ctx.seedPlan);
+  const counts = seeded.counts;
+  const rows = counts.outcomeRows + counts.historyRows + counts.moduleRows + counts.events;
+  console.log(
+    `${label}: seeded ${counts.users} users, ${scale.cohorts} cohorts (${counts.memberships} memberships), ${rows} progress rows and events in ${fmt(seeded.seconds, 1)} s`,
+  );
+
+  // The real server, production settings.
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  // the server's JSON logs go to a file, as in production (not through a pipe this process would have to drain)
+  const logFd = fs.openSync(path.join(work, `server-${engine}.log`), 'a');
+  const spawnedAt = performance.now();
+  const server = startChild(
+    path.join(ROOT, 'dist', 'src', 'server.js'),
+    [],
+    {
+      ...process.env,
+      NODE_ENV: 'production',
+      PUBLIC_URL: baseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      CONTENT_DIR: options.contentDir,
+      SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      DATABASE_URL: databaseUrlForServer ?? '',
+      DB_POOL_SIZE: String(options.poolSize),
+    },
+    options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(options.profileDir, engine)] : [],
+    logFd,
+  );
+  children.push(server);
+  let sampler: NodeJS.Timeout | undefined;
+  try {
     const coldStartMs = await waitForHealth(baseUrl, spawnedAt, server);
-    console.log(`cold start to /healthz: ${fmt(coldStartMs)} ms`);
+    console.log(`${label}: cold start to /healthz: ${fmt(coldStartMs)} ms`);
 
     const learnerCookie = await signInWithPage(baseUrl, 'learner1@bench.example');
     const trainerCookie = await signInWithPage(baseUrl, 'trainer1@bench.example');
@@ -449,48 +552,65 @@ async function main(): Promise<void> {
     );
 
     const moduleId = pickModule(pack);
-    const modulePage = await fetch(`${baseUrl}/modules/${moduleId}`, { headers: { cookie: learnerCookie } });
-    if (!modulePage.ok) throw new Error(`module page answered ${modulePage.status}`);
-    const pageBytes = Buffer.from(await modulePage.arrayBuffer());
-    const pageFile = path.join(work, 'module-page.html');
-    fs.writeFileSync(pageFile, pageBytes);
-    const ceiling = await startHelper('ceiling', [pageFile]);
-    children.push(ceiling.child);
-    const viewsDir = path.join(work, 'floor-views');
-    fs.mkdirSync(viewsDir);
-    const floor = await startHelper('floor', [path.join(dataDir, 'packway.db'), pageFile, viewsDir], {
-      ...process.env,
-      NODE_ENV: 'production',
-      SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
-    });
-    children.push(floor.child);
-    const scriptDir = path.join(work, 'wrk');
+    const scriptDir = path.join(work, `wrk-${engine}`);
     fs.mkdirSync(scriptDir);
+    const seconds = options.durationSeconds;
+
+    let references: References | undefined;
+    if (withReferences) {
+      const modulePage = await fetch(`${baseUrl}/modules/${moduleId}`, {
+        headers: { cookie: learnerCookie },
+      });
+      if (!modulePage.ok) throw new Error(`module page answered ${modulePage.status}`);
+      const pageBytes = Buffer.from(await modulePage.arrayBuffer());
+      const pageFile = path.join(work, 'module-page.html');
+      fs.writeFileSync(pageFile, pageBytes);
+      // the floor reads a SQLite file: the server's own, or (on PostgreSQL) a SQLite copy of the organisation
+      let floorDb = path.join(dataDir, 'packway.db');
+      if (engine !== 'sqlite') {
+        const floorDir = path.join(work, 'floor-data');
+        fs.mkdirSync(floorDir);
+        const copy = await migrateAndSeed({ dataDir: floorDir }, ctx.seedPlan);
+        await copySessions(databaseUrlForServer!, floorDir);
+        console.log(`the floor's SQLite copy of the organisation seeded in ${fmt(copy.seconds, 1)} s`);
+        floorDb = path.join(floorDir, 'packway.db');
+      }
+      const ceiling = await startHelper('ceiling', [pageFile]);
+      children.push(ceiling.child);
+      const viewsDir = path.join(work, 'floor-views');
+      fs.mkdirSync(viewsDir);
+      const floor = await startHelper('floor', [floorDb, pageFile, viewsDir], {
+        ...process.env,
+        NODE_ENV: 'production',
+        SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
+      });
+      children.push(floor.child);
+      const ceilingFigures = await load(
+        'ceiling: bare node:http, same bytes',
+        `http://127.0.0.1:${ceiling.port}/`,
+        C,
+        seconds,
+        scriptDir,
+      );
+      const floorFigures = await load(
+        'floor: Express 5 + EJS + better-sqlite3, same bytes',
+        `http://127.0.0.1:${floor.port}/`,
+        C,
+        seconds,
+        scriptDir,
+        { headers: { cookie: learnerCookie } },
+      );
+      await stop(ceiling.child);
+      await stop(floor.child);
+      floorFigures.ofCeiling = floorFigures.requestsPerSecond / ceilingFigures.requestsPerSecond;
+      references = { ceiling: ceilingFigures, floor: floorFigures, pageBytes: pageBytes.length };
+    }
 
     let peakRssKb = 0;
-    const sampler = setInterval(() => {
+    sampler = setInterval(() => {
       peakRssKb = Math.max(peakRssKb, memoryKb(server.pid!, 'VmRSS'));
     }, 200);
 
-    const seconds = options.durationSeconds;
-    const C = 32;
-    const ceilingFigures = await load(
-      'ceiling: bare node:http, same bytes',
-      `http://127.0.0.1:${ceiling.port}/`,
-      C,
-      seconds,
-      scriptDir,
-    );
-    const floorFigures = await load(
-      'floor: Express 5 + EJS + better-sqlite3, same bytes',
-      `http://127.0.0.1:${floor.port}/`,
-      C,
-      seconds,
-      scriptDir,
-      { headers: { cookie: learnerCookie } },
-    );
-    await stop(ceiling.child);
-    await stop(floor.child);
     const outcomeIds = [...pack.outcomes.keys()];
     // the n-th PUT takes outcome, token and body n modulo their counts (8 tokens, 97 bodies: combinations come round)
     const writeRequest: LoadRequest = {
@@ -587,15 +707,10 @@ async function main(): Promise<void> {
       if (options.only && !options.only.includes(key)) continue;
       const before = peakRssKb;
       peakRssKb = 0;
-      const figures = await run();
+      const figures = { ...(await run()), key, engine };
       figures.rssMb = Math.max(peakRssKb, memoryKb(server.pid!, 'VmRSS')) / 1024;
       peakRssKb = Math.max(before, peakRssKb);
       scenarios.push(figures);
-    }
-    floorFigures.ofCeiling = floorFigures.requestsPerSecond / ceilingFigures.requestsPerSecond;
-    for (const s of scenarios) {
-      s.ofCeiling = s.requestsPerSecond / ceilingFigures.requestsPerSecond;
-      s.ofFloor = s.requestsPerSecond / floorFigures.requestsPerSecond;
     }
 
     // A large variant upload, from request to validation report.
@@ -605,84 +720,211 @@ async function main(): Promise<void> {
     for (let i = 0; i < (options.quick ? 1 : 3); i++)
       uploads.push(await uploadVariant(baseUrl, adminToken, zip, `Bench variant ${i + 1}`));
     const uploadFailed = uploads.filter((u) => u.status !== 201).length;
-    if (uploadFailed) console.error(`variant upload answered ${uploads.map((u) => u.status).join(', ')}`);
+    if (uploadFailed)
+      console.error(`${label}: variant upload answered ${uploads.map((u) => u.status).join(', ')}`);
     clearInterval(sampler);
     const serverPeakKb = Math.max(peakRssKb, memoryKb(server.pid!, 'VmHWM'));
     await stop(server);
+
+    const loadPeakMb = Math.max(0, ...scenarios.map((r) => r.rssMb ?? 0));
+    const run: EngineRun = {
+      engine,
+      seed: { ...counts, seconds: seeded.seconds },
+      coldStartMs,
+      scenarios,
+      uploads,
+      uploadMs: median(uploads.map((u) => u.ms)),
+      uploadFailed,
+      variantBytes: zip.length,
+      loadPeakMb,
+      serverPeakKb,
+      targets: [],
+    };
+    return { run, references };
+  } finally {
+    clearInterval(sampler);
+    if (server.exitCode === null) await stop(server);
     fs.closeSync(logFd);
+  }
+}
 
-    const uploadMs = median(uploads.map((u) => u.ms));
-    printTable(ceilingFigures, floorFigures, scenarios);
-    console.log(
-      `response bytes: module page ${pageBytes.length}, ceiling ${ceilingFigures.bytesPerResponse} and floor ${floorFigures.bytesPerResponse} per response with headers (wrk ${C} connections, ${Math.min(2, C)} threads, ${seconds} s each, one after another)`,
-    );
-    console.log(
-      `variant upload of ${fmt(zip.length / 1024 / 1024, 1)} MiB to validation report: ${fmt(uploadMs)} ms (median of ${uploads.length}${uploadFailed ? `, ${uploadFailed} failed` : ''})`,
-    );
-    const loadPeakMb = Math.max(...scenarios.map((r) => r.rssMb ?? 0));
-    console.log(
-      `peak RSS of the server: ${fmt(loadPeakMb)} MB under load, ${fmt(serverPeakKb / 1024)} MB over the whole run (variant uploads included)`,
-    );
+function targetsOf(run: EngineRun, ctx: RunContext): Target[] {
+  const find = (key: string) =>
+    run.scenarios.find((s) => s.key === key) ?? {
+      name: key,
+      connections: 0,
+      threads: 0,
+      requestsPerSecond: 0,
+      p50Ms: NaN,
+      p90Ms: NaN,
+      p99Ms: NaN,
+      maxMs: NaN,
+      requests: 0,
+      bytesPerResponse: 0,
+      non2xx: 0,
+      socketErrors: 0,
+      errors: 0,
+      ofCeiling: NaN,
+      ofFloor: NaN,
+    };
+  const page = find('page');
+  const writes = find('writes');
+  const matrix = find('matrix');
+  const matrix8 = find('matrix8');
+  const home = find('home');
+  return [
+    { name: 'module page / stack floor', measured: page.ofFloor!, limit: 0.8, unit: '', atMost: false },
+    { name: 'module page p99', measured: page.p99Ms, limit: 25, unit: 'ms', atMost: true },
+    {
+      name: 'writes per second',
+      measured: writes.requestsPerSecond,
+      limit: 2500,
+      unit: '/s',
+      atMost: false,
+    },
+    { name: 'writes p99', measured: writes.p99Ms, limit: 30, unit: 'ms', atMost: true },
+    { name: "learner's home / stack floor", measured: home.ofFloor!, limit: 0.8, unit: '', atMost: false },
+    { name: 'matrix page p50', measured: matrix.p50Ms, limit: 15, unit: 'ms', atMost: true },
+    { name: 'matrix page, 8 trainers, p99', measured: matrix8.p99Ms, limit: 100, unit: 'ms', atMost: true },
+    { name: 'built-in pack compile', measured: ctx.compile.builtin, limit: 300, unit: 'ms', atMost: true },
+    {
+      name: `${ctx.scale.generatedModules}-module pack compile`,
+      measured: ctx.compile.generated,
+      limit: 5000,
+      unit: 'ms',
+      atMost: true,
+    },
+    { name: 'cold start', measured: run.coldStartMs, limit: 1500, unit: 'ms', atMost: true },
+    { name: 'peak RSS under load', measured: run.loadPeakMb, limit: 250, unit: 'MB', atMost: true },
+  ];
+}
 
-    const find = (prefix: string) =>
-      scenarios.find((s) => s.name.startsWith(prefix)) ?? {
-        name: prefix,
-        connections: 0,
-        threads: 0,
-        requestsPerSecond: 0,
-        p50Ms: NaN,
-        p90Ms: NaN,
-        p99Ms: NaN,
-        maxMs: NaN,
-        requests: 0,
-        bytesPerResponse: 0,
-        non2xx: 0,
-        socketErrors: 0,
-        errors: 0,
-        ofCeiling: NaN,
-        ofFloor: NaN,
+const met = (t: Target) => (t.atMost ? t.measured <= t.limit : t.measured >= t.limit);
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  warmupSeconds = options.warmupSeconds;
+  const scale: Scale = options.quick
+    ? {
+        learners: 600,
+        trainers: 10,
+        cohorts: 10,
+        largestCohort: 100,
+        generatedModules: 100,
+        variantBytes: 1024 * 1024,
+      }
+    : {
+        learners: 10_000,
+        trainers: 100,
+        cohorts: 200,
+        largestCohort: 500,
+        generatedModules: 1000,
+        variantBytes: 5 * 1024 * 1024,
       };
-    const page = find('module page');
-    const writes = find('record outcome');
-    const matrix = find(`${matrixName} (1 trainer`);
-    const matrix8 = find(`${matrixName} (8 trainers`);
-    const home = find("learner's home");
-    const targets: Target[] = [
-      { name: 'module page / stack floor', measured: page.ofFloor!, limit: 0.8, unit: '', atMost: false },
-      { name: 'module page p99', measured: page.p99Ms, limit: 25, unit: 'ms', atMost: true },
-      {
-        name: 'writes per second',
-        measured: writes.requestsPerSecond,
-        limit: 2500,
-        unit: '/s',
-        atMost: false,
-      },
-      { name: 'writes p99', measured: writes.p99Ms, limit: 30, unit: 'ms', atMost: true },
-      { name: "learner's home / stack floor", measured: home.ofFloor!, limit: 0.8, unit: '', atMost: false },
-      { name: 'matrix page p50', measured: matrix.p50Ms, limit: 15, unit: 'ms', atMost: true },
-      { name: 'matrix page, 8 trainers, p99', measured: matrix8.p99Ms, limit: 100, unit: 'ms', atMost: true },
-      { name: 'built-in pack compile', measured: median(builtinRuns), limit: 300, unit: 'ms', atMost: true },
-      {
-        name: `${scale.generatedModules}-module pack compile`,
-        measured: generated.ms,
-        limit: 5000,
-        unit: 'ms',
-        atMost: true,
-      },
-      { name: 'cold start', measured: coldStartMs, limit: 1500, unit: 'ms', atMost: true },
-      { name: 'peak RSS under load', measured: loadPeakMb, limit: 250, unit: 'MB', atMost: true },
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-bench-'));
+  const children: ChildProcess[] = [];
+  let ctx: RunContext | undefined;
+  const cleanup = () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    ctx?.cluster?.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  };
+  process.on('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+
+  try {
+    ensureWrk();
+    console.log(
+      `Packway benchmark${options.quick ? ' (quick smoke run)' : ''} on ${options.engines.map((e) => ENGINE_LABEL[e]).join(' and ')}: wrk, ${options.durationSeconds} s per scenario after ${options.warmupSeconds} s of warm-up, content ${path.relative(ROOT, options.contentDir) || '.'}`,
+    );
+
+    // Compile times, in this process.
+    const first = timed(() => loadPack(options.contentDir));
+    const pack = first.value;
+    const builtinRuns = [
+      first.ms,
+      ...Array.from({ length: 4 }, () => timed(() => loadPack(options.contentDir)).ms),
     ];
-    console.log('\nTargets (2-core machine)');
-    for (const t of targets) {
-      const met = t.atMost ? t.measured <= t.limit : t.measured >= t.limit;
+    const generatedDir = writeGeneratedPack(path.join(work, 'generated'), scale.generatedModules);
+    const generated = timed(() => loadPack(generatedDir));
+    console.log(
+      `compiled the built-in pack (${pack.modules.size} modules) in ${fmt(median(builtinRuns), 1)} ms (first ${fmt(first.ms, 1)} ms); a ${scale.generatedModules}-module pack in ${fmt(generated.ms)} ms`,
+    );
+
+    const passwordHash = await hashPassword(PASSWORD);
+    ctx = {
+      options,
+      scale,
+      pack,
+      work,
+      children,
+      seedPlan: {
+        ...scale,
+        outcomeIds: [...pack.outcomes.keys()],
+        moduleIds: [...pack.modules.keys()],
+        passwordHash,
+      },
+      compile: { builtin: median(builtinRuns), generated: generated.ms },
+    };
+
+    const runs: EngineRun[] = [];
+    let references: References | undefined;
+    for (const engine of options.engines) {
+      const measured = await measureEngine(engine, ctx, references === undefined);
+      references ??= measured.references;
+      runs.push(measured.run);
+    }
+    if (!references) throw new Error('the ceiling and the floor were not measured');
+    const { ceiling: ceilingFigures, floor: floorFigures } = references;
+    for (const run of runs) {
+      for (const s of run.scenarios) {
+        s.ofCeiling = s.requestsPerSecond / ceilingFigures.requestsPerSecond;
+        s.ofFloor = s.requestsPerSecond / floorFigures.requestsPerSecond;
+      }
+      run.targets = targetsOf(run, ctx);
+    }
+
+    const seconds = options.durationSeconds;
+    if (runs.length === 1) printTable(ceilingFigures, floorFigures, runs[0].scenarios);
+    else printSideBySide(ceilingFigures, floorFigures, runs);
+    console.log(
+      `response bytes: module page ${references.pageBytes}, ceiling ${ceilingFigures.bytesPerResponse} and floor ${floorFigures.bytesPerResponse} per response with headers (wrk ${C} connections, ${Math.min(2, C)} threads, ${seconds} s each, one after another)`,
+    );
+    for (const run of runs) {
+      const on = runs.length > 1 ? `${ENGINE_LABEL[run.engine]}: ` : '';
       console.log(
-        `  ${met ? 'met ' : 'MISS'}  ${t.name.padEnd(28)} ${fmt(t.measured, t.unit ? 1 : 3).padStart(9)}${t.unit}  (${t.atMost ? '≤' : '≥'} ${t.limit}${t.unit})`,
+        `${on}variant upload of ${fmt(run.variantBytes / 1024 / 1024, 1)} MiB to validation report: ${fmt(run.uploadMs)} ms (median of ${run.uploads.length}${run.uploadFailed ? `, ${run.uploadFailed} failed` : ''})`,
+      );
+      console.log(
+        `${on}peak RSS of the server: ${fmt(run.loadPeakMb)} MB under load, ${fmt(run.serverPeakKb / 1024)} MB over the whole run (variant uploads included)`,
       );
     }
 
+    for (const run of runs) {
+      const on =
+        options.engines.length > 1 || run.engine !== 'sqlite' ? ` on ${ENGINE_LABEL[run.engine]}` : '';
+      console.log(`\nTargets${on} (2-core machine)`);
+      for (const t of run.targets) {
+        console.log(
+          `  ${met(t) ? 'met ' : 'MISS'}  ${t.name.padEnd(28)} ${fmt(t.measured, t.unit ? 1 : 3).padStart(9)}${t.unit}  (${t.atMost ? '≤' : '≥'} ${t.limit}${t.unit})`,
+        );
+      }
+    }
+
+    const summary = (run: EngineRun) => ({
+      seed: run.seed,
+      coldStartMs: run.coldStartMs,
+      peakRssMb: { underLoad: run.loadPeakMb, wholeRun: run.serverPeakKb / 1024 },
+      variantUpload: { bytes: run.variantBytes, medianMs: run.uploadMs, failed: run.uploadFailed },
+      targets: run.targets.map((t) => ({ ...t, met: met(t) })),
+    });
     const report = {
       date: new Date().toISOString(),
       quick: options.quick,
+      engines: options.engines,
+      ...(options.engines.includes('postgres') ? { postgresPoolSize: options.poolSize } : {}),
       machine: {
         cpus: os.cpus().length,
         cpuModel: os.cpus()[0]?.model,
@@ -697,23 +939,22 @@ async function main(): Promise<void> {
         version: spawnSync('wrk', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0].trim(),
         threads: 'min(2, connections)',
         method:
-          'ceiling, floor and each scenario loaded one after another in the same run; ceiling and floor answer the module page bytes',
+          'ceiling, floor and each scenario loaded one after another in the same run; ceiling and floor answer the module page bytes' +
+          (runs.length > 1 ? '; ceiling and floor measured once, then every scenario on each engine' : ''),
       },
-      modulePageBytes: pageBytes.length,
-      seed: { ...counts, seconds: seeded.ms / 1000 },
+      modulePageBytes: references.pageBytes,
       compileMs: {
         builtin: median(builtinRuns),
         builtinFirst: first.ms,
         generated: generated.ms,
         generatedModules: scale.generatedModules,
       },
-      coldStartMs,
-      peakRssMb: { underLoad: loadPeakMb, wholeRun: serverPeakKb / 1024 },
-      variantUpload: { bytes: zip.length, medianMs: uploadMs, failed: uploadFailed },
+      ...(runs.length === 1
+        ? summary(runs[0])
+        : { byEngine: Object.fromEntries(runs.map((r) => [r.engine, summary(r)])) }),
       ceiling: ceilingFigures,
       floor: floorFigures,
-      scenarios,
-      targets: targets.map((t) => ({ ...t, met: t.atMost ? t.measured <= t.limit : t.measured >= t.limit })),
+      scenarios: runs.flatMap((r) => r.scenarios),
     };
     const out = options.quick
       ? path.join(ROOT, 'test-results', 'bench-quick.json')
@@ -722,8 +963,8 @@ async function main(): Promise<void> {
     fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nwritten to ${path.relative(ROOT, out)}`);
 
-    const all = [ceilingFigures, floorFigures, ...scenarios];
-    const errors = all.reduce((n, s) => n + s.errors, 0) + uploadFailed;
+    const all = [ceilingFigures, floorFigures, ...runs.flatMap((r) => r.scenarios)];
+    const errors = all.reduce((n, s) => n + s.errors, 0) + runs.reduce((n, r) => n + r.uploadFailed, 0);
     const empty = all.filter((s) => s.requests === 0).length;
     if (errors || empty) {
       console.error(`benchmark scenarios had ${errors} errors and ${empty} scenarios without a request`);
@@ -745,6 +986,43 @@ function printTable(ceiling: LoadFigures, floor: LoadFigures, scenarios: LoadFig
   for (const r of rows) {
     console.log(
       `${r.name.padEnd(width)}  ${String(r.connections).padStart(5)}  ${String(r.requestsPerSecond).padStart(7)}  ${fmt(r.p50Ms, 1).padStart(7)}  ${fmt(r.p99Ms, 1).padStart(7)}  ${String(r.non2xx).padStart(6)}  ${String(r.socketErrors).padStart(7)}  ${share(r, 'ofCeiling', r === ceiling)}  ${share(r, 'ofFloor', r === floor).padStart(8)}  ${fmt(r.rssMb).padStart(6)}`,
+    );
+  }
+}
+
+/**
+ * --engine both: the ceiling and the floor (measured once), then each scenario's figures on SQLite and on PostgreSQL
+ * side by side, with PostgreSQL's throughput as a share of SQLite's.
+ */
+function printSideBySide(ceiling: LoadFigures, floor: LoadFigures, runs: EngineRun[]): void {
+  const [a, b] = runs;
+  const keys = [...new Set(runs.flatMap((r) => r.scenarios.map((s) => s.key!)))];
+  const rows = keys.map((key) => {
+    const left = a.scenarios.find((s) => s.key === key);
+    const right = b.scenarios.find((s) => s.key === key);
+    return { name: (left ?? right)!.name, connections: (left ?? right)!.connections, left, right };
+  });
+  const width = Math.max(...[ceiling, floor, ...rows].map((r) => r.name.length));
+  const group = (r: LoadFigures | undefined) =>
+    r
+      ? `${String(r.requestsPerSecond).padStart(7)}  ${fmt(r.p50Ms, 1).padStart(7)}  ${fmt(r.p99Ms, 1).padStart(7)}  ${String(r.errors).padStart(6)}`
+      : `${''.padStart(7)}  ${''.padStart(7)}  ${''.padStart(7)}  ${''.padStart(6)}`;
+  const title = (engine: EngineName) => ENGINE_LABEL[engine].padEnd(36);
+  console.log(`\n${''.padEnd(width)}         ${title(a.engine)}  ${title(b.engine)}`);
+  console.log(
+    `${'scenario'.padEnd(width)}  conns    req/s   p50 ms   p99 ms  errors    req/s   p50 ms   p99 ms  errors  ${`${b.engine === 'postgres' ? 'PG' : ENGINE_LABEL[b.engine]}/${ENGINE_LABEL[a.engine]}`.padStart(9)}`,
+  );
+  for (const r of [ceiling, floor])
+    console.log(
+      `${r.name.padEnd(width)}  ${String(r.connections).padStart(5)}  ${group(r)}  ${'(measured once)'.padStart(36)}`,
+    );
+  for (const r of rows) {
+    const ratio =
+      r.left && r.right && r.left.requestsPerSecond
+        ? fmt(r.right.requestsPerSecond / r.left.requestsPerSecond, 3)
+        : '';
+    console.log(
+      `${r.name.padEnd(width)}  ${String(r.connections).padStart(5)}  ${group(r.left)}  ${group(r.right)}  ${ratio.padStart(9)}`,
     );
   }
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
 import type { Services } from './compose';
-import type { Config } from './config';
+import type { AppConfig } from './config';
 import { HELP_FILE, helpRoutes } from './help/help.routes';
 import { healthRoutes, metricsForScraper } from './ops/health.routes';
 import { routes } from './routes';
@@ -23,7 +23,7 @@ import { useViews } from './web/views';
 const ROOT = path.join(__dirname, '..', path.basename(path.join(__dirname, '..')) === 'dist' ? '..' : '');
 
 /** The web application over composed services: middleware in the order a request meets it, then the URL map. */
-export function createApp(services: Services, config: Config, logger: Logger): Express {
+export function createApp(services: Services, config: AppConfig, logger: Logger): Express {
   const sessions = createSessionSupport(config, services.auth);
   const app = express();
   app.disable('x-powered-by');

@@ -1,43 +1,45 @@
 import type { Config } from './config';
 import type { Pack } from './content/types';
 import { PackRegistry } from './content/registry';
-import type { Db } from './db/sqlite/open';
-import { createSqliteUnitOfWork } from './db/sqlite/unit-of-work';
-import { createAuditSqliteRepo } from './audit/audit.sqlite';
+import { createUnitOfWork, type Database } from './db/ports';
+import { createAuditRepo } from './audit/audit.sql';
 import { createAuditService } from './audit/audit.service';
-import { createAuthSqliteRepo } from './auth/auth.sqlite';
+import { createAuthRepo } from './auth/auth.sql';
 import { createAuthService } from './auth/auth.service';
 import { createThrottle } from './auth/throttle';
-import { createUsersSqliteRepo } from './users/users.sqlite';
+import { createUsersRepo } from './users/users.sql';
 import { createUsersService } from './users/users.service';
-import { createEventsSqliteRepo } from './events/events.sqlite';
-import { createCohortsSqliteRepo } from './cohorts/cohorts.sqlite';
+import { createEventsRepo } from './events/events.sql';
+import { createCohortsRepo } from './cohorts/cohorts.sql';
 import { createCohortsService } from './cohorts/cohorts.service';
-import { createProgressSqliteRepo } from './progress/progress.sqlite';
+import { createProgressRepo } from './progress/progress.sql';
 import { createProgressService } from './progress/progress.service';
-import { createResponsesSqliteRepo } from './responses/responses.sqlite';
+import { createResponsesRepo } from './responses/responses.sql';
 import { createResponsesService } from './responses/responses.service';
-import { createFormsSqliteRepo } from './forms/forms.sqlite';
+import { createFormsRepo } from './forms/forms.sql';
 import { createFormsService } from './forms/forms.service';
 import { createReportsService } from './reports/reports.service';
-import { createVariantsSqliteRepo } from './variants/variants.sqlite';
+import { createVariantsRepo } from './variants/variants.sql';
 import { createVariantsService } from './variants/variants.service';
-import { createXapiSqliteRepo } from './xapi/xapi.sqlite';
+import { createXapiRepo } from './xapi/xapi.sql';
 import { createXapiService } from './xapi/xapi.service';
-import { createPrivacySqliteRepo } from './privacy/privacy.sqlite';
+import { createPrivacyRepo } from './privacy/privacy.sql';
 import { createPrivacyService } from './privacy/privacy.service';
 import { createPagesService } from './pages/pages.service';
 import { createAdminHomeService } from './pages/admin-home.service';
-import { createOpsSqliteRepo } from './ops/ops.sqlite';
+import { createOpsRepo } from './ops/ops.sql';
 import { createOpsService } from './ops/ops.service';
 import { createMetrics } from './ops/metrics';
-import { createPeopleSearchSqliteRepo } from './search/search.sqlite';
+import { createPeopleSearchRepo } from './search/search.sql';
 import { createSearchService } from './search/search.service';
+import { createJobsRepo } from './jobs/jobs.sql';
+import { createJobRunner } from './jobs/runner';
+import { retention, retentionErasure, sessionSweeping, xapiForwarding } from './jobs/handlers';
 import type { Logger } from './shared/logger';
 import { systemClock, type Clock } from './shared/clock';
 
 export interface Infrastructure {
-  db: Db;
+  db: Database;
   /** The built-in pack, compiled. */
   pack: Pack;
   config: Config;
@@ -51,14 +53,14 @@ export interface Infrastructure {
  * dependency order, and returns the services only. It holds no rules: nothing here decides anything.
  */
 export function compose({ db, pack, config, logger, clock = systemClock }: Infrastructure) {
-  const uow = createSqliteUnitOfWork(db);
-  const auditRepo = createAuditSqliteRepo(db);
-  const authRepo = createAuthSqliteRepo(db);
-  const usersRepo = createUsersSqliteRepo(db);
-  const eventsRepo = createEventsSqliteRepo(db);
-  const cohortsRepo = createCohortsSqliteRepo(db);
-  const progressRepo = createProgressSqliteRepo(db);
-  const variantsRepo = createVariantsSqliteRepo(db);
+  const uow = createUnitOfWork(db);
+  const auditRepo = createAuditRepo(db);
+  const authRepo = createAuthRepo(db);
+  const usersRepo = createUsersRepo(db);
+  const eventsRepo = createEventsRepo(db);
+  const cohortsRepo = createCohortsRepo(db);
+  const progressRepo = createProgressRepo(db);
+  const variantsRepo = createVariantsRepo(db);
 
   const packs = new PackRegistry(pack, variantsRepo);
   const auth = createAuthService(
@@ -82,17 +84,33 @@ export function compose({ db, pack, config, logger, clock = systemClock }: Infra
     variants.isPublished,
   );
   const progress = createProgressService(uow, progressRepo, cohortsRepo, eventsRepo);
-  const responses = createResponsesService(uow, createResponsesSqliteRepo(db), eventsRepo);
-  const forms = createFormsService(uow, createFormsSqliteRepo(db), eventsRepo, clock);
+  const responses = createResponsesService(uow, createResponsesRepo(db), eventsRepo);
+  const forms = createFormsService(uow, createFormsRepo(db), eventsRepo, clock);
   const reports = createReportsService(cohorts, cohortsRepo, usersRepo, progress, responses, forms);
   const pages = createPagesService(packs, cohorts, progress, responses, forms, reports);
-  const xapi = createXapiService(config, eventsRepo, createXapiSqliteRepo(db), packs, logger);
-  const privacy = createPrivacyService(uow, createPrivacySqliteRepo(db), auditRepo);
+  const xapi = createXapiService(config, eventsRepo, createXapiRepo(db), packs, logger);
+  const jobsRepo = createJobsRepo(db);
+  const privacy = createPrivacyService(uow, createPrivacyRepo(db), auditRepo, jobsRepo, clock);
   const audit = createAuditService(auditRepo);
-  const ops = createOpsService(createOpsSqliteRepo(db), packs);
-  const metrics = createMetrics(config.dbFile);
-  const search = createSearchService(createPeopleSearchSqliteRepo(db));
+  const ops = createOpsService(createOpsRepo(db), packs);
+  const metrics = createMetrics(db, config.dbFile);
+  const search = createSearchService(createPeopleSearchRepo(db));
   const adminHome = createAdminHomeService(uow, users, cohorts, variants, auditRepo, config.publicUrl);
+  const jobs = createJobRunner({
+    uow,
+    repo: jobsRepo,
+    clock,
+    logger,
+    pollMs: config.JOBS_POLL_MS,
+    leaseMs: config.JOBS_LEASE_MS,
+    observe: metrics.jobEnded,
+    handlers: [
+      xapiForwarding(xapi),
+      sessionSweeping(auth),
+      retention(uow, privacy, config.RETENTION_MONTHS),
+      retentionErasure(uow, privacy, config.RETENTION_MONTHS),
+    ],
+  });
 
   return {
     packs,
@@ -112,6 +130,7 @@ export function compose({ db, pack, config, logger, clock = systemClock }: Infra
     metrics,
     search,
     adminHome,
+    jobs,
   };
 }
 

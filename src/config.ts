@@ -1,6 +1,4 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import crypto from 'node:crypto';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -36,6 +34,17 @@ const envSchema = z.object({
   ORGANISATION_NAME: z.string().trim().min(1).max(200).optional(),
   SUPPORT_EMAIL: z.string().email().optional(),
   DPO_EMAIL: z.string().email().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(
+      /^postgres(ql)?:\/\/\S+$/,
+      'must be a postgres:// URL (leave it unset for the SQLite file in DATA_DIR)',
+    )
+    .optional(),
+  JOBS_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+  JOBS_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  PG_BIN: z.string().min(1).optional(),
   DB_SYNCHRONOUS: z
     .enum(['full', 'normal', 'FULL', 'NORMAL'])
     .default('full')
@@ -44,12 +53,17 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export interface Config extends Omit<Env, 'SESSION_SECRET'> {
-  sessionSecret: string;
+export interface Config extends Env {
   dataDir: string;
   contentDir: string;
+  /** The SQLite file, when DATABASE_URL is unset. */
   dbFile: string;
   publicUrl: string;
+}
+
+/** What the web app needs besides the settings: the cookie-signing secret every instance shares. */
+export interface AppConfig extends Config {
+  sessionSecret: string;
 }
 
 export class ConfigError extends Error {}
@@ -75,23 +89,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const dataDir = path.resolve(e.DATA_DIR);
-  const { SESSION_SECRET, ...rest } = e;
   return {
-    ...rest,
+    ...e,
     dataDir,
     contentDir: path.resolve(e.CONTENT_DIR),
     dbFile: path.join(dataDir, 'packway.db'),
-    sessionSecret: SESSION_SECRET ?? readOrCreateSecret(dataDir),
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
   };
-}
-
-/** SESSION_SECRET defaults to a random value generated once and kept in DATA_DIR. */
-function readOrCreateSecret(dataDir: string): string {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, 'session-secret');
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  const secret = crypto.randomBytes(32).toString('hex');
-  fs.writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
 }

@@ -1,21 +1,19 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type Config } from './config';
-import type { Db } from './db/sqlite/open';
-import { MigrationError } from './db/sqlite/migrate';
+import type { Database } from './db/ports';
+import { MigrationError } from './db/migrations';
 import { PackInvalidError } from './content/load';
 import { createApp } from './app';
 import type { Services } from './compose';
 import { openRuntime } from './runtime';
-import { startSessionSweeper } from './jobs/session-sweeper';
-import { startXapiForwarder } from './jobs/xapi-forwarder';
 import { closeCompilePool } from './content/compile-pool';
 import { bootstrapAdmin } from './users/bootstrap';
 import { createLogger, type Logger } from './shared/logger';
 
 export interface RunningServer {
   server: http.Server;
-  db: Db;
+  db: Database;
   port: number;
   close(): Promise<void>;
 }
@@ -25,13 +23,14 @@ export interface RunningServer {
  * Throws with a clear message when any step fails.
  */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const { db, pack, services } = openRuntime(config, logger);
+  const { db, pack, services } = await openRuntime(config, logger);
   try {
     await prepareFirstRun(config, services, logger);
+    const sessionSecret = await services.auth.cookieSecret(config.SESSION_SECRET);
     // Stored variant versions are compiled in workers before the first request, never on a request's thread.
     const warmed = await services.packs.warm();
     if (warmed.compiled || warmed.failed.length) logger.info(warmed, 'variant versions compiled');
-    const server = http.createServer(createApp(services, config, logger));
+    const server = http.createServer(createApp(services, { ...config, sessionSecret }, logger));
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -39,17 +38,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     });
     const port = (server.address() as AddressInfo).port;
     logger.info(
-      { port, host: config.HOST, pack: `${pack.id}@${pack.version}`, database: config.dbFile },
+      { port, host: config.HOST, pack: `${pack.id}@${pack.version}`, database: db.location },
       'Packway is serving',
     );
-    const jobs = [startXapiForwarder(services.xapi, logger), startSessionSweeper(services.auth, logger)];
+    await services.jobs.start();
     const close = async () => {
-      await Promise.all(jobs.map((job) => job.stop()));
+      await services.jobs.stop();
       await shutdown(server, db, config.SHUTDOWN_GRACE_MS, logger);
     };
     return { server, db, port, close };
   } catch (err) {
-    db.close();
+    await db.close();
     throw err;
   }
 }
@@ -58,8 +57,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 async function prepareFirstRun(config: Config, services: Services, logger: Logger): Promise<void> {
   if (await bootstrapAdmin(config, services))
     logger.info({ email: config.BOOTSTRAP_ADMIN_EMAIL }, 'first admin created');
-  if (services.users.count() > 0) return;
-  const setupCode = services.auth.newSetupCode();
+  if ((await services.users.count()) > 0) return;
+  const setupCode = await services.auth.newSetupCode();
   const where = `${config.publicUrl}/setup`;
   if (setupCode)
     logger.warn({ setupCode }, `No administrator yet: open ${where} and enter the set-up code ${setupCode}`);
@@ -67,7 +66,7 @@ async function prepareFirstRun(config: Config, services: Services, logger: Logge
 }
 
 /** Stops accepting connections, lets in-flight requests finish (bounded), then closes the database cleanly. */
-async function shutdown(server: http.Server, db: Db, graceMs: number, logger: Logger): Promise<void> {
+async function shutdown(server: http.Server, db: Database, graceMs: number, logger: Logger): Promise<void> {
   logger.info('shutting down: no new connections');
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // keep-alive connections become idle as their last request finishes: close them as they do
@@ -81,8 +80,7 @@ async function shutdown(server: http.Server, db: Db, graceMs: number, logger: Lo
   await closeCompilePool();
   clearInterval(sweeper);
   clearTimeout(timer);
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
+  await db.close();
   logger.info('stopped cleanly');
 }
 

@@ -39,13 +39,13 @@ export interface AuditPage {
 
 /** The audit log: appended to by every feature, read by admins. */
 export interface AuditRepo {
-  record(entry: AuditInput): void;
+  record(entry: AuditInput): Promise<void>;
   /** Newest first, filtered, with each target's name. */
-  list(filter: AuditFilter, limit: number, offset: number): AuditPage;
+  list(filter: AuditFilter, limit: number, offset: number): Promise<AuditPage>;
   /** Every action recorded so far, for the filter. */
-  actions(): string[];
+  actions(): Promise<string[]>;
   /** Whether any entry has this action. */
-  hasAction(action: string): boolean;
+  hasAction(action: string): Promise<boolean>;
   /** Every entry a person made or that names them as its target, oldest first. */
-  forUser(userId: number): AuditEntry[];
+  forUser(userId: number): Promise<AuditEntry[]>;
 }

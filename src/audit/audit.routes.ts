@@ -8,7 +8,7 @@ import { auditQuery, dayFrom } from './audit.schema';
 /** `GET /audit`: the audit log in words, filtered by action, person and dates, a page at a time. */
 export function auditRoutes(services: Services): Router {
   const router = Router();
-  router.get('/audit', requireRole('admin'), (req, res) => {
+  router.get('/audit', requireRole('admin'), async (req, res) => {
     const parsed = auditQuery.safeParse(req.query);
     const q = parsed.success ? parsed.data : auditQuery.parse({});
     const from = dayFrom('The start date', q['from-day'], q['from-month'], q['from-year']);
@@ -24,7 +24,7 @@ export function auditRoutes(services: Services): Router {
       from: fieldErrors.from ? null : from.day,
       to: fieldErrors.to ? null : to.day,
     };
-    const listing = services.audit.list(filter, q.page);
+    const listing = await services.audit.list(filter, q.page);
     // the filter's own words, kept for the page links
     const keep = new URLSearchParams();
     if (filter.action) keep.set('action', filter.action);

@@ -14,15 +14,18 @@ export interface AuditListing {
 
 /** Reading the audit log, a page at a time (admins only: the routes guard it). */
 export function createAuditService(repo: AuditRepo) {
-  function list(filter: AuditFilter, page: number): AuditListing {
-    const { entries, total } = repo.list(filter, AUDIT_PAGE_SIZE, (page - 1) * AUDIT_PAGE_SIZE);
+  async function list(filter: AuditFilter, page: number): Promise<AuditListing> {
+    const [{ entries, total }, actions] = await Promise.all([
+      repo.list(filter, AUDIT_PAGE_SIZE, (page - 1) * AUDIT_PAGE_SIZE),
+      repo.actions(),
+    ]);
     return {
       entries,
       total,
       page,
       pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)),
       filter,
-      actions: repo.actions(),
+      actions,
     };
   }
   return { list };

@@ -37,42 +37,70 @@ export interface AddressFailures {
   first: number | null;
 }
 
-/** Sessions, API tokens, password-set links and sign-in throttling: all in the database, so any instance can serve. */
+/**
+ * Sessions, API tokens, password-set links and sign-in throttling: all in the database, so any instance can serve.
+ * Every method returns a promise.
+ */
 export interface AuthRepo {
-  createSession(idHash: string, userId: number, csrfToken: string, now: number): void;
+  createSession(idHash: string, userId: number, csrfToken: string, now: number): Promise<void>;
   /** The session, when it exists and its account is enabled. */
-  session(idHash: string): SessionRecord | undefined;
-  touchSession(idHash: string, now: number): void;
-  setPreview(idHash: string, versionId: number | null): void;
-  deleteSession(idHash: string): void;
-  deleteSessionsOf(userId: number): void;
+  session(idHash: string): Promise<SessionRecord | undefined>;
+  touchSession(idHash: string, now: number): Promise<void>;
+  setPreview(idHash: string, versionId: number | null): Promise<void>;
+  deleteSession(idHash: string): Promise<void>;
+  deleteSessionsOf(userId: number): Promise<void>;
   /** Deletes sessions idle since before `idleBefore` or created before `createdBefore`; returns how many. */
-  expireSessions(idleBefore: number, createdBefore: number): number;
-  setFlash(idHash: string, text: string | null): void;
+  expireSessions(idleBefore: number, createdBefore: number): Promise<number>;
+  setFlash(idHash: string, text: string | null): Promise<void>;
 
-  createToken(hash: string, userId: number, expiresAt: string): void;
+  createToken(hash: string, userId: number, expiresAt: string): Promise<void>;
   /** The account of a live (unexpired, unrevoked) token of an enabled account. */
-  tokenUser(hash: string): SignedInUser | undefined;
-  revokeTokensOf(userId: number): void;
+  tokenUser(hash: string): Promise<SignedInUser | undefined>;
+  revokeTokensOf(userId: number): Promise<void>;
 
-  createLink(hash: string, userId: number, createdBy: number | null, expiresAt: string): void;
+  createLink(hash: string, userId: number, createdBy: number | null, expiresAt: string): Promise<void>;
   /** The account a live password link is for. */
-  linkUser(hash: string): number | undefined;
-  useLink(hash: string): void;
-  expireLinksOf(userId: number): void;
+  linkUser(hash: string): Promise<number | undefined>;
+  useLink(hash: string): Promise<void>;
+  expireLinksOf(userId: number): Promise<void>;
 
-  recordFailure(emailNorm: string, address: string, at: number): void;
-  /** When the `nth` most recent failure for this account from this address happened (1-based), if within the window. */
-  nthPairFailure(emailNorm: string, address: string, since: number, nth: number): number | undefined;
-  accountFailures(emailNorm: string, since: number): AccountFailures;
-  addressFailures(address: string, since: number): AddressFailures;
-  clearPairFailures(emailNorm: string, address: string): void;
-  pruneFailures(before: number): void;
-  rememberAddress(emailNorm: string, address: string, at: number): void;
+  /**
+   * Records a sign-in attempt before its password is checked, as a failure in progress; returns its id. It counts
+   * towards `nthPairFailure` at once, and towards the other counts only once `attemptFailed` says it failed.
+   */
+  startAttempt(emailNorm: string, address: string, at: number): Promise<number>;
+  /** The attempt failed (at `at`): from now on it is a failure like any other. */
+  attemptFailed(id: number, address: string, at: number): Promise<void>;
+  /** Forgets an attempt (blocked before its password was checked, or the check itself broke). */
+  dropAttempt(id: number): Promise<void>;
+  /**
+   * When the `nth` most recent failure for this account from this address happened (1-based), if within the window,
+   * counting attempts in progress too but leaving out the attempt `except` (the one asking).
+   */
+  nthPairFailure(
+    emailNorm: string,
+    address: string,
+    since: number,
+    nth: number,
+    except: number,
+  ): Promise<number | undefined>;
+  /** Failures of this account in the window (attempts still in progress not counted). */
+  accountFailures(emailNorm: string, since: number): Promise<AccountFailures>;
+  /** Failures from this address in the window (attempts still in progress not counted). */
+  addressFailures(address: string, since: number): Promise<AddressFailures>;
+  /** Forgets the failures of this account from this address, and the attempt `attempt` that just succeeded. */
+  clearPairFailures(emailNorm: string, address: string, attempt: number): Promise<void>;
+  pruneFailures(before: number): Promise<void>;
+  rememberAddress(emailNorm: string, address: string, at: number): Promise<void>;
   /** When this account last signed in from this address (ms). */
-  lastSuccessFrom(emailNorm: string, address: string): number | undefined;
+  lastSuccessFrom(emailNorm: string, address: string): Promise<number | undefined>;
 
-  setting(key: string): string | undefined;
-  setSetting(key: string, value: string): void;
-  deleteSetting(key: string): void;
+  setting(key: string): Promise<string | undefined>;
+  setSetting(key: string, value: string): Promise<void>;
+  deleteSetting(key: string): Promise<void>;
+  /**
+   * The value kept under `secret:<name>`, stored from `create()` by whichever instance asks first: every instance over
+   * one database gets the same value (an insert that does nothing when the key exists, then a read).
+   */
+  sharedSecret(name: string, create: () => string): Promise<string>;
 }

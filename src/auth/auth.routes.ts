@@ -54,8 +54,8 @@ export function authRoutes(services: Services, sessions: SessionSupport): Router
       status,
     );
 
-  router.get('/login', (req, res) => {
-    if (services.users.count() === 0) return res.redirect(303, '/setup');
+  router.get('/login', async (req, res) => {
+    if ((await services.users.count()) === 0) return res.redirect(303, '/setup');
     if (req.user) return res.redirect(303, '/');
     showLogin(req, res);
   });
@@ -81,37 +81,38 @@ export function authRoutes(services: Services, sessions: SessionSupport): Router
           401,
         );
       }
-      const { sessionId } = services.auth.startSession(user, clientIp(req), req.sessionInfo?.idHash);
-      sessions.startSessionCookie(req, res, sessionId);
-      return res.redirect(303, safeNext((req.body as Record<string, unknown>).next));
+      services.auth.startSession(user, clientIp(req), req.sessionInfo?.idHash).then(({ sessionId }) => {
+        sessions.startSessionCookie(req, res, sessionId);
+        res.redirect(303, safeNext((req.body as Record<string, unknown>).next));
+      }, next);
     })(req, res, next);
   });
 
-  router.post('/logout', (req, res) => {
-    if (req.sessionInfo) services.auth.endSession(req.sessionInfo.idHash);
+  router.post('/logout', async (req, res) => {
+    if (req.sessionInfo) await services.auth.endSession(req.sessionInfo.idHash);
     sessions.clearSessionCookie(req, res);
     res.redirect(303, '/login');
   });
 
-  const setupGone = () => services.users.count() > 0;
-  router.get('/setup', (req, res, next) => {
-    if (setupGone()) return next(new NotFound());
+  const setupGone = async () => (await services.users.count()) > 0;
+  router.get('/setup', async (req, res, next) => {
+    if (await setupGone()) return next(new NotFound());
     renderPage(req, res, 'auth/setup', { title: 'Set up Packway', values: {}, errors: [], fieldErrors: {} });
   });
   router.post(
     '/setup',
-    (req, _res, next) => (setupGone() ? next(new NotFound()) : next()),
+    async (req, _res, next) => ((await setupGone()) ? next(new NotFound()) : next()),
     formAction(
       async (req, res) => {
         const { code, email, name, password } = parseInput(setupSchema, req.body);
-        if (!services.auth.setupCodeMatches(code)) {
+        if (!(await services.auth.setupCodeMatches(code))) {
           const message =
             'The set-up code is not right: copy it from the server log, where Packway printed it when it started';
           throw new Invalid([{ field: 'code', message }]);
         }
         const user = await services.users.create({ email, name, password, role: 'admin' }, null);
-        services.auth.forgetSetupCode();
-        const { sessionId } = services.auth.startSession(user, clientIp(req));
+        await services.auth.forgetSetupCode();
+        const { sessionId } = await services.auth.startSession(user, clientIp(req));
         sessions.startSessionCookie(req, res, sessionId);
         res.redirect(303, '/users');
       },
@@ -128,9 +129,9 @@ export function authRoutes(services: Services, sessions: SessionSupport): Router
     ),
   );
 
-  router.get('/password/set', (req, res, next) => {
+  router.get('/password/set', async (req, res, next) => {
     const token = String(req.query.token ?? '');
-    if (!services.auth.userForPasswordLink(token)) return next(new NotFound(LINK_GONE));
+    if (!(await services.auth.userForPasswordLink(token))) return next(new NotFound(LINK_GONE));
     renderPage(req, res, 'auth/set-password', {
       title: 'Set your password',
       token,
@@ -141,15 +142,18 @@ export function authRoutes(services: Services, sessions: SessionSupport): Router
   const linkToken = (req: Request) => String((req.body as Record<string, unknown>).token ?? '');
   router.post(
     '/password/set',
-    (req, _res, next) =>
-      services.auth.userForPasswordLink(linkToken(req)) ? next() : next(new NotFound(LINK_GONE)),
+    async (req, _res, next) =>
+      (await services.auth.userForPasswordLink(linkToken(req))) ? next() : next(new NotFound(LINK_GONE)),
     formAction(
       async (req, res) => {
-        const userId = services.auth.userForPasswordLink(linkToken(req));
+        const userId = await services.auth.userForPasswordLink(linkToken(req));
         if (!userId) throw new NotFound(LINK_GONE);
         const { password } = parseInput(setPasswordSchema, req.body);
         await services.users.setPassword(userId, password, clientIp(req));
-        const { sessionId } = services.auth.startSession(services.users.get(userId), clientIp(req));
+        const { sessionId } = await services.auth.startSession(
+          await services.users.get(userId),
+          clientIp(req),
+        );
         sessions.startSessionCookie(req, res, sessionId);
         res.redirect(303, '/');
       },
@@ -183,7 +187,7 @@ export function authRoutes(services: Services, sessions: SessionSupport): Router
           throw new Invalid([{ field: 'current', message: 'Your current password is not correct' }]);
         }
         await services.users.setPassword(me.id, password, clientIp(req));
-        const { sessionId } = services.auth.startSession(me, clientIp(req));
+        const { sessionId } = await services.auth.startSession(me, clientIp(req));
         sessions.startSessionCookie(req, res, sessionId);
         res.redirect(303, '/account/password?done=1');
       },
@@ -206,7 +210,7 @@ export function authApiRoutes(services: Services): Router {
     const { email, password } = parseInput(signInSchema, req.body);
     const user = await services.auth.checkCredentials(email, password, clientIp(req), 'api');
     if (!user) throw new HttpError(401, 'unauthorized', 'Email address or password is not correct');
-    res.status(201).json(services.auth.issueToken(user, clientIp(req)));
+    res.status(201).json(await services.auth.issueToken(user, clientIp(req)));
   });
   return router;
 }

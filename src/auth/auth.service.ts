@@ -38,16 +38,20 @@ export function createAuthService(
   const absoluteMs = config.SESSION_ABSOLUTE_HOURS * 3600_000;
 
   /** A live session by its hashed id; an idle or too old one is ended. `takeFlash` shows a waiting message once. */
-  function resumeSession(idHash: string, takeFlash: boolean, now = clock.now()): ResumedSession | undefined {
-    const session = repo.session(idHash);
+  async function resumeSession(
+    idHash: string,
+    takeFlash: boolean,
+    now = clock.now(),
+  ): Promise<ResumedSession | undefined> {
+    const session = await repo.session(idHash);
     if (!session) return undefined;
     if (now - session.lastSeenAt >= idleMs || now - session.createdAt >= absoluteMs) {
-      repo.deleteSession(idHash);
+      await repo.deleteSession(idHash);
       return undefined;
     }
-    if (now - session.lastSeenAt > TOUCH_EVERY_MS) repo.touchSession(idHash, now);
+    if (now - session.lastSeenAt > TOUCH_EVERY_MS) await repo.touchSession(idHash, now);
     const flash = takeFlash && session.flash ? session.flash : null;
-    if (flash) repo.setFlash(idHash, null);
+    if (flash) await repo.setFlash(idHash, null);
     return {
       user: session.user,
       csrfToken: session.csrfToken,
@@ -57,23 +61,23 @@ export function createAuthService(
   }
 
   /** Ends every session idle or older than the settings allow; returns how many. */
-  function sweepSessions(now = clock.now()): number {
+  async function sweepSessions(now = clock.now()): Promise<number> {
     return repo.expireSessions(now - idleMs, now - absoluteMs);
   }
 
   /** Leaves a message for the next page this session shows. */
-  function leaveFlash(idHash: string, text: string): void {
-    repo.setFlash(idHash, text.slice(0, 500));
+  async function leaveFlash(idHash: string, text: string): Promise<void> {
+    await repo.setFlash(idHash, text.slice(0, 500));
   }
 
   /** An admin sees the pack as learners pinned to a version would (null stops previewing). */
-  function setPreview(idHash: string, versionId: number | null): void {
-    repo.setPreview(idHash, versionId);
+  async function setPreview(idHash: string, versionId: number | null): Promise<void> {
+    await repo.setPreview(idHash, versionId);
   }
 
   /** Whether this is the person's current password (for changing it). */
   async function passwordMatches(userId: number, password: string): Promise<boolean> {
-    return verifyPassword(password, users.byId(userId)?.passwordHash ?? null);
+    return verifyPassword(password, (await users.byId(userId))?.passwordHash ?? null);
   }
 
   /** Checks a password with throttling and auditing; returns the user, or null with the reason audited. */
@@ -83,13 +87,20 @@ export function createAuthService(
     ip: string,
     via: 'page' | 'api',
   ): Promise<SignedInUser | null> {
-    throttle.check(email, ip);
-    const user = users.byEmail(email);
-    const ok = await verifyPassword(password, user?.passwordHash ?? null);
+    const attempt = await throttle.begin(email, ip);
+    let user: Awaited<ReturnType<UsersRepo['byEmail']>>;
+    let ok: boolean;
+    try {
+      user = await users.byEmail(email);
+      ok = await verifyPassword(password, user?.passwordHash ?? null);
+    } catch (err) {
+      await attempt.abandon();
+      throw err;
+    }
     if (!user || !ok || user.disabled) {
-      throttle.fail(email, ip);
+      await attempt.fail();
       const reason = !user ? 'unknown email' : user.disabled ? 'disabled' : 'wrong password';
-      audit.record({
+      await audit.record({
         actorId: user?.id,
         actorEmail: email.slice(0, 254),
         action: 'signin.failure',
@@ -98,19 +109,23 @@ export function createAuthService(
       });
       return null;
     }
-    throttle.succeed(email, ip);
+    await attempt.succeed();
     return { id: user.id, email: user.email, name: user.name, role: user.role };
   }
 
   /** Starts a fresh session (a new id at every sign-in, so a planted id is useless). */
-  function startSession(user: SignedInUser, ip: string, previousIdHash?: string): { sessionId: string } {
+  async function startSession(
+    user: SignedInUser,
+    ip: string,
+    previousIdHash?: string,
+  ): Promise<{ sessionId: string }> {
     const { token: sessionId, hash } = newToken();
     const csrf = crypto.randomBytes(24).toString('base64url');
-    uow.run(() => {
-      if (previousIdHash) repo.deleteSession(previousIdHash);
-      repo.createSession(hash, user.id, csrf, clock.now());
-      users.touch(user.id);
-      audit.record({
+    await uow.run(async () => {
+      if (previousIdHash) await repo.deleteSession(previousIdHash);
+      await repo.createSession(hash, user.id, csrf, clock.now());
+      await users.touch(user.id);
+      await audit.record({
         actorId: user.id,
         actorEmail: user.email,
         action: 'signin.success',
@@ -121,25 +136,25 @@ export function createAuthService(
     return { sessionId };
   }
 
-  function issueToken(user: SignedInUser, ip: string): { token: string; expiresAt: string } {
+  async function issueToken(user: SignedInUser, ip: string): Promise<{ token: string; expiresAt: string }> {
     const { token, hash } = newToken();
     const expiresAt = new Date(Date.now() + config.API_TOKEN_HOURS * 3600_000).toISOString();
-    uow.run(() => {
-      repo.createToken(hash, user.id, expiresAt);
-      audit.record({ actorId: user.id, actorEmail: user.email, action: 'token.issue', ip });
+    await uow.run(async () => {
+      await repo.createToken(hash, user.id, expiresAt);
+      await audit.record({ actorId: user.id, actorEmail: user.email, action: 'token.issue', ip });
     });
     return { token, expiresAt };
   }
 
-  function endSession(idHash: string): void {
-    repo.deleteSession(idHash);
+  async function endSession(idHash: string): Promise<void> {
+    await repo.deleteSession(idHash);
   }
 
-  function userForToken(token: string): SignedInUser | undefined {
+  async function userForToken(token: string): Promise<SignedInUser | undefined> {
     return repo.tokenUser(hashToken(token));
   }
 
-  function userForPasswordLink(token: string): number | undefined {
+  async function userForPasswordLink(token: string): Promise<number | undefined> {
     return repo.linkUser(hashToken(token));
   }
 
@@ -148,17 +163,17 @@ export function createAuthService(
    * so whoever reaches /setup first on a shared network cannot take the service. SETUP_CODE fixes it instead.
    * Only its hash is stored; a restart before set-up prints a new one.
    */
-  function newSetupCode(): string | null {
+  async function newSetupCode(): Promise<string | null> {
     if (config.SETUP_CODE) return null;
     const code = crypto.randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').slice(0, 12).toUpperCase();
-    repo.setSetting(SETUP_CODE_KEY, hashToken(normaliseCode(code)));
+    await repo.setSetting(SETUP_CODE_KEY, hashToken(normaliseCode(code)));
     return `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;
   }
 
-  function setupCodeMatches(given: string): boolean {
+  async function setupCodeMatches(given: string): Promise<boolean> {
     const expected = config.SETUP_CODE
       ? hashToken(normaliseCode(config.SETUP_CODE))
-      : repo.setting(SETUP_CODE_KEY);
+      : await repo.setting(SETUP_CODE_KEY);
     if (!expected) return false;
     const actual = hashToken(normaliseCode(given));
     return (
@@ -166,11 +181,21 @@ export function createAuthService(
     );
   }
 
-  function forgetSetupCode(): void {
-    repo.deleteSetting(SETUP_CODE_KEY);
+  async function forgetSetupCode(): Promise<void> {
+    await repo.deleteSetting(SETUP_CODE_KEY);
+  }
+
+  /**
+   * The secret that signs cookies: SESSION_SECRET when set, else one made once and kept in the database, so every
+   * instance over that database (and every restart) signs and accepts the same cookies.
+   */
+  async function cookieSecret(configured: string | undefined): Promise<string> {
+    if (configured) return configured;
+    return repo.sharedSecret('session', () => crypto.randomBytes(32).toString('hex'));
   }
 
   return {
+    cookieSecret,
     checkCredentials,
     startSession,
     issueToken,

@@ -1,6 +1,15 @@
 import path from 'node:path';
 import { loadConfig } from '../config';
-import { BackupError, backupDatabase, restoreDatabase } from '../ops/backup';
+import {
+  BackupError,
+  backupDatabase,
+  backupPostgres,
+  displayDatabaseUrl,
+  restoreDatabase,
+  restorePostgres,
+} from '../ops/backup';
+
+const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
 /** `npm run backup -- FILE` and `npm run restore -- FILE` (the command is the first argument). */
 async function main(argv: string[]): Promise<number> {
@@ -12,11 +21,25 @@ async function main(argv: string[]): Promise<number> {
   try {
     const config = loadConfig();
     const target = path.resolve(file);
-    if (command === 'backup') {
-      const started = Date.now();
+    const started = Date.now();
+    if (config.DATABASE_URL) {
+      const where = `PostgreSQL ${displayDatabaseUrl(config.DATABASE_URL)}`;
+      const options = { pgBin: config.PG_BIN };
+      if (command === 'backup') {
+        const c = await backupPostgres(config.DATABASE_URL, target, options);
+        process.stdout.write(
+          `Backed up ${where} to ${c.file}: ${mib(c.bytes)} MiB, ${c.users} users, migration ${c.migrationLevel} (${Date.now() - started} ms)\n`,
+        );
+      } else {
+        const c = await restorePostgres(target, config.DATABASE_URL, options);
+        process.stdout.write(
+          `Restored ${c.file} into ${where}: ${c.users} users, migration ${c.migrationLevel} (${Date.now() - started} ms). Start the app: it applies any newer migrations.\n`,
+        );
+      }
+    } else if (command === 'backup') {
       const c = await backupDatabase(config.dbFile, target);
       process.stdout.write(
-        `Backed up ${config.dbFile} to ${c.file}: ${(c.bytes / 1024 / 1024).toFixed(1)} MiB, ${c.users} users, migration ${c.migrationLevel}, integrity ok (${Date.now() - started} ms)\n`,
+        `Backed up ${config.dbFile} to ${c.file}: ${mib(c.bytes)} MiB, ${c.users} users, migration ${c.migrationLevel}, integrity ok (${Date.now() - started} ms)\n`,
       );
     } else {
       const c = restoreDatabase(target, config.dbFile);

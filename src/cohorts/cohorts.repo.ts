@@ -67,46 +67,54 @@ export interface AssignmentForLearner {
 }
 
 export interface CohortsRepo {
-  create(name: string, description: string, variantVersionId: number | null, createdBy: number): number;
-  update(id: number, name: string, description: string): void;
-  setVariant(id: number, versionId: number | null): void;
-  get(id: number): Cohort | undefined;
+  create(
+    name: string,
+    description: string,
+    variantVersionId: number | null,
+    createdBy: number,
+  ): Promise<number>;
+  update(id: number, name: string, description: string): Promise<void>;
+  setVariant(id: number, versionId: number | null): Promise<void>;
+  get(id: number): Promise<Cohort | undefined>;
   /** Active cohorts, or with `archived` the archived ones. */
-  listAll(archived?: boolean): CohortSummary[];
-  listForTrainer(userId: number, archived?: boolean): CohortSummary[];
+  listAll(archived?: boolean): Promise<CohortSummary[]>;
+  listForTrainer(userId: number, archived?: boolean): Promise<CohortSummary[]>;
   /** Archives (a date) or restores (null) a cohort. */
-  setArchived(id: number, at: string | null): void;
-  isTrainer(cohortId: number, userId: number): boolean;
-  isMember(cohortId: number, userId: number): boolean;
+  setArchived(id: number, at: string | null): Promise<void>;
+  isTrainer(cohortId: number, userId: number): Promise<boolean>;
+  isMember(cohortId: number, userId: number): Promise<boolean>;
   /** When the learner joined the cohort, if they are in it. */
-  memberSince(cohortId: number, userId: number): Date | undefined;
-  addTrainer(cohortId: number, userId: number): void;
-  removeTrainer(cohortId: number, userId: number): void;
-  trainers(cohortId: number): CohortPerson[];
+  memberSince(cohortId: number, userId: number): Promise<Date | undefined>;
+  addTrainer(cohortId: number, userId: number): Promise<void>;
+  removeTrainer(cohortId: number, userId: number): Promise<void>;
+  trainers(cohortId: number): Promise<CohortPerson[]>;
   /** False when they were already a member; `addedAt` restores an earlier joining date (undo). */
-  addMember(cohortId: number, userId: number, addedAt?: string): boolean;
+  addMember(cohortId: number, userId: number, addedAt?: string): Promise<boolean>;
   /** Learners who could join: enabled, not yet members, matching `q` (name or email) when given. */
-  candidates(cohortId: number, q: string, limit: number): CohortPerson[];
+  candidates(cohortId: number, q: string, limit: number): Promise<CohortPerson[]>;
   /** False when they were not a member. */
-  removeMember(cohortId: number, userId: number): boolean;
-  members(cohortId: number): CohortMember[];
-  assignments(cohortId: number): Assignment[];
-  assignment(cohortId: number, id: number): Assignment | undefined;
+  removeMember(cohortId: number, userId: number): Promise<boolean>;
+  members(cohortId: number): Promise<CohortMember[]>;
+  assignments(cohortId: number): Promise<Assignment[]>;
+  assignment(cohortId: number, id: number): Promise<Assignment | undefined>;
   /** Assigns a module (or moves its due date if already assigned) and answers the assignment's id. */
-  upsertAssignment(cohortId: number, moduleId: string, dueOn: string): number;
-  updateAssignment(cohortId: number, id: number, dueOn: string): boolean;
-  deleteAssignment(cohortId: number, id: number): boolean;
+  upsertAssignment(cohortId: number, moduleId: string, dueOn: string): Promise<number>;
+  updateAssignment(cohortId: number, id: number, dueOn: string): Promise<boolean>;
+  deleteAssignment(cohortId: number, id: number): Promise<boolean>;
   /** Moves every due date of the cohort by `days`; answers how many moved. */
-  shiftAssignments(cohortId: number, days: number): number;
-  recordRemoval(cohortId: number, payload: RemovalPayload, removedBy: number): number;
+  shiftAssignments(cohortId: number, days: number): Promise<number>;
+  recordRemoval(cohortId: number, payload: RemovalPayload, removedBy: number): Promise<number>;
   /** Removals not yet undone, since an ISO date-time, newest first. */
-  removals(cohortId: number, since: string): Removal[];
-  removal(cohortId: number, id: number): (Removal & { undone: boolean }) | undefined;
-  markUndone(id: number): void;
+  removals(cohortId: number, since: string): Promise<Removal[]>;
+  removal(cohortId: number, id: number): Promise<(Removal & { undone: boolean }) | undefined>;
+  markUndone(id: number): Promise<void>;
   /** Every module assigned to the learner through any cohort, by due date. */
-  learnerAssignments(userId: number): AssignmentForLearner[];
+  learnerAssignments(userId: number): Promise<AssignmentForLearner[]>;
   /** The learner's cohorts, latest joined first. */
-  learnerCohorts(userId: number): Cohort[];
-  /** The variant version of the learner's latest cohort (null: the built-in pack). */
-  latestVersionForLearner(userId: number): number | null;
+  learnerCohorts(userId: number): Promise<Cohort[]>;
+  /**
+   * The variant version of the learner's latest cohort (null: the built-in pack). Read from the database on every
+   * call, never cached: other instances sharing the database may change memberships and pins.
+   */
+  latestVersionForLearner(userId: number): Promise<number | null>;
 }

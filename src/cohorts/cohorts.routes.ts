@@ -87,18 +87,21 @@ export function cohortRoutes(services: Services): Router {
   const router = Router();
   router.use('/cohorts', requireRole('trainer', 'admin'));
 
-  const listPage = (req: Request, res: Response, problems?: FormProblems, status = 200) => {
+  const listPage = async (req: Request, res: Response, problems?: FormProblems, status = 200) => {
+    const { view } = parseQuery(listQuerySchema, req);
+    const [cohorts, versions] = await Promise.all([
+      services.cohorts.list(actorOf(req), view === 'archived'),
+      services.variants.choices(),
+    ]);
     renderPage(
       req,
       res,
       'cohorts/list',
       {
         title: 'Cohorts',
-        ...(() => {
-          const { view } = parseQuery(listQuerySchema, req);
-          return { view, cohorts: services.cohorts.list(actorOf(req), view === 'archived') };
-        })(),
-        versions: services.variants.choices(),
+        view,
+        cohorts,
+        versions,
         values: problems?.values ?? {},
         errors: problems?.errors ?? [],
         fieldErrors: problems?.fieldErrors ?? {},
@@ -106,27 +109,27 @@ export function cohortRoutes(services: Services): Router {
       status,
     );
   };
-  router.get('/cohorts', (req, res) => listPage(req, res));
+  router.get('/cohorts', async (req, res) => listPage(req, res));
   router.post(
     '/cohorts',
-    formAction((req, res) => {
-      const cohort = services.cohorts.create(parseInput(cohortSchema, req.body), actorOf(req));
+    formAction(async (req, res) => {
+      const cohort = await services.cohorts.create(parseInput(cohortSchema, req.body), actorOf(req));
       res.redirect(303, `/cohorts/${cohort.id}/manage`);
     }, listPage),
   );
 
-  router.get('/cohorts/:id', (req, res) => {
+  router.get('/cohorts/:id', async (req, res) => {
     const query = parseQuery(matrixQuerySchema, req);
     renderPage(
       req,
       res,
       'cohorts/matrix',
-      matrixPage(services.cohorts.matrix(cohortId(req), actorOf(req)), query),
+      matrixPage(await services.cohorts.matrix(cohortId(req), actorOf(req)), query),
     );
   });
 
-  router.get('/cohorts/:id/learners/:userId/outcomes/:outcomeId', (req, res) => {
-    const data = services.cohorts.outcomeEvidence(
+  router.get('/cohorts/:id/learners/:userId/outcomes/:outcomeId', async (req, res) => {
+    const data = await services.cohorts.outcomeEvidence(
       cohortId(req),
       Number(req.params.userId),
       String(req.params.outcomeId),
@@ -138,17 +141,22 @@ export function cohortRoutes(services: Services): Router {
     });
   });
 
-  router.get('/cohorts/:id/progress.csv', (req, res) => {
-    const data = services.cohorts.matrix(cohortId(req), actorOf(req));
-    const evidence = services.reports.cohortEvidence(data.cohort.id, actorOf(req));
+  router.get('/cohorts/:id/progress.csv', async (req, res) => {
+    const data = await services.cohorts.matrix(cohortId(req), actorOf(req));
+    const evidence = await services.reports.cohortEvidence(data.cohort.id, actorOf(req));
     res
       .type('text/csv')
       .attachment(`cohort-${data.cohort.id}-progress.csv`)
       .send(progressCsv(data, evidence));
   });
 
-  const managePage = (req: Request, res: Response, problems?: FormProblems, status = 200) => {
-    const data = services.cohorts.detail(cohortId(req), actorOf(req));
+  const managePage = async (req: Request, res: Response, problems?: FormProblems, status = 200) => {
+    const data = await services.cohorts.detail(cohortId(req), actorOf(req));
+    const [versions, pinLabel, removals] = await Promise.all([
+      services.variants.choices(),
+      services.variants.labelOf(data.cohort.variantVersionId),
+      services.cohorts.recentRemovals(data.cohort.id, actorOf(req)),
+    ]);
     renderPage(
       req,
       res,
@@ -157,9 +165,9 @@ export function cohortRoutes(services: Services): Router {
         title: `Manage ${data.cohort.name}`,
         ...data,
         modules: assignableModules(data),
-        versions: services.variants.choices(),
-        pinLabel: services.variants.labelOf(data.cohort.variantVersionId),
-        removals: services.cohorts.recentRemovals(data.cohort.id, actorOf(req)),
+        versions,
+        pinLabel,
+        removals,
         errors: problems?.errors ?? [],
         fieldErrors: problems?.fieldErrors ?? {},
         values: problems?.values ?? {},
@@ -168,17 +176,17 @@ export function cohortRoutes(services: Services): Router {
     );
   };
   /** A form on the manage page: on success, a message and back to the page; on problems, the page with them. */
-  const manageForm = (action: (req: Request) => string) =>
-    formAction((req, res) => {
-      req.flash(action(req));
+  const manageForm = (action: (req: Request) => Promise<string>) =>
+    formAction(async (req, res) => {
+      await req.flash(await action(req));
       res.redirect(303, `/cohorts/${cohortId(req)}/manage`);
     }, managePage);
 
-  router.get('/cohorts/:id/manage', (req, res) => managePage(req, res));
+  router.get('/cohorts/:id/manage', async (req, res) => managePage(req, res));
 
   // --- editing, archiving and copying a cohort ---
-  const editPage = (req: Request, res: Response, problems?: FormProblems, status = 200) => {
-    const cohort = services.cohorts.manageable(cohortId(req), actorOf(req));
+  const editPage = async (req: Request, res: Response, problems?: FormProblems, status = 200) => {
+    const cohort = await services.cohorts.manageable(cohortId(req), actorOf(req));
     renderPage(
       req,
       res,
@@ -193,30 +201,30 @@ export function cohortRoutes(services: Services): Router {
       status,
     );
   };
-  router.get('/cohorts/:id/edit', (req, res) => editPage(req, res));
+  router.get('/cohorts/:id/edit', async (req, res) => editPage(req, res));
   router.post(
     '/cohorts/:id/edit',
-    formAction((req, res) => {
-      req.flash(
-        services.cohorts.update(cohortId(req), parseInput(cohortDetailsSchema, req.body), actorOf(req)),
+    formAction(async (req, res) => {
+      await req.flash(
+        await services.cohorts.update(cohortId(req), parseInput(cohortDetailsSchema, req.body), actorOf(req)),
       );
       res.redirect(303, `/cohorts/${cohortId(req)}/manage`);
     }, editPage),
   );
-  router.post('/cohorts/:id/archive', (req, res) => {
-    const cohort = services.cohorts.setArchived(cohortId(req), true, actorOf(req));
-    req.flash(
+  router.post('/cohorts/:id/archive', async (req, res) => {
+    const cohort = await services.cohorts.setArchived(cohortId(req), true, actorOf(req));
+    await req.flash(
       `“${cohort.name}” archived: it is no longer in your list of cohorts and its learners no longer see its modules. You can restore it from this page.`,
     );
     res.redirect(303, `/cohorts/${cohort.id}/manage`);
   });
-  router.post('/cohorts/:id/restore', (req, res) => {
-    const cohort = services.cohorts.setArchived(cohortId(req), false, actorOf(req));
-    req.flash(`“${cohort.name}” restored: it is back in your list of cohorts`);
+  router.post('/cohorts/:id/restore', async (req, res) => {
+    const cohort = await services.cohorts.setArchived(cohortId(req), false, actorOf(req));
+    await req.flash(`“${cohort.name}” restored: it is back in your list of cohorts`);
     res.redirect(303, `/cohorts/${cohort.id}/manage`);
   });
-  const copyPage = (req: Request, res: Response, problems?: FormProblems, status = 200) => {
-    const data = services.cohorts.detail(cohortId(req), actorOf(req));
+  const copyPage = async (req: Request, res: Response, problems?: FormProblems, status = 200) => {
+    const data = await services.cohorts.detail(cohortId(req), actorOf(req));
     renderPage(
       req,
       res,
@@ -234,27 +242,27 @@ export function cohortRoutes(services: Services): Router {
       status,
     );
   };
-  router.get('/cohorts/:id/copy', (req, res) => copyPage(req, res));
+  router.get('/cohorts/:id/copy', async (req, res) => copyPage(req, res));
   router.post(
     '/cohorts/:id/copy',
-    formAction((req, res) => {
-      const r = services.cohorts.copy(cohortId(req), parseInput(copySchema, req.body), actorOf(req));
+    formAction(async (req, res) => {
+      const r = await services.cohorts.copy(cohortId(req), parseInput(copySchema, req.body), actorOf(req));
       const parts = [
         r.members ? `${r.members} ${r.members === 1 ? 'learner' : 'learners'}` : 'no learners',
         r.assignments
           ? `${r.assignments} assigned ${r.assignments === 1 ? 'module' : 'modules'}`
           : 'no modules',
       ];
-      req.flash(`“${r.cohort.name}” created as a copy, with ${parts.join(' and ')}`);
+      await req.flash(`“${r.cohort.name}” created as a copy, with ${parts.join(' and ')}`);
       res.redirect(303, `/cohorts/${r.cohort.id}/manage`);
     }, copyPage),
   );
 
   // --- enrolling by picking from a list ---
-  const choosePage = (req: Request, res: Response, problems?: FormProblems, status = 200) => {
+  const choosePage = async (req: Request, res: Response, problems?: FormProblems, status = 200) => {
     const { q } = parseQuery(candidatesQuerySchema, req);
-    const cohort = services.cohorts.manageable(cohortId(req), actorOf(req));
-    const people = services.cohorts.candidates(cohort.id, q, actorOf(req));
+    const cohort = await services.cohorts.manageable(cohortId(req), actorOf(req));
+    const people = await services.cohorts.candidates(cohort.id, q, actorOf(req));
     const chosen = new Set([problems?.values.userIds ?? []].flat().map((v) => String(v)));
     renderPage(
       req,
@@ -272,17 +280,16 @@ export function cohortRoutes(services: Services): Router {
       status,
     );
   };
-  router.get('/cohorts/:id/members/choose', (req, res) => choosePage(req, res));
+  router.get('/cohorts/:id/members/choose', async (req, res) => choosePage(req, res));
   router.post(
     '/cohorts/:id/members/choose',
-    formAction((req, res) => {
+    formAction(async (req, res) => {
       const { userIds } = parseInput(pickedSchema, req.body);
-      const result = services.cohorts.enrol(cohortId(req), { userIds }, actorOf(req));
-      const who = services.cohorts
-        .detail(cohortId(req), actorOf(req))
-        .members.filter((m) => userIds.includes(m.id))
+      const result = await services.cohorts.enrol(cohortId(req), { userIds }, actorOf(req));
+      const who = (await services.cohorts.detail(cohortId(req), actorOf(req))).members
+        .filter((m) => userIds.includes(m.id))
         .map((m) => m.name);
-      req.flash(
+      await req.flash(
         `Enrolled ${names(who)}${result.alreadyMembers ? ` (${result.alreadyMembers} already in the cohort)` : ''}`,
       );
       res.redirect(303, `/cohorts/${cohortId(req)}/manage#members`);
@@ -290,41 +297,41 @@ export function cohortRoutes(services: Services): Router {
   );
 
   // --- removing, with a confirmation first and an undo after ---
-  const confirmPage = (
+  const confirmPage = async (
     req: Request,
     res: Response,
     what: { title: string; body: string; action: string; button: string; hidden?: Record<string, string> },
   ) => {
-    const cohort = services.cohorts.manageable(cohortId(req), actorOf(req));
+    const cohort = await services.cohorts.manageable(cohortId(req), actorOf(req));
     renderPage(req, res, 'cohorts/confirm', { ...what, cohort });
   };
-  router.get('/cohorts/:id/members/:userId/remove', (req, res) => {
-    const data = services.cohorts.detail(cohortId(req), actorOf(req));
+  router.get('/cohorts/:id/members/:userId/remove', async (req, res) => {
+    const data = await services.cohorts.detail(cohortId(req), actorOf(req));
     const m = data.members.find((x) => x.id === Number(req.params.userId));
     if (!m) throw new NotFound('That person is not in this cohort');
-    confirmPage(req, res, {
+    await confirmPage(req, res, {
       title: `Remove ${m.name} from ${data.cohort.name}?`,
       body: `${m.name} will no longer see this cohort’s modules, and you will no longer see their work. Nothing they have written is deleted, and you can undo this for ${UNDO_HOURS} hours.`,
       action: `/cohorts/${data.cohort.id}/members/${m.id}/remove`,
       button: `Remove ${m.name}`,
     });
   });
-  router.get('/cohorts/:id/trainers/:userId/remove', (req, res) => {
-    const data = services.cohorts.detail(cohortId(req), actorOf(req));
+  router.get('/cohorts/:id/trainers/:userId/remove', async (req, res) => {
+    const data = await services.cohorts.detail(cohortId(req), actorOf(req));
     const tr = data.trainers.find((x) => x.id === Number(req.params.userId));
     if (!tr) throw new NotFound('That person is not a trainer of this cohort');
-    confirmPage(req, res, {
+    await confirmPage(req, res, {
       title: `Remove ${tr.name} as a trainer of ${data.cohort.name}?`,
       body: `${tr.name} will no longer see this cohort or its learners’ progress. You can undo this for ${UNDO_HOURS} hours.`,
       action: `/cohorts/${data.cohort.id}/trainers/${tr.id}/remove`,
       button: `Remove ${tr.name}`,
     });
   });
-  router.get('/cohorts/:id/assignments/:aid/remove', (req, res) => {
-    const data = services.cohorts.detail(cohortId(req), actorOf(req));
+  router.get('/cohorts/:id/assignments/:aid/remove', async (req, res) => {
+    const data = await services.cohorts.detail(cohortId(req), actorOf(req));
     const a = data.assignments.find((x) => x.id === Number(req.params.aid));
     if (!a) throw new NotFound('No such assignment');
-    confirmPage(req, res, {
+    await confirmPage(req, res, {
       title: `Stop assigning “${a.title}”?`,
       body: `Learners will no longer see it as due on ${longDate(a.dueAt)}. Their progress in it is kept, and you can undo this for ${UNDO_HOURS} hours.`,
       action: `/cohorts/${data.cohort.id}/assignments/${a.id}`,
@@ -332,14 +339,14 @@ export function cohortRoutes(services: Services): Router {
       hidden: { action: 'remove' },
     });
   });
-  router.post('/cohorts/:id/removals/:rid/undo', (req, res) => {
-    req.flash(services.cohorts.undoRemoval(cohortId(req), Number(req.params.rid), actorOf(req)));
+  router.post('/cohorts/:id/removals/:rid/undo', async (req, res) => {
+    await req.flash(await services.cohorts.undoRemoval(cohortId(req), Number(req.params.rid), actorOf(req)));
     res.redirect(303, `/cohorts/${cohortId(req)}/manage`);
   });
 
   // --- several modules at once, and moving every due date ---
-  const schedulePage = (req: Request, res: Response, problems?: FormProblems, status = 200) => {
-    const data = services.cohorts.detail(cohortId(req), actorOf(req));
+  const schedulePage = async (req: Request, res: Response, problems?: FormProblems, status = 200) => {
+    const data = await services.cohorts.detail(cohortId(req), actorOf(req));
     const assigned = new Map(data.assignments.map((a) => [a.moduleId, a.dueAt]));
     renderPage(
       req,
@@ -358,19 +365,19 @@ export function cohortRoutes(services: Services): Router {
       status,
     );
   };
-  router.get('/cohorts/:id/assignments/schedule', (req, res) => schedulePage(req, res));
+  router.get('/cohorts/:id/assignments/schedule', async (req, res) => schedulePage(req, res));
   router.post(
     '/cohorts/:id/assignments/schedule',
-    formAction((req, res) => {
+    formAction(async (req, res) => {
       const body = req.body as Record<string, unknown>;
       const data = parseInput(scheduleSchema, {
         moduleIds: body.moduleIds,
         startOn: dayFields(req, 'startOn'),
         everyDays: body.everyDays ?? '',
       });
-      const planned = services.cohorts.assignMany(cohortId(req), data, actorOf(req));
+      const planned = await services.cohorts.assignMany(cohortId(req), data, actorOf(req));
       const last = planned[planned.length - 1];
-      req.flash(
+      await req.flash(
         planned.length === 1
           ? `“${planned[0].title}” assigned, due ${longDate(planned[0].dueAt)}`
           : `${planned.length} modules assigned, due from ${longDate(planned[0].dueAt)} to ${longDate(last.dueAt)}`,
@@ -378,8 +385,8 @@ export function cohortRoutes(services: Services): Router {
       res.redirect(303, `/cohorts/${cohortId(req)}/manage#assignments`);
     }, schedulePage),
   );
-  const shiftPage = (req: Request, res: Response, problems?: FormProblems, status = 200) => {
-    const data = services.cohorts.detail(cohortId(req), actorOf(req));
+  const shiftPage = async (req: Request, res: Response, problems?: FormProblems, status = 200) => {
+    const data = await services.cohorts.detail(cohortId(req), actorOf(req));
     renderPage(
       req,
       res,
@@ -397,14 +404,14 @@ export function cohortRoutes(services: Services): Router {
       status,
     );
   };
-  router.get('/cohorts/:id/assignments/shift', (req, res) => shiftPage(req, res));
+  router.get('/cohorts/:id/assignments/shift', async (req, res) => shiftPage(req, res));
   router.post(
     '/cohorts/:id/assignments/shift',
-    formAction((req, res) => {
+    formAction(async (req, res) => {
       const { days, direction } = parseInput(shiftSchema, req.body);
       const signed = direction === 'earlier' ? -days : days;
-      const r = services.cohorts.shiftDueDates(cohortId(req), signed, actorOf(req));
-      req.flash(
+      const r = await services.cohorts.shiftDueDates(cohortId(req), signed, actorOf(req));
+      await req.flash(
         `${r.moved === 1 ? '1 due date' : `${r.moved} due dates`} moved ${days} ${days === 1 ? 'day' : 'days'} ${direction}${r.first ? `: the first is now due ${longDate(r.first)}` : ''}`,
       );
       res.redirect(303, `/cohorts/${cohortId(req)}/manage#assignments`);
@@ -412,13 +419,13 @@ export function cohortRoutes(services: Services): Router {
   );
   router.post(
     '/cohorts/:id/members',
-    manageForm((req) => {
+    manageForm(async (req) => {
       const emails = emailsFrom(req);
       if (emails.length === 0)
         throw new Invalid([
           { field: 'emails', message: 'Enter at least one email address or choose a CSV file' },
         ]);
-      const result = services.cohorts.enrol(
+      const result = await services.cohorts.enrol(
         cohortId(req),
         parseInput(membersSchema, { emails }),
         actorOf(req),
@@ -428,60 +435,72 @@ export function cohortRoutes(services: Services): Router {
   );
   router.post(
     '/cohorts/:id/members/:userId/remove',
-    manageForm((req) => {
-      const name = services.cohorts.removeMember(cohortId(req), Number(req.params.userId), actorOf(req));
+    manageForm(async (req) => {
+      const name = await services.cohorts.removeMember(
+        cohortId(req),
+        Number(req.params.userId),
+        actorOf(req),
+      );
       return `${name} removed from the cohort. Their work is kept; you can undo this below.`;
     }),
   );
   router.post(
     '/cohorts/:id/trainers',
-    manageForm((req) => {
+    manageForm(async (req) => {
       const email = String(req.body.trainerEmail ?? '').trim();
-      services.cohorts.addTrainer(cohortId(req), email, actorOf(req));
+      await services.cohorts.addTrainer(cohortId(req), email, actorOf(req));
       return `${email} added as a trainer`;
     }),
   );
   router.post(
     '/cohorts/:id/trainers/:userId/remove',
-    manageForm((req) => {
-      const name = services.cohorts.removeTrainer(cohortId(req), Number(req.params.userId), actorOf(req));
+    manageForm(async (req) => {
+      const name = await services.cohorts.removeTrainer(
+        cohortId(req),
+        Number(req.params.userId),
+        actorOf(req),
+      );
       return `${name} is no longer a trainer of this cohort; you can undo this below.`;
     }),
   );
   router.post(
     '/cohorts/:id/assignments',
-    manageForm((req) => {
+    manageForm(async (req) => {
       const data = parseInput(assignmentSchema, {
         moduleId: req.body.moduleId,
         dueAt: dayFields(req, 'dueAt'),
       });
-      services.cohorts.assign(cohortId(req), data, actorOf(req));
-      const title = services.cohorts
-        .detail(cohortId(req), actorOf(req))
-        .assignments.find((a) => a.moduleId === data.moduleId)?.title;
+      await services.cohorts.assign(cohortId(req), data, actorOf(req));
+      const title = (await services.cohorts.detail(cohortId(req), actorOf(req))).assignments.find(
+        (a) => a.moduleId === data.moduleId,
+      )?.title;
       return `“${title ?? data.moduleId}” assigned, due ${longDate(data.dueAt)}`;
     }),
   );
   router.post(
     '/cohorts/:id/assignments/:aid',
-    manageForm((req) => {
+    manageForm(async (req) => {
       const aid = Number(req.params.aid);
       if (req.body.action === 'remove') {
-        const title = services.cohorts.removeAssignment(cohortId(req), aid, actorOf(req));
+        const title = await services.cohorts.removeAssignment(cohortId(req), aid, actorOf(req));
         return `“${title}” is no longer assigned; you can undo this below.`;
       }
       const { dueAt } = parseInput(dueDateSchema, { dueAt: dayFields(req, `dueAt-${aid}`) });
-      services.cohorts.changeAssignment(cohortId(req), aid, dueAt, actorOf(req));
-      const title = services.cohorts
-        .detail(cohortId(req), actorOf(req))
-        .assignments.find((a) => a.id === aid)?.title;
+      await services.cohorts.changeAssignment(cohortId(req), aid, dueAt, actorOf(req));
+      const title = (await services.cohorts.detail(cohortId(req), actorOf(req))).assignments.find(
+        (a) => a.id === aid,
+      )?.title;
       return `Due date of “${title ?? 'the module'}” changed to ${longDate(dueAt)}`;
     }),
   );
   router.post(
     '/cohorts/:id/details',
-    manageForm((req) => {
-      return services.cohorts.update(cohortId(req), parseInput(cohortDetailsSchema, req.body), actorOf(req));
+    manageForm(async (req) => {
+      return await services.cohorts.update(
+        cohortId(req),
+        parseInput(cohortDetailsSchema, req.body),
+        actorOf(req),
+      );
     }),
   );
   return router;
@@ -490,55 +509,59 @@ export function cohortRoutes(services: Services): Router {
 export function cohortApiRoutes(services: Services): Router {
   const router = Router();
   router.use('/cohorts', requireRole('trainer', 'admin'));
-  router.get('/cohorts', (req, res) => {
-    res.json(cohortListJson(services.cohorts.list(actorOf(req))));
+  router.get('/cohorts', async (req, res) => {
+    res.json(cohortListJson(await services.cohorts.list(actorOf(req))));
   });
-  router.post('/cohorts', (req, res) => {
+  router.post('/cohorts', async (req, res) => {
     res
       .status(201)
-      .json(cohortJson(services.cohorts.create(parseInput(cohortSchema, req.body), actorOf(req))));
+      .json(cohortJson(await services.cohorts.create(parseInput(cohortSchema, req.body), actorOf(req))));
   });
-  router.get('/cohorts/:id', (req, res) => {
-    res.json(cohortDetailJson(services.cohorts.detail(cohortId(req), actorOf(req))));
+  router.get('/cohorts/:id', async (req, res) => {
+    res.json(cohortDetailJson(await services.cohorts.detail(cohortId(req), actorOf(req))));
   });
-  router.post('/cohorts/:id/members', (req, res) => {
+  router.post('/cohorts/:id/members', async (req, res) => {
     res
       .status(201)
       .json(
         enrolmentJson(
-          services.cohorts.enrol(cohortId(req), parseInput(membersSchema, req.body), actorOf(req)),
+          await services.cohorts.enrol(cohortId(req), parseInput(membersSchema, req.body), actorOf(req)),
         ),
       );
   });
-  router.delete('/cohorts/:id/members/:userId', (req, res) => {
-    services.cohorts.removeMember(cohortId(req), Number(req.params.userId), actorOf(req));
+  router.delete('/cohorts/:id/members/:userId', async (req, res) => {
+    await services.cohorts.removeMember(cohortId(req), Number(req.params.userId), actorOf(req));
     res.status(204).end();
   });
-  router.post('/cohorts/:id/assignments', (req, res) => {
-    const id = services.cohorts.assign(cohortId(req), parseInput(assignmentSchema, req.body), actorOf(req));
+  router.post('/cohorts/:id/assignments', async (req, res) => {
+    const id = await services.cohorts.assign(
+      cohortId(req),
+      parseInput(assignmentSchema, req.body),
+      actorOf(req),
+    );
     res.status(201).json({ id });
   });
-  router.put('/cohorts/:id/assignments/:aid', (req, res) => {
+  router.put('/cohorts/:id/assignments/:aid', async (req, res) => {
     const { dueAt } = parseInput(dueDateSchema, { dueAt: (req.body as Record<string, unknown>).dueAt });
-    services.cohorts.changeAssignment(cohortId(req), Number(req.params.aid), dueAt, actorOf(req));
+    await services.cohorts.changeAssignment(cohortId(req), Number(req.params.aid), dueAt, actorOf(req));
     res.json({ id: Number(req.params.aid) });
   });
-  router.delete('/cohorts/:id/assignments/:aid', (req, res) => {
-    services.cohorts.removeAssignment(cohortId(req), Number(req.params.aid), actorOf(req));
+  router.delete('/cohorts/:id/assignments/:aid', async (req, res) => {
+    await services.cohorts.removeAssignment(cohortId(req), Number(req.params.aid), actorOf(req));
     res.status(204).end();
   });
-  router.put('/cohorts/:id/variant', (req, res) => {
+  router.put('/cohorts/:id/variant', async (req, res) => {
     const { variantVersionId } = parseInput(pinSchema, req.body);
-    services.cohorts.pin(cohortId(req), variantVersionId, actorOf(req));
+    await services.cohorts.pin(cohortId(req), variantVersionId, actorOf(req));
     res.json(pinJson(cohortId(req), variantVersionId));
   });
-  router.get('/cohorts/:id/progress.csv', (req, res) => {
-    const data = services.cohorts.matrix(cohortId(req), actorOf(req));
-    const evidence = services.reports.cohortEvidence(data.cohort.id, actorOf(req));
+  router.get('/cohorts/:id/progress.csv', async (req, res) => {
+    const data = await services.cohorts.matrix(cohortId(req), actorOf(req));
+    const evidence = await services.reports.cohortEvidence(data.cohort.id, actorOf(req));
     res.type('text/csv').send(progressCsv(data, evidence));
   });
-  router.get('/cohorts/:id/progress', (req, res) => {
-    res.json(cohortProgressJson(services.cohorts.matrix(cohortId(req), actorOf(req))));
+  router.get('/cohorts/:id/progress', async (req, res) => {
+    res.json(cohortProgressJson(await services.cohorts.matrix(cohortId(req), actorOf(req))));
   });
   return router;
 }

@@ -95,15 +95,17 @@ export function createCohortsService(
   progress: ProgressRepo,
   audit: AuditRepo,
   packs: PackRegistry,
-  versionExists: (versionId: number) => boolean,
+  versionExists: (versionId: number) => boolean | Promise<boolean>,
 ) {
   /** The cohorts the person runs (every cohort, for an admin): active ones, or with `archived` the archived ones. */
-  function list(user: User, archived = false) {
-    return user.role === 'admin' ? cohorts.listAll(archived) : cohorts.listForTrainer(user.id, archived);
+  async function list(user: User, archived = false) {
+    return user.role === 'admin'
+      ? await cohorts.listAll(archived)
+      : await cohorts.listForTrainer(user.id, archived);
   }
 
-  function record(user: User, action: string, cohortId: number, detail: string) {
-    audit.record({
+  async function record(user: User, action: string, cohortId: number, detail: string) {
+    await audit.record({
       actorId: user.id,
       actorEmail: user.email,
       action,
@@ -113,11 +115,11 @@ export function createCohortsService(
   }
 
   /** A cohort the user may manage: its trainers and any admin. Others get 404, so ids are not probed. */
-  function manageable(cohortId: number, user: User): Cohort {
-    const cohort = Number.isInteger(cohortId) ? cohorts.get(cohortId) : undefined;
+  async function manageable(cohortId: number, user: User): Promise<Cohort> {
+    const cohort = Number.isInteger(cohortId) ? await cohorts.get(cohortId) : undefined;
     if (!cohort) throw new NotFound('No such cohort');
     if (user.role === 'admin') return cohort;
-    if (user.role === 'trainer' && cohorts.isTrainer(cohortId, user.id)) return cohort;
+    if (user.role === 'trainer' && (await cohorts.isTrainer(cohortId, user.id))) return cohort;
     if (user.role === 'learner') throw new Forbidden();
     throw new NotFound('No such cohort');
   }
@@ -126,32 +128,35 @@ export function createCohortsService(
    * The pack a person sees: with a cohort named, that cohort's pinned variant (if they may see the cohort: its
    * learners, its trainers, any admin); otherwise a learner's latest cohort's variant, and the base pack for staff.
    */
-  function packFor(user: User, cohortId?: number): Pack {
+  async function packFor(user: User, cohortId?: number): Promise<Pack> {
     if (cohortId !== undefined) {
-      const cohort = Number.isInteger(cohortId) && cohortId > 0 ? cohorts.get(cohortId) : undefined;
+      const cohort = Number.isInteger(cohortId) && cohortId > 0 ? await cohorts.get(cohortId) : undefined;
       if (!cohort) throw new NotFound('No such cohort');
       const allowed =
         user.role === 'admin' ||
-        (user.role === 'trainer' && cohorts.isTrainer(cohortId, user.id)) ||
-        (user.role === 'learner' && cohorts.isMember(cohortId, user.id));
+        (user.role === 'trainer' && (await cohorts.isTrainer(cohortId, user.id))) ||
+        (user.role === 'learner' && (await cohorts.isMember(cohortId, user.id)));
       if (!allowed) throw new Forbidden('You are not part of that cohort');
       return packOf(cohort);
     }
-    return user.role === 'learner' ? packs.forVersion(cohorts.latestVersionForLearner(user.id)) : packs.base;
+    return user.role === 'learner'
+      ? await packs.forVersion(await cohorts.latestVersionForLearner(user.id))
+      : packs.base;
   }
 
-  function packOf(cohort: Cohort): Pack {
-    return packs.forVersion(cohort.variantVersionId);
+  /** The cohort's pinned pack (a stored variant version is read from the database). */
+  async function packOf(cohort: Cohort): Promise<Pack> {
+    return await packs.forVersion(cohort.variantVersionId);
   }
 
-  function create(data: CohortInput, user: User): Cohort {
-    if (data.variantId !== null && !versionExists(data.variantId)) {
+  async function create(data: CohortInput, user: User): Promise<Cohort> {
+    if (data.variantId !== null && !(await versionExists(data.variantId))) {
       throw new Invalid([{ field: 'variantId', message: 'Choose a published variant version' }]);
     }
-    const id = uow.run(() => {
-      const newId = cohorts.create(data.name, data.description, data.variantId, user.id);
-      if (user.role === 'trainer') cohorts.addTrainer(newId, user.id);
-      audit.record({
+    const id = await uow.run(async () => {
+      const newId = await cohorts.create(data.name, data.description, data.variantId, user.id);
+      if (user.role === 'trainer') await cohorts.addTrainer(newId, user.id);
+      await audit.record({
         actorId: user.id,
         actorEmail: user.email,
         action: 'cohort.create',
@@ -160,81 +165,82 @@ export function createCohortsService(
       });
       return newId;
     });
-    return cohorts.get(id)!;
+    return (await cohorts.get(id))!;
   }
 
   /** Renames a cohort or changes its description; answers what changed, in words. */
-  function update(cohortId: number, data: CohortDetails, user: User): string {
-    const before = manageable(cohortId, user);
+  async function update(cohortId: number, data: CohortDetails, user: User): Promise<string> {
+    const before = await manageable(cohortId, user);
     const changes: string[] = [];
     if (before.name !== data.name) changes.push(`Renamed “${before.name}” to “${data.name}”`);
     if (before.description !== data.description)
       changes.push(data.description ? 'Description updated' : 'Description removed');
     if (!changes.length) return 'Nothing changed';
-    uow.run(() => {
-      cohorts.update(cohortId, data.name, data.description);
-      record(user, 'cohort.update', cohortId, changes.join('; '));
+    await uow.run(async () => {
+      await cohorts.update(cohortId, data.name, data.description);
+      await record(user, 'cohort.update', cohortId, changes.join('; '));
     });
     return changes.join('. ');
   }
 
   /** Archives a cohort (hidden from the default list; its learners no longer see its assignments) or restores it. */
-  function setArchived(cohortId: number, archived: boolean, user: User): Cohort {
-    const cohort = manageable(cohortId, user);
+  async function setArchived(cohortId: number, archived: boolean, user: User): Promise<Cohort> {
+    const cohort = await manageable(cohortId, user);
     if ((cohort.archivedAt !== null) === archived) return cohort;
-    uow.run(() => {
-      cohorts.setArchived(cohortId, archived ? new Date().toISOString() : null);
-      record(user, archived ? 'cohort.archive' : 'cohort.restore', cohortId, cohort.name);
+    await uow.run(async () => {
+      await cohorts.setArchived(cohortId, archived ? new Date().toISOString() : null);
+      await record(user, archived ? 'cohort.archive' : 'cohort.restore', cohortId, cohort.name);
     });
-    return cohorts.get(cohortId)!;
+    return (await cohorts.get(cohortId))!;
   }
 
   /** A new cohort like this one: same pack and trainers, and if asked the same learners and assignments. */
-  function copy(
+  async function copy(
     cohortId: number,
     data: CopyInput,
     user: User,
-  ): { cohort: Cohort; members: number; assignments: number } {
-    const source = manageable(cohortId, user);
+  ): Promise<{ cohort: Cohort; members: number; assignments: number }> {
+    const source = await manageable(cohortId, user);
     const withMembers = data.include.includes('members');
     const withAssignments = data.include.includes('assignments');
     const on = today();
-    return uow.run(() => {
-      const id = cohorts.create(data.name, source.description, source.variantVersionId, user.id);
-      for (const t of cohorts.trainers(cohortId)) cohorts.addTrainer(id, t.id);
-      if (user.role === 'trainer') cohorts.addTrainer(id, user.id);
+    return uow.run(async () => {
+      const id = await cohorts.create(data.name, source.description, source.variantVersionId, user.id);
+      for (const t of await cohorts.trainers(cohortId)) await cohorts.addTrainer(id, t.id);
+      if (user.role === 'trainer') await cohorts.addTrainer(id, user.id);
       let members = 0;
       let assignments = 0;
       if (withMembers)
-        for (const m of cohorts.members(cohortId)) if (!m.disabled && cohorts.addMember(id, m.id)) members++;
+        for (const m of await cohorts.members(cohortId))
+          if (!m.disabled && (await cohorts.addMember(id, m.id))) members++;
       if (withAssignments)
-        for (const a of cohorts.assignments(cohortId)) {
-          cohorts.upsertAssignment(id, a.moduleId, a.dueOn < on ? on : a.dueOn);
+        for (const a of await cohorts.assignments(cohortId)) {
+          await cohorts.upsertAssignment(id, a.moduleId, a.dueOn < on ? on : a.dueOn);
           assignments++;
         }
-      record(
+      await record(
         user,
         'cohort.copy',
         id,
         `copy of cohort:${cohortId} (${members} learners, ${assignments} modules)`,
       );
-      return { cohort: cohorts.get(id)!, members, assignments };
+      return { cohort: (await cohorts.get(id))!, members, assignments };
     });
   }
 
   /** Learners the trainer could enrol (enabled learner accounts not yet in the cohort), by name or email. */
-  function candidates(cohortId: number, q: string, user: User): CohortPerson[] {
-    manageable(cohortId, user);
+  async function candidates(cohortId: number, q: string, user: User): Promise<CohortPerson[]> {
+    await manageable(cohortId, user);
     return cohorts.candidates(cohortId, q, 200);
   }
 
-  function pin(cohortId: number, versionId: number | null, user: User): void {
-    manageable(cohortId, user);
-    if (versionId !== null && !versionExists(versionId))
+  async function pin(cohortId: number, versionId: number | null, user: User): Promise<void> {
+    await manageable(cohortId, user);
+    if (versionId !== null && !(await versionExists(versionId)))
       throw new Invalid([{ field: 'variantId', message: 'Choose a published variant version' }]);
-    uow.run(() => {
-      cohorts.setVariant(cohortId, versionId);
-      audit.record({
+    await uow.run(async () => {
+      await cohorts.setVariant(cohortId, versionId);
+      await audit.record({
         actorId: user.id,
         actorEmail: user.email,
         action: 'cohort.pin',
@@ -245,21 +251,28 @@ export function createCohortsService(
   }
 
   /** Enrols learners by email or id: all or nothing, with every unknown or unsuitable entry listed. */
-  function enrol(
+  async function enrol(
     cohortId: number,
     data: MembersInput,
     user: User,
-  ): { added: number; alreadyMembers: number } {
-    manageable(cohortId, user);
+  ): Promise<{ added: number; alreadyMembers: number }> {
+    await manageable(cohortId, user);
     const field = 'emails' in data ? 'emails' : 'userIds';
     const keys: string[] = 'emails' in data ? data.emails : data.userIds.map(String);
     const seen = new Set<string>();
-    const found: { key: string; index: number; row: UserRecord | undefined }[] = [];
+    const unique: { key: string; index: number }[] = [];
     keys.forEach((key, index) => {
       if (seen.has(key)) return;
       seen.add(key);
-      found.push({ key, index, row: 'emails' in data ? users.byEmail(key) : users.byId(Number(key)) });
+      unique.push({ key, index });
     });
+    const found: { key: string; index: number; row: UserRecord | undefined }[] = await Promise.all(
+      unique.map(async ({ key, index }) => ({
+        key,
+        index,
+        row: 'emails' in data ? await users.byEmail(key) : await users.byId(Number(key)),
+      })),
+    );
     // One message for an unknown, non-learner or disabled account, so enrolment cannot be used to learn roles.
     const problems = found
       .filter(({ row }) => !row || row.role !== 'learner' || row.disabled)
@@ -268,10 +281,10 @@ export function createCohortsService(
         message: `${key}: not a learner you can enrol`,
       }));
     if (problems.length) throw new Invalid(problems, 'Nobody was enrolled: fix the entries listed');
-    return uow.run(() => {
+    return uow.run(async () => {
       let added = 0;
-      for (const { row } of found) if (cohorts.addMember(cohortId, row!.id)) added++;
-      audit.record({
+      for (const { row } of found) if (await cohorts.addMember(cohortId, row!.id)) added++;
+      await audit.record({
         actorId: user.id,
         actorEmail: user.email,
         action: 'cohort.enrol',
@@ -283,51 +296,51 @@ export function createCohortsService(
   }
 
   /** Removes a learner from the cohort (their work is kept); answers their name. The removal can be undone. */
-  function removeMember(cohortId: number, memberId: number, user: User): string {
-    manageable(cohortId, user);
-    const joined = cohorts.memberSince(cohortId, memberId);
+  async function removeMember(cohortId: number, memberId: number, user: User): Promise<string> {
+    await manageable(cohortId, user);
+    const joined = await cohorts.memberSince(cohortId, memberId);
     if (!joined) throw new NotFound('That person is not in this cohort');
-    const name = users.byId(memberId)?.name ?? 'The learner';
-    uow.run(() => {
-      cohorts.removeMember(cohortId, memberId);
-      cohorts.recordRemoval(
+    const name = (await users.byId(memberId))?.name ?? 'The learner';
+    await uow.run(async () => {
+      await cohorts.removeMember(cohortId, memberId);
+      await cohorts.recordRemoval(
         cohortId,
         { kind: 'member', userId: memberId, addedAt: joined.toISOString() },
         user.id,
       );
-      record(user, 'cohort.remove_member', cohortId, `user:${memberId}`);
+      await record(user, 'cohort.remove_member', cohortId, `user:${memberId}`);
     });
     return name;
   }
 
-  function addTrainer(cohortId: number, email: string, user: User): void {
-    manageable(cohortId, user);
-    const row = users.byEmail(email.trim());
+  async function addTrainer(cohortId: number, email: string, user: User): Promise<void> {
+    await manageable(cohortId, user);
+    const row = await users.byEmail(email.trim());
     if (!row || row.role === 'learner' || row.disabled) {
       throw new Invalid([
         { field: 'trainerEmail', message: 'Enter the email address of a trainer or admin' },
       ]);
     }
-    cohorts.addTrainer(cohortId, row.id);
+    await cohorts.addTrainer(cohortId, row.id);
   }
 
-  function removeTrainer(cohortId: number, trainerId: number, user: User): string {
-    manageable(cohortId, user);
-    const trainers = cohorts.trainers(cohortId);
+  async function removeTrainer(cohortId: number, trainerId: number, user: User): Promise<string> {
+    await manageable(cohortId, user);
+    const trainers = await cohorts.trainers(cohortId);
     const trainer = trainers.find((t) => t.id === trainerId);
     if (!trainer) throw new NotFound('That person is not a trainer of this cohort');
     if (trainers.length <= 1) throw new Conflict('A cohort needs at least one trainer');
-    uow.run(() => {
-      cohorts.removeTrainer(cohortId, trainerId);
-      cohorts.recordRemoval(cohortId, { kind: 'trainer', userId: trainerId }, user.id);
-      record(user, 'cohort.remove_trainer', cohortId, `user:${trainerId}`);
+    await uow.run(async () => {
+      await cohorts.removeTrainer(cohortId, trainerId);
+      await cohorts.recordRemoval(cohortId, { kind: 'trainer', userId: trainerId }, user.id);
+      await record(user, 'cohort.remove_trainer', cohortId, `user:${trainerId}`);
     });
     return trainer.name;
   }
 
-  function assign(cohortId: number, data: AssignmentInput, user: User): number {
-    const cohort = manageable(cohortId, user);
-    const pack = packOf(cohort);
+  async function assign(cohortId: number, data: AssignmentInput, user: User): Promise<number> {
+    const cohort = await manageable(cohortId, user);
+    const pack = await packOf(cohort);
     const problems = [];
     if (!pack.modules.has(data.moduleId))
       problems.push({ field: 'moduleId', message: 'Choose a module of this cohort’s pack' });
@@ -338,63 +351,79 @@ export function createCohortsService(
   }
 
   /** Moves an assignment's due date (`dueAt`: a day, `YYYY-MM-DD`). */
-  function changeAssignment(cohortId: number, assignmentId: number, dueAt: string, user: User): void {
-    manageable(cohortId, user);
-    if (!cohorts.assignment(cohortId, assignmentId)) throw new NotFound('No such assignment');
+  async function changeAssignment(
+    cohortId: number,
+    assignmentId: number,
+    dueAt: string,
+    user: User,
+  ): Promise<void> {
+    await manageable(cohortId, user);
+    if (!(await cohorts.assignment(cohortId, assignmentId))) throw new NotFound('No such assignment');
     if (dueAt < today())
       throw new Invalid([{ field: 'dueAt', message: 'Due date must be today or in the future' }]);
-    cohorts.updateAssignment(cohortId, assignmentId, dueAt);
+    await cohorts.updateAssignment(cohortId, assignmentId, dueAt);
   }
 
   /** Takes a module off the cohort; answers its title. The removal can be undone. */
-  function removeAssignment(cohortId: number, assignmentId: number, user: User): string {
-    const cohort = manageable(cohortId, user);
-    const a = cohorts.assignment(cohortId, assignmentId);
+  async function removeAssignment(cohortId: number, assignmentId: number, user: User): Promise<string> {
+    const cohort = await manageable(cohortId, user);
+    const a = await cohorts.assignment(cohortId, assignmentId);
     if (!a) throw new NotFound('No such assignment');
-    uow.run(() => {
-      cohorts.deleteAssignment(cohortId, assignmentId);
-      cohorts.recordRemoval(cohortId, { kind: 'assignment', moduleId: a.moduleId, dueOn: a.dueOn }, user.id);
-      record(user, 'cohort.unassign', cohortId, a.moduleId);
+    await uow.run(async () => {
+      await cohorts.deleteAssignment(cohortId, assignmentId);
+      await cohorts.recordRemoval(
+        cohortId,
+        { kind: 'assignment', moduleId: a.moduleId, dueOn: a.dueOn },
+        user.id,
+      );
+      await record(user, 'cohort.unassign', cohortId, a.moduleId);
     });
-    return packOf(cohort).modules.get(a.moduleId)?.title ?? a.moduleId;
+    return (await packOf(cohort)).modules.get(a.moduleId)?.title ?? a.moduleId;
   }
 
-  function describeRemoval(p: RemovalPayload, pack: Pack): string {
+  async function describeRemoval(p: RemovalPayload, pack: Pack): Promise<string> {
     if (p.kind === 'assignment') return `${pack.modules.get(p.moduleId)?.title ?? p.moduleId} (module)`;
-    const name = users.byId(p.userId)?.name ?? 'A former account';
+    const name = (await users.byId(p.userId))?.name ?? 'A former account';
     return p.kind === 'trainer' ? `${name} (trainer)` : `${name} (learner)`;
   }
 
   /** What was taken out of the cohort in the last day and can be put back. */
-  function recentRemovals(cohortId: number, user: User): { id: number; text: string; removedAt: Date }[] {
-    const cohort = manageable(cohortId, user);
-    const pack = packOf(cohort);
+  async function recentRemovals(
+    cohortId: number,
+    user: User,
+  ): Promise<{ id: number; text: string; removedAt: Date }[]> {
+    const cohort = await manageable(cohortId, user);
     const since = new Date(Date.now() - UNDO_HOURS * 3600_000).toISOString();
-    return cohorts
-      .removals(cohortId, since)
-      .map((r) => ({ id: r.id, text: describeRemoval(r.payload, pack), removedAt: r.removedAt }));
+    const [pack, removals] = await Promise.all([packOf(cohort), cohorts.removals(cohortId, since)]);
+    return Promise.all(
+      removals.map(async (r) => ({
+        id: r.id,
+        text: await describeRemoval(r.payload, pack),
+        removedAt: r.removedAt,
+      })),
+    );
   }
 
   /** Puts back what a removal took out (a learner keeps their original joining date); answers what, in words. */
-  function undoRemoval(cohortId: number, removalId: number, user: User): string {
-    const cohort = manageable(cohortId, user);
-    const r = Number.isInteger(removalId) ? cohorts.removal(cohortId, removalId) : undefined;
+  async function undoRemoval(cohortId: number, removalId: number, user: User): Promise<string> {
+    const cohort = await manageable(cohortId, user);
+    const r = Number.isInteger(removalId) ? await cohorts.removal(cohortId, removalId) : undefined;
     if (!r || r.undone || r.removedAt.getTime() < Date.now() - UNDO_HOURS * 3600_000)
       throw new NotFound('That removal can no longer be undone');
     const p = r.payload;
-    const pack = packOf(cohort);
+    const pack = await packOf(cohort);
     if (p.kind !== 'assignment') {
-      const person = users.byId(p.userId);
+      const person = await users.byId(p.userId);
       if (!person || person.disabled) throw new Conflict('That account has been disabled or deleted');
     }
-    uow.run(() => {
-      if (p.kind === 'member') cohorts.addMember(cohortId, p.userId, p.addedAt);
-      else if (p.kind === 'trainer') cohorts.addTrainer(cohortId, p.userId);
-      else cohorts.upsertAssignment(cohortId, p.moduleId, p.dueOn);
-      cohorts.markUndone(r.id);
-      record(user, 'cohort.undo_removal', cohortId, p.kind);
+    await uow.run(async () => {
+      if (p.kind === 'member') await cohorts.addMember(cohortId, p.userId, p.addedAt);
+      else if (p.kind === 'trainer') await cohorts.addTrainer(cohortId, p.userId);
+      else await cohorts.upsertAssignment(cohortId, p.moduleId, p.dueOn);
+      await cohorts.markUndone(r.id);
+      await record(user, 'cohort.undo_removal', cohortId, p.kind);
     });
-    const what = describeRemoval(p, pack).replace(/ \((module|trainer|learner)\)$/, '');
+    const what = (await describeRemoval(p, pack)).replace(/ \((module|trainer|learner)\)$/, '');
     return p.kind === 'assignment'
       ? `“${what}” is assigned again, due ${longDate(p.dueOn)}`
       : p.kind === 'trainer'
@@ -403,9 +432,13 @@ export function createCohortsService(
   }
 
   /** Assigns several modules: the first due on `startOn`, each next (in the pack's order) `everyDays` later. */
-  function assignMany(cohortId: number, data: ScheduleInput, user: User): { title: string; dueAt: string }[] {
-    const cohort = manageable(cohortId, user);
-    const pack = packOf(cohort);
+  async function assignMany(
+    cohortId: number,
+    data: ScheduleInput,
+    user: User,
+  ): Promise<{ title: string; dueAt: string }[]> {
+    const cohort = await manageable(cohortId, user);
+    const pack = await packOf(cohort);
     const order = new Map([...pack.modules.keys()].map((id, i) => [id, i]));
     const unknown = data.moduleIds.filter((id) => !order.has(id));
     const problems = [];
@@ -420,17 +453,21 @@ export function createCohortsService(
       title: pack.modules.get(id)!.title,
       dueAt: addDays(data.startOn, i * data.everyDays),
     }));
-    uow.run(() => {
-      for (const p of planned) cohorts.upsertAssignment(cohortId, p.moduleId, p.dueAt);
-      record(user, 'cohort.assign', cohortId, planned.map((p) => `${p.moduleId}@${p.dueAt}`).join(' '));
+    await uow.run(async () => {
+      for (const p of planned) await cohorts.upsertAssignment(cohortId, p.moduleId, p.dueAt);
+      await record(user, 'cohort.assign', cohortId, planned.map((p) => `${p.moduleId}@${p.dueAt}`).join(' '));
     });
     return planned;
   }
 
   /** Moves every due date by `days` (negative: earlier); refuses to move a date that is not yet past into the past. */
-  function shiftDueDates(cohortId: number, days: number, user: User): { moved: number; first?: string } {
-    manageable(cohortId, user);
-    const list = cohorts.assignments(cohortId);
+  async function shiftDueDates(
+    cohortId: number,
+    days: number,
+    user: User,
+  ): Promise<{ moved: number; first?: string }> {
+    await manageable(cohortId, user);
+    const list = await cohorts.assignments(cohortId);
     if (!list.length) throw new Invalid([{ field: 'days', message: 'There are no due dates to move' }]);
     const on = today();
     const wouldPass = list.filter((a) => a.dueOn >= on && addDays(a.dueOn, days) < on);
@@ -441,36 +478,39 @@ export function createCohortsService(
           message: `That would put ${wouldPass.length === 1 ? 'a due date' : `${wouldPass.length} due dates`} in the past: move them fewer days earlier`,
         },
       ]);
-    const moved = uow.run(() => {
-      const n = cohorts.shiftAssignments(cohortId, days);
-      record(user, 'cohort.shift_due_dates', cohortId, `${days} days`);
+    const moved = await uow.run(async () => {
+      const n = await cohorts.shiftAssignments(cohortId, days);
+      await record(user, 'cohort.shift_due_dates', cohortId, `${days} days`);
       return n;
     });
-    const first = cohorts.assignments(cohortId)[0]?.dueOn;
+    const first = (await cohorts.assignments(cohortId))[0]?.dueOn;
     return { moved, first };
   }
 
-  function detail(cohortId: number, user: User): CohortDetail {
-    const cohort = manageable(cohortId, user);
-    const pack = packOf(cohort);
-    const assignments = cohorts.assignments(cohortId).map((a) => ({
+  async function detail(cohortId: number, user: User): Promise<CohortDetail> {
+    const cohort = await manageable(cohortId, user);
+    const [pack, list, members, trainers] = await Promise.all([
+      packOf(cohort),
+      cohorts.assignments(cohortId),
+      cohorts.members(cohortId),
+      cohorts.trainers(cohortId),
+    ]);
+    const assignments = list.map((a) => ({
       id: a.id,
       moduleId: a.moduleId,
       title: pack.modules.get(a.moduleId)?.title ?? a.moduleId,
       dueAt: a.dueOn,
     }));
-    return {
-      cohort,
-      pack,
-      members: cohorts.members(cohortId),
-      trainers: cohorts.trainers(cohortId),
-      assignments,
-    };
+    return { cohort, pack, members, trainers, assignments };
   }
 
   /** Learners × outcomes in two queries, however large the cohort. */
-  function matrix(cohortId: number, user: User): CohortMatrix {
-    const { cohort, pack, members, assignments } = detail(cohortId, user);
+  async function matrix(cohortId: number, user: User): Promise<CohortMatrix> {
+    const { cohort, pack, members, assignments } = await detail(cohortId, user);
+    const [outcomesByUser, moduleRows] = await Promise.all([
+      progress.cohortOutcomes(cohortId),
+      progress.cohortModules(cohortId),
+    ]);
     const outcomeIds = pack.areas.flatMap((a) => a.outcomes.map((o) => o.id));
     const byUser = new Map<number, MatrixLearner>();
     for (const m of members) {
@@ -487,7 +527,7 @@ export function createCohortsService(
         lastSignedInAt: m.lastSignedInAt,
       });
     }
-    for (const [userId, statuses] of progress.cohortOutcomes(cohortId)) {
+    for (const [userId, statuses] of outcomesByUser) {
       const learner = byUser.get(userId);
       if (!learner) continue;
       learner.outcomes = statuses;
@@ -497,7 +537,7 @@ export function createCohortsService(
       }
     }
     const moduleState = new Map<string, string>();
-    for (const m of progress.cohortModules(cohortId)) moduleState.set(`${m.userId}|${m.moduleId}`, m.status);
+    for (const m of moduleRows) moduleState.set(`${m.userId}|${m.moduleId}`, m.status);
     const on = today();
     for (const learner of byUser.values()) {
       for (const id of outcomeIds) learner.outcomes[id] ??= 'not_started';
@@ -515,22 +555,26 @@ export function createCohortsService(
    * One learner's evidence for one outcome, for the cell of the matrix that was clicked. As with the learning record,
    * a trainer sees only what was written since the learner joined this cohort; admins see it all.
    */
-  function outcomeEvidence(cohortId: number, learnerId: number, outcomeId: string, user: User) {
-    const cohort = manageable(cohortId, user);
-    const joined = Number.isInteger(learnerId) ? cohorts.memberSince(cohortId, learnerId) : undefined;
+  async function outcomeEvidence(cohortId: number, learnerId: number, outcomeId: string, user: User) {
+    const cohort = await manageable(cohortId, user);
+    const joined = Number.isInteger(learnerId) ? await cohorts.memberSince(cohortId, learnerId) : undefined;
     if (!joined) throw new NotFound('That person is not in this cohort');
-    const learner = users.byId(learnerId);
+    const learner = await users.byId(learnerId);
     if (!learner) throw new NotFound('No such learner');
-    const pack = packOf(cohort);
+    const pack = await packOf(cohort);
     const area = pack.areas.find((a) => a.outcomes.some((o) => o.id === outcomeId));
     const outcome = area?.outcomes.find((o) => o.id === outcomeId);
     if (!area || !outcome) throw new NotFound('No such outcome in this cohort’s pack');
     const since = user.role === 'admin' ? null : joined;
     const visible = (at: Date) => !since || at >= since;
-    const current = progress.outcome(learnerId, outcomeId);
+    const [current, allHistory, learnerModules] = await Promise.all([
+      progress.outcome(learnerId, outcomeId),
+      progress.history(learnerId, outcomeId),
+      progress.modules(learnerId),
+    ]);
     const shown = current && visible(current.updatedAt) ? current : undefined;
-    const history = progress.history(learnerId, outcomeId).filter((h) => visible(h.changedAt));
-    const done = new Map(progress.modules(learnerId).map((m) => [m.moduleId, m]));
+    const history = allHistory.filter((h) => visible(h.changedAt));
+    const done = new Map(learnerModules.map((m) => [m.moduleId, m]));
     const modules = [...pack.modules.values()]
       .filter((m) => m.outcomes.includes(outcomeId))
       .map((m) => {

@@ -40,6 +40,11 @@ export interface LearningEventWithLearner extends LearningEvent {
   name: string;
 }
 
+export interface ForwardCursor {
+  tx: number;
+  id: number;
+}
+
 export interface EventPageFilter {
   /** Events after this id (the cursor). */
   after: number;
@@ -53,9 +58,14 @@ export interface EventPageFilter {
 /** The append-only learning record. Callers write an event inside the same transaction as the change it records. */
 export interface EventsRepo {
   /** Appends an event (at now, or at the ISO date-time given) and answers its id. */
-  append(e: EventInput, at?: string): number;
+  append(e: EventInput, at?: string): Promise<number>;
   /** Events in id order, filtered; at most `limit`. */
-  page(filter: EventPageFilter): LearningEventWithLearner[];
-  forUser(userId: number): LearningEvent[];
-  countForUser(userId: number): number;
+  page(filter: EventPageFilter): Promise<LearningEventWithLearner[]>;
+  /**
+   * The next events to forward after the cursor (`tx`, `id`), in commit order: only events whose transaction has
+   * committed and can no longer be overtaken by one still running. `tx` is 0 where the engine commits in id order.
+   */
+  forwardable(after: ForwardCursor, limit: number): Promise<(LearningEventWithLearner & { tx: number })[]>;
+  forUser(userId: number): Promise<LearningEvent[]>;
+  countForUser(userId: number): Promise<number>;
 }

@@ -47,23 +47,23 @@ export interface NewAction {
 /** Form submissions and the actions written in them. */
 export interface FormsRepo {
   /** Stores a new submission and answers its id. */
-  insert(userId: number, moduleId: string, data: FormValues, linkedId: number | null): number;
+  insert(userId: number, moduleId: string, data: FormValues, linkedId: number | null): Promise<number>;
   /** Replaces a submission's answers (only the owner's). */
-  update(id: number, userId: number, data: FormValues, linkedId: number | null): void;
-  get(id: number): Submission | undefined;
+  update(id: number, userId: number, data: FormValues, linkedId: number | null): Promise<void>;
+  get(id: number): Promise<Submission | undefined>;
   /** Deletes a submission (only the owner's) and its actions; entries linked to it are kept, unlinked. */
-  remove(id: number, userId: number): boolean;
+  remove(id: number, userId: number): Promise<boolean>;
   /** One person's submissions to one module, newest first. */
-  forModule(userId: number, moduleId: string): Submission[];
+  forModule(userId: number, moduleId: string): Promise<Submission[]>;
   /** Every submission of one person, oldest first. */
-  forUser(userId: number): Submission[];
+  forUser(userId: number): Promise<Submission[]>;
   /** A cohort's submissions to one module made since each member joined, newest first. */
-  inCohort(cohortId: number, moduleId: string): CohortSubmission[];
+  inCohort(cohortId: number, moduleId: string): Promise<CohortSubmission[]>;
   /** Replaces the actions of a submission. */
-  replaceActions(submissionId: number, userId: number, actions: NewAction[]): void;
+  replaceActions(submissionId: number, userId: number, actions: NewAction[]): Promise<void>;
   /** One person's actions: open first, then by due date. */
-  actionsForUser(userId: number): Action[];
+  actionsForUser(userId: number): Promise<Action[]>;
   /** Marks an action done or not; false when it is not this person's. */
-  setDone(id: number, userId: number, done: boolean): boolean;
-  action(id: number): Action | undefined;
+  setDone(id: number, userId: number, done: boolean): Promise<boolean>;
+  action(id: number): Promise<Action | undefined>;
 }

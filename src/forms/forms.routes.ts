@@ -37,10 +37,10 @@ const moduleUrl = (id: string) => `/modules/${encodeURIComponent(id)}`;
  * the plan's host and date), changing one, and deleting one after a confirmation. Only the learner who wrote it.
  */
 function entryRoutes(services: Services, router: Router) {
-  const plansFor = (req: Request, moduleId: string) =>
+  const plansFor = async (req: Request, moduleId: string) =>
     moduleId === RAID_REPORT ? services.forms.forModule(actorOf(req).id, RAID_PLAN) : null;
 
-  function renderEntry(
+  async function renderEntry(
     req: Request,
     res: Response,
     page: {
@@ -55,18 +55,19 @@ function entryRoutes(services: Services, router: Router) {
     const { mod, entry } = page;
     const noun = mod.id === RAID_PLAN ? 'raid plan' : mod.id === RAID_REPORT ? 'raid report' : 'entry';
     const details = page.problems ?? [];
+    const [pack, raidPlans] = await Promise.all([packForRequest(services.pages, req), plansFor(req, mod.id)]);
     renderPage(
       req,
       res,
       'work/entry',
       {
         title: entry ? `Change your ${noun}` : mod.id === RAID_REPORT ? 'Write up a raid' : mod.title,
-        pack: packForRequest(services.pages, req),
+        pack,
         mod,
         entry,
         values: page.values,
         linkedId: page.linkedId,
-        raidPlans: plansFor(req, mod.id),
+        raidPlans,
         action: entry ? `${moduleUrl(mod.id)}/entries/${entry.id}` : `${moduleUrl(mod.id)}/entries`,
         errors: errorSummary(details),
         fieldErrors: fieldErrors(details),
@@ -81,11 +82,12 @@ function entryRoutes(services: Services, router: Router) {
     problems: pageProblems(problems.details),
   });
 
-  router.get('/modules/:id/entries/new', requireRole('learner'), (req, res) => {
-    const mod = services.forms.formModule(packForRequest(services.pages, req), String(req.params.id));
+  router.get('/modules/:id/entries/new', requireRole('learner'), async (req, res) => {
+    const mod = services.forms.formModule(await packForRequest(services.pages, req), String(req.params.id));
     const { plan } = parseQuery(newEntryQuerySchema, req);
-    const start = plan && mod.id === RAID_REPORT ? services.forms.linkedStart(actorOf(req), plan) : null;
-    renderEntry(req, res, {
+    const start =
+      plan && mod.id === RAID_REPORT ? await services.forms.linkedStart(actorOf(req), plan) : null;
+    await renderEntry(req, res, {
       mod,
       entry: null,
       values: start?.values ?? {},
@@ -99,25 +101,28 @@ function entryRoutes(services: Services, router: Router) {
     formAction(
       async (req, res) => {
         const input = parseInput(submissionPageSchema, req.body);
-        const pack = packForRequest(services.pages, req);
+        const pack = await packForRequest(services.pages, req);
         const entry = await services.pages.submitEntry(actorOf(req), pack, String(req.params.id), input);
         res.redirect(303, `${moduleUrl(entry.moduleId)}?saved=form#entry-${entry.id}`);
       },
-      (req, res, problems, status) => {
-        const mod = services.forms.formModule(packForRequest(services.pages, req), String(req.params.id));
-        renderEntry(req, res, { mod, entry: null, ...typedPage(problems) }, status);
+      async (req, res, problems, status) => {
+        const mod = services.forms.formModule(
+          await packForRequest(services.pages, req),
+          String(req.params.id),
+        );
+        await renderEntry(req, res, { mod, entry: null, ...typedPage(problems) }, status);
       },
     ),
   );
 
-  router.get('/modules/:id/entries/:entryId', requireRole('learner'), (req, res) => {
-    const { mod, entry } = services.forms.entry(
+  router.get('/modules/:id/entries/:entryId', requireRole('learner'), async (req, res) => {
+    const { mod, entry } = await services.forms.entry(
       actorOf(req),
-      packForRequest(services.pages, req),
+      await packForRequest(services.pages, req),
       String(req.params.id),
       Number(req.params.entryId),
     );
-    renderEntry(req, res, { mod, entry, values: entry.data, linkedId: entry.linkedId });
+    await renderEntry(req, res, { mod, entry, values: entry.data, linkedId: entry.linkedId });
   });
 
   router.post(
@@ -126,7 +131,7 @@ function entryRoutes(services: Services, router: Router) {
     formAction(
       async (req, res) => {
         const input = parseInput(submissionPageSchema, req.body);
-        const pack = packForRequest(services.pages, req);
+        const pack = await packForRequest(services.pages, req);
         const entry = await services.pages.updateEntry(
           actorOf(req),
           pack,
@@ -136,22 +141,22 @@ function entryRoutes(services: Services, router: Router) {
         );
         res.redirect(303, `${moduleUrl(entry.moduleId)}?saved=form#entry-${entry.id}`);
       },
-      (req, res, problems, status) => {
-        const { mod, entry } = services.forms.entry(
+      async (req, res, problems, status) => {
+        const { mod, entry } = await services.forms.entry(
           actorOf(req),
-          packForRequest(services.pages, req),
+          await packForRequest(services.pages, req),
           String(req.params.id),
           Number(req.params.entryId),
         );
-        renderEntry(req, res, { mod, entry, ...typedPage(problems) }, status);
+        await renderEntry(req, res, { mod, entry, ...typedPage(problems) }, status);
       },
     ),
   );
 
-  router.get('/modules/:id/entries/:entryId/delete', requireRole('learner'), (req, res) => {
-    const { mod, entry } = services.forms.entry(
+  router.get('/modules/:id/entries/:entryId/delete', requireRole('learner'), async (req, res) => {
+    const { mod, entry } = await services.forms.entry(
       actorOf(req),
-      packForRequest(services.pages, req),
+      await packForRequest(services.pages, req),
       String(req.params.id),
       Number(req.params.entryId),
     );
@@ -159,7 +164,7 @@ function entryRoutes(services: Services, router: Router) {
   });
 
   router.post('/modules/:id/entries/:entryId/delete', requireRole('learner'), async (req, res) => {
-    const pack = packForRequest(services.pages, req);
+    const pack = await packForRequest(services.pages, req);
     const moduleId = String(req.params.id);
     await services.pages.removeEntry(actorOf(req), pack, moduleId, Number(req.params.entryId));
     res.redirect(303, `${moduleUrl(moduleId)}?saved=deleted#previous`);
@@ -177,24 +182,24 @@ export function formRoutes(services: Services): Router {
     formAction(
       async (req, res) => {
         const input = parseInput(submissionPageSchema, req.body);
-        const pack = packForRequest(services.pages, req);
+        const pack = await packForRequest(services.pages, req);
         await services.pages.submitEntry(actorOf(req), pack, String(req.params.id), input); // a submitted form completes it
         res.redirect(303, `/modules/${encodeURIComponent(String(req.params.id))}?saved=form#form`);
       },
-      (req, res, problems, status) => {
+      async (req, res, problems, status) => {
         const details = pageProblems(problems.details);
         const formValues = valuesFromPageBody(problems.values);
         const linkedIdTyped = typeof problems.values.linkedId === 'string' ? problems.values.linkedId : null;
-        renderModuleWithProblems(services, req, res, details, { formValues, linkedIdTyped }, status);
+        await renderModuleWithProblems(services, req, res, details, { formValues, linkedIdTyped }, status);
       },
     ),
   );
 
   entryRoutes(services, router);
 
-  router.post('/actions/:id', requireRole('learner'), (req, res) => {
+  router.post('/actions/:id', requireRole('learner'), async (req, res) => {
     const { done } = parseInput(actionDonePageSchema, req.body);
-    services.forms.setActionDone(actorOf(req), Number(req.params.id), done);
+    await services.forms.setActionDone(actorOf(req), Number(req.params.id), done);
     res.redirect(303, `${safeLocalPath(req.body.returnTo, '/progress').replace(/[?#].*$/, '')}#your-actions`);
   });
   return router;
@@ -205,23 +210,20 @@ export function formApiRoutes(services: Services): Router {
   const router = Router();
   router.post('/me/forms/:moduleId', requireRole('learner'), async (req, res) => {
     const input = parseInput(submissionApiSchema, req.body);
-    const pack = packForRequest(services.pages, req);
+    const pack = await packForRequest(services.pages, req);
     const entry = await services.pages.submitEntry(actorOf(req), pack, String(req.params.moduleId), input);
     res.status(201).json(submissionJson(entry));
   });
-  router.get('/me/forms/:moduleId', requireRole('learner'), (req, res) => {
-    res.json(
-      formHistoryJson(
-        services.forms.mine(actorOf(req), packForRequest(services.pages, req), String(req.params.moduleId)),
-      ),
-    );
+  router.get('/me/forms/:moduleId', requireRole('learner'), async (req, res) => {
+    const pack = await packForRequest(services.pages, req);
+    res.json(formHistoryJson(await services.forms.mine(actorOf(req), pack, String(req.params.moduleId))));
   });
-  router.get('/me/actions', requireRole('learner'), (req, res) => {
-    res.json(actionsJson(services.reports.actionsOf(actorOf(req).id)));
+  router.get('/me/actions', requireRole('learner'), async (req, res) => {
+    res.json(actionsJson(await services.reports.actionsOf(actorOf(req).id)));
   });
-  router.patch('/me/actions/:id', requireRole('learner'), (req, res) => {
+  router.patch('/me/actions/:id', requireRole('learner'), async (req, res) => {
     const { done } = parseInput(actionDoneApiSchema, req.body);
-    services.forms.setActionDone(actorOf(req), Number(req.params.id), done);
+    await services.forms.setActionDone(actorOf(req), Number(req.params.id), done);
     res.json(actionDoneJson(Number(req.params.id), done));
   });
   return router;

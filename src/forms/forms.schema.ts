@@ -54,7 +54,7 @@ export function valuesFromPageBody(body: Record<string, unknown>): Record<string
 /** The page's `linkedId` select: empty is none; anything but a positive whole number names no entry of theirs (-1). */
 function linkedIdFrom(raw: unknown): number | null {
   const n = Number(raw);
-  return raw === undefined || raw === '' || raw === null ? null : Number.isInteger(n) && n > 0 ? n : -1;
+  return raw === undefined || raw === '' || raw === null ? null : Number.isSafeInteger(n) && n > 0 ? n : -1;
 }
 
 /** `POST /modules/:id/submissions`: the module page's form. */

@@ -156,8 +156,8 @@ export function createFormsService(
   }
 
   /** The learner's own entry, or NotFound (someone else's entry is not theirs to see or change). */
-  function ownEntry(actor: Actor, moduleId: string, entryId: number): Submission {
-    const entry = Number.isInteger(entryId) ? forms.get(entryId) : undefined;
+  async function ownEntry(actor: Actor, moduleId: string, entryId: number): Promise<Submission> {
+    const entry = Number.isInteger(entryId) ? await forms.get(entryId) : undefined;
     if (!entry || entry.userId !== actor.id || entry.moduleId !== moduleId)
       throw new NotFound('No such entry');
     return entry;
@@ -167,12 +167,17 @@ export function createFormsService(
    * Checks the answers: the linked entry first (it is at the top of the page), then each field in page order. A
    * report linked to a plan takes the plan's host and date when they are left blank.
    */
-  function checked(actor: Actor, mod: Module & { form: Form }, input: SubmissionInput, self?: number) {
+  async function checked(
+    actor: Actor,
+    mod: Module & { form: Form },
+    input: SubmissionInput,
+    self?: number,
+  ): Promise<FormValues> {
     const { linkedId } = input;
     const linkProblem: ErrorDetail[] = [];
     let values = input.values;
     if (linkedId !== null) {
-      const linked = linkedId === self ? undefined : forms.get(linkedId);
+      const linked = linkedId === self ? undefined : await forms.get(linkedId);
       if (!linked || linked.userId !== actor.id)
         linkProblem.push({ field: 'linkedId', message: 'Select one of your own raid plans, or none' });
       else values = withLinkedDetails(values, linked.data);
@@ -206,8 +211,8 @@ export function createFormsService(
     return actions;
   }
 
-  function recordSubmitted(actor: Actor, mod: Module & { form: Form }, values: FormValues) {
-    events.append({
+  async function recordSubmitted(actor: Actor, mod: Module & { form: Form }, values: FormValues) {
+    await events.append({
       userId: actor.id,
       verb: 'submitted',
       objectType: 'form',
@@ -218,55 +223,62 @@ export function createFormsService(
   }
 
   /** Stores a form: a new attempt for a repeatable form, else the learner's one entry updated in place. */
-  function submit(actor: Actor, pack: Pack, moduleId: string, input: SubmissionInput): FormEntry {
+  async function submit(
+    actor: Actor,
+    pack: Pack,
+    moduleId: string,
+    input: SubmissionInput,
+  ): Promise<FormEntry> {
     if (actor.role !== 'learner') throw new Forbidden('Only learners fill in forms');
     const mod = formModule(pack, moduleId);
-    const values = checked(actor, mod, input);
+    const values = await checked(actor, mod, input);
     const { linkedId } = input;
     const actions = actionsOf(mod.form, values);
-    const id = uow.run(() => {
-      const existing = mod.form.repeatable ? undefined : forms.forModule(actor.id, moduleId)[0];
-      const subId = existing
-        ? (forms.update(existing.id, actor.id, values, linkedId), existing.id)
-        : forms.insert(actor.id, moduleId, values, linkedId);
-      forms.replaceActions(subId, actor.id, actions);
-      recordSubmitted(actor, mod, values);
+    const id = await uow.run(async () => {
+      const existing = mod.form.repeatable ? undefined : (await forms.forModule(actor.id, moduleId))[0];
+      let subId: number;
+      if (existing) {
+        await forms.update(existing.id, actor.id, values, linkedId);
+        subId = existing.id;
+      } else subId = await forms.insert(actor.id, moduleId, values, linkedId);
+      await forms.replaceActions(subId, actor.id, actions);
+      await recordSubmitted(actor, mod, values);
       return subId;
     });
-    return toEntry(forms.get(id)!);
+    return toEntry((await forms.get(id))!);
   }
 
   /** Changes one of the learner's own entries (a raid plan or report, an attempt); its actions are written again. */
-  function update(
+  async function update(
     actor: Actor,
     pack: Pack,
     moduleId: string,
     entryId: number,
     input: SubmissionInput,
-  ): FormEntry {
+  ): Promise<FormEntry> {
     if (actor.role !== 'learner') throw new Forbidden('Only learners fill in forms');
     const mod = formModule(pack, moduleId);
-    const entry = ownEntry(actor, moduleId, entryId);
-    const values = checked(actor, mod, input, entry.id);
-    uow.run(() => {
-      forms.update(entry.id, actor.id, values, input.linkedId);
-      forms.replaceActions(entry.id, actor.id, actionsOf(mod.form, values));
-      recordSubmitted(actor, mod, values);
+    const entry = await ownEntry(actor, moduleId, entryId);
+    const values = await checked(actor, mod, input, entry.id);
+    await uow.run(async () => {
+      await forms.update(entry.id, actor.id, values, input.linkedId);
+      await forms.replaceActions(entry.id, actor.id, actionsOf(mod.form, values));
+      await recordSubmitted(actor, mod, values);
     });
-    return toEntry(forms.get(entry.id)!);
+    return toEntry((await forms.get(entry.id))!);
   }
 
   /** Deletes one of the learner's own entries and its actions; a report linked to a deleted plan keeps its answers. */
-  function remove(actor: Actor, moduleId: string, entryId: number): void {
+  async function remove(actor: Actor, moduleId: string, entryId: number): Promise<void> {
     if (actor.role !== 'learner') throw new Forbidden('Only learners fill in forms');
-    const entry = ownEntry(actor, moduleId, entryId);
-    uow.run(() => forms.remove(entry.id, actor.id));
+    const entry = await ownEntry(actor, moduleId, entryId);
+    await uow.run(() => forms.remove(entry.id, actor.id));
   }
 
   /** One of the learner's own entries, for its edit and delete pages. */
-  function entry(actor: Actor, pack: Pack, moduleId: string, entryId: number) {
+  async function entry(actor: Actor, pack: Pack, moduleId: string, entryId: number) {
     const mod = formModule(pack, moduleId);
-    return { mod, entry: toEntry(ownEntry(actor, moduleId, entryId)) };
+    return { mod, entry: toEntry(await ownEntry(actor, moduleId, entryId)) };
   }
 
   /**
@@ -287,24 +299,27 @@ export function createFormsService(
   }
 
   /** A report's plan, for "Write the report" from a plan: its host and date, and its id to link to. */
-  function linkedStart(actor: Actor, planId: number): { linkedId: number; values: FormValues } | null {
-    const plan = Number.isInteger(planId) ? forms.get(planId) : undefined;
+  async function linkedStart(
+    actor: Actor,
+    planId: number,
+  ): Promise<{ linkedId: number; values: FormValues } | null> {
+    const plan = Number.isInteger(planId) ? await forms.get(planId) : undefined;
     if (!plan || plan.userId !== actor.id) return null;
     return { linkedId: plan.id, values: withLinkedDetails({}, plan.data) as FormValues };
   }
 
-  function forModule(userId: number, moduleId: string): FormEntry[] {
-    return forms.forModule(userId, moduleId).map(toEntry);
+  async function forModule(userId: number, moduleId: string): Promise<FormEntry[]> {
+    return (await forms.forModule(userId, moduleId)).map(toEntry);
   }
 
-  function forUser(userId: number): FormEntry[] {
-    return forms.forUser(userId).map(toEntry);
+  async function forUser(userId: number): Promise<FormEntry[]> {
+    return (await forms.forUser(userId)).map(toEntry);
   }
 
-  function setActionDone(actor: Actor, actionId: number, done: boolean): void {
-    const action = forms.action(actionId);
+  async function setActionDone(actor: Actor, actionId: number, done: boolean): Promise<void> {
+    const action = await forms.action(actionId);
     if (!action || action.userId !== actor.id) throw new NotFound('No such action');
-    forms.setDone(actionId, actor.id, done);
+    await forms.setDone(actionId, actor.id, done);
   }
 
   /** The change chart of a form's ratings across attempts (the self-assessment), or null for a form without ratings. */
@@ -313,9 +328,9 @@ export function createFormsService(
   }
 
   /** A learner's submissions to a form module with the chart of their ratings. */
-  function mine(actor: Actor, pack: Pack, moduleId: string) {
+  async function mine(actor: Actor, pack: Pack, moduleId: string) {
     const mod = formModule(pack, moduleId);
-    const submissions = forModule(actor.id, mod.id);
+    const submissions = await forModule(actor.id, mod.id);
     return { submissions, chart: chartFor(mod, submissions) };
   }
 

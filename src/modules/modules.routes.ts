@@ -9,26 +9,26 @@ import { areaTitles, moduleJson, packJson } from './modules.presenter';
 export function moduleRoutes(services: Services): Router {
   const router = Router();
 
-  router.get('/pack', (req, res) => {
-    const pack = packForRequest(services.pages, req);
+  router.get('/pack', async (req, res) => {
+    const pack = await packForRequest(services.pages, req);
     renderPage(req, res, 'modules/pack', {
       title: pack.title,
       pack,
       areaTitles: areaTitles(pack),
-      moduleStatus: services.pages.moduleStatuses(actorOf(req)),
+      moduleStatus: await services.pages.moduleStatuses(actorOf(req)),
     });
   });
 
-  router.get('/modules/:id', (req, res) => {
-    const pack = packForRequest(services.pages, req);
+  router.get('/modules/:id', async (req, res) => {
+    const pack = await packForRequest(services.pages, req);
     const mod = pack.modules.get(String(req.params.id));
     if (!mod) throw new NotFound('There is no module with that name in your pack');
-    const view = services.pages.modulePage(actorOf(req), pack, mod);
+    const view = await services.pages.modulePage(actorOf(req), pack, mod);
     renderPage(req, res, 'modules/module', { title: mod.title, pack, mod, ...view, saved: req.query.saved });
   });
 
-  router.get('/modules/:id/slides', (req, res) => {
-    const pack = packForRequest(services.pages, req);
+  router.get('/modules/:id/slides', async (req, res) => {
+    const pack = await packForRequest(services.pages, req);
     const mod = pack.modules.get(String(req.params.id));
     if (!mod || mod.slides.length === 0) throw new NotFound('There is no slide deck with that name');
     const print = req.query.print === '1';
@@ -46,8 +46,8 @@ export function moduleRoutes(services: Services): Router {
     ['present', 'modules/present', 'presenting'],
     ['notes', 'modules/presenter-notes', 'speaker notes'],
   ] as const) {
-    router.get(`/modules/:id/slides/${path}`, (req, res) => {
-      const pack = packForRequest(services.pages, req);
+    router.get(`/modules/:id/slides/${path}`, async (req, res) => {
+      const pack = await packForRequest(services.pages, req);
       const mod = pack.modules.get(String(req.params.id));
       if (!mod || mod.slides.length === 0) throw new NotFound('There is no slide deck with that name');
       renderPage(req, res, view, {
@@ -63,11 +63,11 @@ export function moduleRoutes(services: Services): Router {
 
 export function moduleApiRoutes(services: Services): Router {
   const router = Router();
-  router.get('/pack', (req, res) => {
-    res.json(packJson(packForRequest(services.pages, req)));
+  router.get('/pack', async (req, res) => {
+    res.json(packJson(await packForRequest(services.pages, req)));
   });
-  router.get('/modules/:id', (req, res) => {
-    const mod = packForRequest(services.pages, req).modules.get(String(req.params.id));
+  router.get('/modules/:id', async (req, res) => {
+    const mod = (await packForRequest(services.pages, req)).modules.get(String(req.params.id));
     if (!mod) throw new NotFound('No module with that id');
     res.json(moduleJson(mod));
   });

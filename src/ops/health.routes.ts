@@ -17,8 +17,8 @@ export function healthRoutes(ops: OpsService): Router {
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  router.get('/readyz', (_req, res) => {
-    const { ready, checks } = ops.readiness();
+  router.get('/readyz', async (_req, res) => {
+    const { ready, checks } = await ops.readiness();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
   return router;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Engine, PoolStats } from '../db/ports';
 
 /** Upper bounds of the latency histogram, in seconds (Prometheus convention). */
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -20,8 +21,17 @@ function fileSize(file: string): number {
   }
 }
 
-/** Prometheus metrics through prom-client: requests, latency, database size, and the default process metrics. */
-export function createMetrics(dbFile: string) {
+/** What the metrics read of the database. */
+export interface DatabaseGauges {
+  engine: Engine;
+  stats(): PoolStats;
+}
+
+/**
+ * Prometheus metrics through prom-client: requests, latency, the connection pool (or SQLite's write lock), the SQLite
+ * file's size, and the default process metrics.
+ */
+export function createMetrics(db: DatabaseGauges, dbFile: string) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'packway_' });
   const requests = new Counter({
@@ -43,12 +53,36 @@ export function createMetrics(dbFile: string) {
     labelNames: ['file'] as const,
     registers: [registry],
     collect() {
+      if (db.engine !== 'sqlite') return;
       this.set({ file: 'db' }, fileSize(dbFile));
       this.set({ file: 'wal' }, fileSize(`${dbFile}-wal`));
     },
   });
+  new Gauge({
+    name: 'packway_db_pool_connections',
+    help: 'Database connections by state (open, idle, max) and requests waiting for one (on SQLite: for the write lock).',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const s = db.stats();
+      this.set({ state: 'open' }, s.total);
+      this.set({ state: 'idle' }, s.idle);
+      this.set({ state: 'waiting' }, s.waiting);
+      this.set({ state: 'max' }, s.max);
+    },
+  });
+
+  const jobs = new Counter({
+    name: 'packway_jobs_total',
+    help: 'Background jobs this instance ran, by kind and how they ended (done, failed, lease_lost).',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
 
   return {
+    jobEnded(kind: string, outcome: string): void {
+      jobs.inc({ kind, outcome });
+    },
     observe(r: ObservedRequest): void {
       requests.inc({ method: r.method, route: r.route, status: String(r.status) });
       latency.observe({ route: r.route }, r.seconds);

@@ -1,7 +1,7 @@
 /** What health checks ask of the database: does it answer, and at which migration is it. */
 export interface OpsRepo {
-  /** Throws when the database does not answer. */
-  ping(): void;
+  /** Rejects when the database does not answer. */
+  ping(): Promise<void>;
   /** The highest migration applied. */
-  migrationLevel(): number;
+  migrationLevel(): Promise<number>;
 }

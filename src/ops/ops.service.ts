@@ -8,12 +8,12 @@ export interface Readiness {
 
 /** Readiness for a load balancer: the database answers and the pack is compiled. */
 export function createOpsService(repo: OpsRepo, packs: PackRegistry) {
-  function readiness(): Readiness {
+  async function readiness(): Promise<Readiness> {
     const checks: Record<string, string> = {};
     let ready = true;
     try {
-      repo.ping();
-      checks.database = `ok (migration ${repo.migrationLevel()})`;
+      await repo.ping();
+      checks.database = `ok (migration ${await repo.migrationLevel()})`;
     } catch (err) {
       ready = false;
       checks.database = `failing: ${(err as Error).message}`;

@@ -25,24 +25,28 @@ export function adminHomeRoutes(services: Services): Router {
   const router = Router();
   let guide: string | undefined;
 
-  router.get('/', (req, res, next) => {
+  router.get('/', async (req, res, next) => {
     const me = actorOf(req);
     if (me.role !== 'admin') return next();
-    const cohorts = services.cohorts.list(me);
+    const [cohorts, users, checklist] = await Promise.all([
+      services.cohorts.list(me),
+      services.users.count(),
+      services.adminHome.checklist(me),
+    ]);
     renderPage(req, res, 'home/admin', {
       title: 'Home',
       cohorts,
-      users: services.users.count(),
-      checklist: services.adminHome.checklist(me),
+      users,
+      checklist,
       publicUrl: services.adminHome.publicUrl,
       localAddress: services.adminHome.localAddress(),
     });
   });
 
-  router.get('/guide/operations', requireRole('admin'), (req, res) => {
+  router.get('/guide/operations', requireRole('admin'), async (req, res) => {
     // the guide's own title is the page's heading
     guide ??= renderMarkdown(fs.readFileSync(operationsGuideFile(), 'utf8').replace(/^# .*\n/, '')).html;
-    services.adminHome.guideRead(actorOf(req));
+    await services.adminHome.guideRead(actorOf(req));
     renderPage(req, res, 'home/operations-guide', {
       title: 'Operations guide',
       html: guide,

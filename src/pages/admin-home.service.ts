@@ -46,11 +46,15 @@ export function createAdminHomeService(
   audit: AuditRepo,
   publicUrl: string,
 ) {
-  function checklist(actor: Actor): { tasks: SetupTask[]; done: number; total: number } {
-    const roles = users.countByRole();
-    const pending = users.withoutPassword().length;
-    const allCohorts = cohorts.list(actor);
-    const versions = variants.list();
+  async function checklist(actor: Actor): Promise<{ tasks: SetupTask[]; done: number; total: number }> {
+    const [roles, withoutPassword, allCohorts, versions, guideRead] = await Promise.all([
+      users.countByRole(),
+      users.withoutPassword(),
+      cohorts.list(actor),
+      variants.list(),
+      audit.hasAction(GUIDE_READ),
+    ]);
+    const pending = withoutPassword.length;
     const published = versions.some((v) => v.status === 'published');
     const pinned = allCohorts.some((c) => c.variantVersionId !== null);
     const local = isLocalAddress(publicUrl);
@@ -136,7 +140,7 @@ export function createAdminHomeService(
         title: 'Read the operations guide',
         href: '/guide/operations',
         hint: 'Backups, restoring, upgrades and personal data: share it with whoever runs Packway.',
-        status: audit.hasAction(GUIDE_READ) ? 'done' : 'todo',
+        status: guideRead ? 'done' : 'todo',
       },
     ];
     const counted = tasks.filter((t) => t.status !== 'optional');
@@ -144,9 +148,9 @@ export function createAdminHomeService(
   }
 
   /** Records that an admin opened the operations guide (once: it ticks the checklist). */
-  function guideRead(actor: Actor): void {
-    if (audit.hasAction(GUIDE_READ)) return;
-    uow.run(() =>
+  async function guideRead(actor: Actor): Promise<void> {
+    if (await audit.hasAction(GUIDE_READ)) return;
+    await uow.run(() =>
       audit.record({
         actorId: actor.id,
         actorEmail: actor.email,

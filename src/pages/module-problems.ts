@@ -9,7 +9,7 @@ import { errorSummary, fieldErrors, renderPage } from '../web/render';
  * The module page again, for a form on it (answers, an activity form) that was refused: the problems listed, each by
  * its field, with `extra` for what the person typed. Used by the features whose forms sit on the module page.
  */
-export function renderModuleWithProblems(
+export async function renderModuleWithProblems(
   services: Services,
   req: Request,
   res: Response,
@@ -17,10 +17,10 @@ export function renderModuleWithProblems(
   extra: Record<string, unknown>,
   status: number,
 ) {
-  const pack = packForRequest(services.pages, req);
+  const pack = await packForRequest(services.pages, req);
   const mod = pack.modules.get(String(req.params.id));
   if (!mod) throw new NotFound();
-  const view = services.pages.modulePage(actorOf(req), pack, mod);
+  const view = await services.pages.modulePage(actorOf(req), pack, mod);
   renderPage(
     req,
     res,

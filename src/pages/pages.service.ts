@@ -2,6 +2,7 @@ import type { Module, Pack } from '../content/types';
 import type { PackRegistry } from '../content/registry';
 import type { CohortsService } from '../cohorts/cohorts.service';
 import type { FormsService } from '../forms/forms.service';
+import type { OutcomeProgress } from '../progress/progress.repo';
 import type { ProgressService } from '../progress/progress.service';
 import type { ReportsService } from '../reports/reports.service';
 import { RAID_PLAN, RAID_REPORT, selfAssessmentModule } from '../reports/reports.service';
@@ -28,12 +29,14 @@ export function createPagesService(
   reports: ReportsService,
 ) {
   /** The pack this person sees: an admin's preview, a named cohort's variant, or their own. */
-  function packFor(actor: Actor, choice: PackChoice = {}): Pack {
+  async function packFor(actor: Actor, choice: PackChoice = {}): Promise<Pack> {
     const previewing = actor.role === 'admin' && choice.previewVersionId && choice.cohortId === undefined;
-    return previewing ? packs.forVersion(choice.previewVersionId) : cohorts.packFor(actor, choice.cohortId);
+    return previewing
+      ? packs.forVersion(choice.previewVersionId)
+      : await cohorts.packFor(actor, choice.cohortId);
   }
 
-  function moduleStatuses(actor: Actor): Map<string, string> {
+  async function moduleStatuses(actor: Actor): Promise<Map<string, string>> {
     return actor.role === 'learner' ? progress.moduleStatuses(actor.id) : new Map();
   }
 
@@ -41,16 +44,16 @@ export function createPagesService(
    * How a module is completed, and whether this learner has done its work: a form module by submitting the form, a
    * module with prompts by answering every one, any other (reading) module by marking it complete.
    */
-  function moduleWork(
+  async function moduleWork(
     actor: Actor,
     mod: Module,
-  ): { completesBy: CompletesBy; done: boolean; hasWork: boolean } {
+  ): Promise<{ completesBy: CompletesBy; done: boolean; hasWork: boolean }> {
     if (mod.form) {
-      const n = forms.forModule(actor.id, mod.id).length;
+      const n = (await forms.forModule(actor.id, mod.id)).length;
       return { completesBy: 'form', done: n > 0, hasWork: n > 0 };
     }
     if (mod.prompts.length) {
-      const answers = responses.forModule(actor.id, mod.id);
+      const answers = await responses.forModule(actor.id, mod.id);
       const answered = mod.prompts.filter((p) => (answers.get(p.id)?.text ?? '').trim() !== '').length;
       return { completesBy: 'prompts', done: answered === mod.prompts.length, hasWork: answered > 0 };
     }
@@ -61,11 +64,11 @@ export function createPagesService(
   async function workSaved(actor: Actor, pack: Pack, moduleId: string): Promise<void> {
     const mod = pack.modules.get(moduleId);
     if (!mod || actor.role !== 'learner') return;
-    const work = moduleWork(actor, mod);
+    const work = await moduleWork(actor, mod);
     if (work.completesBy === 'marking') return;
     // All its work deleted (a form's last entry): the module is no longer completed.
     if (!work.hasWork) {
-      if (progress.moduleStatus(actor, mod.id) === 'completed')
+      if ((await progress.moduleStatus(actor, mod.id)) === 'completed')
         await progress.undoCompletion(actor, pack, mod.id, false);
       return;
     }
@@ -73,9 +76,9 @@ export function createPagesService(
   }
 
   /** The learner undoes a module's completion (in progress again if they have work saved on it). */
-  function undoCompletion(actor: Actor, pack: Pack, moduleId: string) {
+  async function undoCompletion(actor: Actor, pack: Pack, moduleId: string) {
     const mod = pack.modules.get(moduleId);
-    const hasWork = mod && actor.role === 'learner' ? moduleWork(actor, mod).hasWork : false;
+    const hasWork = mod && actor.role === 'learner' ? (await moduleWork(actor, mod)).hasWork : false;
     return progress.undoCompletion(actor, pack, moduleId, hasWork);
   }
 
@@ -88,13 +91,17 @@ export function createPagesService(
   }
 
   /** What a module page shows this person: their status, outcomes, answers, forms and actions. Writes nothing. */
-  function modulePage(actor: Actor, pack: Pack, mod: Module) {
-    const moduleStatus = progress.moduleStatus(actor, mod.id);
-    const completesBy = actor.role === 'learner' ? moduleWork(actor, mod).completesBy : null;
-    const saved =
-      actor.role === 'learner' && mod.outcomes.length
+  async function modulePage(actor: Actor, pack: Pack, mod: Module) {
+    const learner = actor.role === 'learner';
+    const [moduleStatus, work, saved, mine] = await Promise.all([
+      progress.moduleStatus(actor, mod.id),
+      learner ? moduleWork(actor, mod) : null,
+      learner && mod.outcomes.length
         ? progress.outcomeMap(actor.id, mod.outcomes)
-        : new Map();
+        : new Map<string, OutcomeProgress>(),
+      learner ? learnerWork(actor, mod) : {},
+    ]);
+    const completesBy = work ? work.completesBy : null;
     const outcomes = mod.outcomes.map((id) => {
       const o = pack.outcomes.get(id);
       const row = saved.get(id);
@@ -113,48 +120,61 @@ export function createPagesService(
       completesBy,
       ...neighbours(pack, mod),
       outcomes,
-      ...(actor.role === 'learner' ? learnerWork(actor, mod) : {}),
+      ...mine,
     };
   }
 
-  function learnerWork(actor: Actor, mod: Module): Record<string, unknown> {
+  async function learnerWork(actor: Actor, mod: Module): Promise<Record<string, unknown>> {
     const work: Record<string, unknown> = {};
-    if (mod.prompts.length) work.responses = responses.forModule(actor.id, mod.id);
+    if (mod.prompts.length) work.responses = await responses.forModule(actor.id, mod.id);
     if (mod.form) {
-      const submissions = forms.forModule(actor.id, mod.id);
+      const [submissions, actions, raidPlans] = await Promise.all([
+        forms.forModule(actor.id, mod.id),
+        reports.actionsOf(actor.id),
+        mod.id === RAID_REPORT ? forms.forModule(actor.id, RAID_PLAN) : undefined,
+      ]);
       work.submissions = submissions;
       work.chart = forms.chartFor(mod, submissions);
       work.startingValues = forms.startingValues(mod, submissions);
-      work.actions = reports.actionsOf(actor.id).filter((a) => a.moduleId === mod.id);
-      if (mod.id === RAID_REPORT) work.raidPlans = forms.forModule(actor.id, RAID_PLAN);
+      work.actions = actions.filter((a) => a.moduleId === mod.id);
+      if (raidPlans) work.raidPlans = raidPlans;
     }
     return work;
   }
 
   /** A learner's home: assigned modules, the next thing to do, progress by area, open actions. */
-  function learnerHome(actor: Actor, pack: Pack) {
-    const assignments = progress.assignments(actor, pack);
+  async function learnerHome(actor: Actor, pack: Pack) {
+    const [assignments, actions, areas] = await Promise.all([
+      progress.assignments(actor, pack),
+      reports.actionsOf(actor.id),
+      progress.learnerProgress(actor.id, pack),
+    ]);
     // Assignments come in due-date order: the next thing is the first one not completed, then the two after it.
     const open = assignments.filter((a) => a.status !== 'completed');
     const next = open[0];
     const after = open.slice(1, 3);
     const extra = {
-      actions: reports
-        .actionsOf(actor.id)
-        .filter((a) => !a.done)
-        .slice(0, 5),
+      actions: actions.filter((a) => !a.done).slice(0, 5),
     };
-    return { assignments, next, after, areas: progress.learnerProgress(actor.id, pack), extra };
+    return { assignments, next, after, areas, extra };
   }
 
   /** A learner's progress: outcomes by area, assigned modules, answers, raids, self-assessments and actions. */
-  function learnerProgress(actor: Actor, pack: Pack) {
+  async function learnerProgress(actor: Actor, pack: Pack) {
     const sa = selfAssessmentModule(pack);
+    const [answers, assignments, raids, assessments, actions, areas] = await Promise.all([
+      responses.forUser(actor.id),
+      progress.assignments(actor, pack),
+      reports.raidsOf(actor.id),
+      sa ? forms.forModule(actor.id, sa.id) : [],
+      reports.actionsOf(actor.id),
+      progress.learnerProgress(actor.id, pack),
+    ]);
     const byModule = new Map<
       string,
       { moduleId: string; title: string; answered: number; prompts: number }
     >();
-    for (const a of responses.forUser(actor.id)) {
+    for (const a of answers) {
       const mod = pack.modules.get(a.moduleId);
       if (!mod || a.text.trim() === '') continue;
       const row = byModule.get(mod.id) ?? {
@@ -168,19 +188,19 @@ export function createPagesService(
     }
     const order = pack.sections.flatMap((s) => s.modules.map((m) => m.id));
     const extra = {
-      assignments: progress.assignments(actor, pack),
+      assignments,
       answers: [...byModule.values()].sort((a, b) => order.indexOf(a.moduleId) - order.indexOf(b.moduleId)),
-      raids: reports.raidsOf(actor.id),
-      assessments: sa ? forms.forModule(actor.id, sa.id) : [],
+      raids,
+      assessments,
       assessmentModule: sa?.id,
-      actions: reports.actionsOf(actor.id),
+      actions,
     };
-    return { areas: progress.learnerProgress(actor.id, pack), extra };
+    return { areas, extra };
   }
 
   /** One outcome's edit page: the outcome, its area, what the learner recorded, its history and the modules that evidence it. */
-  function outcomePage(actor: Actor, pack: Pack, outcomeId: string) {
-    const view = progress.outcomeView(actor.id, pack, outcomeId);
+  async function outcomePage(actor: Actor, pack: Pack, outcomeId: string) {
+    const view = await progress.outcomeView(actor.id, pack, outcomeId);
     const modules = pack.sections
       .flatMap((s) => s.modules)
       .filter((m) => m.outcomes.includes(outcomeId) && m.id !== view.area?.moduleId)
@@ -193,31 +213,31 @@ export function createPagesService(
    * completion rule (form submitted, every prompt answered, last entry deleted) is applied in one place.
    */
   async function saveAnswers(actor: Actor, pack: Pack, ...rest: DropTwo<ResponsesService['saveAll']>) {
-    const saved = responses.saveAll(actor, pack, ...rest);
+    const saved = await responses.saveAll(actor, pack, ...rest);
     await workSaved(actor, pack, rest[0]);
     return saved;
   }
 
   async function saveAnswer(actor: Actor, pack: Pack, ...rest: DropTwo<ResponsesService['save']>) {
-    const saved = responses.save(actor, pack, ...rest);
+    const saved = await responses.save(actor, pack, ...rest);
     await workSaved(actor, pack, saved.moduleId);
     return saved;
   }
 
   async function submitEntry(actor: Actor, pack: Pack, ...rest: DropTwo<FormsService['submit']>) {
-    const entry = forms.submit(actor, pack, ...rest);
+    const entry = await forms.submit(actor, pack, ...rest);
     await workSaved(actor, pack, rest[0]);
     return entry;
   }
 
   async function updateEntry(actor: Actor, pack: Pack, ...rest: DropTwo<FormsService['update']>) {
-    const entry = forms.update(actor, pack, ...rest);
+    const entry = await forms.update(actor, pack, ...rest);
     await workSaved(actor, pack, entry.moduleId);
     return entry;
   }
 
   async function removeEntry(actor: Actor, pack: Pack, moduleId: string, entryId: number): Promise<void> {
-    forms.remove(actor, moduleId, entryId);
+    await forms.remove(actor, moduleId, entryId);
     await workSaved(actor, pack, moduleId);
   }
 

@@ -33,10 +33,10 @@ export interface PrivacySubject {
 /** Subject access, erasure and retention over every table that holds personal data. */
 export interface PrivacyRepo {
   /** Everything held about one person; `account` is undefined when there is no such person. */
-  personRecord(userId: number): PersonRecord;
-  subject(userId: number): PrivacySubject | undefined;
+  personRecord(userId: number): Promise<PersonRecord>;
+  subject(userId: number): Promise<PrivacySubject | undefined>;
   /** Removes or anonymises every piece of personal data of one person; the caller wraps it in a unit of work. */
-  anonymise(userId: number, email: string, name: string, now: string): void;
+  anonymise(userId: number, email: string, name: string, now: string): Promise<void>;
   /** Learners never erased whose last activity (or creation) is before the cutoff. */
-  retentionDue(cutoffIso: string): number[];
+  retentionDue(cutoffIso: string): Promise<number[]>;
 }

@@ -22,13 +22,13 @@ export function privacyRoutes(services: Services): Router {
   router.use('/users/:id/data', requireRole('admin'));
   router.use('/users/:id/erase', requireRole('admin'));
 
-  const exportOf = (req: Request) => {
+  const exportOf = async (req: Request) => {
     const id = Number(req.params.id);
-    return subjectExportJson(id, services.privacy.exportPerson(id, actorOf(req)));
+    return subjectExportJson(id, await services.privacy.exportPerson(id, actorOf(req)));
   };
 
-  const dataPage = (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
-    const exported = exportOf(req);
+  const dataPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
+    const exported = await exportOf(req);
     const name = String(exported.record.account!.name);
     const erased = req.query.erased === '1';
     const locals = {
@@ -44,42 +44,45 @@ export function privacyRoutes(services: Services): Router {
   };
 
   // Everyone's own data (UK GDPR art. 15), readable and as JSON: no administrator needed
-  const ownExport = (req: Request) => {
+  const ownExport = async (req: Request) => {
     const actor = actorOf(req);
-    return subjectExportJson(actor.id, services.privacy.exportPerson(actor.id, actor));
+    return subjectExportJson(actor.id, await services.privacy.exportPerson(actor.id, actor));
   };
-  router.get('/account/data', (req, res) => {
-    const exported = ownExport(req);
+  router.get('/account/data', async (req, res) => {
+    const exported = await ownExport(req);
+    const pack = await services.cohorts.packFor(actorOf(req));
     renderPage(req, res, 'privacy/data', {
       title: 'Your data',
       exported,
-      readable: readableData(exported, services.cohorts.packFor(actorOf(req))),
+      readable: readableData(exported, pack),
       own: true,
       errors: [],
       fieldErrors: {},
       erased: false,
     });
   });
-  router.get('/account/data.json', (req, res) => {
+  router.get('/account/data.json', async (req, res) => {
+    const exported = await ownExport(req);
     res.setHeader('Content-Disposition', 'attachment; filename="packway-my-data.json"');
-    res.json(ownExport(req));
+    res.json(exported);
   });
 
   router.get('/users/:id/data', (req, res) => dataPage(req, res));
-  router.get('/users/:id/data.json', (req, res) => {
+  router.get('/users/:id/data.json', async (req, res) => {
+    const exported = await exportOf(req);
     res.setHeader(
       'Content-Disposition',
       `attachment; filename="packway-person-${Number(req.params.id)}.json"`,
     );
-    res.json(exportOf(req));
+    res.json(exported);
   });
   router.post(
     '/users/:id/erase',
     formAction(
-      (req, res) => {
+      async (req, res) => {
         const id = Number(req.params.id);
         try {
-          services.privacy.erase(id, parseInput(eraseSchema, req.body), actorOf(req));
+          await services.privacy.erase(id, parseInput(eraseSchema, req.body), actorOf(req));
         } catch (err) {
           throw againstConfirmField(err);
         }
@@ -96,17 +99,17 @@ export function privacyApiRoutes(services: Services): Router {
   router.use('/users/:id/export', requireRole('admin'));
   router.use('/users/:id/erase', requireRole('admin'));
   // GET /me/export: the caller's own subject-access export, whatever their role
-  router.get('/me/export', (req, res) => {
+  router.get('/me/export', async (req, res) => {
     const actor = actorOf(req);
-    res.json(subjectExportJson(actor.id, services.privacy.exportPerson(actor.id, actor)));
+    res.json(subjectExportJson(actor.id, await services.privacy.exportPerson(actor.id, actor)));
   });
-  router.get('/users/:id/export', (req, res) => {
+  router.get('/users/:id/export', async (req, res) => {
     const id = Number(req.params.id);
-    res.json(subjectExportJson(id, services.privacy.exportPerson(id, actorOf(req))));
+    res.json(subjectExportJson(id, await services.privacy.exportPerson(id, actorOf(req))));
   });
-  router.post('/users/:id/erase', (req, res) => {
+  router.post('/users/:id/erase', async (req, res) => {
     const id = Number(req.params.id);
-    services.privacy.erase(id, parseInput(eraseSchema, req.body), actorOf(req));
+    await services.privacy.erase(id, parseInput(eraseSchema, req.body), actorOf(req));
     res.json(erasedJson(id));
   });
   return router;

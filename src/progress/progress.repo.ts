@@ -33,25 +33,25 @@ export interface MemberModuleStatus {
 }
 
 export interface ProgressRepo {
-  module(userId: number, moduleId: string): ModuleProgress | undefined;
-  modules(userId: number): ModuleProgress[];
+  module(userId: number, moduleId: string): Promise<ModuleProgress | undefined>;
+  modules(userId: number): Promise<ModuleProgress[]>;
   /** Marks a module in progress; false when the learner had already opened it. */
-  startModule(userId: number, moduleId: string): boolean;
+  startModule(userId: number, moduleId: string): Promise<boolean>;
   /** Marks a module completed; false when it already was. */
-  completeModule(userId: number, moduleId: string): boolean;
+  completeModule(userId: number, moduleId: string): Promise<boolean>;
   /** Undoes a completion: back to in progress (work kept) or no row at all (nothing done); false when not completed. */
-  uncompleteModule(userId: number, moduleId: string, keepStarted: boolean): boolean;
-  outcomes(userId: number): OutcomeProgress[];
+  uncompleteModule(userId: number, moduleId: string, keepStarted: boolean): Promise<boolean>;
+  outcomes(userId: number): Promise<OutcomeProgress[]>;
   /** Only the named outcomes (a module page shows a handful of the 35). */
-  outcomesAmong(userId: number, outcomeIds: readonly string[]): OutcomeProgress[];
-  outcome(userId: number, outcomeId: string): OutcomeProgress | undefined;
+  outcomesAmong(userId: number, outcomeIds: readonly string[]): Promise<OutcomeProgress[]>;
+  outcome(userId: number, outcomeId: string): Promise<OutcomeProgress | undefined>;
   /** Sets an outcome and appends to its history; answers when (ISO date-time), for the event recording it. */
-  setOutcome(userId: number, outcomeId: string, status: OutcomeStatus, evidence: string): string;
-  history(userId: number, outcomeId: string): OutcomeChange[];
+  setOutcome(userId: number, outcomeId: string, status: OutcomeStatus, evidence: string): Promise<string>;
+  history(userId: number, outcomeId: string): Promise<OutcomeChange[]>;
   /** Each member's outcome statuses (outcomes not started are absent). */
-  cohortOutcomes(cohortId: number): Map<number, Record<string, OutcomeStatus>>;
+  cohortOutcomes(cohortId: number): Promise<Map<number, Record<string, OutcomeStatus>>>;
   /** Each member's state on the cohort's assigned modules (modules not opened are absent). */
-  cohortModules(cohortId: number): MemberModuleStatus[];
+  cohortModules(cohortId: number): Promise<MemberModuleStatus[]>;
   /** Outcome ids anyone has progress or evidence on (a variant may not delete them). */
-  outcomesWithProgress(): Set<string>;
+  outcomesWithProgress(): Promise<Set<string>>;
 }

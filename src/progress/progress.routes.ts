@@ -13,18 +13,20 @@ import { outcomeUpdateSchema } from './progress.schema';
 
 export function progressRoutes(services: Services): Router {
   const router = Router();
-  const packOf = (req: Request): Pack => services.pages.packFor(actorOf(req), packChoice(req));
+  const packOf = (req: Request): Promise<Pack> => services.pages.packFor(actorOf(req), packChoice(req));
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const me = actorOf(req);
     if (me.role === 'learner') {
       return renderPage(req, res, 'home/learner', {
         title: 'Your learning',
-        ...services.pages.learnerHome(me, packOf(req)),
+        ...(await services.pages.learnerHome(me, await packOf(req))),
       });
     }
-    const cohorts = services.cohorts.list(me);
-    const users = me.role === 'admin' ? services.users.count() : 0;
+    const [cohorts, users] = await Promise.all([
+      services.cohorts.list(me),
+      me.role === 'admin' ? services.users.count() : 0,
+    ]);
     renderPage(req, res, me.role === 'admin' ? 'home/admin' : 'home/trainer', {
       title: 'Home',
       cohorts,
@@ -32,30 +34,36 @@ export function progressRoutes(services: Services): Router {
     });
   });
 
-  router.get('/progress', requireRole('learner'), (req, res) => {
+  router.get('/progress', requireRole('learner'), async (req, res) => {
     renderPage(req, res, 'progress/learner', {
       title: 'Your progress',
-      ...services.pages.learnerProgress(actorOf(req), packOf(req)),
+      ...(await services.pages.learnerProgress(actorOf(req), await packOf(req))),
       saved: typeof req.query.saved === 'string' ? req.query.saved.slice(0, 20) : '',
     });
   });
 
   // Marking a reading module complete, and undoing a completion; both go back to the module page.
   router.post('/modules/:id/complete', requireRole('learner'), async (req, res) => {
-    await services.progress.completeModule(actorOf(req), packOf(req), String(req.params.id));
+    await services.progress.completeModule(actorOf(req), await packOf(req), String(req.params.id));
     res.redirect(303, `/modules/${encodeURIComponent(String(req.params.id))}?saved=completed#completion`);
   });
   router.post('/modules/:id/incomplete', requireRole('learner'), async (req, res) => {
-    await services.pages.undoCompletion(actorOf(req), packOf(req), String(req.params.id));
+    await services.pages.undoCompletion(actorOf(req), await packOf(req), String(req.params.id));
     res.redirect(303, `/modules/${encodeURIComponent(String(req.params.id))}?saved=reopened#completion`);
   });
 
   // One outcome per page: where the learner is with it and the evidence, with a back link to where they came from.
   const backOf = (value: unknown) => safeLocalPath(value, '/progress').replace(/[?#].*$/, '');
-  const outcomePage = (req: Request, res: Response, back: string, problems?: FormProblems, status = 200) => {
+  const outcomePage = async (
+    req: Request,
+    res: Response,
+    back: string,
+    problems?: FormProblems,
+    status = 200,
+  ) => {
     const outcomeId = String(req.params.outcomeId);
     const details = (problems?.details ?? []).map((d) => ({ ...d, field: `${outcomeId}-${d.field}` }));
-    const page = services.pages.outcomePage(actorOf(req), packOf(req), outcomeId);
+    const page = await services.pages.outcomePage(actorOf(req), await packOf(req), outcomeId);
     renderPage(
       req,
       res,
@@ -71,8 +79,8 @@ export function progressRoutes(services: Services): Router {
       status,
     );
   };
-  router.get('/progress/outcomes/:outcomeId', requireRole('learner'), (req, res) => {
-    outcomePage(req, res, backOf(req.query.back));
+  router.get('/progress/outcomes/:outcomeId', requireRole('learner'), async (req, res) => {
+    await outcomePage(req, res, backOf(req.query.back));
   });
 
   // The problems are named after the outcome (`LI1-evidence`): a learning-area page holds a form per outcome.
@@ -80,7 +88,7 @@ export function progressRoutes(services: Services): Router {
     const outcomeId = String(req.params.outcomeId);
     await services.progress.setOutcome(
       actorOf(req),
-      packOf(req),
+      await packOf(req),
       outcomeId,
       parseInput(outcomeUpdateSchema, req.body),
     );
@@ -96,10 +104,10 @@ export function progressRoutes(services: Services): Router {
   );
 
   // An outcome form on a learning-area page: its problems are shown on that page, anything else on the outcome's page.
-  const whereSaved = (req: Request, res: Response, problems: FormProblems, status: number) => {
+  const whereSaved = async (req: Request, res: Response, problems: FormProblems, status: number) => {
     const back = backOf(req.body.returnTo);
     const outcomeId = String(req.params.outcomeId);
-    const pack = packOf(req);
+    const pack = await packOf(req);
     const mod = /^\/modules\/([^/]+)$/.exec(back) && pack.modules.get(decodeURIComponent(back.slice(9)));
     if (!mod) return outcomePage(req, res, back, problems, status);
     const details = problems.details.map((d) => ({ ...d, field: `${outcomeId}-${d.field}` }));
@@ -111,7 +119,7 @@ export function progressRoutes(services: Services): Router {
         title: mod.title,
         pack,
         mod,
-        ...services.pages.modulePage(actorOf(req), pack, mod),
+        ...(await services.pages.modulePage(actorOf(req), pack, mod)),
         errors: errorSummary(details),
         fieldErrors: fieldErrors(details),
         values: { [outcomeId]: problems.values },
@@ -125,23 +133,34 @@ export function progressRoutes(services: Services): Router {
 
 export function progressApiRoutes(services: Services): Router {
   const router = Router();
-  const packOf = (req: Request): Pack => services.pages.packFor(actorOf(req), packChoice(req));
+  const packOf = (req: Request): Promise<Pack> => services.pages.packFor(actorOf(req), packChoice(req));
   router.use('/me', requireRole('learner'));
-  router.get('/me/assignments', (req, res) => {
-    res.json(assignmentsJson(services.progress.assignments(actorOf(req), packOf(req))));
+  router.get('/me/assignments', async (req, res) => {
+    res.json(assignmentsJson(await services.progress.assignments(actorOf(req), await packOf(req))));
   });
-  router.get('/me/progress', (req, res) => {
-    res.json(learnerProgressJson(services.progress.learnerProgress(actorOf(req).id, packOf(req))));
+  router.get('/me/progress', async (req, res) => {
+    res.json(
+      learnerProgressJson(await services.progress.learnerProgress(actorOf(req).id, await packOf(req))),
+    );
   });
   router.post('/me/modules/:id/complete', async (req, res) => {
-    const done = await services.progress.completeModule(actorOf(req), packOf(req), String(req.params.id));
+    const done = await services.progress.completeModule(
+      actorOf(req),
+      await packOf(req),
+      String(req.params.id),
+    );
     res.json(moduleCompletedJson(done.moduleId));
   });
   router.put('/me/outcomes/:outcomeId', async (req, res) => {
     const data = parseInput(outcomeUpdateSchema, req.body);
     res.json(
       outcomeJson(
-        await services.progress.setOutcome(actorOf(req), packOf(req), String(req.params.outcomeId), data),
+        await services.progress.setOutcome(
+          actorOf(req),
+          await packOf(req),
+          String(req.params.outcomeId),
+          data,
+        ),
       ),
     );
   });

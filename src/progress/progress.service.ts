@@ -58,11 +58,11 @@ export function createProgressService(
   }
 
   /** Assigned modules, one per module (earliest due date wins when two cohorts assign it), in due-date order. */
-  function assignments(user: User, pack: Pack): LearnerAssignment[] {
+  async function assignments(user: User, pack: Pack): Promise<LearnerAssignment[]> {
     const seen = new Set<string>();
     const on = today();
     const out: LearnerAssignment[] = [];
-    for (const a of cohorts.learnerAssignments(user.id)) {
+    for (const a of await cohorts.learnerAssignments(user.id)) {
       if (seen.has(a.moduleId)) continue;
       const mod = pack.modules.get(a.moduleId);
       if (!mod) continue;
@@ -81,9 +81,9 @@ export function createProgressService(
   }
 
   /** A learner's state on a module, read only: opening a module page is not progress and writes nothing. */
-  function moduleStatus(user: User, moduleId: string): ModuleStatus | null {
+  async function moduleStatus(user: User, moduleId: string): Promise<ModuleStatus | null> {
     if (user.role !== 'learner') return null;
-    return progress.module(user.id, moduleId)?.status ?? null;
+    return (await progress.module(user.id, moduleId))?.status ?? null;
   }
 
   /**
@@ -92,10 +92,10 @@ export function createProgressService(
    */
   async function recordWork(user: User, moduleId: string, done: boolean): Promise<ModuleStatus | null> {
     if (user.role !== 'learner') return null;
-    return uow.runGrouped(() => {
-      const prior = progress.module(user.id, moduleId);
-      if (!prior && !done && progress.startModule(user.id, moduleId)) {
-        events.append({
+    return uow.runGrouped(async () => {
+      const prior = await progress.module(user.id, moduleId);
+      if (!prior && !done && (await progress.startModule(user.id, moduleId))) {
+        await events.append({
           userId: user.id,
           verb: 'experienced',
           objectType: 'module',
@@ -103,8 +103,8 @@ export function createProgressService(
           moduleId,
         });
       }
-      if (done && progress.completeModule(user.id, moduleId)) {
-        events.append({
+      if (done && (await progress.completeModule(user.id, moduleId))) {
+        await events.append({
           userId: user.id,
           verb: 'completed',
           objectType: 'module',
@@ -126,7 +126,7 @@ export function createProgressService(
   ): Promise<{ moduleId: string; status: 'in_progress' | 'not_started' }> {
     requireLearner(user);
     if (!pack.modules.has(moduleId)) throw new NotFound('No module with that id');
-    await uow.runGrouped(() => progress.uncompleteModule(user.id, moduleId, hasWork));
+    await uow.runGrouped(async () => progress.uncompleteModule(user.id, moduleId, hasWork));
     return { moduleId, status: hasWork ? 'in_progress' : 'not_started' };
   }
 
@@ -137,10 +137,10 @@ export function createProgressService(
   ): Promise<{ moduleId: string; status: 'completed' }> {
     requireLearner(user);
     if (!pack.modules.has(moduleId)) throw new NotFound('No module with that id');
-    await uow.runGrouped(() => {
-      if (progress.completeModule(user.id, moduleId)) {
+    await uow.runGrouped(async () => {
+      if (await progress.completeModule(user.id, moduleId)) {
         const result = { completion: true };
-        events.append({
+        await events.append({
           userId: user.id,
           verb: 'completed',
           objectType: 'module',
@@ -168,7 +168,7 @@ export function createProgressService(
         { field: 'evidence', message: 'Write the evidence that shows you have achieved this outcome' },
       ]);
     }
-    const prior = progress.outcome(user.id, outcomeId);
+    const prior = await progress.outcome(user.id, outcomeId);
     if (prior && prior.status === data.status && prior.evidence === data.evidence) {
       return {
         outcomeId,
@@ -178,9 +178,9 @@ export function createProgressService(
         changed: false,
       };
     }
-    const updatedAt = await uow.runGrouped(() => {
-      const at = progress.setOutcome(user.id, outcomeId, data.status, data.evidence);
-      events.append(
+    const updatedAt = await uow.runGrouped(async () => {
+      const at = await progress.setOutcome(user.id, outcomeId, data.status, data.evidence);
+      await events.append(
         {
           userId: user.id,
           verb: 'progressed',
@@ -201,14 +201,14 @@ export function createProgressService(
     };
   }
 
-  function outcomeMap(userId: number, only?: readonly string[]): Map<string, OutcomeProgress> {
-    const rows = only ? progress.outcomesAmong(userId, only) : progress.outcomes(userId);
+  async function outcomeMap(userId: number, only?: readonly string[]): Promise<Map<string, OutcomeProgress>> {
+    const rows = only ? await progress.outcomesAmong(userId, only) : await progress.outcomes(userId);
     return new Map(rows.map((r) => [r.outcomeId, r]));
   }
 
   /** The seven areas with achieved / total, and every outcome with status, evidence and date. */
-  function learnerProgress(userId: number, pack: Pack): AreaProgress[] {
-    const saved = outcomeMap(userId);
+  async function learnerProgress(userId: number, pack: Pack): Promise<AreaProgress[]> {
+    const saved = await outcomeMap(userId);
     return pack.areas.map((area) => {
       const outcomes = area.outcomes.map((o): OutcomeView => {
         const p = saved.get(o.id);
@@ -233,11 +233,14 @@ export function createProgressService(
   }
 
   /** One outcome as the learner's edit page shows it, with its area and its history (newest first). */
-  function outcomeView(userId: number, pack: Pack, outcomeId: string) {
+  async function outcomeView(userId: number, pack: Pack, outcomeId: string) {
     const outcome = pack.outcomes.get(outcomeId);
     if (!outcome) throw new NotFound('There is no outcome with that id in your pack');
     const area = pack.areas.find((a) => a.id === outcome.areaId);
-    const p = progress.outcome(userId, outcomeId);
+    const [p, history] = await Promise.all([
+      progress.outcome(userId, outcomeId),
+      progress.history(userId, outcomeId),
+    ]);
     const view: OutcomeView = {
       id: outcome.id,
       text: outcome.text,
@@ -248,12 +251,12 @@ export function createProgressService(
     return {
       outcome: { ...view, standard: outcome.standard ?? null },
       area,
-      history: progress.history(userId, outcomeId),
+      history,
     };
   }
 
-  function moduleStatuses(userId: number): Map<string, ModuleStatus> {
-    return new Map(progress.modules(userId).map((m) => [m.moduleId, m.status]));
+  async function moduleStatuses(userId: number): Promise<Map<string, ModuleStatus>> {
+    return new Map((await progress.modules(userId)).map((m) => [m.moduleId, m.status]));
   }
 
   return {

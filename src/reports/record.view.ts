@@ -6,7 +6,7 @@ import { viewHelpers as h } from '../web/view-helpers';
 import type { ReportsService } from './reports.service';
 
 /** A learning record as the service builds it: for a trainer (with the cohort) or for the person themselves. */
-export type LearnerRecordData = ReturnType<ReportsService['ownRecord']>;
+export type LearnerRecordData = Awaited<ReturnType<ReportsService['ownRecord']>>;
 
 /** One answer in a form, as a document shows it: the field's label and its value as lines of text. */
 export interface ReadableRow {

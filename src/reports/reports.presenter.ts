@@ -4,8 +4,8 @@ import { areaProgressJson, assignmentsJson } from '../progress/progress.presente
 import type { learnerRecordJsonSchema } from './reports.schema';
 import type { ReportsService, ActionStatus } from './reports.service';
 
-type LearnerRecord = ReturnType<ReportsService['learnerRecord']>;
-type CohortRaids = ReturnType<ReportsService['cohortRaids']>;
+type LearnerRecord = Awaited<ReturnType<ReportsService['learnerRecord']>>;
+type CohortRaids = Awaited<ReturnType<ReportsService['cohortRaids']>>;
 
 /** An action in a learner's record as the API has always sent it: the `actions` table's columns, `done` as 0 or 1. */
 function recordActionJson(a: ActionStatus): z.infer<typeof learnerRecordJsonSchema>['actions'][number] {

@@ -21,9 +21,9 @@ function slug(name: string): string {
 /** Pages: a cohort's raid reports and a learner's record, for the cohort's trainers and admins; one's own record. */
 export function reportRoutes(services: Services): Router {
   const router = Router();
-  router.get('/cohorts/:id/raids', requireRole('trainer', 'admin'), (req, res) => {
+  router.get('/cohorts/:id/raids', requireRole('trainer', 'admin'), async (req, res) => {
     const { area } = parseQuery(raidsQuerySchema, req);
-    const data = services.reports.cohortRaids(Number(req.params.id), actorOf(req));
+    const data = await services.reports.cohortRaids(Number(req.params.id), actorOf(req));
     renderPage(req, res, 'work/cohort-raids', {
       title: `Raid reports: ${data.cohort.name}`,
       ...cohortRaidsView(data, area),
@@ -31,8 +31,8 @@ export function reportRoutes(services: Services): Router {
   });
   const trainerView = (req: Request) =>
     services.reports.learnerRecord(Number(req.params.id), Number(req.params.userId), actorOf(req));
-  router.get('/cohorts/:id/learners/:userId', requireRole('trainer', 'admin'), (req, res) => {
-    const { cohort, ...record } = trainerView(req);
+  router.get('/cohorts/:id/learners/:userId', requireRole('trainer', 'admin'), async (req, res) => {
+    const { cohort, ...record } = await trainerView(req);
     renderPage(req, res, 'work/learner-record', {
       title: `${record.learner.name}: learning record`,
       cohort,
@@ -41,17 +41,21 @@ export function reportRoutes(services: Services): Router {
       bodyClass: 'pw-print-page pw-record-page',
     });
   });
-  router.get('/cohorts/:id/learners/:userId/record.csv', requireRole('trainer', 'admin'), (req, res) => {
-    const { cohort, ...record } = trainerView(req);
-    res
-      .type('text/csv; charset=utf-8')
-      .attachment(`${slug(record.learner.name)}-learning-record-cohort-${cohort.id}.csv`)
-      .send(recordCsv(record));
-  });
+  router.get(
+    '/cohorts/:id/learners/:userId/record.csv',
+    requireRole('trainer', 'admin'),
+    async (req, res) => {
+      const { cohort, ...record } = await trainerView(req);
+      res
+        .type('text/csv; charset=utf-8')
+        .attachment(`${slug(record.learner.name)}-learning-record-cohort-${cohort.id}.csv`)
+        .send(recordCsv(record));
+    },
+  );
 
   // The person's own record, whole: to print (or save as a PDF) for an appraisal, or to download as a spreadsheet
-  router.get('/account/record', (req, res) => {
-    const record = services.reports.ownRecord(actorOf(req));
+  router.get('/account/record', async (req, res) => {
+    const record = await services.reports.ownRecord(actorOf(req));
     renderPage(req, res, 'privacy/record', {
       title: 'Your learning record',
       record: readableRecord(record),
@@ -59,8 +63,8 @@ export function reportRoutes(services: Services): Router {
       bodyClass: 'pw-print-page pw-record-page',
     });
   });
-  router.get('/account/record.csv', (req, res) => {
-    const record = services.reports.ownRecord(actorOf(req));
+  router.get('/account/record.csv', async (req, res) => {
+    const record = await services.reports.ownRecord(actorOf(req));
     res.type('text/csv; charset=utf-8').attachment('packway-learning-record.csv').send(recordCsv(record));
   });
   return router;
@@ -69,8 +73,8 @@ export function reportRoutes(services: Services): Router {
 /** API: a learner's record. */
 export function reportApiRoutes(services: Services): Router {
   const router = Router();
-  router.get('/cohorts/:id/learners/:userId', requireRole('trainer', 'admin'), (req, res) => {
-    const record = services.reports.learnerRecord(
+  router.get('/cohorts/:id/learners/:userId', requireRole('trainer', 'admin'), async (req, res) => {
+    const record = await services.reports.learnerRecord(
       Number(req.params.id),
       Number(req.params.userId),
       actorOf(req),

@@ -45,9 +45,9 @@ export function createReportsService(
   forms: FormsService,
 ) {
   /** Raid plans with their reports (a report names its plan, or stands alone). */
-  function raidsOf(userId: number, since: Date | null = null): Raid[] {
+  async function raidsOf(userId: number, since: Date | null = null): Promise<Raid[]> {
     const visible = doneSince(since);
-    const all = forms.forUser(userId).filter((s) => visible(s.updatedAt));
+    const all = (await forms.forUser(userId)).filter((s) => visible(s.updatedAt));
     const plans = all.filter((s) => s.moduleId === RAID_PLAN);
     const reports = all.filter((s) => s.moduleId === RAID_REPORT);
     const raids: Raid[] = plans.map((plan) => ({
@@ -62,37 +62,46 @@ export function createReportsService(
     return raids;
   }
 
-  function assessmentsOf(userId: number, pack: Pack, since: Date | null = null) {
+  async function assessmentsOf(userId: number, pack: Pack, since: Date | null = null) {
     const mod = selfAssessmentModule(pack);
     if (!mod?.form) return { module: undefined, attempts: [], chart: null };
     const visible = doneSince(since);
-    const attempts = forms.forModule(userId, mod.id).filter((s) => visible(s.updatedAt));
+    const attempts = (await forms.forModule(userId, mod.id)).filter((s) => visible(s.updatedAt));
     return { module: mod, attempts, chart: ratingChart(mod.form, attempts) };
   }
 
-  function actionsOf(userId: number, since: Date | null = null): ActionStatus[] {
+  async function actionsOf(userId: number, since: Date | null = null): Promise<ActionStatus[]> {
     const on = today();
     const visible = doneSince(since);
     const shown = since
-      ? new Set(
-          forms
-            .forUser(userId)
-            .filter((s) => visible(s.updatedAt))
-            .map((s) => s.id),
-        )
+      ? new Set((await forms.forUser(userId)).filter((s) => visible(s.updatedAt)).map((s) => s.id))
       : undefined;
-    return forms
-      .actionsForUser(userId)
+    return (await forms.actionsForUser(userId))
       .filter((a) => !shown || shown.has(a.submissionId))
       .map((a) => ({ ...a, overdue: !a.done && a.dueOn !== null && a.dueOn < on }));
   }
 
   /** Everything one person has done in a pack: work at or after `since` (everything when there is no `since`). */
-  function recordOf(learner: { id: number; name: string; email: string }, pack: Pack, since: Date | null) {
+  async function recordOf(
+    learner: { id: number; name: string; email: string },
+    pack: Pack,
+    since: Date | null,
+  ) {
     const visible = doneSince(since);
     const learnerId = learner.id;
-    const answers = responses
-      .forUser(learnerId)
+    const [answerRows, formRows, areaRows, assignments, raids, assessments, actions] = await Promise.all([
+      responses.forUser(learnerId),
+      forms.forUser(learnerId),
+      progress.learnerProgress(learnerId, pack),
+      progress.assignments(
+        { id: learnerId, email: learner.email, name: learner.name, role: 'learner' },
+        pack,
+      ),
+      raidsOf(learnerId, since),
+      assessmentsOf(learnerId, pack, since),
+      actionsOf(learnerId, since),
+    ]);
+    const answers = answerRows
       .filter((r) => visible(r.updatedAt))
       .map((r) => {
         const mod = pack.modules.get(r.moduleId);
@@ -109,25 +118,21 @@ export function createReportsService(
         };
       });
     const sa = selfAssessmentModule(pack)?.id;
-    const otherForms = forms
-      .forUser(learnerId)
+    const otherForms = formRows
       .filter((s) => visible(s.updatedAt))
       .filter((s) => s.moduleId !== RAID_PLAN && s.moduleId !== RAID_REPORT && s.moduleId !== sa);
     return {
       pack,
       learner: { id: learner.id, name: learner.name, email: learner.email },
-      areas: progress.learnerProgress(learnerId, pack).map((area) => ({
+      areas: areaRows.map((area) => ({
         ...area,
         outcomes: area.outcomes.map((o) => (visible(o.updatedAt) ? o : { ...o, evidence: '' })),
       })),
-      assignments: progress.assignments(
-        { id: learnerId, email: learner.email, name: learner.name, role: 'learner' },
-        pack,
-      ),
+      assignments,
       answers,
-      raids: raidsOf(learnerId, since),
-      assessments: assessmentsOf(learnerId, pack, since),
-      actions: actionsOf(learnerId, since),
+      raids,
+      assessments,
+      actions,
       otherForms: otherForms.map((s) => ({ ...s, module: pack.modules.get(s.moduleId) })),
     };
   }
@@ -137,70 +142,80 @@ export function createReportsService(
    * A trainer sees only the work done since the learner joined this cohort: enrolling someone must not open up what
    * they wrote for other trainers' cohorts. Admins (L&D) see the whole record.
    */
-  function learnerRecord(cohortId: number, learnerId: number, actor: Actor) {
-    const cohort = cohorts.manageable(cohortId, actor);
-    const joined = cohortsRepo.memberSince(cohortId, learnerId);
+  async function learnerRecord(cohortId: number, learnerId: number, actor: Actor) {
+    const cohort = await cohorts.manageable(cohortId, actor);
+    const joined = await cohortsRepo.memberSince(cohortId, learnerId);
     if (joined === undefined) throw new NotFound('That person is not in this cohort');
-    const learner = users.byId(learnerId);
+    const learner = await users.byId(learnerId);
     if (!learner) throw new NotFound('No such learner');
     const since = actor.role === 'admin' ? null : joined;
-    return { cohort, ...recordOf(learner, cohorts.packOf(cohort), since) };
+    return { cohort, ...(await recordOf(learner, await cohorts.packOf(cohort), since)) };
   }
 
   /** A person's own learning record, whole, in the pack they see: to print or download for an appraisal. */
-  function ownRecord(actor: Actor) {
-    return recordOf(actor, cohorts.packFor(actor), null);
+  async function ownRecord(actor: Actor) {
+    return recordOf(actor, await cohorts.packFor(actor), null);
   }
 
   /**
    * The evidence each member of a cohort has written, by learner id then outcome id, for the progress CSV. As in the
    * learner record, a trainer sees only evidence written since the learner joined the cohort; admins see it all.
    */
-  function cohortEvidence(cohortId: number, actor: Actor): Map<number, Record<string, string>> {
-    cohorts.manageable(cohortId, actor);
+  async function cohortEvidence(
+    cohortId: number,
+    actor: Actor,
+  ): Promise<Map<number, Record<string, string>>> {
+    await cohorts.manageable(cohortId, actor);
+    const members = await cohortsRepo.members(cohortId);
+    const outcomeMaps = await Promise.all(members.map((m) => progress.outcomeMap(m.id)));
     const out = new Map<number, Record<string, string>>();
-    for (const m of cohortsRepo.members(cohortId)) {
+    members.forEach((m, i) => {
       const since = actor.role === 'admin' ? null : m.addedAt;
       const visible = doneSince(since);
       const evidence: Record<string, string> = {};
-      for (const [id, row] of progress.outcomeMap(m.id)) {
+      for (const [id, row] of outcomeMaps[i]) {
         if (row.evidence && visible(row.updatedAt)) evidence[id] = row.evidence;
       }
       out.set(m.id, evidence);
-    }
+    });
     return out;
   }
 
   /** Every raid report in a cohort, for its trainers. */
-  function cohortRaids(cohortId: number, actor: Actor) {
-    const cohort = cohorts.manageable(cohortId, actor);
-    const pack = cohorts.packOf(cohort);
+  async function cohortRaids(cohortId: number, actor: Actor) {
+    const cohort = await cohorts.manageable(cohortId, actor);
+    const [pack, reports] = await Promise.all([
+      cohorts.packOf(cohort),
+      forms.inCohort(cohortId, RAID_REPORT),
+    ]);
     return {
       cohort,
       pack,
-      reports: forms.inCohort(cohortId, RAID_REPORT),
+      reports,
       reportModule: pack.modules.get(RAID_REPORT),
     };
   }
 
   /** Answers members chose to share: visible to the cohort's members and trainers only. */
-  function sharedAnswers(cohortId: number, moduleId: string | undefined, actor: Actor) {
-    const cohort = cohortsRepo.get(cohortId);
+  async function sharedAnswers(cohortId: number, moduleId: string | undefined, actor: Actor) {
+    const cohort = await cohortsRepo.get(cohortId);
     if (!cohort) throw new NotFound('No such cohort');
-    const member = actor.role === 'learner' && cohortsRepo.isMember(cohortId, actor.id);
+    const member = actor.role === 'learner' && (await cohortsRepo.isMember(cohortId, actor.id));
     if (!member) {
       if (actor.role === 'learner') throw new Forbidden('You are not in this cohort');
-      cohorts.manageable(cohortId, actor);
+      await cohorts.manageable(cohortId, actor);
     }
-    const pack = cohorts.packOf(cohort);
-    const counts = responses.sharedModulesInCohort(cohortId);
+    const [pack, counts] = await Promise.all([
+      cohorts.packOf(cohort),
+      responses.sharedModulesInCohort(cohortId),
+    ]);
     const modules = counts.map((c) => ({
       id: c.moduleId,
       title: pack.modules.get(c.moduleId)?.title ?? c.moduleId,
       count: c.count,
     }));
     const mod = moduleId ? pack.modules.get(moduleId) : undefined;
-    const rows = mod ? responses.sharedInCohort(cohortId, mod.id) : [];
+    const rows = mod ? await responses.sharedInCohort(cohortId, mod.id) : [];
     const byPrompt = mod
       ? mod.prompts.map((p) => ({ prompt: p, answers: rows.filter((r) => r.promptId === p.id) }))
       : [];

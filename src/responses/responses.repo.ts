@@ -24,12 +24,12 @@ export interface SharedModuleCount {
 /** Answers to prompts: written by learners, read by them, their trainers and (when shared) their cohort. */
 export interface ResponsesRepo {
   /** Inserts or replaces the answer; returns the time it was saved. */
-  save(userId: number, moduleId: string, promptId: string, text: string, shared: boolean): Date;
-  get(userId: number, moduleId: string, promptId: string): Answer | undefined;
-  forModule(userId: number, moduleId: string): Answer[];
+  save(userId: number, moduleId: string, promptId: string, text: string, shared: boolean): Promise<Date>;
+  get(userId: number, moduleId: string, promptId: string): Promise<Answer | undefined>;
+  forModule(userId: number, moduleId: string): Promise<Answer[]>;
   /** Every answer of one person, by module and prompt. */
-  forUser(userId: number): Answer[];
+  forUser(userId: number): Promise<Answer[]>;
   /** The shared answers of a cohort's members to one module, by prompt and time. */
-  sharedInCohort(cohortId: number, moduleId: string): SharedAnswer[];
-  sharedModulesInCohort(cohortId: number): SharedModuleCount[];
+  sharedInCohort(cohortId: number, moduleId: string): Promise<SharedAnswer[]>;
+  sharedModulesInCohort(cohortId: number): Promise<SharedModuleCount[]>;
 }

@@ -22,7 +22,7 @@ export function responseRoutes(services: Services): Router {
     requireRole('learner'),
     formAction(
       async (req, res) => {
-        const pack = packForRequest(services.pages, req);
+        const pack = await packForRequest(services.pages, req);
         const mod = pack.modules.get(String(req.params.id));
         if (!mod) throw new NotFound();
         const { answers, problems } = answersFromPage(req.body, mod.prompts);
@@ -42,9 +42,9 @@ export function responseRoutes(services: Services): Router {
     ),
   );
 
-  router.get('/cohorts/:id/shared', (req, res) => {
+  router.get('/cohorts/:id/shared', async (req, res) => {
     const { module } = parseQuery(sharedQuerySchema, req);
-    const data = services.reports.sharedAnswers(Number(req.params.id), module, actorOf(req));
+    const data = await services.reports.sharedAnswers(Number(req.params.id), module, actorOf(req));
     renderPage(req, res, 'work/shared', { title: `Shared answers: ${data.cohort.name}`, ...data });
   });
   return router;
@@ -55,7 +55,7 @@ export function responseApiRoutes(services: Services): Router {
   const router = Router();
   router.put('/me/responses/:moduleId/:promptId', requireRole('learner'), async (req, res) => {
     const input = parseInput(responseSchema, req.body);
-    const pack = packForRequest(services.pages, req);
+    const pack = await packForRequest(services.pages, req);
     const saved = await services.pages.saveAnswer(
       actorOf(req),
       pack,
@@ -65,10 +65,9 @@ export function responseApiRoutes(services: Services): Router {
     );
     res.json(savedAnswerJson(saved));
   });
-  router.get('/me/responses/:moduleId', requireRole('learner'), (req, res) => {
-    res.json(
-      moduleAnswersJson(services.responses.forModule(actorOf(req).id, String(req.params.moduleId)).values()),
-    );
+  router.get('/me/responses/:moduleId', requireRole('learner'), async (req, res) => {
+    const answers = await services.responses.forModule(actorOf(req).id, String(req.params.moduleId));
+    res.json(moduleAnswersJson(answers.values()));
   });
   return router;
 }

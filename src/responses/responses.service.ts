@@ -24,22 +24,22 @@ export function createResponsesService(uow: UnitOfWork, responses: ResponsesRepo
   }
 
   /** Saves one answer (plain text, stored as written); an event records each real change. */
-  function save(
+  async function save(
     actor: Actor,
     pack: Pack,
     moduleId: string,
     promptId: string,
     input: ResponseInput,
-  ): SavedAnswer {
+  ): Promise<SavedAnswer> {
     if (actor.role !== 'learner') throw new Forbidden('Only learners write answers');
     checkPrompt(pack, moduleId, promptId);
-    const prior = responses.get(actor.id, moduleId, promptId);
+    const prior = await responses.get(actor.id, moduleId, promptId);
     const shared = input.shared ?? prior?.shared ?? false;
     if (prior && prior.text === input.text && prior.shared === shared) {
       return { moduleId, promptId, text: prior.text, shared, updatedAt: prior.updatedAt };
     }
-    const updatedAt = uow.run(() => {
-      const at = responses.save(actor.id, moduleId, promptId, input.text, shared);
+    const updatedAt = await uow.run(async () => {
+      const at = await responses.save(actor.id, moduleId, promptId, input.text, shared);
       const object = {
         userId: actor.id,
         objectType: 'prompt' as const,
@@ -47,21 +47,25 @@ export function createResponsesService(uow: UnitOfWork, responses: ResponsesRepo
         moduleId,
       };
       if (!prior || prior.text !== input.text)
-        events.append({ ...object, verb: 'answered', result: { response: input.text } }, at.toISOString());
-      if (shared && !prior?.shared) events.append({ ...object, verb: 'shared' }, at.toISOString());
+        await events.append(
+          { ...object, verb: 'answered', result: { response: input.text } },
+          at.toISOString(),
+        );
+      if (shared && !prior?.shared) await events.append({ ...object, verb: 'shared' }, at.toISOString());
       return at;
     });
     return { moduleId, promptId, text: input.text, shared, updatedAt };
   }
 
   /** Saves the answers posted together from a module page, each on its own. */
-  function saveAll(actor: Actor, pack: Pack, moduleId: string, answers: PageAnswer[]): void {
-    for (const a of answers) save(actor, pack, moduleId, a.promptId, { text: a.text, shared: a.shared });
+  async function saveAll(actor: Actor, pack: Pack, moduleId: string, answers: PageAnswer[]): Promise<void> {
+    for (const a of answers)
+      await save(actor, pack, moduleId, a.promptId, { text: a.text, shared: a.shared });
   }
 
   /** One learner's answers to a module, by prompt id. */
-  function forModule(userId: number, moduleId: string): Map<string, Answer> {
-    return new Map(responses.forModule(userId, moduleId).map((r) => [r.promptId, r]));
+  async function forModule(userId: number, moduleId: string): Promise<Map<string, Answer>> {
+    return new Map((await responses.forModule(userId, moduleId)).map((r) => [r.promptId, r]));
   }
 
   return {

@@ -21,5 +21,5 @@ export type PeopleScope = { kind: 'everyone' } | { kind: 'trainer'; trainerId: n
 /** Full-text search over people (names and email addresses), kept in step with accounts by the database. */
 export interface PeopleSearchRepo {
   /** `terms` are plain words; each must match the start of a word in the name or email. Best matches first. */
-  search(terms: string[], scope: PeopleScope, limit: number): { hits: PersonHit[]; total: number };
+  search(terms: string[], scope: PeopleScope, limit: number): Promise<{ hits: PersonHit[]; total: number }>;
 }

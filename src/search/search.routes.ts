@@ -11,10 +11,10 @@ import { searchQuerySchema } from './search.schema';
 /** `GET /search?q=`: one box for modules and (for staff) people. */
 export function searchRoutes(services: Services): Router {
   const router = Router();
-  router.get('/search', (req, res) => {
+  router.get('/search', async (req, res) => {
     const { q } = parseQuery(searchQuerySchema, req);
     const me = actorOf(req);
-    const results = services.search.search(me, packForRequest(services.pages, req), q);
+    const results = await services.search.search(me, await packForRequest(services.pages, req), q);
     renderPage(req, res, 'search/search', {
       title: q ? `Search results for “${q}”` : 'Search',
       results,
@@ -28,9 +28,10 @@ export function searchRoutes(services: Services): Router {
 
 export function searchApiRoutes(services: Services): Router {
   const router = Router();
-  router.get('/search', (req, res) => {
+  router.get('/search', async (req, res) => {
     const { q } = parseQuery(searchQuerySchema, req);
-    res.json(searchJson(services.search.search(actorOf(req), packForRequest(services.pages, req), q)));
+    const pack = await packForRequest(services.pages, req);
+    res.json(searchJson(await services.search.search(actorOf(req), pack, q)));
   });
   return router;
 }

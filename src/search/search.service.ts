@@ -18,13 +18,13 @@ export interface SearchResults {
  * trainers (the learners in their own cohorts) and admins (everyone).
  */
 export function createSearchService(people: PeopleSearchRepo) {
-  function search(actor: Actor, pack: Pack, query: string): SearchResults {
+  async function search(actor: Actor, pack: Pack, query: string): Promise<SearchResults> {
     const terms = termsOf(query);
     const modules = moduleIndexFor(pack).search(terms);
     let found: SearchResults['people'] = null;
-    if (actor.role === 'admin') found = people.search(terms, { kind: 'everyone' }, PEOPLE_LIMIT);
+    if (actor.role === 'admin') found = await people.search(terms, { kind: 'everyone' }, PEOPLE_LIMIT);
     else if (actor.role === 'trainer')
-      found = people.search(terms, { kind: 'trainer', trainerId: actor.id }, PEOPLE_LIMIT);
+      found = await people.search(terms, { kind: 'trainer', trainerId: actor.id }, PEOPLE_LIMIT);
     return { query, terms, modules, people: found };
   }
   return { search };

@@ -16,7 +16,7 @@ declare global {
       sessionInfo?: { idHash: string; csrfToken: string; previewVersionId: number | null };
       requestId: string;
       /** Leaves a message for the next page of this browser session (a no-op for API callers). */
-      flash(text: string): void;
+      flash(text: string): Promise<void>;
       /** The logger bound to this request's id: every line it writes carries `reqId`. */
       log: Logger;
     }

@@ -28,21 +28,21 @@ export interface UserSearchResult {
 /** Accounts: created, found, changed. Email addresses match without regard to case. */
 export interface UsersRepo {
   /** Returns the new account's id. */
-  insert(user: NewUser): number;
-  byId(id: number): UserRecord | undefined;
-  byEmail(email: string): UserRecord | undefined;
-  count(): number;
+  insert(user: NewUser): Promise<number>;
+  byId(id: number): Promise<UserRecord | undefined>;
+  byEmail(email: string): Promise<UserRecord | undefined>;
+  count(): Promise<number>;
   /** Admins who are not disabled. */
-  activeAdmins(): number;
+  activeAdmins(): Promise<number>;
   /** By name order; `q` matches part of a name or email address. */
-  search(q: string | null, role: Role | null, limit: number, offset: number): UserSearchResult;
-  setRole(id: number, role: Role): void;
-  setDisabled(id: number, disabled: boolean): void;
-  setPassword(id: number, hash: string): void;
+  search(q: string | null, role: Role | null, limit: number, offset: number): Promise<UserSearchResult>;
+  setRole(id: number, role: Role): Promise<void>;
+  setDisabled(id: number, disabled: boolean): Promise<void>;
+  setPassword(id: number, hash: string): Promise<void>;
   /** Accounts that can sign in once a password is set (not disabled, no password yet), by name. */
-  withoutPassword(): UserRecord[];
+  withoutPassword(): Promise<UserRecord[]>;
   /** How many accounts hold each role (disabled ones too). */
-  countByRole(): Record<Role, number>;
+  countByRole(): Promise<Record<Role, number>>;
   /** Records that the person was active now. */
-  touch(id: number): void;
+  touch(id: number): Promise<void>;
 }

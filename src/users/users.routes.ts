@@ -41,15 +41,13 @@ export function userRoutes(services: Services, config: Pick<Config, 'publicUrl'>
   const router = Router();
   router.use('/users', requireRole('admin'));
 
-  const listPage = (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
+  const listPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const q = userListQuery.safeParse(req.query);
     const { q: search, role, page } = q.success ? q.data : { q: '', role: '' as const, page: 1 };
-    const { users, total } = services.users.search(
-      search || null,
-      role || null,
-      PAGE_SIZE,
-      (page - 1) * PAGE_SIZE,
-    );
+    const [{ users, total }, pending] = await Promise.all([
+      services.users.search(search || null, role || null, PAGE_SIZE, (page - 1) * PAGE_SIZE),
+      services.users.withoutPassword(),
+    ]);
     renderPage(
       req,
       res,
@@ -68,15 +66,15 @@ export function userRoutes(services: Services, config: Pick<Config, 'publicUrl'>
         fieldErrors: {},
         created: undefined,
         link: undefined,
-        pending: services.users.withoutPassword().length,
+        pending: pending.length,
         ...extra,
       },
       status,
     );
   };
 
-  const showPage = (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
-    const user = services.users.get(Number(req.params.id));
+  const showPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
+    const user = await services.users.get(Number(req.params.id));
     renderPage(req, res, 'users/show', {
       title: user.name,
       shown: userJson(user),
@@ -94,8 +92,8 @@ export function userRoutes(services: Services, config: Pick<Config, 'publicUrl'>
     formAction(
       async (req, res) => {
         const user = await services.users.create(parseInput(createUserFormSchema, req.body), actorOf(req));
-        const { token } = services.users.issuePasswordLink(user.id, actorOf(req));
-        listPage(req, res, { created: userJson(user), link: passwordLink(token) }, 201);
+        const { token } = await services.users.issuePasswordLink(user.id, actorOf(req));
+        await listPage(req, res, { created: userJson(user), link: passwordLink(token) }, 201);
       },
       (req, res, { values, errors, fieldErrors }, status) =>
         listPage(req, res, { values, errors, fieldErrors }, status),
@@ -103,24 +101,24 @@ export function userRoutes(services: Services, config: Pick<Config, 'publicUrl'>
   );
 
   // Not formAction: the page shows the error's own headline above the rows, which FormProblems does not carry.
-  router.post('/users/import', (req, res) => {
+  router.post('/users/import', async (req, res) => {
     try {
-      const created = services.users.importCsv(csvFrom(req), actorOf(req));
-      req.flash(
+      const created = await services.users.importCsv(csvFrom(req), actorOf(req));
+      await req.flash(
         `${created.length} ${created.length === 1 ? 'person' : 'people'} imported. Download their password links below and send each person their own.`,
       );
       res.redirect(303, '/users');
     } catch (err) {
       if (!(err instanceof HttpError) || err.details.length === 0) throw err;
-      listPage(req, res, { importErrors: err.details, importMessage: err.message }, err.status);
+      await listPage(req, res, { importErrors: err.details, importMessage: err.message }, err.status);
     }
   });
 
   // Everyone who cannot sign in yet gets a fresh link, as a CSV for a mail merge (Packway does not send email yet).
-  router.post('/users/password-links', (req, res) => {
-    const issued = services.users.issuePendingLinks(actorOf(req));
+  router.post('/users/password-links', async (req, res) => {
+    const issued = await services.users.issuePendingLinks(actorOf(req));
     if (issued.length === 0) {
-      req.flash('Everyone has set a password: there are no links to issue.');
+      await req.flash('Everyone has set a password: there are no links to issue.');
       return res.redirect(303, '/users');
     }
     const day = new Date().toISOString().slice(0, 10);
@@ -132,24 +130,24 @@ export function userRoutes(services: Services, config: Pick<Config, 'publicUrl'>
 
   router.get('/users/:id', (req, res) => showPage(req, res));
 
-  router.get('/users/:id/disable', (req, res) => {
-    const user = services.users.get(Number(req.params.id));
+  router.get('/users/:id/disable', async (req, res) => {
+    const user = await services.users.get(Number(req.params.id));
     if (user.disabled) return res.redirect(303, `/users/${user.id}`);
     renderPage(req, res, 'users/disable', { title: `Disable ${user.name}’s account`, shown: userJson(user) });
   });
 
-  router.post('/users/:id/role', (req, res) => {
+  router.post('/users/:id/role', async (req, res) => {
     const id = Number(req.params.id);
-    services.users.changeRole(id, parseInput(changeRoleSchema, req.body).role, actorOf(req));
+    await services.users.changeRole(id, parseInput(changeRoleSchema, req.body).role, actorOf(req));
     res.redirect(303, `/users/${id}`);
   });
 
-  router.post('/users/:id/disabled', (req, res) => {
+  router.post('/users/:id/disabled', async (req, res) => {
     const id = Number(req.params.id);
     const { disabled } = parseInput(setDisabledSchema, req.body);
-    services.users.setDisabled(id, disabled, actorOf(req));
-    const { name } = services.users.get(id);
-    req.flash(
+    await services.users.setDisabled(id, disabled, actorOf(req));
+    const { name } = await services.users.get(id);
+    await req.flash(
       disabled
         ? `${name}’s account is disabled: they are signed out everywhere and cannot sign in.`
         : `${name} can sign in again.`,
@@ -157,9 +155,9 @@ export function userRoutes(services: Services, config: Pick<Config, 'publicUrl'>
     res.redirect(303, `/users/${id}`);
   });
 
-  router.post('/users/:id/password-link', (req, res) => {
-    const { token, expiresAt } = services.users.issuePasswordLink(Number(req.params.id), actorOf(req));
-    showPage(req, res, { link: passwordLink(token), linkExpires: expiresAt });
+  router.post('/users/:id/password-link', async (req, res) => {
+    const { token, expiresAt } = await services.users.issuePasswordLink(Number(req.params.id), actorOf(req));
+    await showPage(req, res, { link: passwordLink(token), linkExpires: expiresAt });
   });
 
   return router;
@@ -169,9 +167,9 @@ export function userApiRoutes(services: Services, config: Pick<Config, 'publicUr
   const passwordLink = (token: string) => `${config.publicUrl}/password/set?token=${token}`;
   const router = Router();
   router.use('/users', requireRole('admin'));
-  router.get('/users', (req, res) => {
+  router.get('/users', async (req, res) => {
     const q = parseQuery(userListQuery, req);
-    const { users, total } = services.users.search(
+    const { users, total } = await services.users.search(
       q.q || null,
       q.role || null,
       PAGE_SIZE,
@@ -182,17 +180,19 @@ export function userApiRoutes(services: Services, config: Pick<Config, 'publicUr
   router.post('/users', async (req, res) => {
     const user = await services.users.create(parseInput(createUserSchema, req.body), actorOf(req));
     const link =
-      user.passwordHash === null ? services.users.issuePasswordLink(user.id, actorOf(req)) : undefined;
+      user.passwordHash === null ? await services.users.issuePasswordLink(user.id, actorOf(req)) : undefined;
     res
       .status(201)
       .json(createdUserJson(user, link && { url: passwordLink(link.token), expiresAt: link.expiresAt }));
   });
-  router.post('/users/import', textCsv, (req, res) => {
-    const created = services.users.importCsv(csvFrom(req), actorOf(req));
+  router.post('/users/import', textCsv, async (req, res) => {
+    const created = await services.users.importCsv(csvFrom(req), actorOf(req));
     res.status(201).json(importedUsersJson(created));
   });
-  router.post('/users/password-links', (req, res) => {
-    res.status(201).json(passwordLinksJson(services.users.issuePendingLinks(actorOf(req)), passwordLink));
+  router.post('/users/password-links', async (req, res) => {
+    res
+      .status(201)
+      .json(passwordLinksJson(await services.users.issuePendingLinks(actorOf(req)), passwordLink));
   });
   return router;
 }

@@ -16,15 +16,15 @@ export const PASSWORD_LINK_HOURS = 72;
 
 export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: AuthRepo, audit: AuditRepo) {
   async function create(data: CreateUserInput, actor: Actor | null): Promise<UserRecord> {
-    if (users.byEmail(data.email)) {
+    if (await users.byEmail(data.email)) {
       throw new Conflict('A user with that email address already exists', [
         { field: 'email', message: 'A user with that email address already exists' },
       ]);
     }
     const passwordHash = data.password ? await hashPassword(data.password) : null;
-    const id = uow.run(() => {
-      const newId = users.insert({ email: data.email, name: data.name, role: data.role, passwordHash });
-      audit.record({
+    const id = await uow.run(async () => {
+      const newId = await users.insert({ email: data.email, name: data.name, role: data.role, passwordHash });
+      await audit.record({
         actorId: actor?.id,
         actorEmail: actor?.email,
         action: 'user.create',
@@ -34,11 +34,11 @@ export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: Auth
       });
       return newId;
     });
-    return users.byId(id)!;
+    return (await users.byId(id))!;
   }
 
   /** CSV `email,name,role`: every row checked; all created in one transaction, or none with a report per row. */
-  function importCsv(csv: string, actor: Actor): UserRecord[] {
+  async function importCsv(csv: string, actor: Actor): Promise<UserRecord[]> {
     const rows = parseCsv(csv);
     const header = rows.shift()?.map((h) => h.trim().toLowerCase());
     if (!header || header.join(',') !== 'email,name,role') {
@@ -47,15 +47,15 @@ export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: Auth
     const details: ErrorDetail[] = [];
     const seen = new Set<string>();
     const valid: { email: string; name: string; role: Role }[] = [];
-    rows.forEach((cells, i) => {
+    for (const [i, cells] of rows.entries()) {
       const rowNo = i + 2;
-      if (cells.length === 1 && cells[0].trim() === '') return;
+      if (cells.length === 1 && cells[0].trim() === '') continue;
       if (cells.length !== 3) {
         details.push({
           field: `row ${rowNo}`,
           message: `Expected 3 values (email,name,role), found ${cells.length}`,
         });
-        return;
+        continue;
       }
       const parsed = importRowSchema.safeParse({
         email: cells[0],
@@ -65,7 +65,7 @@ export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: Auth
       if (!parsed.success) {
         for (const d of zodDetails(parsed.error))
           details.push({ field: `row ${rowNo}`, message: `${d.field}: ${d.message}` });
-        return;
+        continue;
       }
       const key = parsed.data.email.toLowerCase();
       if (seen.has(key))
@@ -73,21 +73,22 @@ export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: Auth
           field: `row ${rowNo}`,
           message: `email: ${parsed.data.email} appears twice in the file`,
         });
-      else if (users.byEmail(key))
+      else if (await users.byEmail(key))
         details.push({
           field: `row ${rowNo}`,
           message: `email: ${parsed.data.email} already has an account`,
         });
       seen.add(key);
       valid.push(parsed.data);
-    });
+    }
     if (valid.length === 0 && details.length === 0)
       details.push({ field: 'file', message: 'The file has no rows after the header' });
     if (details.length > 0)
       throw new Invalid(details, 'The file was not imported: fix every row listed and upload it again');
-    const ids = uow.run(() => {
-      const created = valid.map((u) => users.insert({ ...u, passwordHash: null }));
-      audit.record({
+    const ids = await uow.run(async () => {
+      const created: number[] = [];
+      for (const u of valid) created.push(await users.insert({ ...u, passwordHash: null }));
+      await audit.record({
         actorId: actor.id,
         actorEmail: actor.email,
         action: 'user.import',
@@ -96,38 +97,45 @@ export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: Auth
       });
       return created;
     });
-    return ids.map((id) => users.byId(id)!);
+    const out: UserRecord[] = [];
+    for (const id of ids) out.push((await users.byId(id))!);
+    return out;
   }
 
-  function get(id: number): UserRecord {
-    const u = users.byId(id);
+  async function get(id: number): Promise<UserRecord> {
+    const u = await users.byId(id);
     if (!u) throw new NotFound('No such user');
     return u;
   }
 
   /** One page of accounts, with how many match in all. */
-  function search(q: string | null, role: Role | null, limit: number, offset: number): UserSearchResult {
+  async function search(
+    q: string | null,
+    role: Role | null,
+    limit: number,
+    offset: number,
+  ): Promise<UserSearchResult> {
     return users.search(q, role, limit, offset);
   }
 
-  function count(): number {
+  async function count(): Promise<number> {
     return users.count();
   }
 
-  function changeRole(id: number, role: Role, actor: Actor): void {
-    const u = users.byId(id);
+  async function changeRole(id: number, role: Role, actor: Actor): Promise<void> {
+    const u = await users.byId(id);
     if (!u) throw new NotFound('No such user');
     if (u.role === role) return;
-    if (u.role === 'admin' && !u.disabled && users.activeAdmins() <= 1) {
+    if (u.role === 'admin' && !u.disabled && (await users.activeAdmins()) <= 1) {
       throw new Conflict('You cannot remove the last admin', [
         { field: 'role', message: 'Keep at least one admin' },
       ]);
     }
-    uow.run(() => {
-      users.setRole(id, role);
-      auth.deleteSessionsOf(id);
-      auth.revokeTokensOf(id);
-      audit.record({
+    await uow.run(async () => {
+      await users.setRole(id, role);
+      await auth.deleteSessionsOf(id);
+      await auth.revokeTokensOf(id);
+      await audit.record({
         actorId: actor.id,
         actorEmail: actor.email,
         action: 'user.role',
@@ -138,22 +146,22 @@ export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: Auth
     });
   }
 
-  function setDisabled(id: number, disabled: boolean, actor: Actor): void {
-    const u = users.byId(id);
+  async function setDisabled(id: number, disabled: boolean, actor: Actor): Promise<void> {
+    const u = await users.byId(id);
     if (!u) throw new NotFound('No such user');
-    if (disabled && u.role === 'admin' && !u.disabled && users.activeAdmins() <= 1) {
+    if (disabled && u.role === 'admin' && !u.disabled && (await users.activeAdmins()) <= 1) {
       throw new Conflict('You cannot disable the last admin', [
         { field: 'disabled', message: 'Keep at least one admin' },
       ]);
     }
-    uow.run(() => {
-      users.setDisabled(id, disabled);
+    await uow.run(async () => {
+      await users.setDisabled(id, disabled);
       if (disabled) {
-        auth.deleteSessionsOf(id);
-        auth.revokeTokensOf(id);
-        auth.expireLinksOf(id);
+        await auth.deleteSessionsOf(id);
+        await auth.revokeTokensOf(id);
+        await auth.expireLinksOf(id);
       }
-      audit.record({
+      await audit.record({
         actorId: actor.id,
         actorEmail: actor.email,
         action: disabled ? 'user.disable' : 'user.enable',
@@ -164,15 +172,18 @@ export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: Auth
   }
 
   /** A one-time link to set a password; only its hash is stored. */
-  function issuePasswordLink(id: number, actor: Actor | null): { token: string; expiresAt: string } {
-    const u = users.byId(id);
+  async function issuePasswordLink(
+    id: number,
+    actor: Actor | null,
+  ): Promise<{ token: string; expiresAt: string }> {
+    const u = await users.byId(id);
     if (!u) throw new NotFound('No such user');
     const { token, hash } = newToken();
     const expiresAt = new Date(Date.now() + PASSWORD_LINK_HOURS * 3600_000).toISOString();
-    uow.run(() => {
-      auth.expireLinksOf(id);
-      auth.createLink(hash, id, actor?.id ?? null, expiresAt);
-      audit.record({
+    await uow.run(async () => {
+      await auth.expireLinksOf(id);
+      await auth.createLink(hash, id, actor?.id ?? null, expiresAt);
+      await audit.record({
         actorId: actor?.id,
         actorEmail: actor?.email,
         action: 'user.password_link',
@@ -187,18 +198,21 @@ export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: Auth
    * A fresh one-time link for everyone who cannot sign in yet (no password, not disabled), in one transaction: for
    * handing out after an import. Each new link cancels the person's earlier one.
    */
-  function issuePendingLinks(actor: Actor): { user: UserRecord; token: string; expiresAt: string }[] {
-    const pending = users.withoutPassword();
+  async function issuePendingLinks(
+    actor: Actor,
+  ): Promise<{ user: UserRecord; token: string; expiresAt: string }[]> {
+    const pending = await users.withoutPassword();
     if (pending.length === 0) return [];
     const expiresAt = new Date(Date.now() + PASSWORD_LINK_HOURS * 3600_000).toISOString();
-    return uow.run(() => {
-      const out = pending.map((user) => {
+    return uow.run(async () => {
+      const out: { user: UserRecord; token: string; expiresAt: string }[] = [];
+      for (const user of pending) {
         const { token, hash } = newToken();
-        auth.expireLinksOf(user.id);
-        auth.createLink(hash, user.id, actor.id, expiresAt);
-        return { user, token, expiresAt };
-      });
-      audit.record({
+        await auth.expireLinksOf(user.id);
+        await auth.createLink(hash, user.id, actor.id, expiresAt);
+        out.push({ user, token, expiresAt });
+      }
+      await audit.record({
         actorId: actor.id,
         actorEmail: actor.email,
         action: 'user.password_links',
@@ -210,7 +224,7 @@ export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: Auth
   }
 
   /** Accounts still waiting for their first password (not disabled). */
-  function withoutPassword(): UserRecord[] {
+  async function withoutPassword(): Promise<UserRecord[]> {
     return users.withoutPassword();
   }
 
@@ -219,12 +233,12 @@ export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: Auth
     if (!checked.success)
       throw new Invalid(zodDetails(checked.error).map((d) => ({ ...d, field: 'password' })));
     const hash = await hashPassword(password);
-    uow.run(() => {
-      users.setPassword(id, hash);
-      auth.revokeTokensOf(id);
-      auth.deleteSessionsOf(id);
-      auth.expireLinksOf(id);
-      audit.record({ actorId: id, action: 'user.password_set', target: `user:${id}`, ip });
+    await uow.run(async () => {
+      await users.setPassword(id, hash);
+      await auth.revokeTokensOf(id);
+      await auth.deleteSessionsOf(id);
+      await auth.expireLinksOf(id);
+      await audit.record({ actorId: id, action: 'user.password_set', target: `user:${id}`, ip });
     });
   }
 

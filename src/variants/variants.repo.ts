@@ -50,22 +50,23 @@ export interface NewDraft {
 }
 
 /**
- * Variants and their versions. Also the pack registry's source of stored versions (`versionFiles`, `versionHashes`).
+ * Variants and their versions. Also the pack registry's source of stored versions (`versionHash`, `versionFiles`,
+ * `versionHashes`).
  */
 export interface VariantsRepo extends StoredVersions {
-  byName(name: string): Variant | undefined;
-  byId(id: number): Variant | undefined;
-  /** Creates a variant and returns its id. */
-  create(name: string, createdBy: number): number;
-  all(): Variant[];
+  byName(name: string): Promise<Variant | undefined>;
+  byId(id: number): Promise<Variant | undefined>;
+  /** Creates a variant and returns its id (the existing one's, when another request has just created that name). */
+  create(name: string, createdBy: number): Promise<number>;
+  all(): Promise<Variant[]>;
   /** Every version, by variant name, drafts first then newest. */
-  versions(): VariantVersionSummary[];
-  version(id: number): VariantVersion | undefined;
-  draftOf(variantId: number): VariantVersion | undefined;
+  versions(): Promise<VariantVersionSummary[]>;
+  version(id: number): Promise<VariantVersion | undefined>;
+  draftOf(variantId: number): Promise<VariantVersion | undefined>;
   /** Replaces the variant's draft (if any) with a new one and returns the new version's id. */
-  replaceDraft(draft: NewDraft): number;
+  replaceDraft(draft: NewDraft): Promise<number>;
   /** Publishes the draft as the variant's next version number, and returns that number. */
-  publish(versionId: number, variantId: number): number;
-  published(): PublishedVersion[];
-  cohortsPinned(versionId: number): PinnedCohort[];
+  publish(versionId: number, variantId: number): Promise<number>;
+  published(): Promise<PublishedVersion[]>;
+  cohortsPinned(versionId: number): Promise<PinnedCohort[]>;
 }

@@ -22,14 +22,14 @@ export function variantRoutes(services: Services): Router {
   router.use('/variants', requireRole('admin'));
   const v = services.variants;
 
-  const listPage = (req: Request, res: Response, problems?: FormProblems, status = 200) =>
+  const listPage = async (req: Request, res: Response, problems?: FormProblems, status = 200) =>
     renderPage(
       req,
       res,
       'variants/list',
       {
         title: 'Variants of the pack',
-        versions: v.list(),
+        versions: await v.list(),
         sections: services.packs.base.sections,
         errors: problems ? errorSummary(uploadProblemFields(problems.details)) : [],
         values: problems?.values ?? {},
@@ -47,7 +47,7 @@ export function variantRoutes(services: Services): Router {
           { ...parseInput(uploadFieldsSchema, req.body), file: req.file },
           actorOf(req),
         );
-        req.flash(
+        await req.flash(
           `The upload is valid and saved as a draft of ${report.name}: check the changes, preview it, then publish.`,
         );
         res.redirect(303, `/variants/versions/${report.versionId}`);
@@ -58,16 +58,17 @@ export function variantRoutes(services: Services): Router {
       }
     }, listPage),
   );
-  router.get('/variants/versions/:vid', (req, res) => {
-    const { row, changes, pinned } = v.diff(Number(req.params.vid));
+  router.get('/variants/versions/:vid', async (req, res) => {
+    const { row, changes, pinned } = await v.diff(Number(req.params.vid));
     const pinnedIds = new Set(pinned.map((c) => c.id));
     // a published version offers its cohorts at once: pinning is the next thing to do after publishing
     const pinnable =
       row.status === 'published'
-        ? services.cohorts
-            .list(actorOf(req))
-            .filter((c) => !pinnedIds.has(c.id) && !c.archivedAt)
-            .map((c) => ({ id: c.id, name: c.name, current: v.labelOf(c.variantVersionId) }))
+        ? await Promise.all(
+            (await services.cohorts.list(actorOf(req)))
+              .filter((c) => !pinnedIds.has(c.id) && !c.archivedAt)
+              .map(async (c) => ({ id: c.id, name: c.name, current: await v.labelOf(c.variantVersionId) })),
+          )
         : [];
     renderPage(req, res, 'variants/version', {
       title: `${row.variantName} ${versionLabel(row)}`,
@@ -78,58 +79,64 @@ export function variantRoutes(services: Services): Router {
     });
   });
   router.get('/variants/versions/:vid/download', async (req, res) => {
-    const row = v.version(Number(req.params.vid));
+    const row = await v.version(Number(req.params.vid));
     const zip = await v.zipOf(row.id);
     res.type('application/zip').attachment(zipFileName(row)).send(zip);
   });
-  router.post('/variants/versions/:vid/preview', (req, res) => {
-    const row = v.version(Number(req.params.vid));
+  router.post('/variants/versions/:vid/preview', async (req, res) => {
+    const row = await v.version(Number(req.params.vid));
     if (!req.sessionInfo)
       throw new HttpError(
         400,
         'needs_session',
         'Previewing a version works in a signed-in browser: sign in on the web page and try again',
       );
-    services.auth.setPreview(req.sessionInfo.idHash, row.id);
+    await services.auth.setPreview(req.sessionInfo.idHash, row.id);
     res.redirect(303, '/pack');
   });
-  router.post('/variants/preview/stop', (req, res) => {
-    if (req.sessionInfo) services.auth.setPreview(req.sessionInfo.idHash, null);
+  router.post('/variants/preview/stop', async (req, res) => {
+    if (req.sessionInfo) await services.auth.setPreview(req.sessionInfo.idHash, null);
     res.redirect(303, '/variants');
   });
-  router.get('/variants/:id/publish', (req, res) => {
-    const preview = v.publishPreview(Number(req.params.id));
+  router.get('/variants/:id/publish', async (req, res) => {
+    const preview = await v.publishPreview(Number(req.params.id));
     renderPage(req, res, 'variants/publish', {
       title: `Publish ${preview.name} v${preview.nextVersion}`,
       preview,
     });
   });
-  router.post('/variants/:id/publish', (req, res) => {
-    const { versionId, version } = v.publish(Number(req.params.id), actorOf(req));
-    req.flash(`${v.labelOf(versionId)} is published. Learners see it once you pin their cohort to it.`);
+  router.post('/variants/:id/publish', async (req, res) => {
+    const { versionId, version } = await v.publish(Number(req.params.id), actorOf(req));
+    await req.flash(
+      `${await v.labelOf(versionId)} is published. Learners see it once you pin their cohort to it.`,
+    );
     res.redirect(303, `/variants/versions/${versionId}${version ? '#pin' : ''}`);
   });
 
-  router.get('/cohorts/:id/variant', requireRole('trainer', 'admin'), (req, res) => {
+  router.get('/cohorts/:id/variant', requireRole('trainer', 'admin'), async (req, res) => {
     const { to } = parseQuery(pinQuerySchema, req);
-    const { cohort, pack } = services.cohorts.detail(Number(req.params.id), actorOf(req));
-    const changes = to === undefined ? [] : v.changesBetween(pack, services.packs.forVersion(to));
-    const current = v.labelOf(cohort.variantVersionId);
-    const toLabel = to === undefined ? '' : v.labelOf(to);
+    const { cohort, pack } = await services.cohorts.detail(Number(req.params.id), actorOf(req));
+    const [toPack, current, toLabel, choices] = await Promise.all([
+      to === undefined ? undefined : services.packs.forVersion(to),
+      v.labelOf(cohort.variantVersionId),
+      to === undefined ? '' : v.labelOf(to),
+      v.choices(),
+    ]);
+    const changes = toPack === undefined ? [] : v.changesBetween(pack, toPack);
     renderPage(req, res, 'variants/pin', {
       title: `Version of the pack for ${cohort.name}`,
       cohort,
-      choices: v.choices(),
+      choices,
       current,
       to,
       toLabel,
       changes,
     });
   });
-  router.post('/cohorts/:id/variant', requireRole('trainer', 'admin'), (req, res) => {
+  router.post('/cohorts/:id/variant', requireRole('trainer', 'admin'), async (req, res) => {
     const { versionId } = parseInput(pinFormSchema, req.body ?? {});
-    services.cohorts.pin(Number(req.params.id), versionId, actorOf(req));
-    req.flash(`Learners now see ${v.labelOf(versionId)}`);
+    await services.cohorts.pin(Number(req.params.id), versionId, actorOf(req));
+    await req.flash(`Learners now see ${await v.labelOf(versionId)}`);
     res.redirect(303, `/cohorts/${Number(req.params.id)}/manage`);
   });
   return router;
@@ -138,8 +145,8 @@ export function variantRoutes(services: Services): Router {
 export function variantApiRoutes(services: Services): Router {
   const router = Router();
   router.use('/variants', requireRole('admin'));
-  router.get('/variants', (_req, res) => {
-    res.json(versionListJson(services.variants.list()));
+  router.get('/variants', async (_req, res) => {
+    res.json(versionListJson(await services.variants.list()));
   });
   router.post('/variants', async (req, res) => {
     const report = await services.variants.upload(
@@ -148,8 +155,8 @@ export function variantApiRoutes(services: Services): Router {
     );
     res.status(201).json(uploadJson(report));
   });
-  router.post('/variants/:id/publish', (req, res) => {
-    res.status(201).json(publishedJson(services.variants.publish(Number(req.params.id), actorOf(req))));
+  router.post('/variants/:id/publish', async (req, res) => {
+    res.status(201).json(publishedJson(await services.variants.publish(Number(req.params.id), actorOf(req))));
   });
   router.get('/variants/versions/:vid/download', async (req, res) => {
     res.type('application/zip').send(await services.variants.zipOf(Number(req.params.vid)));

@@ -10,7 +10,7 @@ import type { ProgressRepo } from '../progress/progress.repo';
 import type { Actor } from '../shared/actor';
 import { Conflict, Invalid, NotFound } from '../shared/errors';
 import { packChanges, type ModuleChange } from './diff';
-import type { VariantsRepo, VariantVersion } from './variants.repo';
+import type { VariantsRepo, VariantVersion, VariantVersionSummary } from './variants.repo';
 import { NAME_MESSAGE, type UploadFields } from './variants.schema';
 import { readZip } from './zip';
 
@@ -133,7 +133,7 @@ export function createVariantsService(
         result.errors.map((e) => ({ field: 'file', message: formatError(e) })),
         'The variant has problems: fix each one and upload it again',
       );
-    const lost = [...progress.outcomesWithProgress()].filter(
+    const lost = [...(await progress.outcomesWithProgress())].filter(
       (id) => base().outcomes.has(id) && !result.pack.outcomes.has(id),
     );
     if (lost.length) {
@@ -146,16 +146,16 @@ export function createVariantsService(
     }
     const pack = packs.remember(result.pack);
     const changes = packChanges(base(), pack).map(({ id, title, change }) => ({ id, title, change }));
-    const { variantId, versionId } = uow.run(() => {
-      const variantId = repo.byName(variantName)?.id ?? repo.create(variantName, actor.id);
-      const versionId = repo.replaceDraft({
+    const { variantId, versionId } = await uow.run(async () => {
+      const variantId = (await repo.byName(variantName))?.id ?? (await repo.create(variantName, actor.id));
+      const versionId = await repo.replaceDraft({
         variantId,
         files: overlay,
         hash: pack.hash,
         changes,
         uploadedBy: actor.id,
       });
-      audit.record({
+      await audit.record({
         actorId: actor.id,
         actorEmail: actor.email,
         action: 'variant.upload',
@@ -164,7 +164,7 @@ export function createVariantsService(
       });
       return { variantId, versionId };
     });
-    return { variantId, versionId, name: repo.byId(variantId)!.name, hash: pack.hash, changes };
+    return { variantId, versionId, name: (await repo.byId(variantId))!.name, hash: pack.hash, changes };
   }
 
   /** The upload's compile, in a worker thread within a time limit; a time-out or memory blow-up is the input's fault (422). */
@@ -179,13 +179,13 @@ export function createVariantsService(
     }
   }
 
-  function publish(variantId: number, actor: Actor): { versionId: number; version: number } {
-    if (!repo.byId(variantId)) throw new NotFound('No such variant');
-    const draft = repo.draftOf(variantId);
+  async function publish(variantId: number, actor: Actor): Promise<{ versionId: number; version: number }> {
+    if (!(await repo.byId(variantId))) throw new NotFound('No such variant');
+    const draft = await repo.draftOf(variantId);
     if (!draft) throw new Conflict('This variant has no draft to publish: upload one first');
-    const version = uow.run(() => {
-      const n = repo.publish(draft.id, variantId);
-      audit.record({
+    const version = await uow.run(async () => {
+      const n = await repo.publish(draft.id, variantId);
+      await audit.record({
         actorId: actor.id,
         actorEmail: actor.email,
         action: 'variant.publish',
@@ -198,52 +198,47 @@ export function createVariantsService(
   }
 
   /** What publishing a variant's draft would do: its next number and its changes from the built-in pack. */
-  function publishPreview(variantId: number): {
+  async function publishPreview(variantId: number): Promise<{
     variantId: number;
     name: string;
     draftId: number;
     nextVersion: number;
     changes: ModuleChange[];
-  } {
-    const variant = Number.isInteger(variantId) ? repo.byId(variantId) : undefined;
+  }> {
+    const variant = Number.isInteger(variantId) ? await repo.byId(variantId) : undefined;
     if (!variant) throw new NotFound('No such variant');
-    const draft = repo.draftOf(variantId);
+    const [draft, published] = await Promise.all([repo.draftOf(variantId), repo.published()]);
     if (!draft) throw new Conflict('This variant has no draft to publish: upload one first');
-    const latest = Math.max(
-      0,
-      ...repo
-        .published()
-        .filter((p) => p.name === variant.name)
-        .map((p) => p.version),
-    );
+    const latest = Math.max(0, ...published.filter((p) => p.name === variant.name).map((p) => p.version));
     return {
       variantId,
       name: variant.name,
       draftId: draft.id,
       nextVersion: latest + 1,
-      changes: packChanges(base(), packs.forVersion(draft.id)),
+      changes: packChanges(base(), await packs.forVersion(draft.id)),
     };
   }
 
-  function version(id: number): VersionView {
-    const row = Number.isInteger(id) ? repo.version(id) : undefined;
+  async function version(id: number): Promise<VersionView> {
+    const row = Number.isInteger(id) ? await repo.version(id) : undefined;
     if (!row) throw new NotFound('No such variant version');
-    return { ...row, pack: packs.forVersion(row.id), variantName: repo.byId(row.variantId)?.name ?? '' };
+    const [pack, variant] = await Promise.all([packs.forVersion(row.id), repo.byId(row.variantId)]);
+    return { ...row, pack, variantName: variant?.name ?? '' };
   }
 
   /** A version, what it changes from the built-in pack, and the cohorts pinned to it. */
-  function diff(versionId: number): {
+  async function diff(versionId: number): Promise<{
     row: VersionView;
     changes: ModuleChange[];
     pinned: { id: number; name: string }[];
-  } {
-    const row = version(versionId);
-    return { row, changes: packChanges(base(), row.pack), pinned: repo.cohortsPinned(row.id) };
+  }> {
+    const row = await version(versionId);
+    return { row, changes: packChanges(base(), row.pack), pinned: await repo.cohortsPinned(row.id) };
   }
 
   /** The version's own files as a zip; uploading it again gives the same variant. */
-  function zipOf(versionId: number): Promise<Buffer> {
-    const row = version(versionId);
+  async function zipOf(versionId: number): Promise<Buffer> {
+    const row = await version(versionId);
     const zip = new yazl.ZipFile();
     for (const path of [...row.files.keys()].sort())
       zip.addBuffer(Buffer.from(row.files.get(path)!, 'utf8'), path, { mtime: row.createdAt });
@@ -256,19 +251,19 @@ export function createVariantsService(
     });
   }
 
-  function choices(): { id: number; label: string }[] {
-    return repo.published().map((v) => ({ id: v.id, label: `${v.name} v${v.version}` }));
+  async function choices(): Promise<{ id: number; label: string }[]> {
+    return (await repo.published()).map((v) => ({ id: v.id, label: `${v.name} v${v.version}` }));
   }
 
-  function isPublished(versionId: number): boolean {
-    return repo.version(versionId)?.status === 'published';
+  async function isPublished(versionId: number): Promise<boolean> {
+    return (await repo.versionHash(versionId))?.published === true;
   }
 
-  function labelOf(versionId: number | null): string {
+  async function labelOf(versionId: number | null): Promise<string> {
     if (!versionId) return 'The built-in pack';
-    const row = repo.version(versionId);
+    const row = await repo.version(versionId);
     return row
-      ? `${repo.byId(row.variantId)?.name ?? 'Variant'} v${row.version ?? 'draft'}`
+      ? `${(await repo.byId(row.variantId))?.name ?? 'Variant'} v${row.version ?? 'draft'}`
       : 'The built-in pack';
   }
 
@@ -288,7 +283,7 @@ export function createVariantsService(
     choices,
     isPublished,
     labelOf,
-    list: () => repo.versions(),
+    list: (): Promise<VariantVersionSummary[]> => repo.versions(),
   };
 }
 export type VariantsService = ReturnType<typeof createVariantsService>;

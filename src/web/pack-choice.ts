@@ -12,6 +12,6 @@ export function packChoice(req: Request): PackChoice {
 }
 
 /** The pack this request sees: an admin's draft preview, a `?cohort=` variant, or the person's own. */
-export function packForRequest(pages: Pick<PagesService, 'packFor'>, req: Request): Pack {
-  return pages.packFor(actorOf(req), packChoice(req));
+export async function packForRequest(pages: Pick<PagesService, 'packFor'>, req: Request): Promise<Pack> {
+  return await pages.packFor(actorOf(req), packChoice(req));
 }

@@ -2,6 +2,8 @@
 export interface ForwardState {
   /** The last event the LRS accepted (the cursor). */
   lastEventId: number;
+  /** The transaction of the last event forwarded (PostgreSQL; 0 on SQLite): the cursor is (lastTx, lastEventId). */
+  lastTx: number;
   /** Failures in a row since the last accepted batch. */
   failures: number;
   /** No attempt before this time (milliseconds since the epoch; 0 means now). */
@@ -23,19 +25,24 @@ export interface EventContext {
 
 /** The forwarding cursor (one row, moved only when the LRS accepts a batch) and what statements are made from. */
 export interface XapiRepo {
-  state(): ForwardState;
-  /** The LRS accepted everything up to this event: move the cursor and forget past failures. */
-  advance(lastEventId: number): void;
-  /** A failed attempt: count it, remember why, and wait until `nextAttemptAt` before the next. */
-  fail(nextAttemptAt: number, error: string): void;
+  state(): Promise<ForwardState>;
+  /**
+   * The LRS accepted everything up to this event: move the cursor and forget past failures. Only while the caller
+   * still holds the lease it claimed until `lease`: false (nothing written) when it has run out.
+   */
+  advance(lastTx: number, lastEventId: number, lease: number): Promise<boolean>;
+  /** A failed attempt: count it, remember why, and wait until `nextAttemptAt` before the next (while holding `lease`). */
+  fail(nextAttemptAt: number, error: string, lease: number): Promise<void>;
   /**
    * Claims forwarding until `until` (ms since the epoch) unless another process holds an unexpired claim:
-   * true when this caller now holds it. Stops two instances sending the same batch at once.
+   * true when this caller now holds it. Stops two instances sending the same batch at once. `until` is then the
+   * lease that `advance`, `fail` and `release` name.
    */
-  claim(now: number, until: number): boolean;
-  release(): void;
+  claim(now: number, until: number): Promise<boolean>;
+  /** Gives up the lease claimed until `lease`, unless another process has since taken it over. */
+  release(lease: number): Promise<void>;
   /** This installation's id: a random UUID generated once and kept in the `settings` table. */
-  installationId(): string;
+  installationId(): Promise<string>;
   /** The context of events with ids from..to (inclusive), by event id. */
-  contexts(fromId: number, toId: number): Map<number, EventContext>;
+  contexts(fromId: number, toId: number): Promise<Map<number, EventContext>>;
 }

@@ -7,8 +7,8 @@ import { eventsQuerySchema } from './xapi.schema';
 /** API: `GET /events`, learning events as xAPI statements (admins). */
 export function xapiApiRoutes(services: Services): Router {
   const router = Router();
-  router.get('/events', requireRole('admin'), (req, res) => {
-    res.json(services.xapi.statements(parseQuery(eventsQuerySchema, req)));
+  router.get('/events', requireRole('admin'), async (req, res) => {
+    res.json(await services.xapi.statements(parseQuery(eventsQuerySchema, req)));
   });
   return router;
 }

@@ -11,9 +11,11 @@ import type { EventsQuery } from './xapi.schema';
 const MAX_BACKOFF_MS = 15 * 60_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 /** How long one process may hold forwarding: longer than the slowest batch (one request, or one per statement). */
-const LEASE_MS = 5 * 60_000;
 
 export type ForwardOutcome = 'sent' | 'idle' | 'failed' | 'waiting' | 'disabled';
+
+/** The lease ran out (another instance may hold it now): stop without touching the cursor. */
+class LeaseLost extends Error {}
 
 /** Why a send failed; `status` when the LRS answered. */
 class LrsError extends Error {
@@ -34,9 +36,9 @@ export function createXapiService(
 ) {
   const batchSize = config.XAPI_BATCH_SIZE;
 
-  function packOf(variantVersionId: number | null | undefined): Pack {
+  async function packOf(variantVersionId: number | null): Promise<Pack> {
     try {
-      return packs.forVersion(variantVersionId);
+      return await packs.forVersion(variantVersionId);
     } catch (err) {
       logger.warn(
         { err: (err as Error).message, variantVersionId },
@@ -47,24 +49,31 @@ export function createXapiService(
   }
 
   /** Statements for events in id order: named from the pack each learner had, in the cohort they were in. */
-  function build(rows: LearningEventWithLearner[]): Statement[] {
+  async function build(rows: LearningEventWithLearner[]): Promise<Statement[]> {
     if (rows.length === 0) return [];
-    const installationId = repo.installationId();
-    const contexts = repo.contexts(rows[0].id, rows[rows.length - 1].id);
+    const [installationId, contexts] = await Promise.all([
+      repo.installationId(),
+      repo.contexts(rows[0].id, rows[rows.length - 1].id),
+    ]);
+    // each version's pack once per batch (a cached pack costs no database call)
+    const versionIds = new Set(rows.map((e) => contexts.get(e.id)?.variantVersionId ?? null));
+    const packsOf = new Map(
+      await Promise.all([...versionIds].map(async (id) => [id, await packOf(id)] as const)),
+    );
     return rows.map((e) => {
       const context = contexts.get(e.id);
       return toStatement(e, {
         baseUrl: config.publicUrl,
         installationId,
-        pack: packOf(context?.variantVersionId),
+        pack: packsOf.get(context?.variantVersionId ?? null)!,
         context,
       });
     });
   }
 
   /** A page of statements; `more` is the address of the next page, `""` on the last (as in an LRS). */
-  function statements(q: EventsQuery): { statements: Statement[]; more: string } {
-    const rows = events.page({
+  async function statements(q: EventsQuery): Promise<{ statements: Statement[]; more: string }> {
+    const rows = await events.page({
       after: q.after,
       since: q.since ? new Date(q.since).toISOString() : null,
       learner: q.learner ?? null,
@@ -78,7 +87,7 @@ export function createXapiService(
         .filter(([, v]) => v !== undefined && v !== null)
         .map(([k, v]) => [k, String(v)]),
     );
-    return { statements: build(page), more: next ? `/api/v1/events?${params}` : '' };
+    return { statements: await build(page), more: next ? `/api/v1/events?${params}` : '' };
   }
 
   /** POSTs statements to the LRS (xAPI 1.0.3 §2.1.3); resolves when it answers 200 with their ids. */
@@ -127,23 +136,32 @@ export function createXapiService(
   let busy = false;
   async function forwardOnce(now = Date.now()): Promise<ForwardOutcome> {
     if (!config.XAPI_LRS_URL) return 'disabled';
-    if (busy || !repo.claim(now, now + LEASE_MS)) return 'waiting';
-    busy = true;
-    let state = repo.state();
+    if (busy) return 'waiting';
+    busy = true; // before the claim's await, so a second call in this process stops here
+    try {
+      const lease = now + config.JOBS_LEASE_MS; // the forwarding job's lease: a dead forwarder's turn passes with it
+      if (!(await repo.claim(now, lease))) return 'waiting';
+      try {
+        return await forwardBatch(now, lease);
+      } finally {
+        await repo.release(lease);
+      }
+    } finally {
+      busy = false;
+    }
+  }
+
+  /** One batch, while holding the lease claimed until `lease`. */
+  async function forwardBatch(now: number, lease: number): Promise<ForwardOutcome> {
+    let state = await repo.state();
     try {
       if (state.nextAttemptAt > now) return 'waiting';
-      const rows = events.page({
-        after: state.lastEventId,
-        since: null,
-        learner: null,
-        cohort: null,
-        limit: batchSize,
-      });
+      const rows = await events.forwardable({ tx: state.lastTx, id: state.lastEventId }, batchSize);
       if (rows.length === 0) return 'idle';
-      const body = build(rows);
+      const body = await build(rows);
       try {
         await post(body);
-        repo.advance(rows[rows.length - 1].id);
+        await advance(rows[rows.length - 1], lease);
         return 'sent';
       } catch (err) {
         if (!(err instanceof LrsError && err.status === 409)) throw err;
@@ -158,24 +176,34 @@ export function createXapiService(
             'xAPI: the LRS already holds this statement id (409); not sent again',
           );
         }
-        repo.advance(rows[i].id);
-        state = repo.state();
+        await advance(rows[i], lease);
+        state = await repo.state();
       }
       return 'sent';
     } catch (err) {
+      if (err instanceof LeaseLost) {
+        logger.warn(
+          { err: err.message },
+          'xAPI: the forwarding lease ran out during a batch; another instance goes on',
+        );
+        return 'waiting';
+      }
       const wait = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(state.failures, 10));
-      repo.fail(now + wait, (err as Error).message);
+      await repo.fail(now + wait, (err as Error).message, lease);
       logger.warn({ err: (err as Error).message, retryInMs: wait }, 'xAPI forwarding failed; will retry');
       return 'failed';
-    } finally {
-      busy = false;
-      repo.release();
     }
   }
 
+  /** Moves the cursor, or stops the batch when this process no longer holds the lease. */
+  async function advance(last: { tx: number; id: number }, lease: number): Promise<void> {
+    if (!(await repo.advance(last.tx, last.id, lease)))
+      throw new LeaseLost('the forwarding lease was no longer held');
+  }
+
   /** Where forwarding stands (for operators and tests). */
-  function state() {
-    return forwardingStatus(repo.state());
+  async function state() {
+    return forwardingStatus(await repo.state());
   }
 
   /** The JSON-LD description of a term Packway defines (an extension or activity type), if there is one. */

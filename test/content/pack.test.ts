@@ -9,7 +9,7 @@ import { makeTestApp, REAL_PACK, type TestApp } from '../helpers/app';
 /** The built-in pack in content/: its shape, and every module rendered on its page. */
 
 let pack: Pack;
-beforeAll(() => {
+beforeAll(async () => {
   const result = compilePack(readContentDir(REAL_PACK));
   if (!result.ok) throw new Error(result.errors.map((e) => `${e.file}:${e.line}: ${e.message}`).join('\n'));
   pack = result.pack;
@@ -196,7 +196,7 @@ describe('every module of the built-in pack renders on its page', () => {
   let t: TestApp;
   let agent: Awaited<ReturnType<TestApp['signIn']>>['agent'];
   beforeAll(async () => {
-    t = makeTestApp({ content: REAL_PACK });
+    t = await makeTestApp({ content: REAL_PACK });
     const learner = await t.user('learner');
     agent = (await t.signIn(learner.email)).agent;
   });

@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { loadConfig, type Config } from '../../src/config';
-import { openDatabase, type Db } from '../../src/db/sqlite/open';
-import { migrate } from '../../src/db/sqlite/migrate';
+import { loadConfig, type AppConfig } from '../../src/config';
+import { openDatabase } from '../../src/db/open';
+import type { Database } from '../../src/db/ports';
+import { createTestDatabase, dropTestDatabase, onPostgres } from './engine';
 import { loadPack } from '../../src/content/load';
 import { createApp } from '../../src/app';
 import { withResponseValidation } from './contract';
@@ -25,10 +26,11 @@ export interface TestApp {
   services: Services;
   /** The clock the services read: tests move it instead of rewriting timestamps. */
   clock: ReturnType<typeof manualClock>;
-  db: Db;
-  config: Config;
+  /** The database behind the app (SQLite or PostgreSQL, by the jest project): for set-up and checks. */
+  db: Database;
+  config: AppConfig;
   dir: string;
-  close(): void;
+  close(): Promise<void>;
   /** Creates a user directly through the service (fast path for tests). */
   user(role: Role, email?: string, name?: string): Promise<{ id: number; email: string }>;
   /** A supertest agent signed in through the real sign-in form, and its CSRF token. */
@@ -39,28 +41,50 @@ export interface TestApp {
 
 let counter = 0;
 
-export function makeTestApp(
+/** A migrated database of the project's engine, for tests that build their own app or processes. */
+export async function makeTestDatabase(
+  dir: string,
+): Promise<{ url?: string; db: Database; drop(): Promise<void> }> {
+  const url = onPostgres ? await createTestDatabase() : undefined;
+  const db = openDatabase({ databaseUrl: url, dataDir: dir, poolSize: 5, synchronous: 'FULL' });
+  await db.migrate();
+  return {
+    url,
+    db,
+    async drop() {
+      await db.close();
+      if (url) await dropTestDatabase(url);
+    },
+  };
+}
+
+export async function makeTestApp(
   options: { content?: string; env?: Record<string, string>; logger?: Logger; clock?: Clock } = {},
-): TestApp {
+): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-test-'));
-  const config = loadConfig({
+  const database = await makeTestDatabase(dir);
+  const settings = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: dir,
     CONTENT_DIR: options.content ?? FIXTURE_PACK,
     LOG_LEVEL: 'silent',
+    ...(database.url ? { DATABASE_URL: database.url } : {}),
     ...options.env,
   });
-  const db = openDatabase(config.dbFile);
-  migrate(db);
+  const db = database.db;
   const logger = options.logger ?? createLogger('silent');
   const clock = manualClock();
   const services = compose({
     db,
-    pack: loadPack(config.contentDir),
-    config,
+    pack: loadPack(settings.contentDir),
+    config: settings,
     logger,
     clock: options.clock ?? clock,
   });
+  const config: AppConfig = {
+    ...settings,
+    sessionSecret: await services.auth.cookieSecret(settings.SESSION_SECRET),
+  };
   // every API response of every test file is checked against the OpenAPI document (test/helpers/contract.ts)
   const app = withResponseValidation(createApp(services, config, logger));
   return {
@@ -70,8 +94,8 @@ export function makeTestApp(
     db,
     config,
     dir,
-    close() {
-      db.close();
+    async close() {
+      await database.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
     async user(role, email, name) {

@@ -3,34 +3,46 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
-import { openDatabase } from '../../src/db/sqlite/open';
-import { migrate } from '../../src/db/sqlite/migrate';
 import { loadPack } from '../../src/content/load';
 import { compose } from '../../src/compose';
 import { createLogger } from '../../src/shared/logger';
 import { freePort } from '../../src/ops/free-port';
-import { FIXTURE_PACK, PASSWORD } from './app';
+import { FIXTURE_PACK, makeTestDatabase, PASSWORD } from './app';
+import type { Role } from '../../src/users/users.schema';
 
 const SERVER = path.join(__dirname, '..', '..', 'dist', 'src', 'server.js');
 
-/** A DATA_DIR with a migrated database holding the given learners (password PASSWORD). */
-export async function dataDirWithLearners(emails: string[]): Promise<string> {
+/** On PostgreSQL, the database each DATA_DIR made here goes with (startServerProcess passes it as DATABASE_URL). */
+const databaseOf = new Map<string, string>();
+
+/** The DATABASE_URL a DATA_DIR made here goes with, on PostgreSQL. */
+export const databaseUrlOf = (dir: string): string | undefined => databaseOf.get(dir);
+
+/** A DATA_DIR with a migrated database (the project's engine) holding the given learners (password PASSWORD). */
+export function dataDirWithLearners(emails: string[]): Promise<string> {
+  return dataDirWithPeople(emails.map((email) => ({ email, role: 'learner' as const })));
+}
+
+/** A DATA_DIR with a migrated database holding these people (password PASSWORD). */
+export async function dataDirWithPeople(people: { email: string; role: Role }[]): Promise<string> {
+  const emails = people.map((p) => p.email);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-proc-'));
+  const { url, db } = await makeTestDatabase(dir);
+  if (url) databaseOf.set(dir, url);
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: dir,
     CONTENT_DIR: FIXTURE_PACK,
     LOG_LEVEL: 'silent',
+    ...(url ? { DATABASE_URL: url } : {}),
   });
-  const db = openDatabase(config.dbFile);
-  migrate(db);
   const services = compose({ db, pack: loadPack(FIXTURE_PACK), config, logger: createLogger('silent') });
-  for (const email of emails)
+  for (const [i, email] of emails.entries())
     await services.users.create(
-      { email, name: email.split('@')[0], role: 'learner', password: PASSWORD },
+      { email, name: email.split('@')[0], role: people[i].role, password: PASSWORD },
       null,
     );
-  db.close();
+  await db.close();
   return dir;
 }
 
@@ -57,6 +69,7 @@ export async function startServerProcess(
       DATA_DIR: dataDir,
       CONTENT_DIR: FIXTURE_PACK,
       LOG_LEVEL: 'warn',
+      ...(databaseOf.has(dataDir) ? { DATABASE_URL: databaseOf.get(dataDir) } : {}),
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

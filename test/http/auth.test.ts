@@ -7,14 +7,15 @@ import { csrfFrom, FIXTURE_PACK, makeTestApp, PASSWORD, type TestApp } from '../
 import { createLogger } from '../../src/shared/logger';
 import { loadConfig } from '../../src/config';
 import { startServer } from '../../src/server';
+import { createTestDatabase, dropTestDatabase, onPostgres } from '../helpers/engine';
 
 describe('first admin', () => {
   it('needs the one-time set-up code the server printed, so the first visitor on a network cannot take the service', async () => {
     const lines: string[] = [];
-    const t = makeTestApp({
+    const t = await makeTestApp({
       logger: createLogger('warn', { destination: { write: (l: string) => void lines.push(l) } }),
     });
-    const code = t.services.auth.newSetupCode();
+    const code = await t.services.auth.newSetupCode();
     expect(code).toMatch(/^[A-Z0-9x]{4}-[A-Z0-9x]{4}-[A-Z0-9x]{4}$/i);
     const agent = request.agent(t.app);
     const csrf = await csrfFrom(agent, '/setup');
@@ -33,25 +34,28 @@ describe('first admin', () => {
       expect(res.status).toBe(422);
       expect(res.text).toContain('href="#code"');
     }
-    expect(t.services.users.count()).toBe(0);
+    expect(await t.services.users.count()).toBe(0);
     const ok = await agent
       .post('/setup')
       .type('form')
       .send({ ...form, code: code!.toLowerCase().replace(/-/g, ' ') });
     expect(ok.status).toBe(303);
-    expect(t.services.users.count()).toBe(1);
-    t.close();
+    expect(await t.services.users.count()).toBe(1);
+    await t.close();
   });
 
   it('prints the set-up code in the server log at start when nobody has an account', async () => {
     const lines: string[] = [];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-setup-'));
+    // on PostgreSQL the server starts on an empty database of its own (it migrates it at start)
+    const url = onPostgres ? await createTestDatabase() : undefined;
     const config = loadConfig({
       NODE_ENV: 'test',
       DATA_DIR: dir,
       CONTENT_DIR: FIXTURE_PACK,
       PORT: '0',
       HOST: '127.0.0.1',
+      ...(url ? { DATABASE_URL: url } : {}),
     });
     const running = await startServer(
       config,
@@ -81,11 +85,12 @@ describe('first admin', () => {
     });
     expect(res.status).toBe(303);
     await running.close();
+    if (url) await dropTestDatabase(url);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('shows /setup until a user exists, then it is gone', async () => {
-    const t = makeTestApp({ env: { SETUP_CODE: 'TEST-SETUP-CODE' } });
+    const t = await makeTestApp({ env: { SETUP_CODE: 'TEST-SETUP-CODE' } });
     const agent = request.agent(t.app);
     expect((await agent.get('/')).headers.location).toMatch(/^\/login/);
     expect((await agent.get('/login')).headers.location).toBe('/setup');
@@ -108,25 +113,25 @@ describe('first admin', () => {
     expect(ok.status).toBe(303);
     expect((await agent.get('/users')).status).toBe(200);
     expect((await request(t.app).get('/setup')).status).toBe(404);
-    t.close();
+    await t.close();
   });
 
   it('creates the bootstrap admin from settings when there are no users', async () => {
-    const t = makeTestApp({
+    const t = await makeTestApp({
       env: { BOOTSTRAP_ADMIN_EMAIL: 'boot@example.org', BOOTSTRAP_ADMIN_PASSWORD: PASSWORD },
     });
     expect(await bootstrapAdmin(t.config, t.services)).toBe(true);
     expect(await bootstrapAdmin(t.config, t.services)).toBe(false);
     const { agent } = await t.signIn('boot@example.org');
     expect((await agent.get('/users')).status).toBe(200);
-    t.close();
+    await t.close();
   });
 });
 
 describe('signing in', () => {
   let t: TestApp;
-  beforeAll(() => {
-    t = makeTestApp();
+  beforeAll(async () => {
+    t = await makeTestApp();
   });
   afterAll(() => t.close());
 
@@ -156,7 +161,7 @@ describe('signing in', () => {
   });
 
   it('marks the cookie Secure behind an HTTPS proxy when TRUST_PROXY is set', async () => {
-    const p = makeTestApp({ env: { TRUST_PROXY: 'true' } });
+    const p = await makeTestApp({ env: { TRUST_PROXY: 'true' } });
     const u = await p.user('learner');
     const agent = request.agent(p.app);
     const csrf = await csrfFrom(agent, '/login');
@@ -168,7 +173,7 @@ describe('signing in', () => {
     expect(
       (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('packway_session=')),
     ).toMatch(/Secure/);
-    p.close();
+    await p.close();
   });
 
   it('refuses a wrong password and a disabled user, and audits both', async () => {
@@ -182,15 +187,16 @@ describe('signing in', () => {
     expect(wrong.status).toBe(401);
     expect(wrong.text).toContain('Enter a correct email address and password');
     const admin = await t.user('admin');
-    t.services.users.setDisabled(u.id, true, { id: admin.id, email: admin.email });
+    await t.services.users.setDisabled(u.id, true, { id: admin.id, email: admin.email });
     const disabled = await agent
       .post('/login')
       .type('form')
       .send({ email: u.email, password: PASSWORD, _csrf: csrf });
     expect(disabled.status).toBe(401);
-    const audit = t.db
-      .prepare("SELECT detail FROM audit_log WHERE action = 'signin.failure' AND actor_id = ?")
-      .all(u.id);
+    const audit = await t.db.all(
+      "SELECT detail FROM audit_log WHERE action = 'signin.failure' AND actor_id = ? ORDER BY id",
+      [u.id],
+    );
     expect(audit).toEqual([{ detail: 'page: wrong password' }, { detail: 'page: disabled' }]);
   });
 
@@ -207,7 +213,7 @@ describe('signing in', () => {
     expect(forged.status).toBe(403);
     const api = await agent.put('/api/v1/me/outcomes/LI1').send({ status: 'in_progress' });
     expect(api.status).toBe(403);
-    expect(t.db.prepare('SELECT COUNT(*) AS n FROM outcome_progress WHERE user_id = ?').get(u.id)).toEqual({
+    expect(await t.db.get('SELECT COUNT(*) AS n FROM outcome_progress WHERE user_id = ?', [u.id])).toEqual({
       n: 0,
     });
   });
@@ -222,17 +228,18 @@ describe('signing in', () => {
   it('expires an idle session', async () => {
     const u = await t.user('learner');
     const { agent } = await t.signIn(u.email);
-    t.db
-      .prepare('UPDATE sessions SET last_seen_at = last_seen_at - ? WHERE user_id = ?')
-      .run(2 * 3600_000, u.id);
+    await t.db.run('UPDATE sessions SET last_seen_at = last_seen_at - ? WHERE user_id = ?', [
+      2 * 3600_000,
+      u.id,
+    ]);
     expect((await agent.get('/progress')).headers.location).toMatch(/^\/login/);
   });
 });
 
 describe('API tokens', () => {
   let t: TestApp;
-  beforeAll(() => {
-    t = makeTestApp();
+  beforeAll(async () => {
+    t = await makeTestApp();
   });
   afterAll(() => t.close());
 
@@ -270,11 +277,11 @@ describe('API tokens', () => {
   it('stores only a hash, expires, and is revoked by a password change or disabling', async () => {
     const u = await t.user('learner');
     const token = await t.token(u.email);
-    const stored = t.db.prepare('SELECT token_hash FROM api_tokens WHERE user_id = ?').get(u.id) as {
+    const stored = (await t.db.get('SELECT token_hash FROM api_tokens WHERE user_id = ?', [u.id])) as {
       token_hash: string;
     };
     expect(stored.token_hash).not.toBe(token);
-    t.db.prepare("UPDATE api_tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE user_id = ?").run(u.id);
+    await t.db.run("UPDATE api_tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE user_id = ?", [u.id]);
     expect(
       (await request(t.app).get('/api/v1/me/assignments').set('Authorization', `Bearer ${token}`)).status,
     ).toBe(401);
@@ -285,7 +292,7 @@ describe('API tokens', () => {
     ).toBe(401);
     const t3 = await t.token(u.email, 'another-long-password-9');
     const admin = await t.user('admin');
-    t.services.users.setDisabled(u.id, true, { id: admin.id, email: admin.email });
+    await t.services.users.setDisabled(u.id, true, { id: admin.id, email: admin.email });
     expect(
       (await request(t.app).get('/api/v1/me/assignments').set('Authorization', `Bearer ${t3}`)).status,
     ).toBe(401);
@@ -303,7 +310,7 @@ describe('API tokens', () => {
 
 describe('throttling', () => {
   it('answers 429 with Retry-After after repeated failures, and the block expires', async () => {
-    const t = makeTestApp();
+    const t = await makeTestApp();
     const u = await t.user('learner');
     for (let i = 0; i < 5; i++) {
       expect(
@@ -327,18 +334,18 @@ describe('throttling', () => {
       .type('form')
       .send({ email: u.email, password: PASSWORD, _csrf: csrf });
     expect(page.status).toBe(429);
-    t.db.prepare('UPDATE signin_failures SET at = 0').run();
+    await t.db.run('UPDATE signin_failures SET at = 0');
     expect(
       (await request(t.app).post('/api/v1/auth/token').send({ email: u.email, password: PASSWORD })).status,
     ).toBe(201);
-    t.close();
+    await t.close();
   });
 });
 
 describe('passwords', () => {
   let t: TestApp;
-  beforeAll(() => {
-    t = makeTestApp();
+  beforeAll(async () => {
+    t = await makeTestApp();
   });
   afterAll(() => t.close());
 
@@ -380,7 +387,7 @@ describe('passwords', () => {
         confirm: 'a-brand-new-passphrase',
       });
     expect(set.status).toBe(303);
-    const row = t.db.prepare("SELECT password_hash FROM users WHERE email = 'newbie@example.org'").get() as {
+    const row = (await t.db.get("SELECT password_hash FROM users WHERE email = 'newbie@example.org'")) as {
       password_hash: string;
     };
     expect(row.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
@@ -392,7 +399,7 @@ describe('user management', () => {
   let t: TestApp;
   let token: string;
   beforeAll(async () => {
-    t = makeTestApp();
+    t = await makeTestApp();
     token = await t.token((await t.user('admin')).email);
   });
   afterAll(() => t.close());
@@ -411,7 +418,7 @@ describe('user management', () => {
       'row 4',
       'row 5',
     ]);
-    expect(t.db.prepare("SELECT COUNT(*) AS n FROM users WHERE email LIKE 'ok%'").get()).toEqual({ n: 0 });
+    expect(await t.db.get("SELECT COUNT(*) AS n FROM users WHERE email LIKE 'ok%'")).toEqual({ n: 0 });
     const good = 'email,name,role\r\nok1@example.org,"Ok, One",learner\r\nok2@example.org,Two,trainer\r\n';
     const done = await request(t.app)
       .post('/api/v1/users/import')
@@ -419,10 +426,10 @@ describe('user management', () => {
       .attach('file', Buffer.from(good), 'users.csv');
     expect(done.status).toBe(201);
     expect(done.body.created).toBe(2);
-    expect(t.db.prepare("SELECT name FROM users WHERE email = 'ok1@example.org'").get()).toEqual({
+    expect(await t.db.get("SELECT name FROM users WHERE email = 'ok1@example.org'")).toEqual({
       name: 'Ok, One',
     });
-    expect(t.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.import'").get()).toEqual({
+    expect(await t.db.get("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.import'")).toEqual({
       n: 1,
     });
   });
@@ -445,11 +452,11 @@ describe('user management', () => {
     expect(
       (await agent.post(`/users/${u.id}/role`).type('form').send({ _csrf: csrf, role: 'trainer' })).status,
     ).toBe(303);
-    expect(t.db.prepare('SELECT role FROM users WHERE id = ?').get(u.id)).toEqual({ role: 'trainer' });
+    expect(await t.db.get('SELECT role FROM users WHERE id = ?', [u.id])).toEqual({ role: 'trainer' });
     expect(
-      t.db
-        .prepare("SELECT detail FROM audit_log WHERE action = 'user.role' AND target = ?")
-        .get(`user:${u.id}`),
+      await t.db.get("SELECT detail FROM audit_log WHERE action = 'user.role' AND target = ?", [
+        `user:${u.id}`,
+      ]),
     ).toEqual({ detail: 'learner -> trainer' });
     const list = await agent.get('/users?q=promote&role=trainer');
     expect(list.text).toContain('Promote Me');

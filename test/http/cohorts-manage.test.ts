@@ -32,17 +32,18 @@ const long = (iso: string) =>
     year: 'numeric',
     timeZone: 'UTC',
   });
-const dueDates = () =>
+const dueDates = async () =>
   Object.fromEntries(
     (
-      t.db
-        .prepare('SELECT module_id, due_on FROM assignments WHERE cohort_id = ? ORDER BY due_on')
-        .all(cohortId) as { module_id: string; due_on: string }[]
+      await t.db.all<{ module_id: string; due_on: string }>(
+        'SELECT module_id, due_on FROM assignments WHERE cohort_id = ? ORDER BY due_on',
+        [cohortId],
+      )
     ).map((r) => [r.module_id, r.due_on]),
   );
 
 beforeAll(async () => {
-  t = makeTestApp();
+  t = await makeTestApp();
   const tr = await t.user('trainer', 'tess@example.org', 'Tess Trainer');
   ids.tess = tr.id;
   ids.cleo = (await t.user('trainer', 'cleo@example.org', 'Cleo Cotrainer')).id;
@@ -134,7 +135,7 @@ describe('assigning several modules with a schedule, and moving every due date',
         `_csrf=${encodeURIComponent(csrf)}&moduleIds=case-town-hall&moduleIds=area-listening&moduleIds=area-measuring` +
           `&startOn-day=${s.day}&startOn-month=${s.month}&startOn-year=${s.year}&everyDays=7`,
       );
-    const due = dueDates();
+    const due = await dueDates();
     // the pack's order: the two learning areas come before the case study
     expect(due).toEqual({
       'area-listening': start,
@@ -147,12 +148,12 @@ describe('assigning several modules with a schedule, and moving every due date',
   });
 
   it('moves every due date later or earlier, never into the past', async () => {
-    const before = dueDates();
+    const before = await dueDates();
     const res = await form(`/cohorts/${cohortId}/assignments/shift`, { days: '3', direction: 'later' });
     expect(await flashAfter(res)).toBe(
       `3 due dates moved 3 days later: the first is now due ${long(inDaysFrom(before['area-listening'], 3))}`,
     );
-    expect(dueDates()['case-town-hall']).toBe(inDaysFrom(before['case-town-hall'], 3));
+    expect((await dueDates())['case-town-hall']).toBe(inDaysFrom(before['case-town-hall'], 3));
     const tooFar = await form(`/cohorts/${cohortId}/assignments/shift`, { days: '30', direction: 'earlier' });
     expect(tooFar.status).toBe(422);
     expect(tooFar.text).toContain('That would put 3 due dates in the past');
@@ -169,9 +170,14 @@ describe('assigning several modules with a schedule, and moving every due date',
 
 describe('removing, with a confirmation first and an undo after', () => {
   it('asks before removing a learner, then lets the trainer put them back as they were', async () => {
-    const joined = t.services.cohorts
-      .detail(cohortId, { id: ids.tess, email: 'tess@example.org', name: 'Tess', role: 'trainer' })
-      .members.find((m) => m.id === ids.ann)!.addedAt;
+    const joined = (
+      await t.services.cohorts.detail(cohortId, {
+        id: ids.tess,
+        email: 'tess@example.org',
+        name: 'Tess',
+        role: 'trainer',
+      })
+    ).members.find((m) => m.id === ids.ann)!.addedAt;
     const manage = await agent.get(`/cohorts/${cohortId}/manage`);
     expect(manage.text).toContain(`href="/cohorts/${cohortId}/members/${ids.ann}/remove"`);
     const confirm = await agent.get(`/cohorts/${cohortId}/members/${ids.ann}/remove`);
@@ -184,31 +190,37 @@ describe('removing, with a confirmation first and an undo after', () => {
     expect(after.text).toContain('Recently removed');
     const undo = /action="(\/cohorts\/\d+\/removals\/\d+\/undo)"/.exec(after.text)![1];
     expect(await flashAfter(await form(undo))).toBe('Ann Able is back in the cohort');
-    const back = t.services.cohorts
-      .detail(cohortId, { id: ids.tess, email: 'tess@example.org', name: 'Tess', role: 'trainer' })
-      .members.find((m) => m.id === ids.ann)!;
+    const back = (
+      await t.services.cohorts.detail(cohortId, {
+        id: ids.tess,
+        email: 'tess@example.org',
+        name: 'Tess',
+        role: 'trainer',
+      })
+    ).members.find((m) => m.id === ids.ann)!;
     expect(back.addedAt).toEqual(joined); // the same joining date: what the trainer may see is unchanged
     expect((await form(undo)).status).toBe(404);
     expect((await agent.get(`/cohorts/${cohortId}/manage`)).text).not.toContain('Recently removed');
   });
 
   it('asks before removing an assignment or a trainer, and undoes both', async () => {
-    const { aid } = t.db
-      .prepare("SELECT id AS aid FROM assignments WHERE cohort_id = ? AND module_id = 'case-town-hall'")
-      .get(cohortId) as { aid: number };
-    const due = dueDates()['case-town-hall'];
+    const { aid } = (await t.db.get<{ aid: number }>(
+      "SELECT id AS aid FROM assignments WHERE cohort_id = ? AND module_id = 'case-town-hall'",
+      [cohortId],
+    ))!;
+    const due = (await dueDates())['case-town-hall'];
     const confirm = await agent.get(`/cohorts/${cohortId}/assignments/${aid}/remove`);
     expect(confirm.text).toContain('Stop assigning “The town hall front desk”?');
     expect(
       await flashAfter(await form(`/cohorts/${cohortId}/assignments/${aid}`, { action: 'remove' })),
     ).toBe('“The town hall front desk” is no longer assigned; you can undo this below.');
-    expect(dueDates()['case-town-hall']).toBeUndefined();
+    expect((await dueDates())['case-town-hall']).toBeUndefined();
     let manage = await agent.get(`/cohorts/${cohortId}/manage`);
     let undo = /action="(\/cohorts\/\d+\/removals\/\d+\/undo)"/.exec(manage.text)![1];
     expect(await flashAfter(await form(undo))).toBe(
       `“The town hall front desk” is assigned again, due ${long(due)}`,
     );
-    expect(dueDates()['case-town-hall']).toBe(due);
+    expect((await dueDates())['case-town-hall']).toBe(due);
 
     await form(`/cohorts/${cohortId}/trainers`, { trainerEmail: 'cleo@example.org' });
     const c = await agent.get(`/cohorts/${cohortId}/trainers/${ids.cleo}/remove`);

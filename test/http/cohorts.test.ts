@@ -10,7 +10,7 @@ let cohortId: number;
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
-  t = makeTestApp();
+  t = await makeTestApp();
   trainerToken = await t.token((await t.user('trainer', 'trainer@example.org')).email);
   otherTrainerToken = await t.token((await t.user('trainer', 'other@example.org')).email);
   learners = [];
@@ -74,7 +74,7 @@ describe('cohorts and assignments', () => {
       ['area-listening', 'not_started'],
       ['case-town-hall', 'not_started'],
     ]);
-    t.db.prepare("UPDATE assignments SET due_on = ? WHERE module_id = 'area-listening'").run(inDays(-2));
+    await t.db.run("UPDATE assignments SET due_on = ? WHERE module_id = 'area-listening'", [inDays(-2)]);
     const later = await request(t.app).get('/api/v1/me/assignments').set(auth(ann.token));
     expect(later.body.assignments[0]).toMatchObject({
       moduleId: 'area-listening',
@@ -156,9 +156,9 @@ describe('cohorts and assignments', () => {
     expect(filtered.text).not.toContain('>LI1</abbr>');
     expect(filtered.text).toContain('>ME1</abbr>');
 
-    const events = t.db
-      .prepare('SELECT verb, object_id FROM events WHERE user_id = ? ORDER BY id')
-      .all(ann.id);
+    const events = await t.db.all('SELECT verb, object_id FROM events WHERE user_id = ? ORDER BY id', [
+      ann.id,
+    ]);
     expect(events).toEqual([
       { verb: 'completed', object_id: 'case-town-hall' },
       { verb: 'progressed', object_id: 'LI1' },
@@ -168,7 +168,7 @@ describe('cohorts and assignments', () => {
 
   it('writes no event and no change when an update is refused or changes nothing', async () => {
     const cat = learners[2];
-    const before = t.db.prepare('SELECT COUNT(*) AS n FROM events').get();
+    const before = await t.db.get('SELECT COUNT(*) AS n FROM events');
     expect(
       (await request(t.app).put('/api/v1/me/outcomes/LI1').set(auth(cat.token)).send({ status: 'achieved' }))
         .status,
@@ -193,8 +193,8 @@ describe('cohorts and assignments', () => {
           .send({ status: 'in_progress', evidence: 'x'.repeat(5001) })
       ).status,
     ).toBe(422);
-    expect(t.db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual(before);
-    expect(t.db.prepare('SELECT COUNT(*) AS n FROM outcome_progress WHERE user_id = ?').get(cat.id)).toEqual({
+    expect(await t.db.get('SELECT COUNT(*) AS n FROM events')).toEqual(before);
+    expect(await t.db.get('SELECT COUNT(*) AS n FROM outcome_progress WHERE user_id = ?', [cat.id])).toEqual({
       n: 0,
     });
     await request(t.app)
@@ -206,14 +206,14 @@ describe('cohorts and assignments', () => {
       .set(auth(cat.token))
       .send({ status: 'in_progress', evidence: 'a' });
     expect(
-      t.db.prepare("SELECT COUNT(*) AS n FROM events WHERE user_id = ? AND verb = 'progressed'").get(cat.id),
+      await t.db.get("SELECT COUNT(*) AS n FROM events WHERE user_id = ? AND verb = 'progressed'", [cat.id]),
     ).toEqual({ n: 1 });
     await request(t.app)
       .put('/api/v1/me/outcomes/LI3')
       .set(auth(cat.token))
       .send({ status: 'achieved', evidence: 'Done it' });
     expect(
-      t.db.prepare('SELECT status FROM outcome_history WHERE user_id = ? ORDER BY id').all(cat.id),
+      await t.db.all('SELECT status FROM outcome_history WHERE user_id = ? ORDER BY id', [cat.id]),
     ).toEqual([{ status: 'in_progress' }, { status: 'achieved' }]);
   });
 });

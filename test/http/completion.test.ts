@@ -9,7 +9,7 @@ let cohortId: number;
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
-  t = makeTestApp();
+  t = await makeTestApp();
   trainer = await t.token((await t.user('trainer')).email);
   cohortId = (await request(t.app).post('/api/v1/cohorts').set(auth(trainer)).send({ name: 'Completion' }))
     .body.id;
@@ -29,26 +29,27 @@ async function learner(): Promise<Learner> {
   return { id: u.id, agent, csrf, token: await t.token(u.email) };
 }
 
-const statusOf = (userId: number, moduleId: string) =>
+const statusOf = async (userId: number, moduleId: string) =>
   (
-    t.db
-      .prepare('SELECT status FROM module_progress WHERE user_id = ? AND module_id = ?')
-      .get(userId, moduleId) as { status: string } | undefined
+    await t.db.get<{ status: string }>(
+      'SELECT status FROM module_progress WHERE user_id = ? AND module_id = ?',
+      [userId, moduleId],
+    )
   )?.status ?? 'not_started';
 
-const count = (table: string) =>
-  (t.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = async (table: string) =>
+  (await t.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!.n;
 
 describe('completion', () => {
   it('writes nothing when a learner opens a module page: opening is not progress', async () => {
     const me = await learner();
-    const before = [count('module_progress'), count('events')];
+    const before = [await count('module_progress'), await count('events')];
     for (const id of ['intro-welcome', 'case-town-hall', 'activity-reflection', 'area-listening']) {
       const res = await me.agent.get(`/modules/${id}`);
       expect(res.status).toBe(200);
     }
-    expect([count('module_progress'), count('events')]).toEqual(before);
-    expect(statusOf(me.id, 'case-town-hall')).toBe('not_started');
+    expect([await count('module_progress'), await count('events')]).toEqual(before);
+    expect(await statusOf(me.id, 'case-town-hall')).toBe('not_started');
     const page = await me.agent.get('/modules/case-town-hall');
     expect(page.text).toContain('You have answered 0 of 2 questions');
     expect(page.text).not.toContain('action="/modules/case-town-hall/complete"');
@@ -64,7 +65,7 @@ describe('completion', () => {
       'f.reflection.channel': 'Front line',
     });
     expect(res.status).toBe(303);
-    expect(statusOf(me.id, 'activity-reflection')).toBe('completed');
+    expect(await statusOf(me.id, 'activity-reflection')).toBe('completed');
     const after = await me.agent.get('/modules/activity-reflection');
     expect(after.text).toContain('You completed this module when you submitted the form.');
     expect(after.text).toContain('action="/modules/activity-reflection/incomplete"');
@@ -77,7 +78,7 @@ describe('completion', () => {
       .type('form')
       .send({ _csrf: me.csrf, 'f.reflection.heard': '' });
     expect(res.status).toBe(422);
-    expect(statusOf(me.id, 'activity-reflection')).toBe('not_started');
+    expect(await statusOf(me.id, 'activity-reflection')).toBe('not_started');
   });
 
   it('marks a module in progress at the first answer and completes it when every prompt is answered', async () => {
@@ -87,7 +88,7 @@ describe('completion', () => {
       .type('form')
       .send({ _csrf: me.csrf, 'answer:li-1': 'They held a listening day', 'answer:me-1': '' });
     expect(first.status).toBe(303);
-    expect(statusOf(me.id, 'case-town-hall')).toBe('in_progress');
+    expect(await statusOf(me.id, 'case-town-hall')).toBe('in_progress');
     expect((await me.agent.get('/modules/case-town-hall')).text).toContain(
       'You have answered 1 of 2 questions',
     );
@@ -95,10 +96,11 @@ describe('completion', () => {
       .post('/modules/case-town-hall/responses')
       .type('form')
       .send({ _csrf: me.csrf, 'answer:li-1': 'They held a listening day', 'answer:me-1': 'Repeat contacts' });
-    expect(statusOf(me.id, 'case-town-hall')).toBe('completed');
-    const verbs = t.db
-      .prepare("SELECT verb FROM events WHERE user_id = ? AND object_type = 'module' ORDER BY id")
-      .all(me.id);
+    expect(await statusOf(me.id, 'case-town-hall')).toBe('completed');
+    const verbs = await t.db.all(
+      "SELECT verb FROM events WHERE user_id = ? AND object_type = 'module' ORDER BY id",
+      [me.id],
+    );
     expect(verbs).toEqual([{ verb: 'experienced' }, { verb: 'completed' }]);
     const page = await me.agent.get('/modules/case-town-hall');
     expect(page.text).toContain('You completed this module by answering every question.');
@@ -109,9 +111,9 @@ describe('completion', () => {
     const put = (prompt: string, text: string) =>
       request(t.app).put(`/api/v1/me/responses/case-town-hall/${prompt}`).set(auth(me.token)).send({ text });
     expect((await put('li-1', 'Listening day')).status).toBe(200);
-    expect(statusOf(me.id, 'case-town-hall')).toBe('in_progress');
+    expect(await statusOf(me.id, 'case-town-hall')).toBe('in_progress');
     expect((await put('me-1', 'Repeat contacts')).status).toBe(200);
-    expect(statusOf(me.id, 'case-town-hall')).toBe('completed');
+    expect(await statusOf(me.id, 'case-town-hall')).toBe('completed');
   });
 
   it('marks a reading module complete, and the learner can undo it', async () => {
@@ -121,7 +123,7 @@ describe('completion', () => {
     const done = await me.agent.post('/modules/intro-welcome/complete').type('form').send({ _csrf: me.csrf });
     expect(done.status).toBe(303);
     expect(done.headers.location).toBe('/modules/intro-welcome?saved=completed#completion');
-    expect(statusOf(me.id, 'intro-welcome')).toBe('completed');
+    expect(await statusOf(me.id, 'intro-welcome')).toBe('completed');
     const completed = await me.agent.get(done.headers.location);
     expect(completed.text).toContain('You marked this module as complete.');
     expect(completed.text).toContain('Mark as not complete');
@@ -132,7 +134,7 @@ describe('completion', () => {
       .send({ _csrf: me.csrf });
     expect(undo.status).toBe(303);
     expect(undo.headers.location).toBe('/modules/intro-welcome?saved=reopened#completion');
-    expect(statusOf(me.id, 'intro-welcome')).toBe('not_started');
+    expect(await statusOf(me.id, 'intro-welcome')).toBe('not_started');
     const reopened = await me.agent.get(undo.headers.location);
     expect(reopened.text).toContain('This module is no longer marked as complete.');
     expect(reopened.text).toContain('action="/modules/intro-welcome/complete"');
@@ -144,10 +146,10 @@ describe('completion', () => {
       _csrf: me.csrf,
       'f.reflection.heard': 'Complaints about letters',
     });
-    expect(statusOf(me.id, 'activity-reflection')).toBe('completed');
+    expect(await statusOf(me.id, 'activity-reflection')).toBe('completed');
     await me.agent.post('/modules/activity-reflection/incomplete').type('form').send({ _csrf: me.csrf });
-    expect(statusOf(me.id, 'activity-reflection')).toBe('in_progress');
-    expect(t.db.prepare('SELECT COUNT(*) AS n FROM submissions WHERE user_id = ?').get(me.id)).toEqual({
+    expect(await statusOf(me.id, 'activity-reflection')).toBe('in_progress');
+    expect(await t.db.get('SELECT COUNT(*) AS n FROM submissions WHERE user_id = ?', [me.id])).toEqual({
       n: 1,
     });
     const refused = await me.agent.post('/modules/intro-welcome/incomplete').type('form').send({});
@@ -309,7 +311,7 @@ describe('your progress', () => {
     expect(res.text).toContain('govuk-error-summary');
     expect(res.text).toContain('id="LI1-evidence-error"');
     expect(res.text).not.toContain('<h1 class="govuk-heading-xl">Your progress</h1>');
-    expect(t.db.prepare('SELECT COUNT(*) AS n FROM outcome_progress WHERE user_id = ?').get(me.id)).toEqual({
+    expect(await t.db.get('SELECT COUNT(*) AS n FROM outcome_progress WHERE user_id = ?', [me.id])).toEqual({
       n: 0,
     });
   });

@@ -7,8 +7,8 @@ import { makeTestApp, type TestApp } from '../helpers/app';
 /** createApp takes its services, so a test can hand it one that fails in ways a real database cannot on demand. */
 
 let t: TestApp;
-beforeAll(() => {
-  t = makeTestApp();
+beforeAll(async () => {
+  t = await makeTestApp();
 });
 afterAll(() => t.close());
 
@@ -17,7 +17,10 @@ const appWith = (overrides: Partial<Services>) =>
 
 it('answers 503 on /readyz when the database stops answering', async () => {
   const app = appWith({
-    ops: { readiness: () => ({ ready: false, checks: { database: 'failing: disk I/O error', pack: 'ok' } }) },
+    ops: {
+      readiness: () =>
+        Promise.resolve({ ready: false, checks: { database: 'failing: disk I/O error', pack: 'ok' } }),
+    },
   });
   const res = await request(app).get('/readyz');
   expect(res.status).toBe(503);
@@ -33,9 +36,7 @@ it('shows the 503 page, not a crash, when a page cannot be read because the disk
   const app = appWith({
     pages: {
       ...t.services.pages,
-      learnerHome: () => {
-        throw full;
-      },
+      learnerHome: () => Promise.reject(full),
     },
   });
   const agent = request.agent(app);

@@ -11,7 +11,7 @@ const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 const DAY = 86400_000;
 
 beforeAll(async () => {
-  t = makeTestApp({ content: REAL_PACK });
+  t = await makeTestApp({ content: REAL_PACK });
   t.clock.set(Date.parse('2027-03-27T12:00:00Z'));
   const a = await t.user('learner', 'ann@example.org', 'Ann');
   const b = await t.user('learner', 'bob@example.org', 'Bob');

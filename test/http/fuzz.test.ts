@@ -10,7 +10,7 @@ let cohort = 0;
 let session: { agent: Awaited<ReturnType<TestApp['signIn']>>['agent']; csrf: string };
 
 beforeAll(async () => {
-  t = makeTestApp();
+  t = await makeTestApp();
   for (const role of ['learner', 'trainer', 'admin'] as const)
     tokens[role] = await t.token((await t.user(role)).email);
   cohort = (

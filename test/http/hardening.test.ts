@@ -5,8 +5,8 @@ import { inDays, makeTestApp, PASSWORD, type TestApp } from '../helpers/app';
 
 let t: TestApp;
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
-beforeAll(() => {
-  t = makeTestApp();
+beforeAll(async () => {
+  t = await makeTestApp();
 });
 afterAll(() => t.close());
 
@@ -175,8 +175,8 @@ describe('sign-in throttling', () => {
   const attempt = (email: string, password: string, ip: string) =>
     request(t.app).post('/api/v1/auth/token').set('X-Forwarded-For', ip).send({ email, password });
   let proxied: TestApp;
-  beforeAll(() => {
-    proxied = makeTestApp({ env: { TRUST_PROXY: 'true' } });
+  beforeAll(async () => {
+    proxied = await makeTestApp({ env: { TRUST_PROXY: 'true' } });
   });
   afterAll(() => proxied.close());
   const tryAs = (email: string, password: string, ip: string) =>

@@ -2,8 +2,8 @@ import request from 'supertest';
 import { makeTestApp, type TestApp } from '../helpers/app';
 
 let t: TestApp;
-beforeAll(() => {
-  t = makeTestApp();
+beforeAll(async () => {
+  t = await makeTestApp();
 });
 afterAll(() => t.close());
 

@@ -23,7 +23,7 @@ function rows(html: string): string[] {
 }
 
 beforeAll(async () => {
-  t = makeTestApp();
+  t = await makeTestApp();
   const tr = await t.user('trainer', 'tess@example.org', 'Tess Trainer');
   trainerToken = await t.token(tr.email);
   trainer = (await t.signIn(tr.email)).agent;
@@ -53,7 +53,7 @@ beforeAll(async () => {
     .post(`/api/v1/cohorts/${cohortId}/assignments`)
     .set(auth(trainerToken))
     .send({ moduleId: 'case-town-hall', dueAt: inDays(9) });
-  t.db.prepare("UPDATE assignments SET due_on = ? WHERE module_id = 'area-listening'").run(inDays(-3));
+  await t.db.run("UPDATE assignments SET due_on = ? WHERE module_id = 'area-listening'", [inDays(-3)]);
   await sleep(5);
   const put = (who: string, id: string, body: object) =>
     request(t.app).put(`/api/v1/me/outcomes/${id}`).set(auth(tokens[who])).send(body);
@@ -98,13 +98,13 @@ describe('the progress matrix', () => {
     expect(rows((await trainer.get(`/cohorts/${cohortId}?show=never-signed-in&sort=progress`)).text)).toEqual(
       ['Bob'],
     );
-    t.db
-      .prepare("UPDATE users SET last_active_at = datetime('now') WHERE email_norm = 'bob@example.org'")
-      .run();
+    await t.db.run("UPDATE users SET last_active_at = ? WHERE email_norm = 'bob@example.org'", [
+      new Date().toISOString(),
+    ]);
     const none = await trainer.get(`/cohorts/${cohortId}?show=never-signed-in`);
     expect(rows(none.text)).toEqual([]);
     expect(none.text).toContain('No learners match');
-    t.db.prepare("UPDATE users SET last_active_at = NULL WHERE email_norm = 'bob@example.org'").run();
+    await t.db.run("UPDATE users SET last_active_at = NULL WHERE email_norm = 'bob@example.org'");
   });
 
   it('refuses a hand-edited sort or filter with 400, and still shows every area for an unknown one', async () => {

@@ -26,8 +26,8 @@ Listening means acting on what residents and staff tell you.
 
 describe('onboarding many people', () => {
   let t: TestApp;
-  beforeEach(() => {
-    t = makeTestApp();
+  beforeEach(async () => {
+    t = await makeTestApp();
   });
   afterEach(() => t.close());
 
@@ -110,7 +110,7 @@ describe('onboarding many people', () => {
     expect(home.text).toContain('Password links will not work for anyone else yet');
     expect(home.text).toMatch(/<code>http:\/\/localhost:\d+<\/code>/);
 
-    const real = makeTestApp({ env: { PUBLIC_URL: 'https://learning.example.org' } });
+    const real = await makeTestApp({ env: { PUBLIC_URL: 'https://learning.example.org' } });
     try {
       const a2 = await real.user('admin');
       const { agent: other } = await real.signIn(a2.email);
@@ -118,7 +118,7 @@ describe('onboarding many people', () => {
       expect(page.text).not.toContain('public-url-warning');
       expect(page.text).toMatch(/data-task="public-url"[\s\S]*?Completed/);
     } finally {
-      real.close();
+      await real.close();
     }
     // trainers and learners never see it
     const trainer = await t.user('trainer');
@@ -207,8 +207,8 @@ describe('onboarding many people', () => {
 
 describe('publishing a variant', () => {
   let t: TestApp;
-  beforeAll(() => {
-    t = makeTestApp();
+  beforeAll(async () => {
+    t = await makeTestApp();
   });
   afterAll(() => t.close());
 
@@ -297,7 +297,7 @@ describe('the audit log in words', () => {
   let t: TestApp;
   let agent: Awaited<ReturnType<TestApp['signIn']>>['agent'];
   beforeAll(async () => {
-    t = makeTestApp();
+    t = await makeTestApp();
     const admin = await t.user('admin', 'ada@example.org', 'Ada Admin');
     const trainer = await t.user('trainer', 'tia@example.org', 'Tia Trainer');
     for (const n of ['ann', 'bob', 'cat']) await t.user('learner', `${n}@example.org`, n.toUpperCase());
@@ -346,10 +346,11 @@ describe('the audit log in words', () => {
   });
 
   it('pages through long logs, keeping the filters', async () => {
-    const insert = t.db.prepare(
-      "INSERT INTO audit_log (at, actor_email, action, detail) VALUES (?, 'x@example.org', 'test.bulk_entry', NULL)",
-    );
-    for (let i = 0; i < 120; i++) insert.run(new Date().toISOString());
+    for (let i = 0; i < 120; i++)
+      await t.db.run(
+        "INSERT INTO audit_log (at, actor_email, action, detail) VALUES (?, 'x@example.org', 'test.bulk_entry', NULL)",
+        [new Date().toISOString()],
+      );
     const first = await agent.get('/audit?action=test.bulk_entry');
     expect(first.text).toContain('120 entries match the filters, page 1 of 3');
     expect(first.text).toContain('href="/audit?action=test.bulk_entry&amp;page=2"');

@@ -67,7 +67,7 @@ function operations(doc: Doc): [string, Operation][] {
 let t: TestApp;
 let doc: Doc;
 beforeAll(async () => {
-  t = makeTestApp();
+  t = await makeTestApp();
   doc = (await request(t.app).get('/api/v1/openapi.json')).body as Doc;
 });
 afterAll(() => t.close());

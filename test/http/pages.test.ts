@@ -6,7 +6,7 @@ let learner: Awaited<ReturnType<TestApp['signIn']>>;
 let token: string;
 
 beforeAll(async () => {
-  t = makeTestApp();
+  t = await makeTestApp();
   const u = await t.user('learner');
   learner = await t.signIn(u.email);
   token = await t.token(u.email);

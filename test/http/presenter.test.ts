@@ -7,7 +7,7 @@ let t: TestApp;
 let agent: Awaited<ReturnType<TestApp['signIn']>>['agent'];
 
 beforeAll(async () => {
-  t = makeTestApp({ content: REAL_PACK });
+  t = await makeTestApp({ content: REAL_PACK });
   const u = await t.user('trainer');
   agent = (await t.signIn(u.email)).agent;
 });

@@ -20,7 +20,7 @@ const ukDay = (iso: string) =>
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
-  t = makeTestApp();
+  t = await makeTestApp();
   const trainer = await t.user('trainer', 'trainer-records@example.org', 'Tess Trainer');
   trainerToken = await t.token(trainer.email);
   cohortId = (
@@ -124,9 +124,10 @@ describe('item 4: a learner’s own data', () => {
     expect(JSON.stringify(res.body)).toContain('Bob-only-secret');
     expect(JSON.stringify(res.body)).not.toContain('Riverside Council');
     expect(JSON.stringify(res.body)).not.toMatch(/password_hash|token_hash/);
-    const audited = t.db
-      .prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'privacy.export' AND target = ?")
-      .get(`user:${bob.id}`) as { n: number };
+    const audited = (await t.db.get<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'privacy.export' AND target = ?",
+      [`user:${bob.id}`],
+    ))!;
     expect(audited.n).toBeGreaterThanOrEqual(1);
     expect((await request(t.app).get('/api/v1/me/export')).status).toBe(401);
   });

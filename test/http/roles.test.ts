@@ -133,7 +133,7 @@ function table(): RouteCase[] {
 }
 
 beforeAll(async () => {
-  t = makeTestApp();
+  t = await makeTestApp();
   const admin = await t.user('admin');
   const trainer = await t.user('trainer');
   const learner = await t.user('learner');

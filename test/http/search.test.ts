@@ -29,7 +29,7 @@ In Northshire we say residents, not customers.
 `;
 
 beforeAll(async () => {
-  t = makeTestApp();
+  t = await makeTestApp();
   const a = await t.user('admin', 'admin@example.org', 'Ada Admin');
   admin = await t.token(a.email);
   trainer = await t.token((await t.user('trainer', 'tia@example.org', 'Tia Trainer')).email);
@@ -169,12 +169,12 @@ describe('search: people for trainers and admins', () => {
   });
 
   it('keeps the index in step with accounts (renames, erasure)', async () => {
-    t.db.prepare("UPDATE users SET name = 'Samantha Jones' WHERE id = ?").run(samId);
+    await t.db.run("UPDATE users SET name = 'Samantha Jones' WHERE id = ?", [samId]);
     const renamed = await request(t.app).get('/api/v1/search?q=samantha').set(auth(admin));
     expect(renamed.body.learners.map((p: { id: number }) => p.id)).toEqual([samId]);
     const old = await request(t.app).get('/api/v1/search?q=sam jones').set(auth(admin));
     expect(old.body.learners.map((p: { id: number }) => p.id)).toEqual([samId]);
-    t.db.prepare("UPDATE users SET name = 'Sam Jones' WHERE id = ?").run(samId);
+    await t.db.run("UPDATE users SET name = 'Sam Jones' WHERE id = ?", [samId]);
     expect((await request(t.app).get('/api/v1/search?q=samantha').set(auth(admin))).body.learners).toEqual(
       [],
     );

@@ -7,8 +7,8 @@ import { makeTestApp, type TestApp } from '../helpers/app';
 let t: TestApp;
 let bare: TestApp;
 
-beforeAll(() => {
-  t = makeTestApp({
+beforeAll(async () => {
+  t = await makeTestApp({
     env: {
       ORGANISATION_NAME: 'Borsetshire County Council',
       SUPPORT_EMAIL: 'packway.help@borsetshire.example',
@@ -17,11 +17,11 @@ beforeAll(() => {
       SESSION_IDLE_MINUTES: '45',
     },
   });
-  bare = makeTestApp();
+  bare = await makeTestApp();
 });
-afterAll(() => {
-  t.close();
-  bare.close();
+afterAll(async () => {
+  await t.close();
+  await bare.close();
 });
 
 const PAGES = [

@@ -15,7 +15,7 @@ let outsider: { id: number; token: string };
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
-  t = makeTestApp();
+  t = await makeTestApp();
   trainer = await t.token((await t.user('trainer')).email);
   admin = await t.token((await t.user('admin')).email);
   const mk = async (name: string) => {
@@ -57,7 +57,7 @@ describe('case-study responses', () => {
     });
     const second = await put('They read complaints every week', true);
     expect(second.body.text).toBe('They read complaints every week');
-    expect(t.db.prepare('SELECT COUNT(*) AS n FROM responses WHERE user_id = ?').get(ann.id)).toEqual({
+    expect(await t.db.get('SELECT COUNT(*) AS n FROM responses WHERE user_id = ?', [ann.id])).toEqual({
       n: 1,
     });
     const page = await request(t.app)
@@ -105,9 +105,10 @@ describe('case-study responses', () => {
       .type('form')
       .send({ _csrf: csrf, 'answer:li-1': 'Bob answer', 'answer:me-1': 'Bob measure', 'share:me-1': '1' });
     expect(res.status).toBe(303);
-    const rows = t.db
-      .prepare('SELECT prompt_id, text, shared FROM responses WHERE user_id = ? ORDER BY prompt_id')
-      .all(bob.id);
+    const rows = await t.db.all(
+      'SELECT prompt_id, text, shared FROM responses WHERE user_id = ? ORDER BY prompt_id',
+      [bob.id],
+    );
     expect(rows).toEqual([
       { prompt_id: 'li-1', text: 'Bob answer', shared: 0 },
       { prompt_id: 'me-1', text: 'Bob measure', shared: 1 },
@@ -300,9 +301,10 @@ describe('self-assessment', () => {
       'f.reflection.heard': 'Queues shorter now',
       'f.reflection.channel': 'Front line',
     });
-    const rows = t.db
-      .prepare("SELECT data FROM submissions WHERE user_id = ? AND module_id = 'activity-reflection'")
-      .all(bob.id) as { data: string }[];
+    const rows = await t.db.all<{ data: string }>(
+      "SELECT data FROM submissions WHERE user_id = ? AND module_id = 'activity-reflection'",
+      [bob.id],
+    );
     expect(rows.map((r) => JSON.parse(r.data))).toEqual([
       { reflection: { heard: 'Queues shorter now', channel: 'Front line' } },
     ]);
@@ -375,7 +377,7 @@ describe('xAPI', () => {
     });
     await new Promise<void>((r) => lrs.listen(0, '127.0.0.1', r));
     const port = (lrs.address() as AddressInfo).port;
-    const f = makeTestApp({
+    const f = await makeTestApp({
       env: { XAPI_LRS_URL: `http://127.0.0.1:${port}/xapi`, XAPI_LRS_USERNAME: 'k', XAPI_LRS_PASSWORD: 's' },
     });
     const u = await f.user('learner');
@@ -384,15 +386,19 @@ describe('xAPI', () => {
     await request(f.app).put('/api/v1/me/outcomes/LI2').set(auth(token)).send({ status: 'in_progress' });
     const xapi = f.services.xapi;
     expect(await xapi.forwardOnce()).toBe('failed');
-    expect(xapi.state()).toMatchObject({ last_event_id: 0, failures: 1, last_error: 'LRS answered 500' });
+    expect(await xapi.state()).toMatchObject({
+      last_event_id: 0,
+      failures: 1,
+      last_error: 'LRS answered 500',
+    });
     expect(await xapi.forwardOnce()).toBe('waiting');
     fail = false;
     expect(await xapi.forwardOnce(Date.now() + 60_000)).toBe('sent');
     expect(received).toHaveLength(1);
     expect(received[0]).toHaveLength(2);
     expect(await xapi.forwardOnce(Date.now() + 60_000)).toBe('idle');
-    expect(xapi.state().failures).toBe(0);
-    f.close();
-    lrs.close();
+    expect((await xapi.state()).failures).toBe(0);
+    await f.close();
+    await new Promise<void>((r) => lrs.close(() => r()));
   });
 });

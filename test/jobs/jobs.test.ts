@@ -5,10 +5,10 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { loadConfig } from '../../src/config';
-import { startSessionSweeper } from '../../src/jobs/session-sweeper';
 import { startServer } from '../../src/server';
 import { createLogger } from '../../src/shared/logger';
 import { FIXTURE_PACK, makeTestApp, PASSWORD } from '../helpers/app';
+import { createTestDatabase, dropTestDatabase, onPostgres } from '../helpers/engine';
 
 /** Background work that README promises: it must actually run. */
 
@@ -35,7 +35,9 @@ describe('the xAPI forwarder', () => {
     });
     await new Promise<void>((r) => lrs.listen(0, '127.0.0.1', r));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-xapi-'));
+    const databaseUrl = onPostgres ? await createTestDatabase() : undefined;
     const config = loadConfig({
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       NODE_ENV: 'test',
       DATA_DIR: dir,
       CONTENT_DIR: FIXTURE_PACK,
@@ -78,23 +80,28 @@ describe('the xAPI forwarder', () => {
       await running.close();
       await new Promise((r) => lrs.close(r));
       fs.rmSync(dir, { recursive: true, force: true });
+      if (databaseUrl) await dropTestDatabase(databaseUrl);
     }
   });
 });
 
 describe('the session sweeper', () => {
-  it('removes sessions past their idle timeout', async () => {
-    const t = makeTestApp();
-    const learner = await t.user('learner');
-    await t.signIn(learner.email);
-    const count = () => (t.db.prepare('SELECT COUNT(*) AS n FROM sessions').get() as { n: number }).n;
-    expect(count()).toBe(1);
-    const job = startSessionSweeper(t.services.auth, createLogger('silent'), 20);
-    await new Promise((r) => setTimeout(r, 60));
-    expect(count()).toBe(1); // still live
-    t.clock.advance(61 * 60_000); // past SESSION_IDLE_MINUTES (60)
-    await until(() => (count() === 0 ? true : undefined), 2_000);
-    await job.stop();
-    t.close();
+  it('is a recurring job of the jobs runner the server starts, and removes sessions past their idle timeout', async () => {
+    const t = await makeTestApp();
+    try {
+      const learner = await t.user('learner');
+      await t.signIn(learner.email);
+      const count = async () => (await t.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM sessions'))!.n;
+      expect(await count()).toBe(1);
+      // what the server does at start: seed the recurring jobs and run those due (the first sweep), then stop polling
+      await t.services.jobs.start();
+      await t.services.jobs.stop();
+      expect(await count()).toBe(1); // still live
+      t.clock.advance(61 * 60_000); // past SESSION_IDLE_MINUTES (60), and past the sweep's next run
+      expect(await t.services.jobs.runDue(['sessions.sweep'])).toBe(1);
+      expect(await count()).toBe(0);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { inDays, makeTestApp, type TestApp } from '../helpers/app';
+import { onPostgres } from '../helpers/engine';
 
 /** Subject access and erasure (UK GDPR articles 15 and 17), and the retention rule. */
 
@@ -58,15 +59,25 @@ async function learnerWithData(tag: string): Promise<Person> {
   return { id: u.id, email: u.email, name, token, secrets };
 }
 
-/** Every table with a user_id column, and every text column of every table. */
-function schema() {
-  const tables = (
-    t.db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-      .all() as { name: string }[]
-  ).map((r) => r.name);
+/** Every table with a user_id column, and every text column of every table (read from each engine's catalogue). */
+async function schema() {
+  const columns = onPostgres
+    ? await t.db.all<{ tbl: string; name: string; type: string }>(
+        `SELECT c.table_name AS tbl, c.column_name AS name, c.data_type AS type
+           FROM information_schema.columns c
+           JOIN information_schema.tables tb ON tb.table_schema = c.table_schema AND tb.table_name = c.table_name
+          WHERE c.table_schema = current_schema() AND tb.table_type = 'BASE TABLE'
+          ORDER BY c.table_name, c.ordinal_position`,
+      )
+    : await t.db.all<{ tbl: string; name: string; type: string }>(
+        `SELECT m.name AS tbl, p.name AS name, p.type AS type
+           FROM sqlite_master m, pragma_table_info(m.name) p
+          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
+          ORDER BY m.name, p.cid`,
+      );
+  const tables = [...new Set(columns.map((c) => c.tbl))];
   return tables.map((table) => {
-    const cols = t.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string; type: string }[];
+    const cols = columns.filter((c) => c.tbl === table);
     return {
       table,
       hasUserId: cols.some((c) => c.name === 'user_id'),
@@ -75,15 +86,15 @@ function schema() {
   });
 }
 
-function rowsMentioning(needle: string): string[] {
+async function rowsMentioning(needle: string): Promise<string[]> {
   const hits: string[] = [];
-  for (const { table, textColumns } of schema()) {
+  const contains = onPostgres ? 'strpos' : 'instr';
+  for (const { table, textColumns } of await schema()) {
     for (const col of textColumns) {
-      const n = (
-        t.db
-          .prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE instr(lower(${col}), lower(?)) > 0`)
-          .get(needle) as { n: number }
-      ).n;
+      const { n } = (await t.db.get<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM ${table} WHERE ${contains}(lower(${col}), lower(CAST(? AS TEXT))) > 0`,
+        [needle],
+      ))!;
       if (n) hits.push(`${table}.${col}: ${n}`);
     }
   }
@@ -94,7 +105,7 @@ let ann: Person;
 let bob: Person;
 
 beforeAll(async () => {
-  t = makeTestApp();
+  t = await makeTestApp();
   const admin = await t.user('admin');
   adminToken = await t.token(admin.email);
   cohortId = (
@@ -112,6 +123,11 @@ afterAll(() => t.close());
 
 describe('subject access export', () => {
   it('holds every row of every table about the person, and nothing about anyone else', async () => {
+    // the audit rows about the person as the export reads them (its own 'privacy.export' entry is written after)
+    const audit = (await t.db.get<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM audit_log WHERE actor_id = ? OR target = ?',
+      [ann.id, `user:${ann.id}`],
+    ))!.n;
     const res = await request(t.app)
       .get(`/api/v1/users/${ann.id}/export`)
       .set(bearer(adminToken))
@@ -137,34 +153,30 @@ describe('subject access export', () => {
       events: 'events',
       password_links: 'passwordLinks',
     };
-    for (const { table, hasUserId } of schema()) {
+    for (const { table, hasUserId } of await schema()) {
       if (!hasUserId) continue;
       expect(sectionOf[table]).toBeDefined(); // a new table with user_id must join the export
       const n = (
-        t.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE user_id = ?`).get(ann.id) as { n: number }
+        (await t.db.get(`SELECT COUNT(*) AS n FROM ${table} WHERE user_id = ?`, [ann.id])) as { n: number }
       ).n;
       expect({ table, rows: record[sectionOf[table]].length }).toEqual({ table, rows: n });
     }
-    const audit = (
-      t.db
-        .prepare("SELECT COUNT(*) AS n FROM audit_log WHERE actor_id = ? OR target = 'user:' || ?")
-        .get(ann.id, ann.id) as { n: number }
-    ).n;
     expect(record.auditEntries.length).toBe(audit);
   });
 
   it('has a readable page and a JSON download for admins, and is audited', async () => {
     const admin = await t.signIn(
-      (t.db.prepare("SELECT email FROM users WHERE role = 'admin'").get() as { email: string }).email,
+      ((await t.db.get("SELECT email FROM users WHERE role = 'admin'")) as { email: string }).email,
     );
     const page = await admin.agent.get(`/users/${ann.id}/data`).expect(200);
     expect(page.text).toContain('Progress against learning outcomes');
     expect(page.text).toContain(ann.secrets[0]);
     const download = await admin.agent.get(`/users/${ann.id}/data.json`).expect(200);
     expect(download.headers['content-disposition']).toMatch(/attachment/);
-    const audited = t.db
-      .prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'privacy.export' AND target = ?")
-      .get(`user:${ann.id}`) as { n: number };
+    const audited = (await t.db.get<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'privacy.export' AND target = ?",
+      [`user:${ann.id}`],
+    ))!;
     expect(audited.n).toBeGreaterThanOrEqual(2);
     await request(t.app).get(`/api/v1/users/${ann.id}/export`).set(bearer(bob.token)).expect(403);
   });
@@ -172,7 +184,7 @@ describe('subject access export', () => {
 
 describe('erasure', () => {
   it('refuses without the typed email, and on a mistyped one, changing nothing', async () => {
-    const before = rowsMentioning(ann.email).length;
+    const before = (await rowsMentioning(ann.email)).length;
     const none = await request(t.app).post(`/api/v1/users/${ann.id}/erase`).set(bearer(adminToken)).send({});
     expect(none.status).toBe(422);
     expect(none.body.error.details[0].field).toBe('confirmEmail');
@@ -181,12 +193,12 @@ describe('erasure', () => {
       .set(bearer(adminToken))
       .send({ confirmEmail: bob.email });
     expect(wrong.status).toBe(409);
-    expect(rowsMentioning(ann.email).length).toBe(before);
+    expect((await rowsMentioning(ann.email)).length).toBe(before);
   });
 
   it('shows a GOV.UK error summary on the page when the email does not match', async () => {
     const admin = await t.signIn(
-      (t.db.prepare("SELECT email FROM users WHERE role = 'admin'").get() as { email: string }).email,
+      ((await t.db.get("SELECT email FROM users WHERE role = 'admin'")) as { email: string }).email,
     );
     const res = await admin.agent
       .post(`/users/${ann.id}/erase`)
@@ -211,7 +223,7 @@ describe('erasure', () => {
     expect(res.status).toBe(200);
 
     for (const needle of [ann.email, ann.name, 'Annington', ...ann.secrets]) {
-      expect({ needle, hits: rowsMentioning(needle) }).toEqual({ needle, hits: [] });
+      expect({ needle, hits: await rowsMentioning(needle) }).toEqual({ needle, hits: [] });
     }
     await request(t.app).get('/api/v1/me/progress').set(bearer(ann.token)).expect(401); // tokens revoked
 
@@ -220,16 +232,17 @@ describe('erasure', () => {
     const withoutAudit = (r: Record<string, unknown>) =>
       Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'auditEntries'));
     expect(withoutAudit(bobAfter)).toEqual(withoutAudit(bobBefore));
-    for (const secret of bob.secrets) expect(rowsMentioning(secret)).not.toEqual([]);
+    for (const secret of bob.secrets) expect(await rowsMentioning(secret)).not.toEqual([]);
 
     const matrixAfter = (
       await request(t.app).get(`/api/v1/cohorts/${cohortId}/progress`).set(bearer(adminToken))
     ).body;
     expect(JSON.stringify(matrixAfter)).not.toContain(ann.email);
     expect(matrixAfter.learners.length).toBe(matrixBefore.learners.length);
-    const erasedAudit = t.db
-      .prepare("SELECT detail FROM audit_log WHERE action = 'privacy.erase' AND target = ?")
-      .get(`user:${ann.id}`);
+    const erasedAudit = await t.db.get(
+      "SELECT detail FROM audit_log WHERE action = 'privacy.erase' AND target = ?",
+      [`user:${ann.id}`],
+    );
     expect(erasedAudit).toBeDefined();
     expect(
       (
@@ -246,15 +259,17 @@ describe('retention', () => {
   it('erases learners inactive for longer than the period, and nobody else', async () => {
     const old = await t.user('learner', 'long-gone@example.org', 'Long Gone');
     const recent = await t.user('learner', 'still-here@example.org', 'Still Here');
-    t.db
-      .prepare('UPDATE users SET last_active_at = ?, created_at = ? WHERE id = ?')
-      .run('2020-01-01T00:00:00.000Z', '2019-06-01T00:00:00.000Z', old.id);
-    t.db.prepare('UPDATE users SET last_active_at = ? WHERE id = ?').run(new Date().toISOString(), recent.id);
-    const n = t.services.privacy.applyRetention(36);
+    await t.db.run('UPDATE users SET last_active_at = ?, created_at = ? WHERE id = ?', [
+      '2020-01-01T00:00:00.000Z',
+      '2019-06-01T00:00:00.000Z',
+      old.id,
+    ]);
+    await t.db.run('UPDATE users SET last_active_at = ? WHERE id = ?', [new Date().toISOString(), recent.id]);
+    const n = await t.services.privacy.applyRetention(36);
     expect(n).toBeGreaterThanOrEqual(1);
-    expect(rowsMentioning('long-gone@example.org')).toEqual([]);
-    expect(rowsMentioning('still-here@example.org')).not.toEqual([]);
-    expect(rowsMentioning(bob.email)).not.toEqual([]); // signed in during this test run
-    expect(t.services.privacy.applyRetention(36)).toBe(0); // idempotent
+    expect(await rowsMentioning('long-gone@example.org')).toEqual([]);
+    expect(await rowsMentioning('still-here@example.org')).not.toEqual([]);
+    expect(await rowsMentioning(bob.email)).not.toEqual([]); // signed in during this test run
+    expect(await t.services.privacy.applyRetention(36)).toBe(0); // idempotent
   });
 });

@@ -1,14 +1,21 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { dataDirWithLearners, startServerProcess, tokenFor } from '../helpers/server';
+import { openDatabase } from '../../src/db/open';
+import type { Database } from '../../src/db/ports';
+import type { Db } from '../../src/db/sqlite/open';
+import { onSqlite } from '../helpers/engine';
+import { databaseUrlOf, dataDirWithLearners, startServerProcess, tokenFor } from '../helpers/server';
 
 /** The real server in its own process: crash safety under SIGKILL, and graceful shutdown on SIGTERM. */
 
 const OUTCOMES = ['LI1', 'LI2', 'LI3', 'ME1', 'ME2', 'ME3'];
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+/** The database a DATA_DIR made by dataDirWithLearners goes with (the SQLite file in it, or its PostgreSQL database). */
+const databaseOf = (dir: string): Database =>
+  openDatabase({ databaseUrl: databaseUrlOf(dir), dataDir: dir, poolSize: 1, synchronous: 'FULL' });
 
 function put(baseUrl: string, token: string, outcome: string, evidence: string): Promise<number> {
   return fetch(`${baseUrl}/api/v1/me/outcomes/${outcome}`, {
@@ -65,38 +72,37 @@ describe('crash safety', () => {
       await second.exited;
     }
 
-    const db = new Database(path.join(dir, 'packway.db'), { readonly: true });
+    const db = databaseOf(dir);
     try {
-      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      // SQLite only: the file's own consistency check (PostgreSQL recovers its cluster from its write-ahead log)
+      if (onSqlite)
+        expect((db as Database & { raw: Db }).raw.pragma('integrity_check', { simple: true })).toBe('ok');
       const history = new Set(
-        (db.prepare('SELECT evidence FROM outcome_history').all() as { evidence: string }[]).map(
-          (r) => r.evidence,
-        ),
+        (await db.all<{ evidence: string }>('SELECT evidence FROM outcome_history')).map((r) => r.evidence),
       );
       const missing = acked.filter((a) => !history.has(a.evidence));
       expect(missing).toEqual([]);
-      const events = (
-        db.prepare("SELECT COUNT(*) AS n FROM events WHERE verb = 'progressed'").get() as { n: number }
-      ).n;
+      const events = (await db.get<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM events WHERE verb = 'progressed'",
+      ))!.n;
       expect(events).toBe(history.size); // the change, its history row and its event commit together or not at all
-      const torn = db
-        .prepare(
-          `SELECT p.outcome_id FROM outcome_progress p
-           WHERE p.evidence <> (SELECT h.evidence FROM outcome_history h WHERE h.user_id = p.user_id AND h.outcome_id = p.outcome_id ORDER BY h.id DESC LIMIT 1)`,
-        )
-        .all();
+      const torn = await db.all(
+        `SELECT p.outcome_id FROM outcome_progress p
+         WHERE p.evidence <> (SELECT h.evidence FROM outcome_history h WHERE h.user_id = p.user_id AND h.outcome_id = p.outcome_id ORDER BY h.id DESC LIMIT 1)`,
+      );
       expect(torn).toEqual([]);
       for (const outcome of OUTCOMES) {
-        const latest = db
-          .prepare('SELECT evidence FROM outcome_history WHERE outcome_id = ? ORDER BY id DESC LIMIT 1')
-          .get(outcome) as { evidence: string };
+        const latest = await db.get<{ evidence: string }>(
+          'SELECT evidence FROM outcome_history WHERE outcome_id = ? ORDER BY id DESC LIMIT 1',
+          [outcome],
+        );
         expect({ outcome, shown: shownAfterRestart.get(outcome) }).toEqual({
           outcome,
-          shown: latest.evidence,
+          shown: latest!.evidence,
         });
       }
     } finally {
-      db.close();
+      await db.close();
     }
   });
 });
@@ -148,17 +154,21 @@ describe('graceful shutdown', () => {
     expect(exit.code).toBe(0);
     expect(Date.now() - answeredAt).toBeLessThan(1500); // the now-idle keep-alive connection does not hold shutdown up
 
-    const wal = path.join(dir, 'packway.db-wal');
-    expect(fs.existsSync(wal) ? fs.statSync(wal).size : 0).toBe(0); // checkpointed and closed
-    const db = new Database(path.join(dir, 'packway.db'), { readonly: true });
-    expect(
-      (
-        db.prepare("SELECT evidence FROM outcome_progress WHERE outcome_id = 'LI1'").get() as {
-          evidence: string;
-        }
-      ).evidence,
-    ).toBe('finished during shutdown');
-    db.close();
+    if (onSqlite) {
+      // SQLite only: the file's write-ahead log is checkpointed and closed
+      const wal = path.join(dir, 'packway.db-wal');
+      expect(fs.existsSync(wal) ? fs.statSync(wal).size : 0).toBe(0);
+    }
+    const db = databaseOf(dir);
+    try {
+      expect(
+        (await db.get<{ evidence: string }>(
+          "SELECT evidence FROM outcome_progress WHERE outcome_id = 'LI1'",
+        ))!.evidence,
+      ).toBe('finished during shutdown');
+    } finally {
+      await db.close();
+    }
   });
 
   it('does not wait longer than SHUTDOWN_GRACE_MS for a stalled request', async () => {

@@ -50,7 +50,7 @@ async function healthzLatency(): Promise<number> {
 }
 
 beforeAll(async () => {
-  t = makeTestApp();
+  t = await makeTestApp();
   admin = await t.token((await t.user('admin')).email);
   server = http.createServer(t.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -59,7 +59,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
   await closeCompilePool();
-  t.close();
+  await t.close();
 });
 
 describe('variant uploads compile off the request thread', () => {
@@ -166,27 +166,22 @@ describe('stored versions are compiled at start-up, off the request path', () =>
     expect(report.failed).toEqual([]);
     expect(report.compiled).toBeGreaterThanOrEqual(1);
     expect(registry.cached(hash)?.modules.get('intro-welcome')?.html).toContain('Warm me.');
-    expect(registry.forVersion(res.body.draftId ?? res.body.versionId)).toBe(registry.cached(hash));
+    expect(await registry.forVersion(res.body.draftId ?? res.body.versionId)).toBe(registry.cached(hash));
     // a second call has nothing left to do
     expect(await registry.warm()).toEqual({ compiled: 0, failed: [] });
   });
 
   it('reports a stored version that no longer compiles, and refuses it later without compiling again', async () => {
-    const variantId = Number(
-      t.db
-        .prepare(
-          "INSERT INTO variants (name, name_norm, created_by, created_at) VALUES ('Broken', 'broken', 1, '2020-01-01')",
-        )
-        .run().lastInsertRowid,
+    const variant = await t.db.get<{ id: number }>(
+      "INSERT INTO variants (name, name_norm, created_by, created_at) VALUES ('Broken', 'broken', 1, '2020-01-01') RETURNING id",
     );
+    const variantId = Number(variant!.id);
     const files = JSON.stringify({ [WELCOME]: `${FRONT}${'!['.repeat(15_000)}\n` });
-    const versionId = Number(
-      t.db
-        .prepare(
-          "INSERT INTO variant_versions (variant_id, status, files, hash, summary, uploaded_by, created_at) VALUES (?, 'draft', ?, 'broken-hash', '[]', 1, '2020-01-01')",
-        )
-        .run(variantId, files).lastInsertRowid,
+    const version = await t.db.get<{ id: number }>(
+      "INSERT INTO variant_versions (variant_id, status, files, hash, summary, uploaded_by, created_at) VALUES (?, 'draft', ?, 'broken-hash', '[]', 1, '2020-01-01') RETURNING id",
+      [variantId, files],
     );
+    const versionId = Number(version!.id);
     const restarted = compose({
       db: t.db,
       pack: loadPack(t.config.contentDir),
@@ -197,6 +192,8 @@ describe('stored versions are compiled at start-up, off the request path', () =>
     expect(report.failed).toEqual([
       { versionId, error: expect.stringMatching(/line too long \(30,000 characters/) },
     ]);
-    expect(() => restarted.variants.version(versionId)).toThrow(/no longer compiles: .*line too long/);
+    await expect(restarted.variants.version(versionId)).rejects.toThrow(
+      /no longer compiles: .*line too long/,
+    );
   });
 });

@@ -78,12 +78,12 @@ async function upload(
   return req.attach(field, file, filename);
 }
 
-function storedVersions(): number {
-  return (t.db.prepare('SELECT COUNT(*) AS n FROM variant_versions').get() as { n: number }).n;
+async function storedVersions(): Promise<number> {
+  return ((await t.db.get('SELECT COUNT(*) AS n FROM variant_versions')) as { n: number }).n;
 }
 
 beforeAll(async () => {
-  t = makeTestApp();
+  t = await makeTestApp();
   admin = await t.token((await t.user('admin')).email);
 });
 afterAll(() => t.close());
@@ -218,7 +218,7 @@ describe('hostile uploads are refused, nothing is stored, and the server stays h
   ];
 
   it.each(cases)('%s', async (_name, send, status, message) => {
-    const before = storedVersions();
+    const before = await storedVersions();
     const started = Date.now();
     const res = await send();
     expect(Date.now() - started).toBeLessThan(1000);
@@ -226,7 +226,7 @@ describe('hostile uploads are refused, nothing is stored, and the server stays h
     expect(
       res.body.error.details.map((d: { message: string }) => d.message).join('\n') + res.body.error.message,
     ).toMatch(message);
-    expect(storedVersions()).toBe(before);
+    expect(await storedVersions()).toBe(before);
     expect((globalThis as Record<string, unknown>).__pwned).toBeUndefined();
     expect((await request(t.app).get('/healthz')).status).toBe(200);
   });
@@ -240,7 +240,9 @@ describe('hostile uploads are refused, nothing is stored, and the server stays h
       name: 'Evil test',
     });
     expect(res.status).toBe(201);
-    const html = t.services.packs.forVersion(res.body.draftId).modules.get('case-northshire-hub')!.html;
+    const html = (await t.services.packs.forVersion(res.body.draftId)).modules.get(
+      'case-northshire-hub',
+    )!.html;
     expect(html).not.toMatch(/<script|<iframe|href="javascript:/);
     expect(html).toContain('&lt;script&gt;');
   });
@@ -285,7 +287,7 @@ describe('overlay, diff, publish, pin', () => {
         { id: 'intro-welcome', title: 'Welcome to the fixture pack', change: 'hidden' },
       ]),
     );
-    const pack = t.services.packs.forVersion(res.body.draftId);
+    const pack = await t.services.packs.forVersion(res.body.draftId);
     expect(pack.sections.find((s) => s.id === 'case-studies')!.modules.map((m) => m.id)).toEqual([
       'case-town-hall',
       'case-northshire-hub',
@@ -295,7 +297,11 @@ describe('overlay, diff, publish, pin', () => {
     expect(pack.sections.find((s) => s.id === 'introduction')!.modules).toHaveLength(0);
 
     const { agent } = await t.signIn(
-      (t.db.prepare("SELECT email FROM users WHERE role = 'admin' LIMIT 1").get() as { email: string }).email,
+      (
+        (await t.db.get("SELECT email FROM users WHERE role = 'admin' ORDER BY id LIMIT 1")) as {
+          email: string;
+        }
+      ).email,
     );
     const diff = await agent.get(`/variants/versions/${res.body.draftId}`);
     expect(diff.text).toContain('outcome LI1 reworded');
@@ -308,10 +314,15 @@ describe('overlay, diff, publish, pin', () => {
     expect(pub.status).toBe(201);
     expect(pub.body.version).toBe(1);
     v1 = pub.body.versionId;
-    expect(() => t.db.prepare("UPDATE variant_versions SET files = '{}' WHERE id = ?").run(v1)).toThrow(
-      /immutable/,
+    // toMatchObject, not toThrow: better-sqlite3's native addon builds its SqliteError with the constructor of the
+    // first test file loaded in this jest worker, whose Error is another realm's, so toThrow may not see an error
+    const immutable = { message: expect.stringMatching(/immutable/) };
+    await expect(
+      t.db.run("UPDATE variant_versions SET files = '{}' WHERE id = ?", [v1]),
+    ).rejects.toMatchObject(immutable);
+    await expect(t.db.run('DELETE FROM variant_versions WHERE id = ?', [v1])).rejects.toMatchObject(
+      immutable,
     );
-    expect(() => t.db.prepare('DELETE FROM variant_versions WHERE id = ?').run(v1)).toThrow(/immutable/);
     expect((await request(t.app).post(`/api/v1/variants/${variantId}/publish`).set(auth(admin))).status).toBe(
       409,
     );
@@ -338,7 +349,7 @@ describe('overlay, diff, publish, pin', () => {
     expect(zip.status).toBe(200);
     const again = await upload(zip.body as Buffer, 'roundtrip.zip', { name: 'Round trip' });
     expect(again.status).toBe(201);
-    expect(again.body.hash).toBe(t.services.variants.version(v1).hash);
+    expect(again.body.hash).toBe((await t.services.variants.version(v1)).hash);
   });
 
   it('pins a cohort so its learners see the variant everywhere, keeping progress', async () => {
@@ -439,10 +450,14 @@ describe('overlay, diff, publish, pin', () => {
 
   it('lets an admin preview a draft exactly as a learner would', async () => {
     const email = (
-      t.db.prepare("SELECT email FROM users WHERE role = 'admin' LIMIT 1").get() as { email: string }
+      (await t.db.get("SELECT email FROM users WHERE role = 'admin' ORDER BY id LIMIT 1")) as {
+        email: string;
+      }
     ).email;
     const { agent, csrf } = await t.signIn(email);
-    const draft = t.db.prepare("SELECT id FROM variant_versions WHERE status = 'draft' LIMIT 1").get() as {
+    const draft = (await t.db.get(
+      "SELECT id FROM variant_versions WHERE status = 'draft' ORDER BY id LIMIT 1",
+    )) as {
       id: number;
     };
     expect(

@@ -71,7 +71,7 @@ describe('forwarding to an LRS', () => {
 
   beforeEach(async () => {
     lrs = new Lrs();
-    t = makeTestApp({
+    t = await makeTestApp({
       env: {
         PUBLIC_URL: 'https://learning.example.org',
         XAPI_LRS_URL: await lrs.start(),
@@ -89,7 +89,7 @@ describe('forwarding to an LRS', () => {
           .send({ status, evidence: 'e' });
   });
   afterEach(async () => {
-    t.close();
+    await t.close();
     await lrs.close();
   });
 
@@ -110,7 +110,7 @@ describe('forwarding to an LRS', () => {
     expect(await xapi.forwardOnce(now)).toBe('sent');
     lrs.failNext = 1;
     expect(await xapi.forwardOnce(now)).toBe('failed');
-    expect(xapi.state()).toMatchObject({
+    expect(await xapi.state()).toMatchObject({
       last_event_id: 2,
       failures: 1,
       last_error: 'LRS answered 503',
@@ -120,7 +120,7 @@ describe('forwarding to an LRS', () => {
     expect(await xapi.forwardOnce(now + 1_000)).toBe('sent');
     expect(await xapi.forwardOnce(now + 1_000)).toBe('sent');
     expect(await xapi.forwardOnce(now + 1_000)).toBe('idle');
-    expect(xapi.state()).toMatchObject({ last_event_id: 6, failures: 0, last_error: null });
+    expect(await xapi.state()).toMatchObject({ last_event_id: 6, failures: 0, last_error: null });
 
     expect(lrs.problems).toEqual([]);
     expect(lrs.order).toEqual(ids);
@@ -149,7 +149,7 @@ describe('forwarding to an LRS', () => {
       [200, [ids[0]]],
       [409, [ids[1]]],
     ]);
-    expect(xapi.state()).toMatchObject({ last_event_id: 2, failures: 0 });
+    expect(await xapi.state()).toMatchObject({ last_event_id: 2, failures: 0 });
     while ((await xapi.forwardOnce()) === 'sent');
     expect(lrs.order).toEqual([ids[0], ...ids.slice(2)]);
     expect(lrs.requests.filter((r) => r.status === 200).flatMap((r) => r.ids)).toEqual([

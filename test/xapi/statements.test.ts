@@ -117,7 +117,7 @@ async function allStatements(): Promise<{ statements: Statement[]; more: string 
 }
 
 beforeAll(async () => {
-  t = makeTestApp({ env: { PUBLIC_URL } });
+  t = await makeTestApp({ env: { PUBLIC_URL } });
   admin = await t.token((await t.user('admin')).email);
   trainer = await t.token((await t.user('trainer')).email);
   const a = await t.user('learner', 'Ann.Example@Example.ORG', 'Ann');
@@ -141,11 +141,10 @@ beforeAll(async () => {
   expect(
     (await request(t.app).post(`/api/v1/variants/${upload.body.id}/publish`).set(auth(admin))).status,
   ).toBe(201);
-  const v1 = (
-    t.db
-      .prepare("SELECT id FROM variant_versions WHERE variant_id = ? AND status = 'published'")
-      .get(upload.body.id) as { id: number }
-  ).id;
+  const v1 = (await t.db.get<{ id: number }>(
+    "SELECT id FROM variant_versions WHERE variant_id = ? AND status = 'published'",
+    [upload.body.id],
+  ))!.id;
 
   const cohort = async (name: string, learner: number) => {
     const id = (await request(t.app).post('/api/v1/cohorts').set(auth(trainer)).send({ name })).body
@@ -210,7 +209,7 @@ describe('xAPI statements', () => {
     expect(new Set(statements.map((s) => s.id)).size).toBe(statements.length);
     expect((await allStatements()).statements.map((s) => s.id)).toEqual(statements.map((s) => s.id));
     const installation = (
-      t.db.prepare("SELECT value FROM settings WHERE key = 'xapi.installation_id'").get() as { value: string }
+      (await t.db.get("SELECT value FROM settings WHERE key = 'xapi.installation_id'")) as { value: string }
     ).value;
     expect(statements[0].id).toBe(statementId(installation, 1));
     // the RFC 9562 test vector: DNS namespace, "www.example.com"
@@ -218,7 +217,7 @@ describe('xAPI statements', () => {
       '2ed6657d-e927-568b-95e1-2665a8aea6a2',
     );
 
-    const other = makeTestApp({ env: { PUBLIC_URL } });
+    const other = await makeTestApp({ env: { PUBLIC_URL } });
     try {
       const learner = await other.user('learner');
       const token = await other.token(learner.email);
@@ -238,7 +237,7 @@ describe('xAPI statements', () => {
         `${PUBLIC_URL}/packs/fixture-pack/versions/0.1.0`,
       ]);
     } finally {
-      other.close();
+      await other.close();
     }
   });
 
@@ -270,10 +269,10 @@ describe('xAPI statements', () => {
     );
   });
 
-  it('groups by pack version and cohort, with the enrolment as registration and parents only where real', () => {
-    const installation = (
-      t.db.prepare("SELECT value FROM settings WHERE key = 'xapi.installation_id'").get() as { value: string }
-    ).value;
+  it('groups by pack version and cohort, with the enrolment as registration and parents only where real', async () => {
+    const installation = (await t.db.get<{ value: string }>(
+      "SELECT value FROM settings WHERE key = 'xapi.installation_id'",
+    ))!.value;
     for (const s of statements) {
       const mine =
         s.actor.name === 'Ann' ? { cohort: northshire, id: ann.id } : { cohort: plain, id: bob.id };

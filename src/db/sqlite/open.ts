@@ -1,21 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import BetterSqlite3 from 'better-sqlite3';
 
-export type Db = Database.Database;
+export type Db = BetterSqlite3.Database;
 
 export type Synchronous = 'FULL' | 'NORMAL';
 
 /**
- * Opens the database with the pragmas the app relies on.
+ * Opens the file with the pragmas the app relies on.
  * synchronous=FULL (the default): with WAL every committed transaction is fsynced before the response is sent,
  * so neither a SIGKILL nor a power cut loses an answered write. NORMAL (DB_SYNCHRONOUS=normal) still survives a
  * crash of the app and never corrupts the file, but a power cut may roll back the last commits. Group commit
- * (db/group-commit.ts) shares one fsync among concurrent writes, so FULL costs little.
+ * (group-commit.ts) shares one fsync among concurrent writes, so FULL costs little.
  */
-export function openDatabase(file: string, synchronous: Synchronous = 'FULL'): Db {
+export function openSqliteFile(file: string, synchronous: Synchronous = 'FULL'): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
+  const db = new BetterSqlite3(file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
   db.pragma('foreign_keys = ON');

@@ -8,13 +8,13 @@ export function pageLocals(
   sessions: SessionSupport,
   variants: Pick<VariantsService, 'labelOf'>,
 ): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     // pages and API answers are personal: never stored by a browser or a proxy
     res.setHeader('Cache-Control', 'no-store');
     res.locals.user = req.user;
     req.flash = (text) => sessions.flash(req, text);
     const preview = req.sessionInfo?.previewVersionId;
-    res.locals.previewing = preview ? variants.labelOf(preview) : undefined;
+    res.locals.previewing = preview ? await variants.labelOf(preview) : undefined;
     if (!isApi(req)) res.locals.csrfToken = sessions.csrfToken(req, res);
     next();
   };

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Config } from '../../config';
+import type { AppConfig } from '../../config';
 import type { AuthService } from '../../auth/auth.service';
 import { hashToken } from '../../auth/password';
 import { Forbidden, Unauthorized } from '../../shared/errors';
@@ -39,7 +39,8 @@ function unsign(signed: string, secret: string): string | undefined {
   return expected.length === actual.length && crypto.timingSafeEqual(expected, actual) ? value : undefined;
 }
 
-export function createSessionSupport(config: Config, auth: AuthService) {
+/** Cookies signed with `config.sessionSecret` (see `AuthService.cookieSecret`: the same on every instance). */
+export function createSessionSupport(config: AppConfig, auth: AuthService) {
   function cookieOptions(req: Request, maxAgeMs?: number): string {
     const parts = ['Path=/', 'HttpOnly', 'SameSite=Lax'];
     if (req.secure) parts.push('Secure');
@@ -54,11 +55,11 @@ export function createSessionSupport(config: Config, auth: AuthService) {
   }
 
   /** Reads the bearer token or the session cookie: one query either way. */
-  const load: RequestHandler = (req, res, next) => {
+  const load: RequestHandler = async (req, res, next) => {
     const authz = req.headers.authorization;
     if (authz !== undefined) {
       const match = /^Bearer\s+([A-Za-z0-9_-]{20,200})$/.exec(authz);
-      const user = match ? auth.userForToken(match[1]) : undefined;
+      const user = match ? await auth.userForToken(match[1]) : undefined;
       if (!user) return next(new Unauthorized('Missing, expired or revoked API token', 'invalid_token'));
       req.user = user;
       req.authVia = 'bearer';
@@ -69,7 +70,7 @@ export function createSessionSupport(config: Config, auth: AuthService) {
     const sessionId = raw ? unsign(raw, config.sessionSecret) : undefined;
     if (!sessionId) return next();
     const idHash = hashToken(sessionId);
-    const session = auth.resumeSession(idHash, !req.originalUrl.startsWith('/api/'));
+    const session = await auth.resumeSession(idHash, !req.originalUrl.startsWith('/api/'));
     if (!session) {
       setCookie(res, SESSION_COOKIE, '', cookieOptions(req, 0));
       return next();
@@ -120,8 +121,8 @@ export function createSessionSupport(config: Config, auth: AuthService) {
   };
 
   /** A message for the next page this browser session shows (nothing for API callers, who read the response). */
-  function flash(req: Request, text: string): void {
-    if (req.sessionInfo && req.authVia === 'session') auth.leaveFlash(req.sessionInfo.idHash, text);
+  async function flash(req: Request, text: string): Promise<void> {
+    if (req.sessionInfo && req.authVia === 'session') await auth.leaveFlash(req.sessionInfo.idHash, text);
   }
 
   function startSessionCookie(req: Request, res: Response, sessionId: string): void {

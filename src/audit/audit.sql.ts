@@ -1,4 +1,4 @@
-import type { Db } from '../db/sqlite/open';
+import type { Sql } from '../db/ports';
 import type { AuditEntry, AuditFilter, AuditInput, AuditPage, AuditRepo } from './audit.repo';
 
 interface AuditRow {
@@ -42,10 +42,11 @@ const TARGET_NAME = `CASE
     WHEN a.target LIKE 'variant:%' THEN (SELECT name FROM variants WHERE id = CAST(substr(a.target, 9) AS INTEGER))
   END`;
 
-const WHERE = `(@action IS NULL OR a.action = @action)
-  AND (@from IS NULL OR a.at >= @from)
-  AND (@to IS NULL OR a.at < @to)
-  AND (@person IS NULL
+// CAST(@x AS TEXT) IS NULL: PostgreSQL cannot type a parameter from a bare IS NULL
+const WHERE = `(CAST(@action AS TEXT) IS NULL OR a.action = @action)
+  AND (CAST(@from AS TEXT) IS NULL OR a.at >= @from)
+  AND (CAST(@to AS TEXT) IS NULL OR a.at < @to)
+  AND (CAST(@person AS TEXT) IS NULL
     OR lower(a.actor_email) LIKE @person ESCAPE '\\'
     OR a.actor_id IN (SELECT id FROM users WHERE lower(name) LIKE @person ESCAPE '\\' OR email_norm LIKE @person ESCAPE '\\')
     OR a.target IN (SELECT 'user:' || id FROM users WHERE lower(name) LIKE @person ESCAPE '\\' OR email_norm LIKE @person ESCAPE '\\'))`;
@@ -62,27 +63,18 @@ function params(f: AuditFilter): FilterParams {
   };
 }
 
-export function createAuditSqliteRepo(db: Db): AuditRepo {
-  const insert = db.prepare(
-    `INSERT INTO audit_log (at, actor_id, actor_email, action, target, detail, ip)
-     VALUES (@at, @actorId, @actorEmail, @action, @target, @detail, @ip)`,
-  );
-  const page = db.prepare<FilterParams & { limit: number; offset: number }, AuditRow>(
-    `SELECT a.*, ${TARGET_NAME} AS target_name FROM audit_log a WHERE ${WHERE}
-     ORDER BY a.id DESC LIMIT @limit OFFSET @offset`,
-  );
-  const count = db.prepare<FilterParams, { n: number }>(
-    `SELECT COUNT(*) AS n FROM audit_log a WHERE ${WHERE}`,
-  );
-  const forUser = db.prepare<[number, string], AuditRow>(
-    `SELECT * FROM audit_log WHERE actor_id = ? OR target = ? ORDER BY id`,
-  );
-  const actions = db.prepare<[], { action: string }>('SELECT DISTINCT action FROM audit_log ORDER BY action');
-  const has = db.prepare<[string], { x: number }>('SELECT 1 AS x FROM audit_log WHERE action = ? LIMIT 1');
+const INSERT = `INSERT INTO audit_log (at, actor_id, actor_email, action, target, detail, ip)
+  VALUES (@at, @actorId, @actorEmail, @action, @target, @detail, @ip)`;
+const PAGE = `SELECT a.*, ${TARGET_NAME} AS target_name FROM audit_log a WHERE ${WHERE}
+  ORDER BY a.id DESC LIMIT @limit OFFSET @offset`;
+const COUNT = `SELECT COUNT(*) AS n FROM audit_log a WHERE ${WHERE}`;
+
+export function createAuditRepo(db: Sql): AuditRepo {
   return {
-    hasAction: (action) => has.get(action) !== undefined,
-    record(e: AuditInput): void {
-      insert.run({
+    hasAction: async (action) =>
+      (await db.get('SELECT 1 AS x FROM audit_log WHERE action = ? LIMIT 1', [action])) !== undefined,
+    async record(e: AuditInput): Promise<void> {
+      await db.run(INSERT, {
         at: new Date().toISOString(),
         actorId: e.actorId ?? null,
         actorEmail: e.actorEmail ?? null,
@@ -92,16 +84,24 @@ export function createAuditSqliteRepo(db: Db): AuditRepo {
         ip: e.ip ?? null,
       });
     },
-    list(filter: AuditFilter, limit: number, offset: number): AuditPage {
+    async list(filter: AuditFilter, limit: number, offset: number): Promise<AuditPage> {
       const p = params(filter);
-      return {
-        entries: page.all({ ...p, limit, offset }).map(toEntry),
-        total: count.get(p)?.n ?? 0,
-      };
+      const [rows, count] = await Promise.all([
+        db.all<AuditRow>(PAGE, { ...p, limit, offset }),
+        db.get<{ n: number }>(COUNT, p),
+      ]);
+      return { entries: rows.map(toEntry), total: count?.n ?? 0 };
     },
-    actions: () => actions.all().map((r) => r.action),
-    forUser(userId: number): AuditEntry[] {
-      return forUser.all(userId, `user:${userId}`).map(toEntry);
-    },
+    actions: async () =>
+      (await db.all<{ action: string }>('SELECT DISTINCT action FROM audit_log ORDER BY action')).map(
+        (r) => r.action,
+      ),
+    forUser: async (userId: number) =>
+      (
+        await db.all<AuditRow>('SELECT * FROM audit_log WHERE actor_id = ? OR target = ? ORDER BY id', [
+          userId,
+          `user:${userId}`,
+        ])
+      ).map(toEntry),
   };
 }

@@ -1,0 +1,169 @@
+import type { Sql } from '../db/ports';
+import type { PersonRecord, PrivacyRepo, PrivacySubject, Row } from './privacy.repo';
+
+/**
+ * Queries of one person's rows (one `?`: the person's id), handed on exactly as stored: the export names columns as
+ * the tables do, by design.
+ */
+const PERSON = {
+  sessions: 'SELECT created_at, last_seen_at FROM sessions WHERE user_id = ? ORDER BY created_at',
+  signInAddresses: `WITH me AS (SELECT email_norm FROM users WHERE id = ?)
+    SELECT k.address, 'signed in' AS what, k.last_success AS at FROM signin_known k JOIN me ON me.email_norm = k.email_norm
+    UNION ALL SELECT f.address, 'failed sign-in' AS what, f.at FROM signin_failures f JOIN me ON me.email_norm = f.email_norm
+    ORDER BY at`,
+  apiTokens: 'SELECT id, created_at, expires_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id',
+  passwordLinks:
+    'SELECT created_by, created_at, expires_at, used_at FROM password_links WHERE user_id = ? ORDER BY created_at',
+  cohortsAsLearner:
+    'SELECT m.cohort_id, c.name AS cohort_name, m.added_at FROM cohort_members m JOIN cohorts c ON c.id = m.cohort_id WHERE m.user_id = ? ORDER BY m.cohort_id',
+  cohortsAsTrainer:
+    'SELECT t.cohort_id, c.name AS cohort_name FROM cohort_trainers t JOIN cohorts c ON c.id = t.cohort_id WHERE t.user_id = ? ORDER BY t.cohort_id',
+  moduleProgress:
+    'SELECT module_id, status, started_at, completed_at FROM module_progress WHERE user_id = ? ORDER BY module_id',
+  outcomeProgress:
+    'SELECT outcome_id, status, evidence, updated_at FROM outcome_progress WHERE user_id = ? ORDER BY outcome_id',
+  outcomeHistory:
+    'SELECT id, outcome_id, status, evidence, changed_at FROM outcome_history WHERE user_id = ? ORDER BY id',
+  responses:
+    'SELECT module_id, prompt_id, text, shared, updated_at FROM responses WHERE user_id = ? ORDER BY module_id, prompt_id',
+  submissions:
+    'SELECT id, module_id, data, linked_id, created_at, updated_at FROM submissions WHERE user_id = ? ORDER BY id',
+  actions:
+    'SELECT id, submission_id, group_id, field_id, position, text, due_on, done FROM actions WHERE user_id = ? ORDER BY id',
+  events:
+    'SELECT id, at, verb, object_type, object_id, module_id, result FROM events WHERE user_id = ? ORDER BY id',
+  variantsCreated: 'SELECT id, name, created_at FROM variants WHERE created_by = ? ORDER BY id',
+  variantVersionsUploaded:
+    'SELECT id, variant_id, version, status, created_at FROM variant_versions WHERE uploaded_by = ? ORDER BY id',
+} as const;
+
+const ACCOUNT =
+  'SELECT id, email, name, role, disabled, password_changed_at, created_at, last_active_at, erased_at FROM users WHERE id = ?';
+// `target` is `user:<id>`, built in JS (not `'user:' || ?`, whose parameter PostgreSQL could not type).
+const AUDIT_ENTRIES =
+  'SELECT id, at, actor_id, actor_email, action, target, detail, ip FROM audit_log WHERE actor_id = ? OR target = ? ORDER BY id';
+
+const ANONYMISE_USER = `UPDATE users SET email = @placeholder, email_norm = @placeholder, name = @name, password_hash = NULL,
+    disabled = 1, password_changed_at = NULL, last_active_at = NULL, erased_at = @now WHERE id = @id`;
+/** Case-sensitive `replace`, so the LIKE (case-insensitive on SQLite) only picks the rows that may change. */
+const SCRUB_AUDIT_MENTIONS = `UPDATE audit_log SET detail = replace(replace(detail, @email, '[erased]'), @name, '[erased]')
+  WHERE detail LIKE @emailLike ESCAPE '\\' OR (length(@name) >= 3 AND detail LIKE @nameLike ESCAPE '\\')`;
+// Events keep verb and object (cohort statistics and the LRS cursor rely on them); free text in results goes.
+const CLEAR_EVENT_TEXT =
+  "UPDATE events SET result = NULL WHERE user_id = ? AND verb IN ('answered', 'submitted')";
+const RETENTION_DUE = `SELECT id FROM users WHERE role = 'learner' AND erased_at IS NULL
+  AND COALESCE(last_active_at, created_at) < ? ORDER BY id`;
+
+const contains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export function createPrivacyRepo(db: Sql): PrivacyRepo {
+  return {
+    async personRecord(userId: number): Promise<PersonRecord> {
+      const all = (sql: string) => db.all<Row>(sql, [userId]);
+      const [
+        account,
+        sessions,
+        signInAddresses,
+        apiTokens,
+        passwordLinks,
+        cohortsAsLearner,
+        cohortsAsTrainer,
+        moduleProgress,
+        outcomeProgress,
+        outcomeHistory,
+        responses,
+        submissions,
+        actions,
+        events,
+        auditEntries,
+        variantsCreated,
+        variantVersionsUploaded,
+      ] = await Promise.all([
+        db.get<Row>(ACCOUNT, [userId]),
+        all(PERSON.sessions),
+        all(PERSON.signInAddresses),
+        all(PERSON.apiTokens),
+        all(PERSON.passwordLinks),
+        all(PERSON.cohortsAsLearner),
+        all(PERSON.cohortsAsTrainer),
+        all(PERSON.moduleProgress),
+        all(PERSON.outcomeProgress),
+        all(PERSON.outcomeHistory),
+        all(PERSON.responses),
+        all(PERSON.submissions),
+        all(PERSON.actions),
+        all(PERSON.events),
+        db.all<Row>(AUDIT_ENTRIES, [userId, `user:${userId}`]),
+        all(PERSON.variantsCreated),
+        all(PERSON.variantVersionsUploaded),
+      ]);
+      return {
+        account,
+        sessions,
+        signInAddresses,
+        apiTokens,
+        passwordLinks,
+        cohortsAsLearner,
+        cohortsAsTrainer,
+        moduleProgress,
+        outcomeProgress,
+        outcomeHistory,
+        responses,
+        submissions,
+        actions,
+        events,
+        auditEntries,
+        variantsCreated,
+        variantVersionsUploaded,
+      };
+    },
+
+    /** Removes or anonymises every piece of personal data of one person; the caller wraps it in a unit of work. */
+    async anonymise(userId: number, email: string, name: string, now: string): Promise<void> {
+      await db.run(SCRUB_AUDIT_MENTIONS, {
+        email,
+        name,
+        emailLike: contains(email),
+        nameLike: contains(name),
+      });
+      await db.run('UPDATE audit_log SET actor_email = NULL WHERE lower(actor_email) = lower(?)', [email]);
+      await db.run('UPDATE audit_log SET actor_email = NULL, ip = NULL WHERE actor_id = ?', [userId]);
+      await db.run('UPDATE audit_log SET detail = NULL WHERE target = ?', [`user:${userId}`]);
+      await db.run('DELETE FROM sessions WHERE user_id = ?', [userId]);
+      await db.run('DELETE FROM signin_failures WHERE email_norm = lower(?)', [email]);
+      await db.run('DELETE FROM signin_known WHERE email_norm = lower(?)', [email]);
+      await db.run('DELETE FROM api_tokens WHERE user_id = ?', [userId]);
+      await db.run('DELETE FROM password_links WHERE user_id = ?', [userId]);
+      await db.run('DELETE FROM responses WHERE user_id = ?', [userId]);
+      await db.run('DELETE FROM actions WHERE user_id = ?', [userId]);
+      await db.run('DELETE FROM submissions WHERE user_id = ?', [userId]);
+      await db.run("UPDATE outcome_progress SET evidence = '' WHERE user_id = ?", [userId]);
+      await db.run("UPDATE outcome_history SET evidence = '' WHERE user_id = ?", [userId]);
+      await db.run(CLEAR_EVENT_TEXT, [userId]);
+      await db.run(ANONYMISE_USER, {
+        id: userId,
+        placeholder: `erased-${userId}@erased.invalid`,
+        name: `Erased person ${userId}`,
+        now,
+      });
+    },
+
+    async subject(userId: number): Promise<PrivacySubject | undefined> {
+      const r = await db.get<{ id: number; email: string; name: string; erased_at: string | null }>(
+        'SELECT id, email, name, erased_at FROM users WHERE id = ?',
+        [userId],
+      );
+      return (
+        r && {
+          id: r.id,
+          email: r.email,
+          name: r.name,
+          erasedAt: r.erased_at === null ? null : new Date(r.erased_at),
+        }
+      );
+    },
+
+    retentionDue: async (cutoffIso: string) =>
+      (await db.all<{ id: number }>(RETENTION_DUE, [cutoffIso])).map((r) => r.id),
+  };
+}

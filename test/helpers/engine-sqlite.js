@@ -1,0 +1,1 @@
+process.env.PACKWAY_TEST_ENGINE = 'sqlite';
