@@ -6,6 +6,8 @@ export interface SignedInUser {
   email: string;
   name: string;
   role: Role;
+  /** The variant version pinned to the person's latest cohort (null: none), read in the same query. */
+  pinnedVersionId?: number | null;
 }
 
 /** A live sign-in session of an enabled account. Times are milliseconds since the epoch. */

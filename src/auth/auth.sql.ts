@@ -7,6 +7,7 @@ interface UserColumns {
   email: string;
   name: string;
   role: Role;
+  pinned_version_id: number | null;
 }
 
 interface SessionRow extends UserColumns {
@@ -23,6 +24,7 @@ const toUser = (r: UserColumns): SignedInUser => ({
   email: r.email,
   name: r.name,
   role: r.role,
+  pinnedVersionId: r.pinned_version_id,
 });
 
 function toSession(r: SessionRow): SessionRecord {
@@ -39,12 +41,16 @@ function toSession(r: SessionRow): SessionRecord {
 
 const SESSION_INSERT =
   'INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)';
+// The learner's pinned variant (that of their latest cohort) comes with who they are: one query per request, and never
+// a cached pin that another instance's change of membership or pin could have made stale.
+const PINNED = `(SELECT c.variant_version_id FROM cohort_members m JOIN cohorts c ON c.id = m.cohort_id
+    WHERE m.user_id = u.id ORDER BY m.added_at DESC, c.id DESC LIMIT 1) AS pinned_version_id`;
 const SESSION_GET = `SELECT s.id_hash, s.csrf_token, s.created_at, s.last_seen_at, s.preview_version_id, s.flash,
-    u.id AS user_id, u.email, u.name, u.role
+    u.id AS user_id, u.email, u.name, u.role, ${PINNED}
   FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND u.disabled = 0`;
 const TOKEN_INSERT =
   'INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)';
-const TOKEN_GET = `SELECT u.id AS user_id, u.email, u.name, u.role FROM api_tokens t JOIN users u ON u.id = t.user_id
+const TOKEN_GET = `SELECT u.id AS user_id, u.email, u.name, u.role, ${PINNED} FROM api_tokens t JOIN users u ON u.id = t.user_id
   WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND u.disabled = 0`;
 const LINK_INSERT =
   'INSERT INTO password_links (token_hash, user_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)';

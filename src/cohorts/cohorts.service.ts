@@ -139,9 +139,12 @@ export function createCohortsService(
       if (!allowed) throw new Forbidden('You are not part of that cohort');
       return packOf(cohort);
     }
-    return user.role === 'learner'
-      ? await packs.forVersion(await cohorts.latestVersionForLearner(user.id))
-      : packs.base;
+    if (user.role !== 'learner') return packs.base;
+    const pinned =
+      user.pinnedVersionId !== undefined
+        ? user.pinnedVersionId
+        : await cohorts.latestVersionForLearner(user.id);
+    return packs.forVersion(pinned);
   }
 
   /** The cohort's pinned pack (a stored variant version is read from the database). */

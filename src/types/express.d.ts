@@ -8,6 +8,8 @@ declare global {
       email: string;
       name: string;
       role: Role;
+      /** See Actor.pinnedVersionId. */
+      pinnedVersionId?: number | null;
     }
     interface Request {
       /** How the request was signed in, if at all. */

@@ -1,9 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import type { Database, Params, PoolStats, RunResult } from '../ports';
 import { fromPostgresError } from '../errors';
+import { createTxContext } from '../tx-context';
 import { listMigrations, MigrationError, resolveMigrationsDir, type MigrationResult } from '../migrations';
 import { toPgStatement, type PgStatement } from './placeholders';
 
@@ -63,7 +63,7 @@ export function createPostgresDatabase(options: PostgresOptions): Database & { p
     types,
   });
   pool.on('error', (err) => options.onIdleError?.(err));
-  const context = new AsyncLocalStorage<PgTx>();
+  const context = createTxContext<PgTx>();
   const statements = new Map<string, PgStatement & { name: string }>();
 
   const statementFor = (sql: string) => {
@@ -84,8 +84,8 @@ export function createPostgresDatabase(options: PostgresOptions): Database & { p
           return bindable(source[name]);
         })
       : ((params as unknown[] | undefined) ?? []).map(bindable);
-    const tx = context.getStore();
-    const runner = tx?.open ? tx.client : pool;
+    const tx = context.current();
+    const runner = tx ? tx.client : pool;
     try {
       return await runner.query<T & pg.QueryResultRow>({
         name: statement.name,
@@ -111,8 +111,8 @@ export function createPostgresDatabase(options: PostgresOptions): Database & { p
   }
 
   async function transaction<T>(work: () => Promise<T>): Promise<T> {
-    const current = context.getStore();
-    if (current?.open) return savepoint(current, work);
+    const current = context.current();
+    if (current) return savepoint(current, work);
     let client: pg.PoolClient;
     try {
       client = await pool.connect();
@@ -167,9 +167,9 @@ export function createPostgresDatabase(options: PostgresOptions): Database & { p
     // PostgreSQL shares WAL flushes between concurrent commits itself: each write is its own transaction.
     grouped: transaction,
     async exec(script: string) {
-      const tx = context.getStore();
+      const tx = context.current();
       try {
-        await (tx?.open ? tx.client : pool).query(script);
+        await (tx ? tx.client : pool).query(script);
       } catch (err) {
         throw fromPostgresError(err);
       }

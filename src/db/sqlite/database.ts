@@ -1,7 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database, Params, RunResult } from '../ports';
 import { fromSqliteError } from '../errors';
+import { createTxContext } from '../tx-context';
 import { createGroupCommit } from './group-commit';
 import { createFifoLock } from './lock';
 import { migrate, migrationLevel } from './migrate';
@@ -40,7 +40,7 @@ export function createSqliteDatabase(
 ): Database & { raw: Db } {
   const raw = openSqliteFile(file, synchronous);
   const statements = new Map<string, BetterSqlite3.Statement>();
-  const context = new AsyncLocalStorage<SqliteTx>();
+  const context = createTxContext<SqliteTx>();
   const lock = createFifoLock();
 
   const prepare = (sql: string): BetterSqlite3.Statement => {
@@ -62,7 +62,7 @@ export function createSqliteDatabase(
 
   /** Runs now inside our own transaction or when no one holds the lock; otherwise after those ahead of it. */
   const execute = <T>(fn: () => T): Promise<T> => {
-    if (context.getStore()?.open || !lock.held) return attempt(fn);
+    if (context.current() || !lock.held) return attempt(fn);
     return lock.acquire().then(() => {
       try {
         return attempt(fn);
@@ -115,12 +115,12 @@ export function createSqliteDatabase(
     run: (sql: string, params?: Params) =>
       execute((): RunResult => ({ changes: prepare(sql).run(...bind(params)).changes })),
     transaction<T>(work: () => Promise<T>): Promise<T> {
-      const current = context.getStore();
-      return current?.open ? savepoint(current, work) : withTransaction(() => work());
+      const current = context.current();
+      return current ? savepoint(current, work) : withTransaction(() => work());
     },
     grouped<T>(work: () => Promise<T>): Promise<T> {
-      const current = context.getStore();
-      return current?.open ? savepoint(current, work) : commits.write(work);
+      const current = context.current();
+      return current ? savepoint(current, work) : commits.write(work);
     },
     exec: (script: string) => execute(() => void raw.exec(script)),
     migrate: (dir?: string) => execute(() => migrate(raw, dir)),
