@@ -8,6 +8,7 @@ import { loadPack } from '../src/content/load';
 import { hashPassword } from '../src/auth/password';
 import { freePort } from '../src/ops/free-port';
 import type { Pack } from '../src/content/types';
+import { summariseProfile } from './profile';
 import { seedOrganisation, type SeedCounts } from './seed.repo';
 import { variantZip, writeGeneratedPack } from './packs';
 
@@ -725,6 +726,7 @@ async function measureEngine(
     clearInterval(sampler);
     const serverPeakKb = Math.max(peakRssKb, memoryKb(server.pid!, 'VmHWM'));
     await stop(server);
+    if (options.profileDir) printProfile(label, path.join(options.profileDir, engine));
 
     const loadPeakMb = Math.max(0, ...scenarios.map((r) => r.rssMb ?? 0));
     const run: EngineRun = {
@@ -1031,3 +1033,12 @@ main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.stack : err);
   process.exit(1);
 });
+
+/** Where the server's busy time went during the run (use with `--only page` to see one scenario). */
+function printProfile(label: string, dir: string): void {
+  const { file, busySamples, layers } = summariseProfile(dir);
+  console.log(
+    `${label}: where the server's busy time went (${busySamples} samples, ${path.basename(file)}):`,
+  );
+  for (const [layer, share] of layers) console.log(`  ${(share * 100).toFixed(1).padStart(5)} %  ${layer}`);
+}

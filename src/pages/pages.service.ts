@@ -12,6 +12,12 @@ import type { Actor } from '../shared/actor';
 /** How a module is completed: submitting its form, answering every prompt, or marking it complete. */
 export type CompletesBy = 'form' | 'prompts' | 'marking';
 
+/** How a module is completed: by submitting its form, by answering every question, or by marking it complete. */
+function completesByOf(mod: Module): CompletesBy {
+  if (mod.form) return 'form';
+  return mod.prompts.length ? 'prompts' : 'marking';
+}
+
 export interface PackChoice {
   /** `?cohort=`: that cohort's pinned variant, for its members, trainers and admins. */
   cohortId?: number;
@@ -48,11 +54,11 @@ export function createPagesService(
     actor: Actor,
     mod: Module,
   ): Promise<{ completesBy: CompletesBy; done: boolean; hasWork: boolean }> {
-    if (mod.form) {
+    if (completesByOf(mod) === 'form') {
       const n = (await forms.forModule(actor.id, mod.id)).length;
       return { completesBy: 'form', done: n > 0, hasWork: n > 0 };
     }
-    if (mod.prompts.length) {
+    if (completesByOf(mod) === 'prompts') {
       const answers = await responses.forModule(actor.id, mod.id);
       const answered = mod.prompts.filter((p) => (answers.get(p.id)?.text ?? '').trim() !== '').length;
       return { completesBy: 'prompts', done: answered === mod.prompts.length, hasWork: answered > 0 };
@@ -83,25 +89,31 @@ export function createPagesService(
   }
 
   /** The modules before and after this one, in pack order. */
+  /** The modules in reading order, worked out once per pack (a pack never changes once compiled). */
+  const readingOrder = new WeakMap<Pack, Map<string, number> & { modules: Module[] }>();
   function neighbours(pack: Pack, mod: Module): { previous: Module | null; next: Module | null } {
-    const order = pack.sections.flatMap((s) => s.modules);
-    const at = order.findIndex((m) => m.id === mod.id);
-    if (at < 0) return { previous: null, next: null };
-    return { previous: order[at - 1] ?? null, next: order[at + 1] ?? null };
+    let order = readingOrder.get(pack);
+    if (!order) {
+      const modules = pack.sections.flatMap((s) => s.modules);
+      order = Object.assign(new Map(modules.map((m, i) => [m.id, i])), { modules });
+      readingOrder.set(pack, order);
+    }
+    const at = order.get(mod.id);
+    if (at === undefined) return { previous: null, next: null };
+    return { previous: order.modules[at - 1] ?? null, next: order.modules[at + 1] ?? null };
   }
 
   /** What a module page shows this person: their status, outcomes, answers, forms and actions. Writes nothing. */
   async function modulePage(actor: Actor, pack: Pack, mod: Module) {
     const learner = actor.role === 'learner';
-    const [moduleStatus, work, saved, mine] = await Promise.all([
+    const [moduleStatus, saved, mine] = await Promise.all([
       progress.moduleStatus(actor, mod.id),
-      learner ? moduleWork(actor, mod) : null,
       learner && mod.outcomes.length
         ? progress.outcomeMap(actor.id, mod.outcomes)
         : new Map<string, OutcomeProgress>(),
       learner ? learnerWork(actor, mod) : {},
     ]);
-    const completesBy = work ? work.completesBy : null;
+    const completesBy = learner ? completesByOf(mod) : null;
     const outcomes = mod.outcomes.map((id) => {
       const o = pack.outcomes.get(id);
       const row = saved.get(id);

@@ -259,7 +259,7 @@ describe('backup and restore', () => {
             if (res.status === 200) answered++;
           }
         })();
-        await new Promise((r) => setTimeout(r, 100));
+        while (answered < 10) await new Promise((r) => setTimeout(r, 10)); // writes under way before the copy starts
         const target = path.join(t.dir, 'backups', 'during.db');
         const during = await backupDatabase(t.config.dbFile, target);
         writing = false;

@@ -138,7 +138,7 @@ describe('graceful shutdown', () => {
     const email = 'shutdown@example.org';
     const dir = await dataDirWithLearners([email]);
     dirs.push(dir);
-    const server = await startServerProcess(dir);
+    const server = await startServerProcess(dir, { SHUTDOWN_GRACE_MS: '600000' });
     const token = await tokenFor(server.baseUrl, email);
     const inFlight = slowPut(server.port, token, 'finished during shutdown');
     await new Promise((r) => setTimeout(r, 150));
@@ -149,10 +149,10 @@ describe('graceful shutdown', () => {
     const res = await inFlight.response;
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body).evidence).toBe('finished during shutdown');
-    const answeredAt = Date.now();
+    // the grace is far longer than the test may run: the process exits only because the now-idle keep-alive
+    // connection does not hold shutdown up (no time is asserted; a held shutdown fails by the test's timeout)
     const exit = await server.exited;
     expect(exit.code).toBe(0);
-    expect(Date.now() - answeredAt).toBeLessThan(1500); // the now-idle keep-alive connection does not hold shutdown up
 
     if (onSqlite) {
       // SQLite only: the file's write-ahead log is checkpointed and closed
@@ -180,11 +180,9 @@ describe('graceful shutdown', () => {
     const stalled = slowPut(server.port, token, 'never finished');
     stalled.response.catch(() => undefined);
     await new Promise((r) => setTimeout(r, 100));
-    const started = Date.now();
     server.child.kill('SIGTERM');
-    const exit = await server.exited;
+    const exit = await server.exited; // a stalled request would hold it for ever without the grace period
     expect(exit.code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(3000);
     stalled.abort();
   });
 });
