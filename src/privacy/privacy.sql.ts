@@ -59,63 +59,19 @@ const contains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}
 export function createPrivacyRepo(db: Sql): PrivacyRepo {
   return {
     async personRecord(userId: number): Promise<PersonRecord> {
-      const all = (sql: string) => db.all<Row>(sql, [userId]);
-      const [
-        account,
-        sessions,
-        signInAddresses,
-        apiTokens,
-        passwordLinks,
-        cohortsAsLearner,
-        cohortsAsTrainer,
-        moduleProgress,
-        outcomeProgress,
-        outcomeHistory,
-        responses,
-        submissions,
-        actions,
-        events,
-        auditEntries,
-        variantsCreated,
-        variantVersionsUploaded,
-      ] = await Promise.all([
+      const lists = Object.entries(PERSON) as [keyof typeof PERSON, string][];
+      const [account, auditEntries, rows] = await Promise.all([
         db.get<Row>(ACCOUNT, [userId]),
-        all(PERSON.sessions),
-        all(PERSON.signInAddresses),
-        all(PERSON.apiTokens),
-        all(PERSON.passwordLinks),
-        all(PERSON.cohortsAsLearner),
-        all(PERSON.cohortsAsTrainer),
-        all(PERSON.moduleProgress),
-        all(PERSON.outcomeProgress),
-        all(PERSON.outcomeHistory),
-        all(PERSON.responses),
-        all(PERSON.submissions),
-        all(PERSON.actions),
-        all(PERSON.events),
         db.all<Row>(AUDIT_ENTRIES, [userId, `user:${userId}`]),
-        all(PERSON.variantsCreated),
-        all(PERSON.variantVersionsUploaded),
+        Promise.all(lists.map(([, sql]) => db.all<Row>(sql, [userId]))),
       ]);
-      return {
-        account,
-        sessions,
-        signInAddresses,
-        apiTokens,
-        passwordLinks,
-        cohortsAsLearner,
-        cohortsAsTrainer,
-        moduleProgress,
-        outcomeProgress,
-        outcomeHistory,
-        responses,
-        submissions,
-        actions,
-        events,
-        auditEntries,
-        variantsCreated,
-        variantVersionsUploaded,
-      };
+      const byKey = Object.fromEntries(lists.map(([key], i) => [key, rows[i]])) as Record<
+        keyof typeof PERSON,
+        Row[]
+      >;
+      // the export's order: the account, what they did, the audit log, then what they made
+      const { variantsCreated, variantVersionsUploaded, ...activity } = byKey;
+      return { account, ...activity, auditEntries, variantsCreated, variantVersionsUploaded };
     },
 
     /** Removes or anonymises every piece of personal data of one person; the caller wraps it in a unit of work. */
