@@ -47,6 +47,10 @@ export default tseslint.config(
               message: 'SQL lives in the repository adapters (*.sql.ts) over src/db/ports.ts.',
             },
             { name: 'pg', message: 'SQL lives in the repository adapters (*.sql.ts) over src/db/ports.ts.' },
+            {
+              name: 'openid-client',
+              message: 'The identity provider is reached through its adapter (src/auth/oidc.client.ts).',
+            },
           ],
           patterns: [
             {

@@ -7,6 +7,9 @@ import { createAuditService } from './audit/audit.service';
 import { createAuthRepo } from './auth/auth.sql';
 import { createAuthService } from './auth/auth.service';
 import { createThrottle } from './auth/throttle';
+import { createOidcClient } from './auth/oidc.client';
+import { createSsoRepo } from './auth/sso.sql';
+import { createSsoService } from './auth/sso.service';
 import { createUsersRepo } from './users/users.sql';
 import { createUsersService } from './users/users.service';
 import { createEventsRepo } from './events/events.sql';
@@ -61,6 +64,7 @@ export function compose({ db, pack, config, logger, clock = systemClock }: Infra
   const cohortsRepo = createCohortsRepo(db);
   const progressRepo = createProgressRepo(db);
   const variantsRepo = createVariantsRepo(db);
+  const ssoRepo = createSsoRepo(db);
 
   const packs = new PackRegistry(pack, variantsRepo);
   const auth = createAuthService(
@@ -71,6 +75,17 @@ export function compose({ db, pack, config, logger, clock = systemClock }: Infra
     usersRepo,
     auditRepo,
     createThrottle(authRepo, clock),
+    ssoRepo,
+  );
+  const sso = createSsoService(
+    uow,
+    config.sso,
+    createOidcClient(config.sso),
+    clock,
+    ssoRepo,
+    usersRepo,
+    authRepo,
+    auditRepo,
   );
   const users = createUsersService(uow, usersRepo, authRepo, auditRepo);
   const variants = createVariantsService(uow, variantsRepo, packs, progressRepo, auditRepo);
@@ -106,7 +121,7 @@ export function compose({ db, pack, config, logger, clock = systemClock }: Infra
     observe: metrics.jobEnded,
     handlers: [
       xapiForwarding(xapi),
-      sessionSweeping(auth),
+      sessionSweeping(auth, sso),
       retention(uow, privacy, config.RETENTION_MONTHS),
       retentionErasure(uow, privacy, config.RETENTION_MONTHS),
     ],
@@ -115,6 +130,7 @@ export function compose({ db, pack, config, logger, clock = systemClock }: Infra
   return {
     packs,
     auth,
+    sso,
     users,
     variants,
     cohorts,

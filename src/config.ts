@@ -7,6 +7,36 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => ['true', '1', 'yes'].includes(v));
 
+type SsoRole = 'learner' | 'trainer' | 'admin';
+const SSO_ROLES: readonly string[] = ['learner', 'trainer', 'admin'];
+
+/** `App.Role=packway-role,…`: which values of the role claim give which Packway role (claim values match exactly). */
+function parseRoleMap(text: string, ctx: z.RefinementCtx): Record<string, SsoRole> {
+  const map: Record<string, SsoRole> = {};
+  for (const pair of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const eq = pair.lastIndexOf('=');
+    const [value, role] = [
+      pair.slice(0, eq).trim(),
+      pair
+        .slice(eq + 1)
+        .trim()
+        .toLowerCase(),
+    ];
+    if (eq <= 0 || !SSO_ROLES.includes(role)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${pair}": expected claim-value=learner|trainer|admin, separated by commas`,
+      });
+      return map;
+    }
+    map[value] = role as SsoRole;
+  }
+  return map;
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port.default(3000),
@@ -45,6 +75,26 @@ const envSchema = z.object({
   JOBS_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   PG_BIN: z.string().min(1).optional(),
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_ALLOWED_TENANTS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .optional(),
+  OIDC_ROLE_CLAIM: z.string().min(1).default('roles'),
+  OIDC_ROLE_MAP: z
+    .string()
+    .default('Packway.Admin=admin,Packway.Trainer=trainer,Packway.Learner=learner')
+    .transform((v, ctx) => parseRoleMap(v, ctx)),
+  OIDC_DEFAULT_ROLE: z.enum(['learner', 'trainer', 'admin', 'none']).default('learner'),
+  OIDC_BUTTON_TEXT: z.string().trim().min(1).max(80).default('Sign in with your organisation account'),
+  LOCAL_PASSWORDS: z.enum(['on', 'off']).default('on'),
   DB_SYNCHRONOUS: z
     .enum(['full', 'normal', 'FULL', 'NORMAL'])
     .default('full')
@@ -53,7 +103,29 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Single sign-on with OpenID Connect, when OIDC_ISSUER is set. */
+export interface SsoConfig {
+  issuer: URL;
+  clientId: string;
+  clientSecret: string | undefined;
+  /** Tenant ids (Entra `tid`) allowed to sign in; empty when the issuer alone decides. */
+  allowedTenants: string[];
+  roleClaim: string;
+  roleMap: Record<string, SsoRole>;
+  /** The role of someone whose claim gives none; 'none' refuses them. */
+  defaultRole: SsoRole | 'none';
+  /** Where the provider sends people back: PUBLIC_URL + /login/sso/callback, as registered at the provider. */
+  redirectUri: string;
+  /** Where the provider sends people after signing out there. */
+  postLogoutRedirectUri: string;
+  buttonText: string;
+}
+
 export interface Config extends Env {
+  /** Set when single sign-on is configured. */
+  sso: SsoConfig | undefined;
+  /** false when LOCAL_PASSWORDS=off: only break-glass administrators may sign in with a password. */
+  localPasswords: boolean;
   dataDir: string;
   contentDir: string;
   /** The SQLite file, when DATABASE_URL is unset. */
@@ -88,12 +160,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ' it starts links in e-mails and every xAPI activity id, which must not change with the port or host',
     );
   }
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     ...e,
+    sso: ssoConfig(e, publicUrl),
+    localPasswords: e.LOCAL_PASSWORDS === 'on',
     dataDir,
     contentDir: path.resolve(e.CONTENT_DIR),
     dbFile: path.join(dataDir, 'packway.db'),
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    publicUrl,
+  };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+function ssoConfig(e: Env, publicUrl: string): SsoConfig | undefined {
+  const invalid = (setting: string, message: string) =>
+    new ConfigError(`Invalid settings:\n  ${setting}: ${message}`);
+  if (!e.OIDC_ISSUER) {
+    if (e.LOCAL_PASSWORDS === 'off')
+      throw invalid('LOCAL_PASSWORDS', 'off needs single sign-on: set OIDC_ISSUER and OIDC_CLIENT_ID');
+    return undefined;
+  }
+  const issuer = new URL(e.OIDC_ISSUER);
+  // a provider over plain http is only ever a test or development one on this machine
+  if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && LOOPBACK.has(issuer.hostname)))
+    throw invalid(
+      'OIDC_ISSUER',
+      'must be an https:// address (http:// is accepted only on 127.0.0.1 or localhost)',
+    );
+  if (!e.OIDC_CLIENT_ID) throw invalid('OIDC_CLIENT_ID', 'required when OIDC_ISSUER is set');
+  return {
+    issuer,
+    clientId: e.OIDC_CLIENT_ID,
+    clientSecret: e.OIDC_CLIENT_SECRET,
+    allowedTenants: e.OIDC_ALLOWED_TENANTS ?? [],
+    roleClaim: e.OIDC_ROLE_CLAIM,
+    roleMap: e.OIDC_ROLE_MAP,
+    defaultRole: e.OIDC_DEFAULT_ROLE,
+    redirectUri: `${publicUrl}/login/sso/callback`,
+    postLogoutRedirectUri: `${publicUrl}/login?signed-out=1`,
+    buttonText: e.OIDC_BUTTON_TEXT,
   };
 }

@@ -28,7 +28,7 @@ import { openApiRoute } from './web/openapi';
 export function routes(services: Services, sessions: SessionSupport, config: Config): Router {
   const router = Router();
   router.use(openApiRoute(config.publicUrl));
-  router.use(authRoutes(services, sessions)); // /login /logout /setup /password/set /account/password
+  router.use(authRoutes(services, sessions, config)); // /login /login/sso /logout /setup /password/set /account/password
   router.use('/api/v1', authApiRoutes(services)); // POST /auth/token
   router.use(xapiTermRoutes(services)); // /xapi/extensions/:name /xapi/activity-types/:name (public JSON-LD)
   router.use(requireUser);

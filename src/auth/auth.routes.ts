@@ -1,9 +1,13 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Services } from '../compose';
+import type { Config } from '../config';
 import type { SessionSupport } from '../web/middleware/session';
 import type { SignedInUser } from './auth.service';
+import { SignInRefused } from './sso.errors';
+import { SIGN_IN_WINDOW_MS } from './sso.service';
+import { SsoStrategy, type SsoAuthenticateOptions } from './sso.strategy';
 import { changePasswordSchema, safeNext, setPasswordSchema, setupSchema, signInSchema } from './auth.schema';
 import { HttpError, Invalid, NotFound } from '../shared/errors';
 import { actorOf } from '../web/actor';
@@ -19,7 +23,7 @@ function clientIp(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
-export function authRoutes(services: Services, sessions: SessionSupport): Router {
+export function authRoutes(services: Services, sessions: SessionSupport, config: Config): Router {
   const router = Router();
   const passport = new Passport();
   passport.use(
@@ -34,6 +38,8 @@ export function authRoutes(services: Services, sessions: SessionSupport): Router
     ),
   );
 
+  passport.use(new SsoStrategy(services.sso));
+
   const showLogin = (
     req: Request,
     res: Response,
@@ -47,6 +53,9 @@ export function authRoutes(services: Services, sessions: SessionSupport): Router
       {
         title: 'Sign in',
         next: safeNext(req.query.next ?? (req.body as Record<string, unknown> | undefined)?.next),
+        sso: services.sso.enabled ? { buttonText: services.sso.buttonText } : null,
+        localPasswords: config.localPasswords,
+        signedOut: req.query['signed-out'] === '1',
         email: typeof req.body?.email === 'string' ? req.body.email : '',
         errors: errorSummary(details),
         fieldErrors: fieldErrors(details),
@@ -55,7 +64,8 @@ export function authRoutes(services: Services, sessions: SessionSupport): Router
     );
 
   router.get('/login', async (req, res) => {
-    if ((await services.users.count()) === 0) return res.redirect(303, '/setup');
+    // with single sign-on, the first people can arrive through it (an administrator by their role claim)
+    if (!services.sso.enabled && (await services.users.count()) === 0) return res.redirect(303, '/setup');
     if (req.user) return res.redirect(303, '/');
     showLogin(req, res);
   });
@@ -88,10 +98,66 @@ export function authRoutes(services: Services, sessions: SessionSupport): Router
     })(req, res, next);
   });
 
+  // Single sign-on: links (GET), never a form, so the page's CSP form-action cannot stop the hop to the provider.
+  const ssoOnly: RequestHandler = (_req, _res, next) =>
+    services.sso.enabled ? next() : next(new NotFound());
+  const refusedPage = (req: Request, res: Response, err: SignInRefused) => {
+    req.log.warn({ reason: err.reason }, 'single sign-on refused');
+    renderPage(
+      req,
+      res,
+      'auth/sso-refused',
+      {
+        title: 'You could not be signed in',
+        message: err.message,
+        sso: { buttonText: services.sso.buttonText },
+      },
+      err.status,
+    );
+  };
+
+  router.get('/login/sso', ssoOnly, (req, res, next) => {
+    if (req.user) return res.redirect(303, safeNext(req.query.next));
+    const options: SsoAuthenticateOptions = {
+      finishing: false,
+      returnTo: safeNext(req.query.next),
+      browserToken: sessions.ensureSignInBrowser(req, res, SIGN_IN_WINDOW_MS, services.sso.newBrowserToken),
+      ip: clientIp(req),
+    };
+    passport.authenticate('oidc', options, (err: unknown) =>
+      err instanceof SignInRefused ? refusedPage(req, res, err) : next(err),
+    )(req, res, next);
+  });
+
+  router.get('/login/sso/callback', ssoOnly, (req, res, next) => {
+    const options: SsoAuthenticateOptions = {
+      finishing: true,
+      browserToken: sessions.signInBrowser(req),
+      ip: clientIp(req),
+    };
+    passport.authenticate(
+      'oidc',
+      options,
+      (err: unknown, user: SignedInUser | false, info: { returnTo: string } | undefined) => {
+        if (err instanceof SignInRefused) return refusedPage(req, res, err);
+        if (err || !user) return next(err ?? new Error('single sign-on ended without a user'));
+        services.auth
+          .startSession(user, clientIp(req), req.sessionInfo?.idHash, 'sso')
+          .then(({ sessionId }) => {
+            sessions.startSessionCookie(req, res, sessionId);
+            res.redirect(303, safeNext(info?.returnTo));
+          }, next);
+      },
+    )(req, res, next);
+  });
+
+  // Signing out of Packway also signs out at the provider (RP-initiated logout) for people who signed in there; the
+  // page's CSP allows the provider's origin in form-action, or the browser would block this redirect from the form.
   router.post('/logout', async (req, res) => {
+    const providerSignOut = req.user ? await services.sso.signOutUrl(req.user.id) : null;
     if (req.sessionInfo) await services.auth.endSession(req.sessionInfo.idHash);
     sessions.clearSessionCookie(req, res);
-    res.redirect(303, '/login');
+    res.redirect(303, providerSignOut ?? '/login');
   });
 
   const setupGone = async () => (await services.users.count()) > 0;

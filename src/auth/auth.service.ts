@@ -6,6 +6,7 @@ import type { UsersRepo } from '../users/users.repo';
 import type { AuthRepo, SignedInUser } from './auth.repo';
 import { hashToken, newToken, verifyPassword } from './password';
 import type { Throttle } from './throttle';
+import type { SsoRepo } from './sso.repo';
 import type { Clock } from '../shared/clock';
 
 const SETUP_CODE_KEY = 'setup_code_hash';
@@ -33,6 +34,7 @@ export function createAuthService(
   users: UsersRepo,
   audit: AuditRepo,
   throttle: Throttle,
+  sso: Pick<SsoRepo, 'accountById'>,
 ) {
   const idleMs = config.SESSION_IDLE_MINUTES * 60_000;
   const absoluteMs = config.SESSION_ABSOLUTE_HOURS * 3600_000;
@@ -80,6 +82,16 @@ export function createAuthService(
     return verifyPassword(password, (await users.byId(userId))?.passwordHash ?? null);
   }
 
+  /**
+   * With LOCAL_PASSWORDS=off only break-glass accounts sign in with a password: administrators with no single
+   * sign-on identity, kept for when the organisation's sign-in is down or misconfigured.
+   */
+  async function passwordAllowed(userId: number): Promise<boolean> {
+    if (config.localPasswords) return true;
+    const account = await sso.accountById(userId);
+    return account !== undefined && account.role === 'admin' && account.identity === null;
+  }
+
   /** Checks a password with throttling and auditing; returns the user, or null with the reason audited. */
   async function checkCredentials(
     email: string,
@@ -97,9 +109,16 @@ export function createAuthService(
       await attempt.abandon();
       throw err;
     }
-    if (!user || !ok || user.disabled) {
+    const passwordsOff = user && ok && !user.disabled && !(await passwordAllowed(user.id));
+    if (!user || !ok || user.disabled || passwordsOff) {
       await attempt.fail();
-      const reason = !user ? 'unknown email' : user.disabled ? 'disabled' : 'wrong password';
+      const reason = !user
+        ? 'unknown email'
+        : user.disabled
+          ? 'disabled'
+          : passwordsOff
+            ? 'password sign-in is off (LOCAL_PASSWORDS=off)'
+            : 'wrong password';
       await audit.record({
         actorId: user?.id,
         actorEmail: email.slice(0, 254),
@@ -118,6 +137,7 @@ export function createAuthService(
     user: SignedInUser,
     ip: string,
     previousIdHash?: string,
+    via: 'page' | 'sso' = 'page',
   ): Promise<{ sessionId: string }> {
     const { token: sessionId, hash } = newToken();
     const csrf = crypto.randomBytes(24).toString('base64url');
@@ -129,7 +149,7 @@ export function createAuthService(
         actorId: user.id,
         actorEmail: user.email,
         action: 'signin.success',
-        detail: 'page',
+        detail: via,
         ip,
       });
     });
@@ -154,8 +174,10 @@ export function createAuthService(
     return repo.tokenUser(hashToken(token));
   }
 
+  /** The account a password link sets a password for; none when passwords are off for that account. */
   async function userForPasswordLink(token: string): Promise<number | undefined> {
-    return repo.linkUser(hashToken(token));
+    const userId = await repo.linkUser(hashToken(token));
+    return userId !== undefined && (await passwordAllowed(userId)) ? userId : undefined;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { UnitOfWork } from '../db/ports';
+import type { SsoService } from '../auth/sso.service';
 import type { AuthService } from '../auth/auth.service';
 import type { PrivacyService } from '../privacy/privacy.service';
 import type { XapiService } from '../xapi/xapi.service';
@@ -23,12 +24,17 @@ export function xapiForwarding(xapi: Pick<XapiService, 'forwardOnce'>): JobHandl
 }
 
 /** Deletes sessions past their idle or absolute timeout, so the sessions table holds only live ones. */
-export function sessionSweeping(auth: Pick<AuthService, 'sweepSessions'>): JobHandler {
+/** Ends idle and too-old sessions, and forgets single sign-ins that were started and never finished. */
+export function sessionSweeping(
+  auth: Pick<AuthService, 'sweepSessions'>,
+  sso: Pick<SsoService, 'sweep'>,
+): JobHandler {
   return {
     kind: 'sessions.sweep',
     everyMs: 10 * 60_000,
     async run() {
       await auth.sweepSessions();
+      await sso.sweep();
     },
   };
 }

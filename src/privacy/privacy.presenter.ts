@@ -36,6 +36,7 @@ export const RECORD_SECTIONS: { key: keyof PersonRecord; title: string }[] = [
   { key: 'sessions', title: 'Sign-in sessions' },
   { key: 'signInAddresses', title: 'Addresses used to sign in' },
   { key: 'apiTokens', title: 'API tokens' },
+  { key: 'singleSignOn', title: 'Single sign-on identity' },
   { key: 'passwordLinks', title: 'Password links' },
   { key: 'auditEntries', title: 'Audit log entries' },
   { key: 'variantsCreated', title: 'Pack variants created' },

@@ -7,6 +7,7 @@ export interface PersonRecord {
   sessions: Row[];
   signInAddresses: Row[];
   apiTokens: Row[];
+  singleSignOn: Row[];
   passwordLinks: Row[];
   cohortsAsLearner: Row[];
   cohortsAsTrainer: Row[];

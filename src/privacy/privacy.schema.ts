@@ -26,6 +26,7 @@ export const subjectExportJsonSchema = z
       sessions: rows,
       signInAddresses: rows,
       apiTokens: rows,
+      singleSignOn: rows,
       passwordLinks: rows,
       cohortsAsLearner: rows,
       cohortsAsTrainer: rows,

@@ -12,6 +12,8 @@ const PERSON = {
     UNION ALL SELECT f.address, 'failed sign-in' AS what, f.at FROM signin_failures f JOIN me ON me.email_norm = f.email_norm
     ORDER BY at`,
   apiTokens: 'SELECT id, created_at, expires_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id',
+  singleSignOn:
+    'SELECT issuer_key, subject, created_at, last_sign_in_at FROM sso_identities WHERE user_id = ? ORDER BY id',
   passwordLinks:
     'SELECT created_by, created_at, expires_at, used_at FROM password_links WHERE user_id = ? ORDER BY created_at',
   cohortsAsLearner:
@@ -89,6 +91,7 @@ export function createPrivacyRepo(db: Sql): PrivacyRepo {
       await db.run('DELETE FROM signin_failures WHERE email_norm = lower(?)', [email]);
       await db.run('DELETE FROM signin_known WHERE email_norm = lower(?)', [email]);
       await db.run('DELETE FROM api_tokens WHERE user_id = ?', [userId]);
+      await db.run('DELETE FROM sso_identities WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM password_links WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM responses WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM actions WHERE user_id = ?', [userId]);

@@ -36,7 +36,10 @@ function csvFrom(req: Request): string {
   throw new Invalid([{ field: 'file', message: 'Choose a CSV file or paste the rows' }]);
 }
 
-export function userRoutes(services: Services, config: Pick<Config, 'publicUrl'>): Router {
+export function userRoutes(
+  services: Services,
+  config: Pick<Config, 'publicUrl' | 'sso' | 'localPasswords'>,
+): Router {
   const passwordLink = (token: string) => `${config.publicUrl}/password/set?token=${token}`;
   const router = Router();
   router.use('/users', requireRole('admin'));
@@ -67,6 +70,7 @@ export function userRoutes(services: Services, config: Pick<Config, 'publicUrl'>
         created: undefined,
         link: undefined,
         pending: pending.length,
+        sso: Boolean(config.sso),
         ...extra,
       },
       status,
@@ -86,6 +90,24 @@ export function userRoutes(services: Services, config: Pick<Config, 'publicUrl'>
   };
 
   router.get('/users', (req, res) => listPage(req, res));
+
+  router.get('/users/single-sign-on', async (req, res) => {
+    const sso = config.sso;
+    renderPage(req, res, 'users/single-sign-on', {
+      title: 'Single sign-on',
+      settings: sso && {
+        issuer: sso.issuer.href,
+        clientId: sso.clientId,
+        redirectUri: sso.redirectUri,
+        allowedTenants: sso.allowedTenants,
+        roleClaim: sso.roleClaim,
+        roleMap: Object.entries(sso.roleMap),
+        defaultRole: sso.defaultRole,
+        localPasswords: config.localPasswords,
+      },
+      people: await services.sso.people(),
+    });
+  });
 
   router.post(
     '/users',

@@ -75,7 +75,7 @@ export function createUsersRepo(db: Sql): UsersRepo {
       return { users: rows.map(toUser), total: total?.n ?? 0 };
     },
     async setRole(id, role) {
-      await db.run('UPDATE users SET role = ? WHERE id = ?', [role, id]);
+      await db.run("UPDATE users SET role = ?, role_source = 'packway' WHERE id = ?", [role, id]);
     },
     async setDisabled(id, disabled) {
       await db.run('UPDATE users SET disabled = ? WHERE id = ?', [disabled ? 1 : 0, id]);

@@ -56,6 +56,12 @@ async function learnerWithData(tag: string): Promise<Person> {
     })
     .expect(201);
   await t.signIn(u.email); // a page session and an audit entry
+  // an identity at the organisation's provider (single sign-on), as a first sign-in there would link
+  const at = new Date().toISOString();
+  await t.db.run(
+    'INSERT INTO sso_identities (user_id, issuer_key, subject, created_at, last_sign_in_at) VALUES (?, ?, ?, ?, ?)',
+    [u.id, 'tid:test-tenant', `oid-${u.email}`, at, at],
+  );
   return { id: u.id, email: u.email, name, token, secrets };
 }
 
@@ -152,6 +158,7 @@ describe('subject access export', () => {
       actions: 'actions',
       events: 'events',
       password_links: 'passwordLinks',
+      sso_identities: 'singleSignOn',
     };
     for (const { table, hasUserId } of await schema()) {
       if (!hasUserId) continue;

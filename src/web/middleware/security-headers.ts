@@ -22,7 +22,9 @@ export function securityHeaders(config: Config): RequestHandler {
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
-        formAction: ["'self'"],
+        // signing out redirects from the sign-out form to the provider (RP-initiated logout): Chromium applies
+        // form-action to a form's redirects too, so without the provider's origin the click would do nothing
+        formAction: ["'self'", ...(config.sso ? [config.sso.issuer.origin] : [])],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
         objectSrc: ["'none'"],

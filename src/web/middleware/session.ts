@@ -7,6 +7,10 @@ import { Forbidden, Unauthorized } from '../../shared/errors';
 
 export const SESSION_COOKIE = 'packway_session';
 const ANON_COOKIE = 'packway_anon';
+/** Binds a single sign-in under way to the browser that started it (SameSite=Lax: it comes back on the provider's
+ * top-level redirect, which is why the provider is asked to answer in the query string, not with a form post). */
+const SIGN_IN_COOKIE = 'packway_signin';
+const SIGN_IN_COOKIE_PATH = '/login/sso';
 
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -41,8 +45,8 @@ function unsign(signed: string, secret: string): string | undefined {
 
 /** Cookies signed with `config.sessionSecret` (see `AuthService.cookieSecret`: the same on every instance). */
 export function createSessionSupport(config: AppConfig, auth: AuthService) {
-  function cookieOptions(req: Request, maxAgeMs?: number): string {
-    const parts = ['Path=/', 'HttpOnly', 'SameSite=Lax'];
+  function cookieOptions(req: Request, maxAgeMs?: number, cookiePath = '/'): string {
+    const parts = [`Path=${cookiePath}`, 'HttpOnly', 'SameSite=Lax'];
     if (req.secure) parts.push('Secure');
     if (maxAgeMs !== undefined) parts.push(`Max-Age=${Math.floor(maxAgeMs / 1000)}`);
     return parts.join('; ');
@@ -133,6 +137,33 @@ export function createSessionSupport(config: AppConfig, auth: AuthService) {
     setCookie(res, SESSION_COOKIE, '', cookieOptions(req, 0));
   }
 
-  return { load, verifyCsrf, csrfToken, flash, startSessionCookie, clearSessionCookie };
+  /** This browser's sign-in cookie value, read from the request. */
+  function signInBrowser(req: Request): string | undefined {
+    const raw = parseCookies(req.headers.cookie)[SIGN_IN_COOKIE];
+    return raw ? unsign(raw, config.sessionSecret) : undefined;
+  }
+
+  /** The browser's sign-in cookie, set now if it has none (two sign-ins in two tabs share it). */
+  function ensureSignInBrowser(req: Request, res: Response, maxAgeMs: number, make: () => string): string {
+    const value = signInBrowser(req) ?? make();
+    setCookie(
+      res,
+      SIGN_IN_COOKIE,
+      sign(value, config.sessionSecret),
+      cookieOptions(req, maxAgeMs, SIGN_IN_COOKIE_PATH),
+    );
+    return value;
+  }
+
+  return {
+    load,
+    verifyCsrf,
+    csrfToken,
+    flash,
+    startSessionCookie,
+    clearSessionCookie,
+    signInBrowser,
+    ensureSignInBrowser,
+  };
 }
 export type SessionSupport = ReturnType<typeof createSessionSupport>;
