@@ -3,19 +3,14 @@
 // and the run says so.
 const { findPgBin } = require('./test/helpers/pg-cluster');
 
-// openid-client and its two dependencies ship only ES modules: Node loads them with require(), jest's module system
-// does not, so they are compiled to CommonJS for the tests.
-const ESM_ONLY = ['openid-client', 'oauth4webapi', 'jose'];
+const { transform, transformIgnorePatterns } = require('./test/helpers/jest-transform');
 
 const common = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
-    [`/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: ['ts-jest', { tsconfig: 'tsconfig.esm-deps.json' }],
-  },
-  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
+  transform,
+  transformIgnorePatterns,
   // every test file's API responses must match the OpenAPI document (test/helpers/contract.ts)
   setupFilesAfterEnv: ['<rootDir>/test/helpers/contract-setup.ts'],
 };

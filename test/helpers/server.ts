@@ -57,8 +57,10 @@ export interface ServerProcess {
 export async function startServerProcess(
   dataDir: string,
   env: Record<string, string> = {},
+  /** a port chosen beforehand (e.g. registered at an identity provider); a free one otherwise */
+  chosenPort?: number,
 ): Promise<ServerProcess> {
-  const port = await freePort();
+  const port = chosenPort ?? (await freePort());
   const child = spawn(process.execPath, [SERVER], {
     env: {
       ...process.env,

@@ -9,6 +9,14 @@ import type { Database } from '../../src/db/ports';
 import { PASSWORD } from '../helpers/app';
 import { createTestDatabase, describeOnPostgres } from '../helpers/engine';
 import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  ProviderBrowser,
+  entraClaims,
+  startTestProvider,
+  type TestProvider,
+} from '../helpers/oidc';
+import {
   dataDirWithPeople,
   databaseUrlOf,
   startServerProcess,
@@ -369,4 +377,57 @@ describeOnPostgres('instances and failures', () => {
       lrs.close();
     }
   }, 60_000);
+});
+
+describeOnPostgres('single sign-on across two instances', () => {
+  // both instances answer for one public address, as behind a load balancer; the provider sends the browser back there
+  const publicUrl = 'http://learning.packway.test';
+  let provider: TestProvider;
+  let dir: string;
+  let a: ServerProcess;
+  let b: ServerProcess;
+
+  beforeAll(async () => {
+    provider = await startTestProvider({
+      redirectUris: [`${publicUrl}/login/sso/callback`],
+      postLogoutRedirectUris: [`${publicUrl}/login?signed-out=1`],
+    });
+    await provider.setAccounts({
+      nadia: { claims: entraClaims('oid-nadia', { roles: ['Packway.Trainer'] }) },
+    });
+    dir = await dataDirWithPeople([{ email: 'admin@example.org', role: 'admin' }]);
+    // NODE_ENV=production (the helper's default): the http:// issuer is accepted because it is on loopback
+    const env = {
+      PUBLIC_URL: publicUrl,
+      OIDC_ISSUER: provider.issuer,
+      OIDC_CLIENT_ID: CLIENT_ID,
+      OIDC_CLIENT_SECRET: CLIENT_SECRET,
+    };
+    [a, b] = await Promise.all([startServerProcess(dir, env), startServerProcess(dir, env)]);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const s of [a, b]) s?.child.kill('SIGKILL');
+    await provider?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finishes on B a sign-in that started on A, with the role the claim gives', async () => {
+    const browser = new Browser();
+    const start = await browser.fetch(`${a.baseUrl}/login/sso?next=%2Fcohorts`);
+    expect(start.status).toBe(303);
+    const answer = await new ProviderBrowser().signIn(
+      start.headers.get('location')!,
+      'nadia',
+      `${publicUrl}/login/sso/callback`,
+    );
+    const back = await browser.fetch(`${b.baseUrl}${answer.pathname}${answer.search}`);
+    expect(back.status).toBe(303);
+    expect(back.headers.get('location')).toBe('/cohorts');
+    const cohorts = await browser.fetch(`${a.baseUrl}/cohorts`);
+    expect(cohorts.status).toBe(200); // a trainer's page, on the other instance
+    // the sign-in under way was taken once: the same answer at A is refused
+    const replay = await new Browser().fetch(`${a.baseUrl}${answer.pathname}${answer.search}`);
+    expect(replay.status).toBe(400);
+  });
 });

@@ -1,0 +1,11 @@
+// openid-client and its two dependencies ship only ES modules: Node loads them with require(), jest's module system
+// does not, so they are compiled to CommonJS for the tests. Shared by jest.config.js and jest.e2e.config.js.
+const ESM_ONLY = ['openid-client', 'oauth4webapi', 'jose'];
+
+module.exports = {
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
+    [`/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: ['ts-jest', { tsconfig: 'tsconfig.esm-deps.json' }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
+};
