@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { CookieBrowser } from './cookie-browser';
 
 /**
  * A real OpenID Provider (the `oidc-provider` package) in a child process on loopback, with an Entra-shaped issuer
@@ -114,27 +115,8 @@ export function entraClaims(
   };
 }
 
-/** One browser's cookies at the provider, kept across requests (the provider's login page needs its own). */
-export class ProviderBrowser {
-  private readonly cookies = new Map<string, string>();
-
-  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
-    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(url, {
-      ...init,
-      redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair.indexOf('=');
-      const [name, value] = [pair.slice(0, eq), pair.slice(eq + 1)];
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
-  }
-
+/** A browser at the provider, whose login page needs cookies of its own. */
+export class ProviderBrowser extends CookieBrowser {
   /**
    * Follows the provider from the authorisation request through its login page (as `login`) until it sends the
    * browser back to `returnPrefix`; returns that address (with the code and state).
@@ -158,11 +140,7 @@ export class ProviderBrowser {
       const form = /<form method="post" action="([^"]+)"/.exec(html);
       if (!form)
         throw new Error(`provider page without a login form at ${url}: ${res.status} ${html.slice(0, 300)}`);
-      const posted = await this.fetch(new URL(form[1], url).href, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ login, password }).toString(),
-      });
+      const posted = await this.post(new URL(form[1], url).href, { login, password });
       const next = posted.headers.get('location');
       if (!next) throw new Error(`provider refused the login of ${login}: ${posted.status}`);
       url = new URL(next, url).href;

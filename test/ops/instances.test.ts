@@ -7,6 +7,7 @@ import { listMigrations, resolveMigrationsDir } from '../../src/db/migrations';
 import { openDatabase } from '../../src/db/open';
 import type { Database } from '../../src/db/ports';
 import { PASSWORD } from '../helpers/app';
+import { CookieBrowser } from '../helpers/cookie-browser';
 import { createTestDatabase, describeOnPostgres } from '../helpers/engine';
 import {
   CLIENT_ID,
@@ -30,39 +31,12 @@ import {
  */
 
 /** One person's browser: one cookie jar, whichever instance answers. */
-class Browser {
-  private readonly cookies = new Map<string, string>();
-
-  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
-    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(url, {
-      ...init,
-      redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair.indexOf('=');
-      const [name, value] = [pair.slice(0, eq), pair.slice(eq + 1)];
-      if (value === '' || /max-age=0/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
-  }
-
+class Browser extends CookieBrowser {
   async csrf(url: string): Promise<string> {
     const html = await (await this.fetch(url)).text();
     const match = /name="_csrf" value="([^"]+)"/.exec(html);
     if (!match) throw new Error(`no CSRF token on ${url}`);
     return match[1];
-  }
-
-  post(url: string, form: Record<string, string>): Promise<Response> {
-    return this.fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
-    });
   }
 }
 
