@@ -21,6 +21,11 @@ const LAYERS: [string, (frame: ProfileNode['callFrame']) => boolean][] = [
     'EJS templates',
     (f) => /node_modules\/ejs\//.test(f.url) || (f.url === '' && f.functionName === 'anonymous'),
   ],
+  [
+    'pages made in code (module page, home, layout, matrix rows)',
+    (f) =>
+      /dist\/src\/(modules\/module-page|pages\/home-page|web\/render|cohorts\/matrix\.view)\./.test(f.url),
+  ],
   ['database (SQLite or pg)', (f) => /dist\/src\/db\/|better-sqlite3|node_modules\/pg/.test(f.url)],
   [
     'request log and metrics (pino, prom-client)',
@@ -30,7 +35,11 @@ const LAYERS: [string, (frame: ProfileNode['callFrame']) => boolean][] = [
     'session, CSRF, security headers',
     (f) => /middleware\/(session|security-headers)|helmet|node:internal\/crypto/.test(f.url),
   ],
-  ['our services and routes', (f) => /dist\/src\//.test(f.url)],
+  // the escaper and view helpers count for whatever called them (a template, a page made in code)
+  [
+    'our services and routes',
+    (f) => /dist\/src\//.test(f.url) && !/dist\/src\/(shared\/html|web\/view-helpers)\./.test(f.url),
+  ],
   [
     'Express and router',
     (f) => /node_modules\/(express|router|path-to-regexp|parseurl|body-parser|qs)\//.test(f.url),

@@ -60,6 +60,11 @@ export interface MatrixLearner {
   /** Assigned modules past their due date and not completed. */
   overdue: number;
   lastSignedInAt: Date | null;
+  /**
+   * The statuses as the matrix query read them (`LI1=achieved,ME2=in_progress`, those not started absent), when the
+   * learner comes from it: the matrix keeps a row until these change.
+   */
+  cells?: string;
 }
 
 /** A cohort's assignment as its pages show it: with the module's title in the cohort's pack. */
@@ -507,6 +512,26 @@ export function createCohortsService(
     return { cohort, pack, members, trainers, assignments };
   }
 
+  /** How many times `what` occurs in `text`. */
+  function occurrences(text: string, what: string): number {
+    let n = 0;
+    for (let at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + what.length)) n++;
+    return n;
+  }
+
+  /** `LI1=achieved,ME2=in_progress` over a copy of `base` (every outcome of the pack not started, in its order). */
+  function parseCells(cells: string, base: Record<string, OutcomeStatus>): Record<string, OutcomeStatus> {
+    const statuses = { ...base };
+    for (let from = 0; from < cells.length;) {
+      const eq = cells.indexOf('=', from);
+      let end = cells.indexOf(',', eq);
+      if (end < 0) end = cells.length;
+      statuses[cells.slice(from, eq)] = cells.slice(eq + 1, end) as OutcomeStatus;
+      from = end + 1;
+    }
+    return statuses;
+  }
+
   /** Learners × outcomes in two queries, however large the cohort. */
   async function matrix(cohortId: number, user: User): Promise<CohortMatrix> {
     const { cohort, pack, members, assignments } = await detail(cohortId, user);
@@ -515,13 +540,17 @@ export function createCohortsService(
       progress.cohortModules(cohortId),
     ]);
     const outcomeIds = pack.areas.flatMap((a) => a.outcomes.map((o) => o.id));
+    // Every learner's statuses start as the same object, in the pack's order (one shape for all 500: made by copying),
+    // and the cells read from the database (`LI1=achieved,ME2=in_progress`) are written over it.
+    const notStarted: Record<string, OutcomeStatus> = {};
+    for (const id of outcomeIds) notStarted[id] = 'not_started';
     const byUser = new Map<number, MatrixLearner>();
     for (const m of members) {
       byUser.set(m.id, {
         id: m.id,
         email: m.email,
         name: m.name,
-        outcomes: {},
+        outcomes: notStarted,
         completedModules: [],
         modules: {},
         achieved: 0,
@@ -530,22 +559,35 @@ export function createCohortsService(
         lastSignedInAt: m.lastSignedInAt,
       });
     }
-    for (const [userId, statuses] of outcomesByUser) {
+    for (const [userId, cells] of outcomesByUser) {
       const learner = byUser.get(userId);
       if (!learner) continue;
-      learner.outcomes = statuses;
-      for (const id in statuses) {
-        if (statuses[id] === 'achieved') learner.achieved++;
-        else if (statuses[id] === 'in_progress') learner.inProgress++;
-      }
+      learner.cells = cells;
+      learner.achieved = occurrences(cells, '=achieved');
+      learner.inProgress = occurrences(cells, '=in_progress');
+      // read into an object only when something asks (the page's rows are kept while `cells` stays the same)
+      let statuses: Record<string, OutcomeStatus> | undefined;
+      Object.defineProperty(learner, 'outcomes', {
+        enumerable: true,
+        configurable: true,
+        get: () => (statuses ??= parseCells(cells, notStarted)),
+        set: (value: Record<string, OutcomeStatus>) => (statuses = value),
+      });
     }
-    const moduleState = new Map<string, string>();
-    for (const m of moduleRows) moduleState.set(`${m.userId}|${m.moduleId}`, m.status);
+    // learners without a cell share the all-not-started object until one is written to: give each its own
+    for (const learner of byUser.values())
+      if (learner.cells === undefined) learner.outcomes = { ...notStarted };
+    const progressOf = new Map<number, Map<string, string>>();
+    for (const m of moduleRows) {
+      let mine = progressOf.get(m.userId);
+      if (!mine) progressOf.set(m.userId, (mine = new Map()));
+      mine.set(m.moduleId, m.status);
+    }
     const on = today();
     for (const learner of byUser.values()) {
-      for (const id of outcomeIds) learner.outcomes[id] ??= 'not_started';
+      const mine = progressOf.get(learner.id);
       for (const a of assignments) {
-        const status = assignmentStatus(moduleState.get(`${learner.id}|${a.moduleId}`) ?? null, a.dueAt, on);
+        const status = assignmentStatus(mine?.get(a.moduleId) ?? null, a.dueAt, on);
         learner.modules[a.moduleId] = status;
         if (status === 'completed') learner.completedModules.push(a.moduleId);
         else if (status === 'overdue') learner.overdue++;

@@ -1,5 +1,6 @@
 import { toCsv } from '../shared/csv';
 import { escapeHtml } from '../shared/html';
+import { HtmlBuilder } from '../web/render';
 import type { Area, Pack } from '../content/types';
 import type { MatrixLearner } from './cohorts.service';
 
@@ -56,37 +57,116 @@ export interface MatrixTableOptions {
   today: string;
 }
 
+/** One learner's row as sent, what it was made from, and what the table's foot counts from it. */
+interface Row {
+  /** what the row is made from besides the learner's id (see sameRow): the same inputs, the same bytes */
+  name: string;
+  lastSignedIn: number | null;
+  statuses: string;
+  modules: string;
+  html: Buffer;
+  /** indexes of the outcome columns achieved, and of the module columns completed */
+  achievedCols: number[];
+  completedCols: number[];
+}
+
+/**
+ * Rows already built, per pack, per table (cohort, outcome columns and assigned modules), per learner: a row changes
+ * only when its learner's name, last sign-in or statuses do, so a trainer reloading the matrix
+ * during a workshop rebuilds only the rows of learners who recorded something. Few tables are kept per pack, and a
+ * pack no longer in use is collected with its rows.
+ */
+const rowCache = new WeakMap<object, Map<string, Map<number, Row>>>();
+const TABLES_KEPT = 8;
+
+function rowsFor(pack: object, table: string, learners: number): Map<number, Row> {
+  let tables = rowCache.get(pack);
+  if (!tables) {
+    tables = new Map();
+    rowCache.set(pack, tables);
+  }
+  let rows = tables.get(table);
+  if (rows) {
+    tables.delete(table); // most recently used last
+    if (rows.size > 2 * learners + 16) rows.clear(); // learners who left the cohort
+  } else {
+    rows = new Map();
+    if (tables.size >= TABLES_KEPT) tables.delete(tables.keys().next().value!);
+  }
+  tables.set(table, rows);
+  return rows;
+}
+
+/**
+ * What a learner's row is made from: the statuses as the database gave them (`cells`: outcome id = status, those not
+ * started absent) when the learner came from the matrix query, otherwise read from `outcomes` for these columns; and
+ * the assigned modules' statuses.
+ */
+function statusesOf(l: MatrixLearner, outcomeCols: readonly string[]): string {
+  if (l.cells !== undefined) return l.cells;
+  let statuses = '';
+  for (const id of outcomeCols) statuses += `${l.outcomes[id] ?? ''},`;
+  return statuses;
+}
+
+function modulesOf(l: MatrixLearner, moduleIds: readonly string[]): string {
+  let modules = '';
+  for (const id of moduleIds) modules += `${l.modules[id] ?? ''},`;
+  return modules;
+}
+
+/** The header cells of each outcome (same for every cohort on this pack and these columns). */
+const outcomeHeads = new WeakMap<object, Map<string, string>>();
+
+function outcomeHeadCells(pack: object, areas: readonly Area[], columns: string): string {
+  let forPack = outcomeHeads.get(pack);
+  if (!forPack) {
+    forPack = new Map();
+    outcomeHeads.set(pack, forPack);
+  }
+  let html = forPack.get(columns);
+  if (html === undefined) {
+    html = '';
+    for (const a of areas) {
+      for (const o of a.outcomes)
+        html += `<th scope="col" class="govuk-table__header pw-rot"><abbr title="${esc(o.text)}">${o.id}</abbr></th>`;
+    }
+    if (forPack.size >= TABLES_KEPT) forPack.clear();
+    forPack.set(columns, html);
+  }
+  return html;
+}
+
 /**
  * The progress matrix as one table: colour-coded cells (the heat map) that also carry their status as text,
  * so screen readers and the colour-blind read the same data. Each learner's row starts with when they last signed in
- * and their totals; the foot of the table totals each outcome and module. Built as a string: 500 × 35 cells in a few ms.
+ * and their totals; the foot of the table totals each outcome and module. Built as UTF-8 pieces (an HtmlBuilder, which
+ * reads as the HTML string in a template): each learner's row is kept encoded until it changes (rowsFor).
  */
-export function matrixHtml(data: MatrixData, areas: readonly Area[], options?: MatrixTableOptions): string {
+export function matrixHtml(
+  data: MatrixData,
+  areas: readonly Area[],
+  options?: MatrixTableOptions,
+): HtmlBuilder {
   const learners = options?.learners ?? data.learners;
   const sort = options?.sort ?? 'name';
-  const out: string[] = [];
+  const out = new HtmlBuilder();
   const outcomeCols = areas.flatMap((a) => a.outcomes.map((o) => o.id));
+  const moduleIds = data.assignments.map((a) => a.moduleId);
   const achievedBy = new Array<number>(outcomeCols.length).fill(0);
   const completedBy = new Array<number>(data.assignments.length).fill(0);
   const lead = 4;
-  out.push(
-    '<table class="govuk-table pw-matrix" data-module="pw-matrix"><caption class="govuk-table__caption govuk-table__caption--m">Learners by outcome</caption>',
-  );
-  out.push(`<colgroup><col><col span="${lead - 1}">`);
-  for (const a of areas) out.push(`<col span="${a.outcomes.length}" class="pw-area-col">`);
-  if (data.assignments.length) out.push(`<col span="${data.assignments.length}">`);
-  out.push(
-    `</colgroup><thead class="govuk-table__head"><tr class="govuk-table__row"><td class="govuk-table__header" colspan="${lead}"></td>`,
-  );
+  let head =
+    '<table class="govuk-table pw-matrix" data-module="pw-matrix"><caption class="govuk-table__caption govuk-table__caption--m">Learners by outcome</caption>' +
+    `<colgroup><col><col span="${lead - 1}">`;
+  for (const a of areas) head += `<col span="${a.outcomes.length}" class="pw-area-col">`;
+  if (data.assignments.length) head += `<col span="${data.assignments.length}">`;
+  head += `</colgroup><thead class="govuk-table__head"><tr class="govuk-table__row"><td class="govuk-table__header" colspan="${lead}"></td>`;
   for (const a of areas) {
-    out.push(
-      `<th scope="colgroup" colspan="${a.outcomes.length}" class="govuk-table__header pw-area-head">${esc(a.title)}</th>`,
-    );
+    head += `<th scope="colgroup" colspan="${a.outcomes.length}" class="govuk-table__header pw-area-head">${esc(a.title)}</th>`;
   }
   if (data.assignments.length)
-    out.push(
-      `<th scope="colgroup" colspan="${data.assignments.length}" class="govuk-table__header pw-area-head">Assigned modules</th>`,
-    );
+    head += `<th scope="colgroup" colspan="${data.assignments.length}" class="govuk-table__header pw-area-head">Assigned modules</th>`;
   const byName = sort === 'name' ? ' aria-sort="ascending"' : '';
   const byProgress =
     sort === 'progress'
@@ -94,71 +174,90 @@ export function matrixHtml(data: MatrixData, areas: readonly Area[], options?: M
       : sort === 'least-progress'
         ? ' aria-sort="ascending"'
         : '';
-  out.push(
+  head +=
     `</tr><tr class="govuk-table__row"><th scope="col" class="govuk-table__header"${byName}>Learner</th>` +
-      '<th scope="col" class="govuk-table__header pw-matrix__meta">Last signed in</th>' +
-      `<th scope="col" class="govuk-table__header pw-matrix__meta"${byProgress}>Outcomes achieved</th>` +
-      '<th scope="col" class="govuk-table__header pw-matrix__meta">Modules completed</th>',
-  );
-  for (const a of areas) {
-    for (const o of a.outcomes)
-      out.push(
-        `<th scope="col" class="govuk-table__header pw-rot"><abbr title="${esc(o.text)}">${o.id}</abbr></th>`,
-      );
-  }
+    '<th scope="col" class="govuk-table__header pw-matrix__meta">Last signed in</th>' +
+    `<th scope="col" class="govuk-table__header pw-matrix__meta"${byProgress}>Outcomes achieved</th>` +
+    '<th scope="col" class="govuk-table__header pw-matrix__meta">Modules completed</th>';
+  const columns = outcomeCols.join(',');
+  head += outcomeHeadCells(data.pack, areas, columns);
   const on = options?.today ?? new Date().toISOString().slice(0, 10);
   for (const m of data.assignments) {
-    out.push(
-      `<th scope="col" class="govuk-table__header pw-matrix__module">${esc(m.title)}<span class="pw-matrix__due${m.dueAt < on ? ' pw-matrix__due--past' : ''}">${m.dueAt < on ? 'Was due' : 'Due'} ${shortDate(m.dueAt)}</span></th>`,
-    );
+    head += `<th scope="col" class="govuk-table__header pw-matrix__module">${esc(m.title)}<span class="pw-matrix__due${m.dueAt < on ? ' pw-matrix__due--past' : ''}">${m.dueAt < on ? 'Was due' : 'Due'} ${shortDate(m.dueAt)}</span></th>`;
   }
-  out.push('</tr></thead><tbody class="govuk-table__body">');
-  const totalOutcomes = outcomeCols.length;
-  const totalModules = data.assignments.length;
+  head += '</tr></thead><tbody class="govuk-table__body">';
+  out.text(head);
+
+  const rows = rowsFor(data.pack, `${data.cohort.id}|${columns}|${moduleIds.join(',')}`, learners.length);
   for (const l of learners) {
-    const base = `/cohorts/${data.cohort.id}/learners/${l.id}`;
-    const cells: string[] = [];
-    let achieved = 0;
-    for (let i = 0; i < totalOutcomes; i++) {
-      const id = outcomeCols[i];
-      const status = l.outcomes[id];
-      const linked = LINKED[status];
-      if (linked) {
-        cells.push(linked[0], base, '/outcomes/', id, linked[1]);
-        if (status === 'achieved') {
-          achieved++;
-          achievedBy[i]++;
-        }
-      } else cells.push(PLAIN_CELL);
+    const statuses = statusesOf(l, outcomeCols);
+    const modules = modulesOf(l, moduleIds);
+    const lastSignedIn = l.lastSignedInAt ? l.lastSignedInAt.getTime() : null;
+    let row = rows.get(l.id);
+    if (
+      !row ||
+      row.statuses !== statuses ||
+      row.modules !== modules ||
+      row.name !== l.name ||
+      row.lastSignedIn !== lastSignedIn
+    ) {
+      row = {
+        ...buildRow(data.cohort.id, l, outcomeCols, moduleIds),
+        name: l.name,
+        lastSignedIn,
+        statuses,
+        modules,
+      };
+      rows.set(l.id, row);
     }
-    let completed = 0;
-    for (let i = 0; i < totalModules; i++) {
-      const status = l.modules[data.assignments[i].moduleId];
-      if (status === 'completed') {
-        completed++;
-        completedBy[i]++;
-      }
-      cells.push(MODULE_CELL[status] ?? MODULE_CELL.not_started);
-    }
-    out.push(
-      `<tr class="govuk-table__row"><th scope="row" class="govuk-table__header"><a class="govuk-link" href="${base}">${esc(l.name)}</a></th>`,
-      l.lastSignedInAt
-        ? `<td class="pw-matrix__meta">${shortDate(l.lastSignedInAt)}</td>`
-        : '<td class="pw-matrix__meta pw-matrix__never">Never</td>',
-      `<td class="pw-matrix__meta">${achieved} of ${totalOutcomes}</td>`,
-      `<td class="pw-matrix__meta">${totalModules ? `${completed} of ${totalModules}` : '–'}</td>`,
-      cells.join(''),
-      '</tr>',
-    );
+    out.bytes(row.html);
+    for (const i of row.achievedCols) achievedBy[i]++;
+    for (const i of row.completedCols) completedBy[i]++;
   }
-  out.push('</tbody><tfoot class="pw-matrix__totals"><tr class="govuk-table__row">');
-  out.push(
-    `<th scope="row" class="govuk-table__header" colspan="${lead}">Achieved or completed by (of ${learners.length})</th>`,
-  );
-  for (const n of achievedBy) out.push(`<td>${n}</td>`);
-  for (const n of completedBy) out.push(`<td>${n}</td>`);
-  out.push('</tr></tfoot></table>');
-  return out.join('');
+  let foot =
+    '</tbody><tfoot class="pw-matrix__totals"><tr class="govuk-table__row">' +
+    `<th scope="row" class="govuk-table__header" colspan="${lead}">Achieved or completed by (of ${learners.length})</th>`;
+  for (const n of achievedBy) foot += `<td>${n}</td>`;
+  for (const n of completedBy) foot += `<td>${n}</td>`;
+  out.text(`${foot}</tr></tfoot></table>`);
+  return out;
+}
+
+function buildRow(
+  cohortId: number,
+  l: MatrixLearner,
+  outcomeCols: readonly string[],
+  moduleIds: readonly string[],
+): Pick<Row, 'html' | 'achievedCols' | 'completedCols'> {
+  const base = `/cohorts/${cohortId}/learners/${l.id}`;
+  const cells: string[] = [];
+  const achievedCols: number[] = [];
+  const completedCols: number[] = [];
+  for (let i = 0; i < outcomeCols.length; i++) {
+    const id = outcomeCols[i];
+    const status = l.outcomes[id];
+    const linked = LINKED[status];
+    if (linked) {
+      cells.push(linked[0], base, '/outcomes/', id, linked[1]);
+      if (status === 'achieved') achievedCols.push(i);
+    } else cells.push(PLAIN_CELL);
+  }
+  for (let i = 0; i < moduleIds.length; i++) {
+    const status = l.modules[moduleIds[i]];
+    if (status === 'completed') completedCols.push(i);
+    cells.push(MODULE_CELL[status] ?? MODULE_CELL.not_started);
+  }
+  const totalOutcomes = outcomeCols.length;
+  const totalModules = moduleIds.length;
+  const html =
+    `<tr class="govuk-table__row"><th scope="row" class="govuk-table__header"><a class="govuk-link" href="${base}">${esc(l.name)}</a></th>` +
+    (l.lastSignedInAt
+      ? `<td class="pw-matrix__meta">${shortDate(l.lastSignedInAt)}</td>`
+      : '<td class="pw-matrix__meta pw-matrix__never">Never</td>') +
+    `<td class="pw-matrix__meta">${achievedCols.length} of ${totalOutcomes}</td>` +
+    `<td class="pw-matrix__meta">${totalModules ? `${completedCols.length} of ${totalModules}` : '–'}</td>` +
+    `${cells.join('')}</tr>`;
+  return { html: Buffer.from(html), achievedCols, completedCols };
 }
 
 const CSV_STATUS: Record<string, string> = {

@@ -3,7 +3,9 @@ import type { Services } from '../compose';
 import { NotFound } from '../shared/errors';
 import { actorOf } from '../web/actor';
 import { packForRequest } from '../web/pack-choice';
-import { renderPage } from '../web/render';
+import { firstDifference, renderPage, sendInLayout } from '../web/render';
+import { hasViews, renderView } from '../web/views';
+import { moduleBody, type ModulePageLocals } from './module-page';
 import { areaTitles, moduleJson, packJson } from './modules.presenter';
 
 export function moduleRoutes(services: Services): Router {
@@ -24,7 +26,21 @@ export function moduleRoutes(services: Services): Router {
     const mod = pack.modules.get(String(req.params.id));
     if (!mod) throw new NotFound('There is no module with that name in your pack');
     const view = await services.pages.modulePage(actorOf(req), pack, mod);
-    renderPage(req, res, 'modules/module', { title: mod.title, pack, mod, ...view, saved: req.query.saved });
+    const locals = { title: mod.title, pack, mod, ...view, saved: req.query.saved };
+    if (!hasViews(req.app)) return renderPage(req, res, 'modules/module', locals);
+    // the same HTML as modules/module.ejs, with what is the same for everyone built once per pack (module-page.ts)
+    const all = { ...res.locals, ...locals } as unknown as ModulePageLocals;
+    const partial = (name: string, extra: Record<string, unknown>) =>
+      renderView(req.app, name, { ...all, ...extra });
+    const body = moduleBody(all, partial);
+    if (req.app.get('env') !== 'production') {
+      const expected = renderView(req.app, 'modules/module', all);
+      if (body.toString() !== expected)
+        throw new Error(
+          `module page differs from its template: ${firstDifference(body.toString(), expected)}`,
+        );
+    }
+    sendInLayout(req, res, locals, body);
   });
 
   router.get('/modules/:id/slides', async (req, res) => {

@@ -159,7 +159,7 @@ export function createPagesService(
     const [assignments, actions, areas] = await Promise.all([
       progress.assignments(actor, pack),
       reports.actionsOf(actor.id),
-      progress.learnerProgress(actor.id, pack),
+      progress.areaTotals(actor.id, pack),
     ]);
     // Assignments come in due-date order: the next thing is the first one not completed, then the two after it.
     const open = assignments.filter((a) => a.status !== 'completed');

@@ -42,14 +42,16 @@ export interface ProgressRepo {
   /** Undoes a completion: back to in progress (work kept) or no row at all (nothing done); false when not completed. */
   uncompleteModule(userId: number, moduleId: string, keepStarted: boolean): Promise<boolean>;
   outcomes(userId: number): Promise<OutcomeProgress[]>;
+  /** The ids of the outcomes this learner has achieved (statuses only: no evidence to read). */
+  achievedOutcomes(userId: number): Promise<string[]>;
   /** Only the named outcomes (a module page shows a handful of the 35). */
   outcomesAmong(userId: number, outcomeIds: readonly string[]): Promise<OutcomeProgress[]>;
   outcome(userId: number, outcomeId: string): Promise<OutcomeProgress | undefined>;
   /** Sets an outcome and appends to its history; answers when (ISO date-time), for the event recording it. */
   setOutcome(userId: number, outcomeId: string, status: OutcomeStatus, evidence: string): Promise<string>;
   history(userId: number, outcomeId: string): Promise<OutcomeChange[]>;
-  /** Each member's outcome statuses (outcomes not started are absent). */
-  cohortOutcomes(cohortId: number): Promise<Map<number, Record<string, OutcomeStatus>>>;
+  /** Each member's outcome statuses as one text, `LI1=achieved,ME2=in_progress` (outcomes not started are absent). */
+  cohortOutcomes(cohortId: number): Promise<Map<number, string>>;
   /** Each member's state on the cohort's assigned modules (modules not opened are absent). */
   cohortModules(cohortId: number): Promise<MemberModuleStatus[]>;
   /** Outcome ids anyone has progress or evidence on (a variant may not delete them). */

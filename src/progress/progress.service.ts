@@ -232,6 +232,19 @@ export function createProgressService(
     });
   }
 
+  /** The areas with achieved / total only (the learner's home): no outcome's evidence is read. */
+  async function areaTotals(userId: number, pack: Pack): Promise<Omit<AreaProgress, 'outcomes'>[]> {
+    const achieved = new Set(await progress.achievedOutcomes(userId));
+    return pack.areas.map((area) => ({
+      id: area.id,
+      short: area.short,
+      title: area.title,
+      moduleId: area.moduleId,
+      achieved: area.outcomes.filter((o) => achieved.has(o.id)).length,
+      total: area.outcomes.length,
+    }));
+  }
+
   /** One outcome as the learner's edit page shows it, with its area and its history (newest first). */
   async function outcomeView(userId: number, pack: Pack, outcomeId: string) {
     const outcome = pack.outcomes.get(outcomeId);
@@ -267,6 +280,7 @@ export function createProgressService(
     completeModule,
     setOutcome,
     learnerProgress,
+    areaTotals,
     outcomeMap,
     outcomeView,
     moduleStatuses,

@@ -65,6 +65,7 @@ const MODULE_REOPEN = `UPDATE module_progress SET status = 'in_progress', comple
   WHERE user_id = ? AND module_id = ? AND status = 'completed'`;
 const MODULE_FORGET = `DELETE FROM module_progress WHERE user_id = ? AND module_id = ? AND status = 'completed'`;
 const OUTCOME_ALL = 'SELECT outcome_id, status, evidence, updated_at FROM outcome_progress WHERE user_id = ?';
+const OUTCOME_ACHIEVED = `SELECT outcome_id FROM outcome_progress WHERE user_id = ? AND status = 'achieved'`;
 /** The outcome ids come as one JSON array parameter, on both engines. */
 const OUTCOME_SOME = {
   sqlite: `SELECT outcome_id, status, evidence, updated_at FROM outcome_progress
@@ -106,6 +107,8 @@ export function createProgressRepo(db: Sql): ProgressRepo {
     uncompleteModule: async (userId, moduleId, keepStarted) =>
       (await db.run(keepStarted ? MODULE_REOPEN : MODULE_FORGET, [userId, moduleId])).changes > 0,
     outcomes: async (userId) => (await db.all<OutcomeRow>(OUTCOME_ALL, [userId])).map(toOutcome),
+    achievedOutcomes: async (userId) =>
+      (await db.all<{ outcome_id: string }>(OUTCOME_ACHIEVED, [userId])).map((r) => r.outcome_id),
     outcomesAmong: async (userId, outcomeIds) =>
       (await db.all<OutcomeRow>(OUTCOME_SOME[db.engine], [userId, JSON.stringify(outcomeIds)])).map(
         toOutcome,
@@ -124,15 +127,8 @@ export function createProgressRepo(db: Sql): ProgressRepo {
       (await db.all<HistoryRow>(HISTORY, [userId, outcomeId])).map(toChange),
     async cohortOutcomes(cohortId) {
       const rows = await db.all<{ user_id: number; cells: string }>(COHORT_OUTCOMES[db.engine], [cohortId]);
-      const out = new Map<number, Record<string, OutcomeStatus>>();
-      for (const { user_id: userId, cells } of rows) {
-        const statuses: Record<string, OutcomeStatus> = {};
-        for (const cell of cells.split(',')) {
-          const eq = cell.indexOf('=');
-          statuses[cell.slice(0, eq)] = cell.slice(eq + 1) as OutcomeStatus;
-        }
-        out.set(userId, statuses);
-      }
+      const out = new Map<number, string>();
+      for (const { user_id: userId, cells } of rows) out.set(userId, cells);
       return out;
     },
     cohortModules: async (cohortId): Promise<MemberModuleStatus[]> =>

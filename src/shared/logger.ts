@@ -52,6 +52,26 @@ function readableLine(json: string): string {
   }
 }
 
+/** Where each logger made here writes its lines (pino's stream, or the readable-line writer). */
+const streams = new WeakMap<Logger, { write(line: string): unknown }>();
+
+/**
+ * A writer of one kind of info line that skips pino's per-call work (redaction, child bindings, serialisers) for a
+ * line whose fields are known to need none: the same JSON pino would write (`level`, `time`, the fields, `msg`), to the
+ * same place, when info is on. Undefined when this logger was not made by createLogger (a child, or a test's own): then
+ * the caller logs through pino.
+ */
+export function infoLineWriter(logger: Logger): ((fieldsJson: string, msg: string) => void) | undefined {
+  const stream = streams.get(logger);
+  if (!stream) return undefined;
+  return (fieldsJson, msg) => {
+    if (logger.levelVal > 30) return; // info is off (the level can change while running)
+    stream.write(
+      `{"level":30,"time":"${new Date().toISOString()}",${fieldsJson},"msg":${JSON.stringify(msg)}}\n`,
+    );
+  };
+}
+
 export function createLogger(level: string, options: LoggerOptions = {}): Logger {
   const settings = {
     level,
@@ -59,10 +79,17 @@ export function createLogger(level: string, options: LoggerOptions = {}): Logger
     redact: { paths: REDACT, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
+  let logger: Logger;
   if (options.pretty) {
     const out = options.destination ?? process.stdout;
-    return pino(settings, { write: (line: string) => void out.write(readableLine(line)) });
+    logger = pino(settings, { write: (line: string) => void out.write(readableLine(line)) });
+  } else {
+    // pino's own destination (sonic-boom on standard output) unless a test gives one
+    logger = options.destination ? pino(settings, options.destination) : pino(settings);
   }
-  // pino's own destination (sonic-boom on standard output) unless a test gives one
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  streams.set(
+    logger,
+    (logger as unknown as Record<symbol, { write(line: string): unknown }>)[pino.symbols.streamSym],
+  );
+  return logger;
 }
