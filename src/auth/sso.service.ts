@@ -65,13 +65,13 @@ export function createSsoService(
     // unlike an email address or user name, which is why an identity is never found by those.
     const subject = text(claims.oid) ?? text(claims.sub);
     if (!subject) throw new IdentityNotConfirmed('the ID token names no subject');
+    const email = looksLikeEmail(text(claims.email));
     return {
       key: { issuerKey: tenant ? `tid:${tenant}` : `iss:${String(claims.iss)}`, subject },
       tenant,
-      email: looksLikeEmail(text(claims.email)) ?? looksLikeEmail(text(claims.preferred_username)),
-      emailProven:
-        looksLikeEmail(text(claims.email)) !== null &&
-        (isTrue(claims.xms_edov) || isTrue(claims.email_verified)),
+      // only the email claim can be proven; a user name that looks like an address serves to name a new account
+      email: email ?? looksLikeEmail(text(claims.preferred_username)),
+      emailProven: email !== null && (isTrue(claims.xms_edov) || isTrue(claims.email_verified)),
       name: text(claims.name),
       role: roleFrom(claims[settings.roleClaim], settings),
     };

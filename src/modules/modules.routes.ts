@@ -3,7 +3,7 @@ import type { Services } from '../compose';
 import { NotFound } from '../shared/errors';
 import { actorOf } from '../web/actor';
 import { packForRequest } from '../web/pack-choice';
-import { firstDifference, renderPage, sendInLayout } from '../web/render';
+import { checkAgainstTemplate, renderPage, sendInLayout } from '../web/render';
 import { hasViews, renderView } from '../web/views';
 import { moduleBody, type ModulePageLocals } from './module-page';
 import { areaTitles, moduleJson, packJson } from './modules.presenter';
@@ -33,13 +33,7 @@ export function moduleRoutes(services: Services): Router {
     const partial = (name: string, extra: Record<string, unknown>) =>
       renderView(req.app, name, { ...all, ...extra });
     const body = moduleBody(all, partial);
-    if (req.app.get('env') !== 'production') {
-      const expected = renderView(req.app, 'modules/module', all);
-      if (body.toString() !== expected)
-        throw new Error(
-          `module page differs from its template: ${firstDifference(body.toString(), expected)}`,
-        );
-    }
+    checkAgainstTemplate(req.app, 'modules/module', all, body.toString());
     sendInLayout(req, res, locals, body);
   });
 

@@ -76,16 +76,28 @@ function renderBody(app: Application, view: string, locals: Record<string, unkno
   const made = Object.hasOwn(BODIES, view) ? BODIES[view] : undefined;
   if (!made) return renderView(app, view, locals);
   const body = made(locals as never);
-  if (app.get('env') !== 'production') {
-    const expected = renderView(app, view, locals);
-    if (body !== expected)
-      throw new Error(`${view} differs from its template: ${firstDifference(body, expected)}`);
-  }
+  checkAgainstTemplate(app, view, locals, body);
   return body;
 }
 
+/**
+ * Outside production, a page made in code is also rendered by its template and must match byte for byte: the tests
+ * then fail on any change made to one and not the other.
+ */
+export function checkAgainstTemplate(
+  app: Application,
+  view: string,
+  locals: Record<string, unknown>,
+  made: string,
+): void {
+  if (app.get('env') === 'production') return;
+  const expected = renderView(app, view, locals);
+  if (made !== expected)
+    throw new Error(`${view} differs from its template: ${firstDifference(made, expected)}`);
+}
+
 /** Where two renderings part, with a little of each. */
-export function firstDifference(a: string, b: string): string {
+function firstDifference(a: string, b: string): string {
   let i = 0;
   while (i < a.length && a[i] === b[i]) i++;
   const around = (s: string) => JSON.stringify(s.slice(Math.max(0, i - 60), i + 60));
@@ -294,10 +306,7 @@ function layoutParts(
   }
   if (app.get('env') !== 'production') {
     const text = String(body);
-    const expected = renderView(app, 'layout', { ...locals, body: text });
-    const made = out + text + after.toString();
-    if (made !== expected)
-      throw new Error(`the layout differs from its template: ${firstDifference(made, expected)}`);
+    checkAgainstTemplate(app, 'layout', { ...locals, body: text }, out + text + after.toString());
   }
   return [out, after];
 }
