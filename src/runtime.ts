@@ -23,7 +23,8 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   });
   try {
     const { applied, level } = await db.migrate();
-    if (applied.length) logger.info({ applied, level }, 'database migrated');
+    // not `level`: pino writes its own level under that key, and a second one would overwrite it for log readers
+    if (applied.length) logger.info({ applied, migrationLevel: level }, 'database migrated');
     const pack = loadPack(config.contentDir);
     return { db, pack, services: compose({ db, pack, config, logger }) };
   } catch (err) {
