@@ -35,10 +35,10 @@ export function createApp(services: Services, config: AppConfig, logger: Logger)
   app.use(requestLog(logger, services.metrics));
   app.use(pageDefaults);
   app.use(securityHeaders(config));
-  app.use(staticFiles(ROOT, config));
+  for (const [mountedAt, serve] of staticFiles(ROOT, config)) app.use(mountedAt, serve);
   app.use(healthRoutes(services.ops)); // /healthz /readyz: before sessions, for load balancers
   app.use(metricsForScraper(config, services.metrics));
-  app.use(bodyParsers());
+  app.use(bodyParsers);
   app.use(sessions.load);
   app.use(pageLocals(sessions, services.variants));
   app.use(uploadsBeforeCsrf);

@@ -134,16 +134,17 @@ export function progressRoutes(services: Services): Router {
 export function progressApiRoutes(services: Services): Router {
   const router = Router();
   const packOf = (req: Request): Promise<Pack> => services.pages.packFor(actorOf(req), packChoice(req));
-  router.use('/me', requireRole('learner'));
-  router.get('/me/assignments', async (req, res) => {
+  // on each route, not on all of /me: /me/export (privacy) is for everyone signed in
+  const learner = requireRole('learner');
+  router.get('/me/assignments', learner, async (req, res) => {
     res.json(assignmentsJson(await services.progress.assignments(actorOf(req), await packOf(req))));
   });
-  router.get('/me/progress', async (req, res) => {
+  router.get('/me/progress', learner, async (req, res) => {
     res.json(
       learnerProgressJson(await services.progress.learnerProgress(actorOf(req).id, await packOf(req))),
     );
   });
-  router.post('/me/modules/:id/complete', async (req, res) => {
+  router.post('/me/modules/:id/complete', learner, async (req, res) => {
     const done = await services.progress.completeModule(
       actorOf(req),
       await packOf(req),
@@ -151,7 +152,7 @@ export function progressApiRoutes(services: Services): Router {
     );
     res.json(moduleCompletedJson(done.moduleId));
   });
-  router.put('/me/outcomes/:outcomeId', async (req, res) => {
+  router.put('/me/outcomes/:outcomeId', learner, async (req, res) => {
     const data = parseInput(outcomeUpdateSchema, req.body);
     res.json(
       outcomeJson(

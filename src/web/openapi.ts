@@ -161,8 +161,13 @@ interface Operation {
   public?: boolean;
 }
 
-/** Statuses every signed-in route can answer: no or a bad token, and a database that cannot write (sessions). */
-const SIGNED_IN = [401, 503];
+/**
+ * Statuses every route can answer: no token or a bad one (a public route too refuses a bad token sent anyway), and a
+ * database that cannot write (sessions).
+ */
+const EVERY_ROUTE = [401, 503];
+/** Statuses any request but GET can answer for a body it sends, even where the route itself reads none. */
+const ANY_BODY = [400, 413, 415];
 /** Statuses a route with a request body can answer: unreadable, too large, wrong charset, invalid. */
 const WITH_BODY = [400, 413, 415, 422];
 
@@ -181,7 +186,9 @@ export function buildOpenApiDocument(publicUrl = 'http://localhost:3000') {
   });
 
   const add = (op: Operation) => {
-    const errors = [...new Set([...(op.public ? [503] : SIGNED_IN), ...op.errors])].sort((a, b) => a - b);
+    const errors = [
+      ...new Set([...EVERY_ROUTE, ...(op.method === 'get' ? [] : ANY_BODY), ...op.errors]),
+    ].sort((a, b) => a - b);
     const content: Record<string, { schema: z.ZodType }> = {};
     if (op.body) content['application/json'] = { schema: op.body };
     for (const [type, schema] of Object.entries(op.otherBodies ?? {})) content[type] = { schema };
@@ -454,7 +461,7 @@ export function buildOpenApiDocument(publicUrl = 'http://localhost:3000') {
     tag: 'me',
     summary: 'My assigned modules with due dates and status',
     ok: { 200: json(learnerAssignmentsJsonSchema, 'My assignments') },
-    errors: [403],
+    errors: [403, 404],
   });
   add({
     method: 'get',
@@ -463,7 +470,7 @@ export function buildOpenApiDocument(publicUrl = 'http://localhost:3000') {
     tag: 'me',
     summary: 'My status on every outcome, by learning area',
     ok: { 200: json(learnerProgressJsonSchema, 'My progress') },
-    errors: [403],
+    errors: [403, 404],
   });
   add({
     method: 'post',

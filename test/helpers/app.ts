@@ -9,6 +9,7 @@ import type { Database } from '../../src/db/ports';
 import { createTestDatabase, dropTestDatabase, onPostgres } from './engine';
 import { loadPack } from '../../src/content/load';
 import { createApp } from '../../src/app';
+import { registeredRoutes, type RegisteredRoute } from './routes';
 import { withResponseValidation } from './contract';
 import { compose, type Services } from '../../src/compose';
 import { manualClock, type Clock } from '../../src/shared/clock';
@@ -37,6 +38,8 @@ export interface TestApp {
   signIn(email: string, password?: string): Promise<{ agent: TestAgent; csrf: string }>;
   /** An API bearer token for the user. */
   token(email: string, password?: string): Promise<string>;
+  /** Every route the application registers (the app inside the test's response-checking wrapper). */
+  routes(): RegisteredRoute[];
 }
 
 let counter = 0;
@@ -86,9 +89,11 @@ export async function makeTestApp(
     sessionSecret: await services.auth.cookieSecret(settings.SESSION_SECRET),
   };
   // every API response of every test file is checked against the OpenAPI document (test/helpers/contract.ts)
-  const app = withResponseValidation(createApp(services, config, logger));
+  const inner = createApp(services, config, logger);
+  const app = withResponseValidation(inner);
   return {
     app,
+    routes: () => registeredRoutes(inner),
     services,
     clock,
     db,

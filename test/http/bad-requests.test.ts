@@ -31,20 +31,7 @@ const auth: Partial<Record<Who, { cookie?: string; csrf?: string; token?: string
 let ids: Record<string, string>;
 
 function routes(): Route[] {
-  const out: Route[] = [];
-  const walk = (
-    stack: { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] } }[],
-    prefix: string,
-  ) => {
-    for (const layer of stack) {
-      if (layer.route)
-        for (const m of Object.keys(layer.route.methods))
-          out.push({ method: m, path: prefix + layer.route.path });
-      else if (layer.handle?.stack) walk(layer.handle.stack as typeof stack, prefix);
-    }
-  };
-  walk((t.app as unknown as { router: { stack: [] } }).router.stack, '');
-  return out.flatMap((r) => {
+  return t.routes().flatMap((r) => {
     // API routers are mounted at /api/v1 with their own paths: try both forms and let the 404s fall out
     const paths = r.path.startsWith('/api/') ? [r.path] : [r.path, `/api/v1${r.path}`];
     return paths.map((path) => ({ method: r.method, path: fill(path) }));
@@ -204,6 +191,11 @@ const WHO: Who[] = [
 ];
 
 describe('bad requests never answer 5xx', () => {
+  it('finds the routes to send them to', () => {
+    // the sweep below is only as good as this list: an app wrapped in another once left it empty, testing nothing
+    expect(routes().length).toBeGreaterThan(100);
+  });
+
   it.each(WHO)('to every route, as %s', async (who) => {
     const wrong: string[] = [];
     let slowest = 0;
@@ -212,7 +204,12 @@ describe('bad requests never answer 5xx', () => {
       for (const attack of ATTACKS) {
         const started = Date.now();
         const [res, health] = await Promise.all([
-          send(route, attack, who),
+          send(route, attack, who).catch((err: Error) => ({
+            status: 599,
+            text: `the connection failed: ${err.message}`,
+            body: undefined,
+            headers: {} as Record<string, string>,
+          })),
           request(base)
             .get('/healthz')
             .then(() => Date.now() - started),
@@ -243,5 +240,32 @@ describe('bad requests never answer 5xx', () => {
     }
     expect(wrong).toEqual([]);
     expect(slowest).toBeLessThan(200);
+  });
+});
+
+describe('bodies the parsers must still read', () => {
+  it('reads a JSON body sent in chunks, with no Content-Length', async () => {
+    const url = new URL('/api/v1/me/responses/case-town-hall/li-1', base);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(url, {
+        method: 'PUT',
+        headers: {
+          Authorization: `Bearer ${auth['learner-token']!.token}`,
+          'Content-Type': 'application/json',
+        },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write('{"text": "sent in');
+      req.end(' two chunks"}');
+    });
+    expect(status).toBe(200);
+    const saved = await request(base)
+      .get('/api/v1/me/responses/case-town-hall')
+      .set('Authorization', `Bearer ${auth['learner-token']!.token}`);
+    expect(JSON.stringify(saved.body)).toContain('sent in two chunks');
   });
 });
