@@ -44,7 +44,7 @@ const SESSION_INSERT =
 // The learner's pinned variant (that of their latest cohort) comes with who they are: one query per request, and never
 // a cached pin that another instance's change of membership or pin could have made stale.
 const PINNED = `(SELECT c.variant_version_id FROM cohort_members m JOIN cohorts c ON c.id = m.cohort_id
-    WHERE m.user_id = u.id ORDER BY m.added_at DESC, c.id DESC LIMIT 1) AS pinned_version_id`;
+    WHERE m.user_id = u.id ORDER BY m.added_at DESC, m.cohort_id DESC LIMIT 1) AS pinned_version_id`;
 const SESSION_GET = `SELECT s.id_hash, s.csrf_token, s.created_at, s.last_seen_at, s.preview_version_id, s.flash,
     u.id AS user_id, u.email, u.name, u.role, ${PINNED}
   FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND u.disabled = 0`;

@@ -166,7 +166,7 @@ const LEARNER_ASSIGNMENTS = `SELECT a.module_id, a.due_on, a.cohort_id, p.status
  */
 const LATEST_VERSION_FOR_LEARNER = `SELECT c.variant_version_id AS v
   FROM cohort_members m JOIN cohorts c ON c.id = m.cohort_id
-  WHERE m.user_id = ? ORDER BY m.added_at DESC, c.id DESC LIMIT 1`;
+  WHERE m.user_id = ? ORDER BY m.added_at DESC, m.cohort_id DESC LIMIT 1`;
 
 export function createCohortsRepo(db: Sql): CohortsRepo {
   return {
@@ -321,7 +321,7 @@ export function createCohortsRepo(db: Sql): CohortsRepo {
       (
         await db.all<CohortRow>(
           `SELECT ${COHORT_COLUMNS} FROM cohort_members m JOIN cohorts c ON c.id = m.cohort_id WHERE m.user_id = ?
-           ORDER BY m.added_at DESC, c.id DESC`,
+           ORDER BY m.added_at DESC, m.cohort_id DESC`,
           [userId],
         )
       ).map(toCohort),

@@ -33,7 +33,7 @@ export function moduleRoutes(services: Services): Router {
     const partial = (name: string, extra: Record<string, unknown>) =>
       renderView(req.app, name, { ...all, ...extra });
     const body = moduleBody(all, partial);
-    checkAgainstTemplate(req.app, 'modules/module', all, body.toString());
+    checkAgainstTemplate(req.app, 'modules/module', all, body);
     sendInLayout(req, res, locals, body);
   });
 

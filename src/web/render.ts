@@ -88,12 +88,13 @@ export function checkAgainstTemplate(
   app: Application,
   view: string,
   locals: Record<string, unknown>,
-  made: string,
+  made: string | HtmlBuilder,
 ): void {
   if (app.get('env') === 'production') return;
   const expected = renderView(app, view, locals);
-  if (made !== expected)
-    throw new Error(`${view} differs from its template: ${firstDifference(made, expected)}`);
+  const text = String(made);
+  if (text !== expected)
+    throw new Error(`${view} differs from its template: ${firstDifference(text, expected)}`);
 }
 
 /** Where two renderings part, with a little of each. */
@@ -170,28 +171,43 @@ export function sendInLayout(
   body: string | HtmlBuilder,
   status = 200,
 ): void {
-  let page: string | Buffer;
+  let pieces: Buffer[];
   try {
     const all = { ...res.locals, ...locals };
-    if (typeof body === 'string') page = pageHtml(req.app, all, body);
+    if (typeof body === 'string') pieces = [Buffer.from(pageHtml(req.app, all, body))];
     else {
       const parts = layoutParts(req.app, all, body);
-      if (parts) page = Buffer.concat([Buffer.from(parts[0]), ...body.buffers(), parts[1]]);
+      if (parts) pieces = [Buffer.from(parts[0]), ...body.buffers(), parts[1]];
       else {
         const html = renderView(req.app, 'layout', { ...all, body: BODY_MARK });
         const at = html.indexOf(BODY_MARK);
-        page = Buffer.concat([
+        pieces = [
           Buffer.from(html.slice(0, at)),
           ...body.buffers(),
           Buffer.from(html.slice(at + BODY_MARK.length)),
-        ]);
+        ];
       }
     }
   } catch (err) {
     req.next?.(err);
     return;
   }
-  res.status(status).type('html').send(page);
+  sendPieces(req, res, status, pieces);
+}
+
+/** Sends a page kept in pieces as they are, in one gathered write: no copy of the whole page into one buffer. */
+function sendPieces(req: Request, res: Response, status: number, pieces: Buffer[]): void {
+  let length = 0;
+  for (const piece of pieces) length += piece.length;
+  res.status(status).type('html');
+  res.setHeader('Content-Length', length);
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  res.cork();
+  for (const piece of pieces) res.write(piece);
+  res.end();
 }
 
 /** The whole page: the layout (made by layoutParts, or its template) around `body`. */

@@ -37,6 +37,17 @@ describe('pages and API of the pack', () => {
     expect(res.text).toContain('Evaluate current provision from two sources of customer evidence.');
   });
 
+  it('sends a module page sent in pieces with its exact length, and no body to a HEAD request', async () => {
+    const get = await learner.agent.get('/modules/case-town-hall');
+    expect(get.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(Number(get.headers['content-length'])).toBe(Buffer.byteLength(get.text));
+    expect(get.text.endsWith('</html>\n')).toBe(true);
+    const head = await learner.agent.head('/modules/case-town-hall');
+    expect(head.status).toBe(200);
+    expect(head.headers['content-length']).toBe(get.headers['content-length']);
+    expect(head.text ?? '').toBe('');
+  });
+
   it('answers 404 with a GOV.UK page for an unknown module', async () => {
     const res = await learner.agent.get('/modules/nope');
     expect(res.status).toBe(404);
