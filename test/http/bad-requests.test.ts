@@ -190,6 +190,42 @@ const WHO: Who[] = [
   'admin-token',
 ];
 
+/** How long /healthz may wait beside a bad request: longer means the request blocked the event loop. */
+const RESPONSIVE_MS = 200;
+
+/** Sends the bad request with a /healthz call beside it; answers the response and how long /healthz took. */
+async function sendBeside(route: Route, attack: Attack, who: Who) {
+  const started = Date.now();
+  return Promise.all([
+    send(route, attack, who).catch((err: Error) => ({
+      status: 599,
+      text: `the connection failed: ${err.message}`,
+      body: undefined,
+      headers: {} as Record<string, string>,
+    })),
+    request(base)
+      .get('/healthz')
+      .then(() => Date.now() - started),
+  ]);
+}
+
+/**
+ * A shared CI machine stalls now and then, so one slow /healthz proves nothing; a request that blocks the event loop
+ * is slow every time. Each slow pair is tried alone three more times and named if it never came in under the limit.
+ */
+async function stillSlow(slow: { route: Route; attack: Attack }[], who: Who): Promise<string[]> {
+  const named: string[] = [];
+  for (const { route, attack } of slow) {
+    const tries: number[] = [];
+    for (let i = 0; i < 3; i++) tries.push((await sendBeside(route, attack, who))[1]);
+    if (Math.min(...tries) >= RESPONSIVE_MS)
+      named.push(
+        `${route.method.toUpperCase()} ${route.path} [${attack.name}]: /healthz took ${tries.join(', ')} ms`,
+      );
+  }
+  return named;
+}
+
 describe('bad requests never answer 5xx', () => {
   it('finds the routes to send them to', () => {
     // the sweep below is only as good as this list: an app wrapped in another once left it empty, testing nothing
@@ -198,23 +234,12 @@ describe('bad requests never answer 5xx', () => {
 
   it.each(WHO)('to every route, as %s', async (who) => {
     const wrong: string[] = [];
-    let slowest = 0;
+    const slow: { route: Route; attack: Attack }[] = [];
     for (const route of routes()) {
       if (route.path.includes('/erase') || route.path === '/logout') continue; // they would end the run's own session or data
       for (const attack of ATTACKS) {
-        const started = Date.now();
-        const [res, health] = await Promise.all([
-          send(route, attack, who).catch((err: Error) => ({
-            status: 599,
-            text: `the connection failed: ${err.message}`,
-            body: undefined,
-            headers: {} as Record<string, string>,
-          })),
-          request(base)
-            .get('/healthz')
-            .then(() => Date.now() - started),
-        ]);
-        slowest = Math.max(slowest, health);
+        const [res, health] = await sendBeside(route, attack, who);
+        if (health >= RESPONSIVE_MS) slow.push({ route, attack });
         const where = `${route.method.toUpperCase()} ${route.path} [${attack.name}]: ${res.status}`;
         if (res.status >= 500) wrong.push(`${where} ${res.text.replace(/\s+/g, ' ').slice(0, 160)}`);
         else if (
@@ -239,7 +264,7 @@ describe('bad requests never answer 5xx', () => {
       }
     }
     expect(wrong).toEqual([]);
-    expect(slowest).toBeLessThan(200);
+    expect(await stillSlow(slow, who)).toEqual([]);
   });
 });
 
