@@ -17,6 +17,7 @@ import { userApiRoutes, userRoutes } from './users/users.routes';
 import { variantApiRoutes, variantRoutes } from './variants/variants.routes';
 import { xapiTermRoutes } from './xapi/extensions.routes';
 import { xapiApiRoutes } from './xapi/xapi.routes';
+import { bySegment } from './web/by-segment';
 import { requireUser } from './web/guards';
 import type { SessionSupport } from './web/middleware/session';
 import { openApiRoute } from './web/openapi';
@@ -33,29 +34,39 @@ export function routes(services: Services, sessions: SessionSupport, config: Con
   router.use(xapiTermRoutes(services)); // /xapi/extensions/:name /xapi/activity-types/:name (public JSON-LD)
   router.use(requireUser);
   router.use(metricsForAdmins(services.metrics)); // /metrics
-  router.use(moduleRoutes(services)); // /pack /modules/:id /modules/:id/slides
-  router.use('/api/v1', moduleApiRoutes(services));
-  router.use(searchRoutes(services)); // /search
-  router.use('/api/v1', searchApiRoutes(services)); // /search
-  router.use(userRoutes(services, config)); // /users
-  router.use(auditRoutes(services)); // /audit
-  router.use('/api/v1', userApiRoutes(services, config));
-  router.use(adminHomeRoutes(services)); // / (admins) /guide/operations
-  router.use(progressRoutes(services)); // / /progress /modules/:id/complete /outcomes/:id
-  router.use('/api/v1', progressApiRoutes(services)); // /me/assignments /me/progress /me/outcomes
-  router.use(variantRoutes(services)); // /variants /cohorts/:id/variant
-  router.use('/api/v1', variantApiRoutes(services));
-  // before the cohorts router, which admits only trainers and admins under /cohorts (members read shared answers)
-  router.use(responseRoutes(services)); // /modules/:id/responses /cohorts/:id/shared
-  router.use('/api/v1', responseApiRoutes(services)); // /me/responses
-  router.use(formRoutes(services)); // /modules/:id/submissions /actions/:id
-  router.use('/api/v1', formApiRoutes(services)); // /me/forms /me/actions
-  router.use(reportRoutes(services)); // /cohorts/:id/raids /cohorts/:id/learners/:userId
-  router.use('/api/v1', reportApiRoutes(services)); // /cohorts/:id/learners/:userId
-  router.use('/api/v1', xapiApiRoutes(services)); // /events
-  router.use(cohortRoutes(services)); // /cohorts /cohorts/:id /cohorts/:id/manage
-  router.use('/api/v1', cohortApiRoutes(services));
-  router.use(privacyRoutes(services)); // /users/:id/data /users/:id/erase
-  router.use('/api/v1', privacyApiRoutes(services));
+  // pages and the API never share a path, so each is one list in the order its routers must be tried
+  router.use(
+    bySegment([
+      moduleRoutes(services), // /pack /modules/:id /modules/:id/slides
+      searchRoutes(services), // /search
+      userRoutes(services, config), // /users
+      auditRoutes(services), // /audit
+      adminHomeRoutes(services), // / (admins) /guide/operations
+      progressRoutes(services), // / /progress /modules/:id/complete /outcomes/:id
+      variantRoutes(services), // /variants /cohorts/:id/variant
+      // before the cohorts router, which admits only trainers and admins under /cohorts (members read shared answers)
+      responseRoutes(services), // /modules/:id/responses /cohorts/:id/shared
+      formRoutes(services), // /modules/:id/submissions /actions/:id
+      reportRoutes(services), // /cohorts/:id/raids /cohorts/:id/learners/:userId
+      cohortRoutes(services), // /cohorts /cohorts/:id /cohorts/:id/manage
+      privacyRoutes(services), // /users/:id/data /users/:id/erase
+    ]),
+  );
+  router.use(
+    '/api/v1',
+    bySegment([
+      moduleApiRoutes(services),
+      searchApiRoutes(services), // /search
+      userApiRoutes(services, config),
+      progressApiRoutes(services), // /me/assignments /me/progress /me/outcomes
+      variantApiRoutes(services),
+      responseApiRoutes(services), // /me/responses
+      formApiRoutes(services), // /me/forms /me/actions
+      reportApiRoutes(services), // /cohorts/:id/learners/:userId
+      xapiApiRoutes(services), // /events
+      cohortApiRoutes(services),
+      privacyApiRoutes(services),
+    ]),
+  );
   return router;
 }

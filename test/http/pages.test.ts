@@ -48,6 +48,16 @@ describe('pages and API of the pack', () => {
     expect(head.text ?? '').toBe('');
   });
 
+  it('finds routes whatever the case of the path, as Express does, page and API alike', async () => {
+    // the routers are chosen by the path's first segment: a capital letter must not send a request past them
+    expect((await learner.agent.get('/MODULES/case-town-hall')).status).toBe(200);
+    expect((await learner.agent.get('/Pack')).status).toBe(200);
+    const api = await request(t.app)
+      .get('/api/v1/Modules/case-town-hall')
+      .set('Authorization', `Bearer ${token}`);
+    expect(api.status).toBe(200);
+  });
+
   it('answers 404 with a GOV.UK page for an unknown module', async () => {
     const res = await learner.agent.get('/modules/nope');
     expect(res.status).toBe(404);
