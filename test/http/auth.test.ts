@@ -225,6 +225,27 @@ describe('signing in', () => {
     expect((await agent.get('/progress')).status).toBe(303);
   });
 
+  it('refuses a session cookie replayed after sign-out, or with its signature altered, though it worked before', async () => {
+    const u = await t.user('learner');
+    const { agent, csrf } = await t.signIn(u.email);
+    expect((await agent.get('/progress')).status).toBe(200);
+    const jar = (agent as unknown as { jar: { getCookies(o: object): { name: string; value: string }[] } })
+      .jar;
+    const session = jar
+      .getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false })
+      .find((c) => c.name === 'packway_session')!.value;
+    const asCookie = (value: string) =>
+      request(t.app).get('/progress').set('Cookie', `packway_session=${value}`);
+    expect((await asCookie(session)).status).toBe(200);
+    const last = session.slice(-1) === 'A' ? 'B' : 'A';
+    expect((await asCookie(session.slice(0, -1) + last)).status).toBe(303);
+    expect((await asCookie(session)).status).toBe(200);
+    expect((await agent.post('/logout').type('form').send({ _csrf: csrf })).status).toBe(303);
+    const replayed = await asCookie(session);
+    expect(replayed.status).toBe(303);
+    expect(replayed.headers.location).toMatch(/^\/login/);
+  });
+
   it('expires an idle session', async () => {
     const u = await t.user('learner');
     const { agent } = await t.signIn(u.email);
