@@ -9,6 +9,7 @@ import { siteRoutes } from './site/site.routes';
 import { NotFound } from './shared/errors';
 import { errorHandler } from './web/error-handler';
 import type { Logger } from './shared/logger';
+import { bySegment } from './web/by-segment';
 import { bodyParsers } from './web/middleware/body-parsers';
 import { pageLocals } from './web/middleware/locals';
 import { pageDefaults } from './web/middleware/page-defaults';
@@ -36,15 +37,15 @@ export function createApp(services: Services, config: AppConfig, logger: Logger)
   app.use(pageDefaults);
   app.use(securityHeaders(config));
   for (const [mountedAt, serve] of staticFiles(ROOT, config)) app.use(mountedAt, serve);
-  app.use(healthRoutes(services.ops)); // /healthz /readyz: before sessions, for load balancers
+  app.use(bySegment([healthRoutes(services.ops)])); // /healthz /readyz: before sessions, for load balancers
   app.use(metricsForScraper(config, services.metrics));
   app.use(bodyParsers);
   app.use(sessions.load);
   app.use(pageLocals(sessions, services.variants));
   app.use(uploadsBeforeCsrf);
   app.use(sessions.verifyCsrf);
-  app.use(helpRoutes(path.join(ROOT, HELP_FILE)));
-  app.use(siteRoutes(config)); // /contact /accessibility /privacy /cookies: open to everyone
+  // /help /contact /accessibility /privacy /cookies: open to everyone
+  app.use(bySegment([helpRoutes(path.join(ROOT, HELP_FILE)), siteRoutes(config)]));
   app.use(routes(services, sessions, config));
   app.use((_req, _res, next) => next(new NotFound()));
   app.use(errorHandler());

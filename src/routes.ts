@@ -28,15 +28,19 @@ import { openApiRoute } from './web/openapi';
  */
 export function routes(services: Services, sessions: SessionSupport, config: Config): Router {
   const router = Router();
-  router.use(openApiRoute(config.publicUrl));
-  router.use(authRoutes(services, sessions, config)); // /login /login/sso /logout /setup /password/set /account/password
+  router.use(
+    bySegment([
+      openApiRoute(config.publicUrl), // /api/v1/openapi.json
+      authRoutes(services, sessions, config), // /login /login/sso /logout /setup /password/set /account/password
+      xapiTermRoutes(services), // /xapi/extensions/:name /xapi/activity-types/:name (public JSON-LD)
+    ]),
+  );
   router.use('/api/v1', authApiRoutes(services)); // POST /auth/token
-  router.use(xapiTermRoutes(services)); // /xapi/extensions/:name /xapi/activity-types/:name (public JSON-LD)
   router.use(requireUser);
-  router.use(metricsForAdmins(services.metrics)); // /metrics
   // pages and the API never share a path, so each is one list in the order its routers must be tried
   router.use(
     bySegment([
+      metricsForAdmins(services.metrics), // /metrics
       moduleRoutes(services), // /pack /modules/:id /modules/:id/slides
       searchRoutes(services), // /search
       userRoutes(services, config), // /users
