@@ -135,33 +135,43 @@ const SHIFT_ASSIGNMENTS = {
 const REMOVAL_COLUMNS = 'id, cohort_id, payload, removed_at, undone_at';
 const ASSIGNMENT_COLUMNS = 'id, cohort_id, module_id, due_on, created_at';
 
-// One string per learner ('mod-a 2027-03-01 4 completed,mod-b 2027-03-08 4 ,…', in due-date order) read as one row: the
-// learner's home asks for it on every visit, and building a row object per assignment cost twice the query itself.
+// Two strings per learner in one row, the assignments ('2027-03-01 mod-a 4,…') and the learner's module progress
+// ('mod-a completed,…'), matched and sorted here: the learner's home asks on every visit, and a row object per
+// assignment, a progress look-up per assignment and a sort in the database each cost more than the reading itself.
 // Module ids are slugs and days are ISO dates, so neither holds a space or a comma.
-const LEARNER_ASSIGNMENT_ITEM = `a.module_id || ' ' || a.due_on || ' ' || a.cohort_id || ' ' || coalesce(p.status, '')`;
-const LEARNER_ASSIGNMENTS_FROM = `FROM cohort_members m
-  JOIN cohorts c ON c.id = m.cohort_id AND c.archived_at IS NULL
-  JOIN assignments a ON a.cohort_id = m.cohort_id
-  LEFT JOIN module_progress p ON p.user_id = m.user_id AND p.module_id = a.module_id
-  WHERE m.user_id = ?`;
 const LEARNER_ASSIGNMENTS = {
-  sqlite: `SELECT group_concat(${LEARNER_ASSIGNMENT_ITEM}, ',' ORDER BY a.due_on, a.module_id, a.cohort_id) AS items
-  ${LEARNER_ASSIGNMENTS_FROM}`,
-  postgres: `SELECT string_agg(${LEARNER_ASSIGNMENT_ITEM}, ',' ORDER BY a.due_on, a.module_id, a.cohort_id) AS items
-  ${LEARNER_ASSIGNMENTS_FROM}`,
+  sqlite: `SELECT
+    (SELECT group_concat(a.due_on || ' ' || a.module_id || ' ' || a.cohort_id, ',') FROM cohort_members m
+      JOIN cohorts c ON c.id = m.cohort_id AND c.archived_at IS NULL JOIN assignments a ON a.cohort_id = m.cohort_id
+      WHERE m.user_id = ?) AS items,
+    (SELECT group_concat(module_id || ' ' || status, ',') FROM module_progress WHERE user_id = ?) AS progress`,
+  postgres: `SELECT
+    (SELECT string_agg(a.due_on || ' ' || a.module_id || ' ' || a.cohort_id, ',') FROM cohort_members m
+      JOIN cohorts c ON c.id = m.cohort_id AND c.archived_at IS NULL JOIN assignments a ON a.cohort_id = m.cohort_id
+      WHERE m.user_id = ?) AS items,
+    (SELECT string_agg(module_id || ' ' || status, ',') FROM module_progress WHERE user_id = ?) AS progress`,
 } as const;
 
-function toLearnerAssignments(items: string | null): AssignmentForLearner[] {
+/** In due-date order, then module, then cohort. */
+function toLearnerAssignments(items: string | null, progress: string | null): AssignmentForLearner[] {
   if (!items) return [];
-  return items.split(',').map((item) => {
-    const [moduleId, dueOn, cohortId, progress] = item.split(' ');
-    return {
-      moduleId,
-      dueOn,
-      cohortId: Number(cohortId),
-      progress: progress === 'completed' || progress === 'in_progress' ? progress : null,
-    };
-  });
+  const statusOf = new Map<string, 'in_progress' | 'completed'>();
+  for (const entry of progress ? progress.split(',') : []) {
+    const [moduleId, status] = entry.split(' ');
+    if (status === 'completed' || status === 'in_progress') statusOf.set(moduleId, status);
+  }
+  return items
+    .split(',')
+    .map((item) => {
+      const [dueOn, moduleId, cohortId] = item.split(' ');
+      return { moduleId, dueOn, cohortId: Number(cohortId), progress: statusOf.get(moduleId) ?? null };
+    })
+    .sort(
+      (x, y) =>
+        (x.dueOn < y.dueOn ? -1 : x.dueOn > y.dueOn ? 1 : 0) ||
+        (x.moduleId < y.moduleId ? -1 : x.moduleId > y.moduleId ? 1 : 0) ||
+        x.cohortId - y.cohortId,
+    );
 }
 
 /**
@@ -321,10 +331,13 @@ export function createCohortsRepo(db: Sql): CohortsRepo {
       ).changes > 0,
     deleteAssignment: async (cohortId, id) =>
       (await db.run('DELETE FROM assignments WHERE id = ? AND cohort_id = ?', [id, cohortId])).changes > 0,
-    learnerAssignments: async (userId) =>
-      toLearnerAssignments(
-        (await db.get<{ items: string | null }>(LEARNER_ASSIGNMENTS[db.engine], [userId]))?.items ?? null,
-      ),
+    async learnerAssignments(userId) {
+      const row = await db.get<{ items: string | null; progress: string | null }>(
+        LEARNER_ASSIGNMENTS[db.engine],
+        [userId, userId],
+      );
+      return toLearnerAssignments(row?.items ?? null, row?.progress ?? null);
+    },
     learnerCohorts: async (userId) =>
       (
         await db.all<CohortRow>(
