@@ -53,7 +53,7 @@ export function renderPage(
   if (built.length) {
     const spliced = splice(html, built);
     if (spliced) {
-      res.status(status).type('html').send(spliced);
+      sendPieces(req, res, status, spliced);
       return;
     }
     // a mark the view escaped or repeated: render again with the parts as text
@@ -105,8 +105,8 @@ function firstDifference(a: string, b: string): string {
   return `at ${i}: ${around(a)} instead of ${around(b)}`;
 }
 
-/** The page with each mark replaced by its part's bytes; undefined unless every mark is there exactly once. */
-function splice(html: string, built: [mark: string, part: HtmlBuilder][]): Buffer | undefined {
+/** The page in pieces, each mark replaced by its part's bytes; undefined unless every mark is there exactly once. */
+function splice(html: string, built: [mark: string, part: HtmlBuilder][]): Buffer[] | undefined {
   const found: [at: number, mark: string, part: HtmlBuilder][] = [];
   for (const [mark, part] of built) {
     const at = html.indexOf(mark);
@@ -121,7 +121,7 @@ function splice(html: string, built: [mark: string, part: HtmlBuilder][]): Buffe
     from = at + mark.length;
   }
   pieces.push(Buffer.from(html.slice(from)));
-  return Buffer.concat(pieces);
+  return pieces;
 }
 
 /**
