@@ -1,3 +1,4 @@
+import { coalesced } from '../shared/coalesce';
 import type { Actor } from '../shared/actor';
 import type { UnitOfWork } from '../db/ports';
 import type { AuditRepo } from '../audit/audit.repo';
@@ -532,13 +533,34 @@ export function createCohortsService(
     return statuses;
   }
 
-  /** Learners × outcomes in two queries, however large the cohort. */
+  /**
+   * Learners × outcomes in two queries, however large the cohort. Trainers watching one cohort at once (a workshop on
+   * a projector and on each trainer's laptop) share reads: see `coalesced` for why none sees data older than its
+   * request. The result is shared, so it is read only: pages sort and filter copies.
+   */
   async function matrix(cohortId: number, user: User): Promise<CohortMatrix> {
-    const { cohort, pack, members, assignments } = await detail(cohortId, user);
-    const [outcomesByUser, moduleRows] = await Promise.all([
+    await manageable(cohortId, user);
+    return matrixReads(cohortId);
+  }
+
+  const matrixReads = coalesced(readMatrix);
+
+  async function readMatrix(cohortId: number): Promise<CohortMatrix> {
+    const cohort = await cohorts.get(cohortId);
+    if (!cohort) throw new NotFound('No such cohort');
+    const [pack, list, members, outcomesByUser, moduleRows] = await Promise.all([
+      packOf(cohort),
+      cohorts.assignments(cohortId),
+      cohorts.members(cohortId),
       progress.cohortOutcomes(cohortId),
       progress.cohortModules(cohortId),
     ]);
+    const assignments = list.map((a) => ({
+      id: a.id,
+      moduleId: a.moduleId,
+      title: pack.modules.get(a.moduleId)?.title ?? a.moduleId,
+      dueAt: a.dueOn,
+    }));
     const outcomeIds = pack.areas.flatMap((a) => a.outcomes.map((o) => o.id));
     // Every learner's statuses start as the same object, in the pack's order (one shape for all 500: made by copying),
     // and the cells read from the database (`LI1=achieved,ME2=in_progress`) are written over it.

@@ -84,6 +84,33 @@ describe('the progress matrix', () => {
     );
   });
 
+  it('answers trainers asking at once each in their own order, and shows a change made while another read ran', async () => {
+    const [byName, mostFirst, leastFirst, again] = await Promise.all([
+      trainer.get(`/cohorts/${cohortId}`),
+      trainer.get(`/cohorts/${cohortId}?sort=progress`),
+      request(t.app).get(`/api/v1/cohorts/${cohortId}/progress`).set(auth(trainerToken)),
+      trainer.get(`/cohorts/${cohortId}?sort=least-progress`),
+    ]);
+    expect(rows(byName.text)).toEqual(['ann', 'Bob', 'Cat']);
+    expect(rows(mostFirst.text)).toEqual(['ann', 'Cat', 'Bob']);
+    expect(leastFirst.status).toBe(200);
+    expect(rows(again.text)).toEqual(['Bob', 'Cat', 'ann']);
+
+    // a read starts, a module is assigned, then the page is asked for: it must show the new module
+    const running = trainer.get(`/cohorts/${cohortId}`).then((res) => res); // sent now, not when awaited
+    const assigned = await request(t.app)
+      .post(`/api/v1/cohorts/${cohortId}/assignments`)
+      .set(auth(trainerToken))
+      .send({ moduleId: 'raid-plan', dueAt: inDays(20) });
+    expect(assigned.status).toBe(201);
+    const after = await trainer.get(`/cohorts/${cohortId}`);
+    await running;
+    expect(after.text).toContain('Plan a raid');
+    await request(t.app)
+      .delete(`/api/v1/cohorts/${cohortId}/assignments/${assigned.body.id}`)
+      .set(auth(trainerToken));
+  });
+
   it('filters to overdue learners, to those who never signed in, and to one learning area', async () => {
     const overdue = await trainer.get(`/cohorts/${cohortId}?show=overdue`);
     expect(rows(overdue.text)).toEqual(['Bob', 'Cat']);
