@@ -23,6 +23,19 @@ import { variantZip, writeGeneratedPack } from './packs';
  */
 
 const ROOT = path.join(__dirname, '..', '..');
+
+/**
+ * The node options `npm start` gives the server (its script in package.json is the one place they are written): the
+ * bench measures the server as it is run. Fails rather than measure something else if the script changes shape.
+ */
+function startNodeFlags(): string[] {
+  const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const match = /(?:^|&& )node((?: --[\w-]+(?:=\S+)?)*) dist\/src\/server\.js$/.exec(scripts.start);
+  if (!match) throw new Error(`cannot read the node options of the start script: ${scripts.start}`);
+  return match[1].split(' ').filter(Boolean);
+}
 const PASSWORD = 'bench-password-long-enough';
 
 interface Options {
@@ -545,7 +558,10 @@ async function measureEngine(
       DATABASE_URL: databaseUrlForServer ?? '',
       DB_POOL_SIZE: String(options.poolSize),
     },
-    options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(options.profileDir, engine)] : [],
+    [
+      ...startNodeFlags(),
+      ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(options.profileDir, engine)] : []),
+    ],
     logFd,
   );
   children.push(server);
