@@ -52,12 +52,12 @@ export interface MatrixLearner {
   id: number;
   email: string;
   name: string;
-  outcomes: Record<string, OutcomeStatus>;
+  readonly outcomes: Record<string, OutcomeStatus>;
   completedModules: string[];
   modules: Record<string, AssignmentStatus>;
-  achieved: number;
+  readonly achieved: number;
   /** Outcomes in progress (not achieved). */
-  inProgress: number;
+  readonly inProgress: number;
   /** Assigned modules past their due date and not completed. */
   overdue: number;
   lastSignedInAt: Date | null;
@@ -92,6 +92,62 @@ export interface CohortMatrix {
   outcomeIds: string[];
   assignments: CohortAssignment[];
   learners: MatrixLearner[];
+}
+
+/**
+ * A learner's row of the matrix. Their statuses are read from `cells` (`LI1=achieved,ME2=in_progress`) into an object
+ * over every outcome of the pack, in its order, only when something asks: the page keeps a row's HTML while `cells`
+ * stays the same, so most requests never need them.
+ */
+class LearnerRow implements MatrixLearner {
+  completedModules: string[] = [];
+  modules: Record<string, AssignmentStatus> = {};
+  overdue = 0;
+  cells?: string;
+  private statuses?: Record<string, OutcomeStatus>;
+
+  constructor(
+    readonly id: number,
+    readonly email: string,
+    readonly name: string,
+    readonly lastSignedInAt: Date | null,
+    private readonly notStarted: Record<string, OutcomeStatus>,
+  ) {}
+
+  get outcomes(): Record<string, OutcomeStatus> {
+    return (this.statuses ??= statusesFromCells(this.cells ?? '', this.notStarted));
+  }
+
+  get achieved(): number {
+    return occurrences(this.cells ?? '', '=achieved');
+  }
+
+  get inProgress(): number {
+    return occurrences(this.cells ?? '', '=in_progress');
+  }
+}
+
+/** How many times `what` occurs in `text`. */
+function occurrences(text: string, what: string): number {
+  let n = 0;
+  for (let at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + what.length)) n++;
+  return n;
+}
+
+/** `LI1=achieved,ME2=in_progress` over a copy of `base` (every outcome of the pack not started, in its order). */
+function statusesFromCells(
+  cells: string,
+  base: Record<string, OutcomeStatus>,
+): Record<string, OutcomeStatus> {
+  const statuses = { ...base };
+  for (let from = 0; from < cells.length;) {
+    const eq = cells.indexOf('=', from);
+    let end = cells.indexOf(',', eq);
+    if (end < 0) end = cells.length;
+    statuses[cells.slice(from, eq)] = cells.slice(eq + 1, end) as OutcomeStatus;
+    from = end + 1;
+  }
+  return statuses;
 }
 
 export function createCohortsService(
@@ -513,26 +569,6 @@ export function createCohortsService(
     return { cohort, pack, members, trainers, assignments };
   }
 
-  /** How many times `what` occurs in `text`. */
-  function occurrences(text: string, what: string): number {
-    let n = 0;
-    for (let at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + what.length)) n++;
-    return n;
-  }
-
-  /** `LI1=achieved,ME2=in_progress` over a copy of `base` (every outcome of the pack not started, in its order). */
-  function parseCells(cells: string, base: Record<string, OutcomeStatus>): Record<string, OutcomeStatus> {
-    const statuses = { ...base };
-    for (let from = 0; from < cells.length;) {
-      const eq = cells.indexOf('=', from);
-      let end = cells.indexOf(',', eq);
-      if (end < 0) end = cells.length;
-      statuses[cells.slice(from, eq)] = cells.slice(eq + 1, end) as OutcomeStatus;
-      from = end + 1;
-    }
-    return statuses;
-  }
-
   /**
    * Learners × outcomes in two queries, however large the cohort. Trainers watching one cohort at once (a workshop on
    * a projector and on each trainer's laptop) share reads: see `coalesced` for why none sees data older than its
@@ -562,43 +598,16 @@ export function createCohortsService(
       dueAt: a.dueOn,
     }));
     const outcomeIds = pack.areas.flatMap((a) => a.outcomes.map((o) => o.id));
-    // Every learner's statuses start as the same object, in the pack's order (one shape for all 500: made by copying),
-    // and the cells read from the database (`LI1=achieved,ME2=in_progress`) are written over it.
     const notStarted: Record<string, OutcomeStatus> = {};
     for (const id of outcomeIds) notStarted[id] = 'not_started';
-    const byUser = new Map<number, MatrixLearner>();
-    for (const m of members) {
-      byUser.set(m.id, {
-        id: m.id,
-        email: m.email,
-        name: m.name,
-        outcomes: notStarted,
-        completedModules: [],
-        modules: {},
-        achieved: 0,
-        inProgress: 0,
-        overdue: 0,
-        lastSignedInAt: m.lastSignedInAt,
-      });
-    }
+    const byUser = new Map<number, LearnerRow>();
+    for (const m of members)
+      byUser.set(m.id, new LearnerRow(m.id, m.email, m.name, m.lastSignedInAt, notStarted));
     for (const [userId, cells] of outcomesByUser) {
       const learner = byUser.get(userId);
       if (!learner) continue;
       learner.cells = cells;
-      learner.achieved = occurrences(cells, '=achieved');
-      learner.inProgress = occurrences(cells, '=in_progress');
-      // read into an object only when something asks (the page's rows are kept while `cells` stays the same)
-      let statuses: Record<string, OutcomeStatus> | undefined;
-      Object.defineProperty(learner, 'outcomes', {
-        enumerable: true,
-        configurable: true,
-        get: () => (statuses ??= parseCells(cells, notStarted)),
-        set: (value: Record<string, OutcomeStatus>) => (statuses = value),
-      });
     }
-    // learners without a cell share the all-not-started object until one is written to: give each its own
-    for (const learner of byUser.values())
-      if (learner.cells === undefined) learner.outcomes = { ...notStarted };
     const progressOf = new Map<number, Map<string, string>>();
     for (const m of moduleRows) {
       let mine = progressOf.get(m.userId);
