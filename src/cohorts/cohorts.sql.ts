@@ -152,7 +152,10 @@ const LEARNER_ASSIGNMENTS = {
     (SELECT string_agg(module_id || ' ' || status, ',') FROM module_progress WHERE user_id = ?) AS progress`,
 } as const;
 
-/** In due-date order, then module, then cohort. */
+/**
+ * In due-date order, then module, then cohort: the items start with the day and the module, so they sort as plain
+ * strings (cohorts of one module due the same day come in the order of their ids' digits).
+ */
 function toLearnerAssignments(items: string | null, progress: string | null): AssignmentForLearner[] {
   if (!items) return [];
   const statusOf = new Map<string, 'in_progress' | 'completed'>();
@@ -162,16 +165,11 @@ function toLearnerAssignments(items: string | null, progress: string | null): As
   }
   return items
     .split(',')
+    .sort()
     .map((item) => {
       const [dueOn, moduleId, cohortId] = item.split(' ');
       return { moduleId, dueOn, cohortId: Number(cohortId), progress: statusOf.get(moduleId) ?? null };
-    })
-    .sort(
-      (x, y) =>
-        (x.dueOn < y.dueOn ? -1 : x.dueOn > y.dueOn ? 1 : 0) ||
-        (x.moduleId < y.moduleId ? -1 : x.moduleId > y.moduleId ? 1 : 0) ||
-        x.cohortId - y.cohortId,
-    );
+    });
 }
 
 /**
