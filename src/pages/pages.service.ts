@@ -2,7 +2,6 @@ import type { Module, Pack } from '../content/types';
 import type { PackRegistry } from '../content/registry';
 import type { CohortsService } from '../cohorts/cohorts.service';
 import type { FormsService } from '../forms/forms.service';
-import type { OutcomeProgress } from '../progress/progress.repo';
 import type { ProgressService } from '../progress/progress.service';
 import type { ReportsService } from '../reports/reports.service';
 import { RAID_PLAN, RAID_REPORT, selfAssessmentModule } from '../reports/reports.service';
@@ -106,11 +105,8 @@ export function createPagesService(
   /** What a module page shows this person: their status, outcomes, answers, forms and actions. Writes nothing. */
   async function modulePage(actor: Actor, pack: Pack, mod: Module) {
     const learner = actor.role === 'learner';
-    const [moduleStatus, saved, mine] = await Promise.all([
-      progress.moduleStatus(actor, mod.id),
-      learner && mod.outcomes.length
-        ? progress.outcomeMap(actor.id, mod.outcomes)
-        : new Map<string, OutcomeProgress>(),
+    const [{ moduleStatus, outcomes: saved }, mine] = await Promise.all([
+      progress.onModule(actor, mod.id, mod.outcomes),
       learner ? learnerWork(actor, mod) : {},
     ]);
     const completesBy = learner ? completesByOf(mod) : null;

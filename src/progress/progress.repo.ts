@@ -45,7 +45,12 @@ export interface ProgressRepo {
   /** The ids of the outcomes this learner has achieved (statuses only: no evidence to read). */
   achievedOutcomes(userId: number): Promise<string[]>;
   /** Only the named outcomes (a module page shows a handful of the 35). */
-  outcomesAmong(userId: number, outcomeIds: readonly string[]): Promise<OutcomeProgress[]>;
+  /** The learner's status on a module and their progress on some outcomes (its own), in one read. */
+  moduleAndOutcomes(
+    userId: number,
+    moduleId: string,
+    outcomeIds: readonly string[],
+  ): Promise<{ moduleStatus: ModuleStatus | null; outcomes: OutcomeProgress[] }>;
   outcome(userId: number, outcomeId: string): Promise<OutcomeProgress | undefined>;
   /** Sets an outcome and appends to its history; answers when (ISO date-time), for the event recording it. */
   setOutcome(userId: number, outcomeId: string, status: OutcomeStatus, evidence: string): Promise<string>;

@@ -87,6 +87,20 @@ export function createProgressService(
   }
 
   /**
+   * What the module page shows of the learner's own progress: their state on the module and on its outcomes (by id),
+   * read at once. Staff have neither.
+   */
+  async function onModule(
+    user: User,
+    moduleId: string,
+    outcomeIds: readonly string[],
+  ): Promise<{ moduleStatus: ModuleStatus | null; outcomes: Map<string, OutcomeProgress> }> {
+    if (user.role !== 'learner') return { moduleStatus: null, outcomes: new Map() };
+    const read = await progress.moduleAndOutcomes(user.id, moduleId, outcomeIds);
+    return { moduleStatus: read.moduleStatus, outcomes: new Map(read.outcomes.map((o) => [o.outcomeId, o])) };
+  }
+
+  /**
    * Work was saved on a module (an answer, a form): it is completed when `done` (the form submitted, every prompt
    * answered), otherwise in progress. The first work on a module records that the learner started it.
    */
@@ -201,8 +215,8 @@ export function createProgressService(
     };
   }
 
-  async function outcomeMap(userId: number, only?: readonly string[]): Promise<Map<string, OutcomeProgress>> {
-    const rows = only ? await progress.outcomesAmong(userId, only) : await progress.outcomes(userId);
+  async function outcomeMap(userId: number): Promise<Map<string, OutcomeProgress>> {
+    const rows = await progress.outcomes(userId);
     return new Map(rows.map((r) => [r.outcomeId, r]));
   }
 
@@ -275,6 +289,7 @@ export function createProgressService(
   return {
     assignments,
     moduleStatus,
+    onModule,
     recordWork,
     undoCompletion,
     completeModule,

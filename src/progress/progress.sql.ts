@@ -67,11 +67,14 @@ const MODULE_FORGET = `DELETE FROM module_progress WHERE user_id = ? AND module_
 const OUTCOME_ALL = 'SELECT outcome_id, status, evidence, updated_at FROM outcome_progress WHERE user_id = ?';
 const OUTCOME_ACHIEVED = `SELECT outcome_id FROM outcome_progress WHERE user_id = ? AND status = 'achieved'`;
 /** The outcome ids come as one JSON array parameter, on both engines. */
-const OUTCOME_SOME = {
-  sqlite: `SELECT outcome_id, status, evidence, updated_at FROM outcome_progress
-    WHERE user_id = ? AND outcome_id IN (SELECT value FROM json_each(?))`,
-  postgres: `SELECT outcome_id, status, evidence, updated_at FROM outcome_progress
-    WHERE user_id = ? AND outcome_id IN (SELECT jsonb_array_elements_text(?::jsonb))`,
+// The module page's read in one statement (one round trip on PostgreSQL): the outcome rows come as one JSON text.
+const MODULE_AND_OUTCOMES = {
+  sqlite: `SELECT (SELECT status FROM module_progress WHERE user_id = @u AND module_id = @m) AS module_status,
+    (SELECT json_group_array(json_array(outcome_id, status, evidence, updated_at)) FROM outcome_progress
+      WHERE user_id = @u AND outcome_id IN (SELECT value FROM json_each(@ids))) AS outcomes`,
+  postgres: `SELECT (SELECT status FROM module_progress WHERE user_id = @u AND module_id = @m) AS module_status,
+    (SELECT coalesce(json_agg(json_build_array(outcome_id, status, evidence, updated_at)), '[]')::text
+      FROM outcome_progress WHERE user_id = @u AND outcome_id IN (SELECT jsonb_array_elements_text(@ids::jsonb))) AS outcomes`,
 } as const;
 const OUTCOME_GET =
   'SELECT outcome_id, status, evidence, updated_at FROM outcome_progress WHERE user_id = ? AND outcome_id = ?';
@@ -109,10 +112,22 @@ export function createProgressRepo(db: Sql): ProgressRepo {
     outcomes: async (userId) => (await db.all<OutcomeRow>(OUTCOME_ALL, [userId])).map(toOutcome),
     achievedOutcomes: async (userId) =>
       (await db.all<{ outcome_id: string }>(OUTCOME_ACHIEVED, [userId])).map((r) => r.outcome_id),
-    outcomesAmong: async (userId, outcomeIds) =>
-      (await db.all<OutcomeRow>(OUTCOME_SOME[db.engine], [userId, JSON.stringify(outcomeIds)])).map(
-        toOutcome,
-      ),
+    async moduleAndOutcomes(userId, moduleId, outcomeIds) {
+      const row = await db.get<{ module_status: ModuleStatus | null; outcomes: string }>(
+        MODULE_AND_OUTCOMES[db.engine],
+        { u: userId, m: moduleId, ids: JSON.stringify(outcomeIds) },
+      );
+      const outcomes = JSON.parse(row?.outcomes ?? '[]') as [string, OutcomeStatus, string, string][];
+      return {
+        moduleStatus: row?.module_status ?? null,
+        outcomes: outcomes.map(([outcomeId, status, evidence, updatedAt]) => ({
+          outcomeId,
+          status,
+          evidence,
+          updatedAt: new Date(updatedAt),
+        })),
+      };
+    },
     async outcome(userId, outcomeId) {
       const row = await db.get<OutcomeRow>(OUTCOME_GET, [userId, outcomeId]);
       return row && toOutcome(row);

@@ -37,6 +37,26 @@ describe('pages and API of the pack', () => {
     expect(res.text).toContain('Evaluate current provision from two sources of customer evidence.');
   });
 
+  it('shows the learner their own status and evidence on a module, the evidence as they typed it', async () => {
+    const u = await t.user('learner');
+    const me = await t.signIn(u.email);
+    const bearer = { Authorization: `Bearer ${await t.token(u.email)}` };
+    const evidence = 'Said "thank you" <twice> & meant it,\nthen wrote it down ✓ [1, 2]';
+    await request(t.app).put('/api/v1/me/outcomes/LI1').set(bearer).send({ status: 'achieved', evidence });
+    await request(t.app).put('/api/v1/me/outcomes/ME1').set(bearer).send({ status: 'in_progress' });
+    await request(t.app).post('/api/v1/me/modules/case-town-hall/complete').set(bearer);
+
+    const caseStudy = (await me.agent.get('/modules/case-town-hall')).text;
+    const tags = [...caseStudy.matchAll(/govuk-tag[^"]*">([^<]+)<\/strong>/g)].map((m) => m[1]);
+    expect(tags).toEqual(['Completed', 'Achieved', 'In progress', 'Completed']);
+    const area = (await me.agent.get('/modules/area-listening')).text;
+    expect(area).toContain('&lt;twice&gt; &amp; meant it,\nthen wrote it down ✓ [1, 2]');
+    expect(area).not.toContain('<twice>');
+    // another learner's page shows none of it
+    const other = (await learner.agent.get('/modules/area-listening')).text;
+    expect(other).not.toContain('meant it');
+  });
+
   it('sends a module page sent in pieces with its exact length, and no body to a HEAD request', async () => {
     const get = await learner.agent.get('/modules/case-town-hall');
     expect(get.headers['content-type']).toBe('text/html; charset=utf-8');
