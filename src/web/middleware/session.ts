@@ -52,22 +52,22 @@ function unsign(signed: string, secret: string): string | undefined {
 const VERIFIED_KEPT = 10_000;
 
 function verifiedCookies(secret: string) {
-  const known = new Map<string, { sessionId: string; idHash: string }>();
-  return (raw: string): { sessionId: string; idHash: string } | undefined => {
-    let verified = known.get(raw);
-    if (verified) return verified;
+  const idHashOf = new Map<string, string>();
+  return (raw: string): string | undefined => {
+    let idHash = idHashOf.get(raw);
+    if (idHash) return idHash;
     const sessionId = unsign(raw, secret);
     if (!sessionId) return undefined;
-    verified = { sessionId, idHash: hashToken(sessionId) };
-    if (known.size >= VERIFIED_KEPT) known.clear();
-    known.set(raw, verified);
-    return verified;
+    idHash = hashToken(sessionId);
+    if (idHashOf.size >= VERIFIED_KEPT) idHashOf.clear();
+    idHashOf.set(raw, idHash);
+    return idHash;
   };
 }
 
 /** Cookies signed with `config.sessionSecret` (see `AuthService.cookieSecret`: the same on every instance). */
 export function createSessionSupport(config: AppConfig, auth: AuthService) {
-  const verifiedSession = verifiedCookies(config.sessionSecret);
+  const sessionIdHash = verifiedCookies(config.sessionSecret);
 
   function cookieOptions(req: Request, maxAgeMs?: number, cookiePath = '/'): string {
     const parts = [`Path=${cookiePath}`, 'HttpOnly', 'SameSite=Lax'];
@@ -95,9 +95,8 @@ export function createSessionSupport(config: AppConfig, auth: AuthService) {
     }
     const cookies = parseCookies(req.headers.cookie);
     const raw = cookies[SESSION_COOKIE];
-    const verified = raw ? verifiedSession(raw) : undefined;
-    if (!verified) return next();
-    const { idHash } = verified;
+    const idHash = raw ? sessionIdHash(raw) : undefined;
+    if (!idHash) return next();
     const session = await auth.resumeSession(idHash, !req.originalUrl.startsWith('/api/'));
     if (!session) {
       setCookie(res, SESSION_COOKIE, '', cookieOptions(req, 0));
