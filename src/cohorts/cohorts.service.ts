@@ -570,7 +570,7 @@ export function createCohortsService(
   }
 
   /**
-   * Learners × outcomes in two queries, however large the cohort. Trainers watching one cohort at once (a workshop on
+   * Learners × outcomes in a fixed number of queries, however large the cohort. Trainers watching one cohort at once (a workshop on
    * a projector and on each trainer's laptop) share reads: see `coalesced` for why none sees data older than its
    * request. The result is shared, so it is read only: pages sort and filter copies.
    */
