@@ -570,9 +570,9 @@ export function createCohortsService(
   }
 
   /**
-   * Learners × outcomes in a fixed number of queries, however large the cohort. Trainers watching one cohort at once (a workshop on
-   * a projector and on each trainer's laptop) share reads: see `coalesced` for why none sees data older than its
-   * request. The result is shared, so it is read only: pages sort and filter copies.
+   * Learners × outcomes in a fixed number of queries, however large the cohort. Trainers watching one cohort at once
+   * (a workshop on a projector and on each trainer's laptop) share reads: see `coalesced` for why none sees data older
+   * than its request. The result is shared, so it is read only: pages sort and filter copies.
    */
   async function matrix(cohortId: number, user: User): Promise<CohortMatrix> {
     await manageable(cohortId, user);
