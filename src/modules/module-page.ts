@@ -229,23 +229,9 @@ function buildParts(pack: Pack, mod: Module, learner: boolean, locals: ModulePag
   if (prevModule || nextModule) {
     tail +=
       '\n    <nav class="govuk-pagination govuk-pagination--block" aria-label="Modules in the pack">\n      ';
-    if (prevModule)
-      tail +=
-        '\n      <div class="govuk-pagination__prev">\n' +
-        `        <a class="govuk-link govuk-pagination__link" href="/modules/${e(prevModule.id)}" rel="prev">\n` +
-        '          <svg class="govuk-pagination__icon govuk-pagination__icon--prev" xmlns="http://www.w3.org/2000/svg" height="13" width="15" aria-hidden="true" focusable="false" viewBox="0 0 15 13"><path d="m6.5938-0.0078125-6.7266 6.7266 6.7441 6.4062 1.377-1.449-4.1856-3.9768h12.896v-2h-12.984l4.2931-4.293-1.414-1.414z"></path></svg>\n' +
-        '          <span class="govuk-pagination__link-title">Previous<span class="govuk-visually-hidden"> module</span></span>\n' +
-        '          <span class="govuk-visually-hidden">:</span>\n' +
-        `          <span class="govuk-pagination__link-label">${e(prevModule.title)}</span>\n        </a>\n      </div>\n      `;
+    if (prevModule) tail += paginationLink('prev', prevModule);
     tail += '\n      ';
-    if (nextModule)
-      tail +=
-        '\n      <div class="govuk-pagination__next">\n' +
-        `        <a class="govuk-link govuk-pagination__link" href="/modules/${e(nextModule.id)}" rel="next">\n` +
-        '          <svg class="govuk-pagination__icon govuk-pagination__icon--next" xmlns="http://www.w3.org/2000/svg" height="13" width="15" aria-hidden="true" focusable="false" viewBox="0 0 15 13"><path d="m8.107-0.0078125-1.4136 1.414 4.2926 4.293h-12.986v2h12.896l-4.1855 3.9766 1.377 1.4492 6.7441-6.4062-6.7246-6.7266z"></path></svg>\n' +
-        '          <span class="govuk-pagination__link-title">Next<span class="govuk-visually-hidden"> module</span></span>\n' +
-        '          <span class="govuk-visually-hidden">:</span>\n' +
-        `          <span class="govuk-pagination__link-label">${e(nextModule.title)}</span>\n        </a>\n      </div>\n      `;
+    if (nextModule) tail += paginationLink('next', nextModule);
     tail += '\n    </nav>\n    ';
   }
   tail += '\n  </div>\n  <div class="govuk-grid-column-one-third">\n    ';
@@ -409,4 +395,21 @@ function completion(locals: ModulePageLocals, csrf: string): string {
       `        <button type="submit" class="govuk-button" data-module="govuk-button">Mark as complete<span class="govuk-visually-hidden">: ${e(mod.title)}</span></button>\n      </form>\n      `;
   }
   return `${out}\n    </div>\n    `;
+}
+
+const PAGINATION_ICON = {
+  prev: 'm6.5938-0.0078125-6.7266 6.7266 6.7441 6.4062 1.377-1.449-4.1856-3.9768h12.896v-2h-12.984l4.2931-4.293-1.414-1.414z',
+  next: 'm8.107-0.0078125-1.4136 1.414 4.2926 4.293h-12.986v2h12.896l-4.1855 3.9766 1.377 1.4492 6.7441-6.4062-6.7246-6.7266z',
+};
+
+/** The previous or next module link of the GOV.UK pagination block, as the module template writes it. */
+function paginationLink(way: 'prev' | 'next', to: { id: string; title: string }): string {
+  return (
+    `\n      <div class="govuk-pagination__${way}">\n` +
+    `        <a class="govuk-link govuk-pagination__link" href="/modules/${e(to.id)}" rel="${way}">\n` +
+    `          <svg class="govuk-pagination__icon govuk-pagination__icon--${way}" xmlns="http://www.w3.org/2000/svg" height="13" width="15" aria-hidden="true" focusable="false" viewBox="0 0 15 13"><path d="${PAGINATION_ICON[way]}"></path></svg>\n` +
+    `          <span class="govuk-pagination__link-title">${way === 'prev' ? 'Previous' : 'Next'}<span class="govuk-visually-hidden"> module</span></span>\n` +
+    '          <span class="govuk-visually-hidden">:</span>\n' +
+    `          <span class="govuk-pagination__link-label">${e(to.title)}</span>\n        </a>\n      </div>\n      `
+  );
 }
