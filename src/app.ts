@@ -10,6 +10,7 @@ import { NotFound } from './shared/errors';
 import { errorHandler } from './web/error-handler';
 import type { Logger } from './shared/logger';
 import { bySegment } from './web/by-segment';
+import { inOrder } from './web/in-order';
 import { bodyParsers } from './web/middleware/body-parsers';
 import { pageLocals } from './web/middleware/locals';
 import { pageDefaults } from './web/middleware/page-defaults';
@@ -33,20 +34,25 @@ export function createApp(services: Services, config: AppConfig, logger: Logger)
   useViews(app, ROOT, config);
   bindRequestLogger(app, logger);
 
-  app.use(requestLog(logger, services.metrics));
-  app.use(pageDefaults);
-  app.use(securityHeaders(config));
-  for (const [mountedAt, serve] of staticFiles(ROOT, config)) app.use(mountedAt, serve);
-  app.use(bySegment([healthRoutes(services.ops)])); // /healthz /readyz: before sessions, for load balancers
-  app.use(metricsForScraper(config, services.metrics));
-  app.use(bodyParsers);
-  app.use(sessions.load);
-  app.use(pageLocals(sessions, services.variants));
-  app.use(uploadsBeforeCsrf);
-  app.use(sessions.verifyCsrf);
-  // /help /contact /accessibility /privacy /cookies: open to everyone
-  app.use(bySegment([helpRoutes(path.join(ROOT, HELP_FILE)), siteRoutes(config)]));
-  app.use(routes(services, sessions, config));
+  // one step of the app's router: the middleware below are not mounted at a path, so they need none of its matching
+  app.use(
+    inOrder([
+      requestLog(logger, services.metrics),
+      pageDefaults,
+      securityHeaders(config),
+      // /assets /static: before sessions; /healthz /readyz: before sessions, for load balancers
+      bySegment([staticFiles(ROOT, config), healthRoutes(services.ops)]),
+      metricsForScraper(config, services.metrics),
+      bodyParsers,
+      sessions.load,
+      pageLocals(sessions, services.variants),
+      uploadsBeforeCsrf,
+      sessions.verifyCsrf,
+      // /help /contact /accessibility /privacy /cookies: open to everyone
+      bySegment([helpRoutes(path.join(ROOT, HELP_FILE)), siteRoutes(config)]),
+      routes(services, sessions, config),
+    ]),
+  );
   app.use((_req, _res, next) => next(new NotFound()));
   app.use(errorHandler());
   return app;
