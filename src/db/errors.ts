@@ -23,6 +23,9 @@ const SQLITE_UNIQUE = /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/;
 /** better-sqlite3's errors as the typed errors every engine raises. */
 export function fromSqliteError(err: unknown): unknown {
   const code = (err as { code?: unknown })?.code;
+  // a request still running while the process stops, after the connection was closed
+  if ((err as { message?: unknown })?.message === 'The database connection is not open')
+    return new StorageUnavailable(err);
   if (typeof code !== 'string') return err;
   if (SQLITE_UNIQUE.test(code)) return new UniqueViolation(err);
   if (SQLITE_UNAVAILABLE.test(code)) return new StorageUnavailable(err);
@@ -37,7 +40,7 @@ export function fromPostgresError(err: unknown): unknown {
   const code = (err as { code?: unknown })?.code;
   if (typeof code !== 'string') {
     const message = err instanceof Error ? err.message : '';
-    return /Connection terminated|ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect/i.test(
+    return /Connection terminated|Cannot use a pool after calling end|ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect/i.test(
       message,
     )
       ? new StorageUnavailable(err)

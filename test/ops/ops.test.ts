@@ -54,6 +54,18 @@ describe('health and metrics', () => {
     expect(res.body.checks.database).toMatch(/^failing/);
   });
 
+  it('a page whose session cannot be read (the database stopped) gets the unavailable page, not a hung request', async () => {
+    t = await makeTestApp();
+    const learner = await t.user('learner');
+    const { agent } = await t.signIn(learner.email);
+    await t.db.close();
+    t.db.close = () => Promise.resolve();
+    // the session is read by middleware that runs before any route: its failure must still reach the error handler
+    const res = await agent.get('/pack').timeout(5000);
+    expect(res.status).toBe(503);
+    expect(res.text).toContain('Sorry, the service is unavailable');
+  });
+
   it('/metrics is Prometheus text for admins and for the scraper token, refused to others', async () => {
     t = await makeTestApp({ env: { METRICS_TOKEN: 'scraper-token-0123456789' } });
     const admin = await t.user('admin');
