@@ -81,10 +81,10 @@ const fieldValue = fc.oneof(
   ),
 );
 
+/** After the fuzzing the app still answers and its database still opens: nothing the inputs did broke it. */
 async function healthy(): Promise<void> {
-  const started = Date.now();
   expect((await request(t.app).get('/healthz')).status).toBe(200);
-  expect(Date.now() - started).toBeLessThan(200);
+  expect((await request(t.app).get('/readyz')).status).toBe(200);
 }
 
 describe('fuzzing the write paths', () => {
