@@ -10,6 +10,24 @@ interface ProfileNode {
 interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
+  /** microseconds on the monotonic clock (the one process.hrtime reads, in every process on this machine) */
+  startTime: number;
+  timeDeltas: number[];
+}
+
+/** A measured load: when it ran (microseconds on the monotonic clock) and how many requests it made. */
+export interface LoadWindow {
+  name: string;
+  fromUs: number;
+  toUs: number;
+  requests: number;
+}
+
+/** Busy time per request in one window, in microseconds: in all and by layer. */
+export interface Ledger {
+  name: string;
+  perRequestUs: number;
+  layers: Map<string, number>;
 }
 
 /**
@@ -26,7 +44,13 @@ const LAYERS: [string, (frame: ProfileNode['callFrame']) => boolean][] = [
     (f) =>
       /dist\/src\/(modules\/module-page|pages\/home-page|web\/render|cohorts\/matrix\.view)\./.test(f.url),
   ],
-  ['database (SQLite or pg)', (f) => /dist\/src\/db\/|better-sqlite3|node_modules\/pg/.test(f.url)],
+  [
+    'database (SQLite or pg)',
+    // the floor's two reads are functions named db… (a native call's time shows on the frame that made it)
+    (f) =>
+      /dist\/src\/db\/|better-sqlite3|node_modules\/pg/.test(f.url) ||
+      (/dist\/bench\/floor\./.test(f.url) && /^db[A-Z]/.test(f.functionName)),
+  ],
   [
     'request log and metrics (pino, prom-client)',
     (f) => /pino|prom-client|request-log|ops\/metrics/.test(f.url),
@@ -47,34 +71,61 @@ const LAYERS: [string, (frame: ProfileNode['callFrame']) => boolean][] = [
   ['node:http and sockets', (f) => /node:(_http|net|stream|internal\/stream|buffer|events)/.test(f.url)],
 ];
 
-/** Shares of busy time (0–1) by layer, read from the newest `.cpuprofile` in `dir`. */
-export function summariseProfile(dir: string): {
-  file: string;
-  busySamples: number;
-  layers: [string, number][];
-} {
-  const newest = fs
+const newestProfile = (dir: string): string =>
+  fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile'))
     .map((f) => path.join(dir, f))
     .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
-  const profile = JSON.parse(fs.readFileSync(newest, 'utf8')) as CpuProfile;
+
+/** Each busy sample's layer and how long it stood for (until the next sample), with when it was taken. */
+function busySamples(profile: CpuProfile): { atUs: number; us: number; layer: string }[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const tally = new Map<string, number>();
-  let busy = 0;
-  for (const sample of profile.samples) {
+  const samples = [];
+  let atUs = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    atUs += profile.timeDeltas[i] ?? 0;
+    const sample = profile.samples[i];
     const leaf = byId.get(sample)!.callFrame.functionName;
     if (leaf === '(idle)' || leaf === '(program)') continue;
-    busy++;
     let layer = leaf === '(garbage collector)' ? 'garbage collection' : 'other';
     for (let id: number | undefined = sample; id !== undefined && layer === 'other'; id = parent.get(id)) {
       const frame = byId.get(id)!.callFrame;
       layer = LAYERS.find(([, test]) => test(frame))?.[0] ?? 'other';
     }
-    tally.set(layer, (tally.get(layer) ?? 0) + 1);
+    samples.push({ atUs, us: profile.timeDeltas[i + 1] ?? 0, layer });
   }
-  const layers = [...tally].map(([k, n]): [string, number] => [k, n / busy]).sort((a, b) => b[1] - a[1]);
-  return { file: newest, busySamples: busy, layers };
+  return samples;
+}
+
+/**
+ * Where a process's busy time went, read from the newest `.cpuprofile` in `dir`: shares (0–1) by layer over the whole
+ * run, and for each measured load window, the busy microseconds per request, in all and by layer.
+ */
+export function summariseProfile(
+  dir: string,
+  windows: LoadWindow[] = [],
+): { file: string; busySamples: number; layers: [string, number][]; ledgers: Ledger[] } {
+  const file = newestProfile(dir);
+  const samples = busySamples(JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile);
+  const tally = new Map<string, number>();
+  for (const { layer } of samples) tally.set(layer, (tally.get(layer) ?? 0) + 1);
+  const layers = [...tally]
+    .map(([k, n]): [string, number] => [k, n / samples.length])
+    .sort((a, b) => b[1] - a[1]);
+  const ledgers = windows.map((w): Ledger => {
+    const byLayer = new Map<string, number>();
+    let busyUs = 0;
+    for (const s of samples) {
+      if (s.atUs < w.fromUs || s.atUs > w.toUs) continue;
+      busyUs += s.us;
+      byLayer.set(s.layer, (byLayer.get(s.layer) ?? 0) + s.us);
+    }
+    const per = Math.max(1, w.requests);
+    for (const [k, us] of byLayer) byLayer.set(k, us / per);
+    return { name: w.name, perRequestUs: busyUs / per, layers: byLayer };
+  });
+  return { file, busySamples: samples.length, layers, ledgers };
 }

@@ -8,7 +8,7 @@ import { loadPack } from '../src/content/load';
 import { hashPassword } from '../src/auth/password';
 import { freePort } from '../src/ops/free-port';
 import type { Pack } from '../src/content/types';
-import { summariseProfile } from './profile';
+import { summariseProfile, type Ledger, type LoadWindow } from './profile';
 import { seedOrganisation, type SeedCounts } from './seed.repo';
 import { variantZip, writeGeneratedPack } from './packs';
 
@@ -293,11 +293,13 @@ async function load(
   };
   // a warm-up at the same load, not counted: every server is measured after its JIT and caches have settled
   if (warmupSeconds > 0) await wrk(warmupSeconds);
+  const fromUs = nowUs();
   const { stdout, code, args } = await wrk(seconds);
+  const toUs = nowUs();
   const line = stdout.split('\n').find((l) => l.startsWith('WRK_JSON '));
   if (code !== 0 || !line) throw new Error(`wrk ${args.join(' ')} ${url} failed (${code}):\n${stdout}`);
   const w = JSON.parse(line.slice('WRK_JSON '.length)) as WrkJson;
-  return {
+  const figures: LoadFigures = {
     name,
     connections,
     threads,
@@ -312,7 +314,15 @@ async function load(
     socketErrors: w.connect + w.read + w.write + w.timeout,
     errors: w.status + w.connect + w.read + w.write + w.timeout,
   };
+  measuredWindows.set(figures, { name, fromUs, toUs, requests: w.requests });
+  return figures;
 }
+
+/** Microseconds on the monotonic clock, the one V8's CPU profiles are timed by. */
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** When each load's measured run (not its warm-up) ran: to read its share of a CPU profile. */
+const measuredWindows = new WeakMap<LoadFigures, LoadWindow>();
 
 function pickModule(pack: Pack): string {
   const caseStudy = pack.sections.find((s) => s.kind === 'case-study')?.modules[0];
@@ -337,8 +347,9 @@ async function startHelper(
   script: 'ceiling' | 'floor',
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
+  nodeFlags: string[] = [],
 ): Promise<{ child: ChildProcess; port: number }> {
-  const child = startChild(path.join(__dirname, `${script}.js`), args, env);
+  const child = startChild(path.join(__dirname, `${script}.js`), args, env, nodeFlags);
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim())));
     child.once('exit', (code) => reject(new Error(`${script} server exited (${code})`)));
@@ -503,6 +514,8 @@ interface RunContext {
   seedPlan: Parameters<typeof seedOrganisation>[1];
   /** set once a PostgreSQL cluster has been started: stopped at the end, also on error */
   cluster?: Cluster;
+  /** with --profile: the floor's CPU per request, by layer, beside which the server's is printed */
+  floorLedger?: Ledger;
   compile: { builtin: number; generated: number };
 }
 
@@ -606,11 +619,13 @@ async function measureEngine(
       children.push(ceiling.child);
       const viewsDir = path.join(work, 'floor-views');
       fs.mkdirSync(viewsDir);
-      const floor = await startHelper('floor', [floorDb, pageFile, viewsDir], {
-        ...process.env,
-        NODE_ENV: 'production',
-        SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
-      });
+      const floorProfileDir = options.profileDir && path.join(options.profileDir, 'floor');
+      const floor = await startHelper(
+        'floor',
+        [floorDb, pageFile, viewsDir],
+        { ...process.env, NODE_ENV: 'production', SESSION_SECRET: 'bench-session-secret-0123456789abcdef' },
+        floorProfileDir ? ['--cpu-prof', '--cpu-prof-dir', floorProfileDir] : [],
+      );
       children.push(floor.child);
       const ceilingFigures = await load(
         'ceiling: bare node:http, same bytes',
@@ -629,6 +644,8 @@ async function measureEngine(
       );
       await stop(ceiling.child);
       await stop(floor.child);
+      if (floorProfileDir)
+        ctx.floorLedger = summariseProfile(floorProfileDir, [measuredWindows.get(floorFigures)!]).ledgers[0];
       floorFigures.ofCeiling = floorFigures.requestsPerSecond / ceilingFigures.requestsPerSecond;
       references = { ceiling: ceilingFigures, floor: floorFigures, pageBytes: pageBytes.length };
     }
@@ -734,7 +751,9 @@ async function measureEngine(
       if (options.only && !options.only.includes(key)) continue;
       const before = peakRssKb;
       peakRssKb = 0;
-      const figures = { ...(await run()), key, engine };
+      const measured = await run();
+      const figures = { ...measured, key, engine };
+      measuredWindows.set(figures, measuredWindows.get(measured)!);
       figures.rssMb = Math.max(peakRssKb, memoryKb(server.pid!, 'VmRSS')) / 1024;
       peakRssKb = Math.max(before, peakRssKb);
       scenarios.push(figures);
@@ -752,7 +771,8 @@ async function measureEngine(
     clearInterval(sampler);
     const serverPeakKb = Math.max(peakRssKb, memoryKb(server.pid!, 'VmHWM'));
     await stop(server);
-    if (options.profileDir) printProfile(label, path.join(options.profileDir, engine));
+    if (options.profileDir)
+      printProfile(label, path.join(options.profileDir, engine), scenarios, ctx.floorLedger);
     if (options.keepDir && engine === 'sqlite') keepDatabase(dataDir, options.keepDir);
 
     const loadPeakMb = Math.max(0, ...scenarios.map((r) => r.rssMb ?? 0));
@@ -1078,11 +1098,32 @@ main().catch((err: unknown) => {
   process.exit(1);
 });
 
-/** Where the server's busy time went during the run (use with `--only page` to see one scenario). */
-function printProfile(label: string, dir: string): void {
-  const { file, busySamples, layers } = summariseProfile(dir);
+/**
+ * Where the server's busy time went: shares by layer over the whole run (use with `--only page` to see one scenario),
+ * then each scenario's CPU per request by layer beside the floor's, in microseconds.
+ */
+function printProfile(label: string, dir: string, scenarios: LoadFigures[], floor?: Ledger): void {
+  const windows = scenarios.flatMap((f) => {
+    const w = measuredWindows.get(f);
+    return w ? [{ ...w, name: f.key ?? w.name }] : [];
+  });
+  const { file, busySamples, layers, ledgers } = summariseProfile(dir, windows);
   console.log(
     `${label}: where the server's busy time went (${busySamples} samples, ${path.basename(file)}):`,
   );
   for (const [layer, share] of layers) console.log(`  ${(share * 100).toFixed(1).padStart(5)} %  ${layer}`);
+  const columns = floor ? [...ledgers, { ...floor, name: 'floor' }] : ledgers;
+  if (!columns.length) return;
+  console.log(
+    `${label}: server CPU per request by layer, µs (busy time in each measured run ÷ its requests):`,
+  );
+  const names = [...new Set(columns.flatMap((c) => [...c.layers.keys()]))].sort(
+    (a, b) => (columns[0].layers.get(b) ?? 0) - (columns[0].layers.get(a) ?? 0),
+  );
+  const width = Math.max(...names.map((n) => n.length), 5);
+  const cell = (us: number) => fmt(us).padStart(9);
+  console.log(`  ${''.padEnd(width)}${columns.map((c) => `  ${c.name}`).join('')}`);
+  for (const name of names)
+    console.log(`  ${name.padEnd(width)}${columns.map((c) => cell(c.layers.get(name) ?? 0)).join('')}`);
+  console.log(`  ${'all'.padEnd(width)}${columns.map((c) => cell(c.perRequestUs)).join('')}`);
 }
