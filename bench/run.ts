@@ -1108,6 +1108,11 @@ function printProfile(label: string, dir: string, scenarios: LoadFigures[], floo
     return w ? [{ ...w, name: f.key ?? w.name }] : [];
   });
   const { file, busySamples, layers, ledgers } = summariseProfile(dir, windows);
+  const uncovered = ledgers.filter((l) => l.perRequestUs === 0).map((l) => l.name);
+  if (windows.length !== scenarios.length || uncovered.length)
+    throw new Error(
+      `the CPU profile does not cover every measured run (${uncovered.join(', ') || 'no window'})`,
+    );
   console.log(
     `${label}: where the server's busy time went (${busySamples} samples, ${path.basename(file)}):`,
   );
@@ -1126,4 +1131,6 @@ function printProfile(label: string, dir: string, scenarios: LoadFigures[], floo
   for (const name of names)
     console.log(`  ${name.padEnd(width)}${columns.map((c) => cell(c.layers.get(name) ?? 0)).join('')}`);
   console.log(`  ${'all'.padEnd(width)}${columns.map((c) => cell(c.perRequestUs)).join('')}`);
+  if (windows.some((w) => w.name === 'matrix'))
+    console.log('  (matrix: the writes made beside it are in its window, so its figures include theirs)');
 }
