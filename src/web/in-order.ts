@@ -1,5 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
+/** What Express 5 treats as an async handler's promise. */
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function';
+
 /**
  * Middleware run one after another as a single step, as `app.use` would run them, without the router's per-step
  * work (URL parsing, path matching, parameter bookkeeping): none of these is mounted at a path. An error, thrown or
@@ -15,8 +19,8 @@ export function inOrder(handlers: RequestHandler[]): RequestHandler {
       if (!handler) return next();
       try {
         const result: unknown = handler(req, res, step);
-        if (result instanceof Promise)
-          result.catch((thrown: unknown) => step(thrown ?? new Error('rejected')));
+        if (isThenable(result))
+          result.then(undefined, (thrown: unknown) => step(thrown ?? new Error('rejected')));
       } catch (thrown) {
         step(thrown);
       }
