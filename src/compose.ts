@@ -37,7 +37,22 @@ import { createPeopleSearchRepo } from './search/search.sql';
 import { createSearchService } from './search/search.service';
 import { createJobsRepo } from './jobs/jobs.sql';
 import { createJobRunner } from './jobs/runner';
-import { retention, retentionErasure, sessionSweeping, xapiForwarding } from './jobs/handlers';
+import {
+  mailSending,
+  passwordResets,
+  reminders as reminderChecks,
+  retention,
+  retentionErasure,
+  sessionSweeping,
+  xapiForwarding,
+} from './jobs/handlers';
+import type { MailTransport } from './messages/mail.port';
+import { createMailTransport } from './messages/transport';
+import { createMessagesRepo } from './messages/messages.sql';
+import { createRemindersRepo } from './messages/reminders.sql';
+import { createOutbox } from './messages/outbox.service';
+import { createMessagesService } from './messages/messages.service';
+import { createReminders } from './messages/reminders.service';
 import type { Logger } from './shared/logger';
 import { systemClock, type Clock } from './shared/clock';
 
@@ -49,13 +64,15 @@ export interface Infrastructure {
   logger: Logger;
   /** The time; tests pass one they can move. */
   clock?: Clock;
+  /** How messages leave; by default the one MAIL_TRANSPORT names (tests pass one with their own certificate). */
+  mail?: MailTransport;
 }
 
 /**
  * The composition root: builds repositories (statements prepared once), the unit of work and the services, in
  * dependency order, and returns the services only. It holds no rules: nothing here decides anything.
  */
-export function compose({ db, pack, config, logger, clock = systemClock }: Infrastructure) {
+export function compose({ db, pack, config, logger, clock = systemClock, mail }: Infrastructure) {
   const uow = createUnitOfWork(db);
   const auditRepo = createAuditRepo(db);
   const authRepo = createAuthRepo(db);
@@ -67,16 +84,30 @@ export function compose({ db, pack, config, logger, clock = systemClock }: Infra
   const ssoRepo = createSsoRepo(db);
 
   const packs = new PackRegistry(pack, variantsRepo);
-  const auth = createAuthService(
+  const jobsRepo = createJobsRepo(db);
+  const throttle = createThrottle(authRepo, clock);
+  const transport = mail ?? createMailTransport(config.mail, logger);
+  const messagesRepo = createMessagesRepo(db);
+  const outbox = createOutbox(messagesRepo, jobsRepo, transport, clock, logger, config.publicUrl);
+  const sender = {
+    service: 'Packway',
+    organisation: config.ORGANISATION_NAME ?? null,
+    publicUrl: config.publicUrl,
+  };
+  const messages = createMessagesService(
     uow,
-    config,
-    clock,
-    authRepo,
+    messagesRepo,
+    outbox,
     usersRepo,
-    auditRepo,
-    createThrottle(authRepo, clock),
+    authRepo,
     ssoRepo,
+    auditRepo,
+    jobsRepo,
+    throttle,
+    clock,
+    { ...sender, sso: config.sso !== undefined, localPasswords: config.localPasswords },
   );
+  const auth = createAuthService(uow, config, clock, authRepo, usersRepo, auditRepo, throttle, ssoRepo);
   const sso = createSsoService(
     uow,
     config.sso,
@@ -87,7 +118,7 @@ export function compose({ db, pack, config, logger, clock = systemClock }: Infra
     authRepo,
     auditRepo,
   );
-  const users = createUsersService(uow, usersRepo, authRepo, auditRepo);
+  const users = createUsersService(uow, usersRepo, authRepo, auditRepo, messages.invite);
   const variants = createVariantsService(uow, variantsRepo, packs, progressRepo, auditRepo);
   const cohorts = createCohortsService(
     uow,
@@ -104,7 +135,6 @@ export function compose({ db, pack, config, logger, clock = systemClock }: Infra
   const reports = createReportsService(cohorts, cohortsRepo, usersRepo, progress, responses, forms);
   const pages = createPagesService(packs, cohorts, progress, responses, forms, reports);
   const xapi = createXapiService(config, eventsRepo, createXapiRepo(db), packs, logger);
-  const jobsRepo = createJobsRepo(db);
   const privacy = createPrivacyService(uow, createPrivacyRepo(db), auditRepo, jobsRepo, clock);
   const audit = createAuditService(auditRepo);
   const ops = createOpsService(createOpsRepo(db), packs);
@@ -124,6 +154,16 @@ export function compose({ db, pack, config, logger, clock = systemClock }: Infra
       sessionSweeping(auth, sso),
       retention(uow, privacy, config.RETENTION_MONTHS),
       retentionErasure(uow, privacy, config.RETENTION_MONTHS),
+      mailSending(uow, outbox),
+      passwordResets(uow, messages),
+      reminderChecks(
+        createReminders(uow, createRemindersRepo(db), outbox, messages, packs, clock, sender, {
+          daysBefore: config.REMINDER_DAYS_BEFORE,
+          digestDay: config.TRAINER_DIGEST_DAY,
+          repeatWeeks: config.SELF_ASSESSMENT_REPEAT_WEEKS,
+        }),
+        config.REMINDER_CHECK_MINUTES,
+      ),
     ],
   });
 
@@ -147,6 +187,9 @@ export function compose({ db, pack, config, logger, clock = systemClock }: Infra
     search,
     adminHome,
     jobs,
+    messages,
+    /** How messages leave (closed at shutdown). */
+    mail: transport,
   };
 }
 

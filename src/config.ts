@@ -95,6 +95,29 @@ const envSchema = z.object({
   OIDC_DEFAULT_ROLE: z.enum(['learner', 'trainer', 'admin', 'none']).default('learner'),
   OIDC_BUTTON_TEXT: z.string().trim().min(1).max(80).default('Sign in with your organisation account'),
   LOCAL_PASSWORDS: z.enum(['on', 'off']).default('on'),
+  // mail (issue 28): how messages leave, and when reminders and summaries are sent
+  MAIL_TRANSPORT: z.enum(['smtp', 'notify', 'log']).default('log'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/\S+$/, 'must be smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465')
+    .optional(),
+  MAIL_FROM: z.string().trim().min(3).optional(),
+  MAIL_REPLY_TO: z.string().email().optional(),
+  NOTIFY_API_KEY: z
+    .string()
+    .regex(
+      /^.+-[0-9a-f-]{36}-[0-9a-f-]{36}$/,
+      'must be a GOV.UK Notify API key: name-<service id>-<secret>, as Notify shows it',
+    )
+    .optional(),
+  NOTIFY_TEMPLATE_ID: z.string().uuid('must be the id of the Notify email template').optional(),
+  NOTIFY_BASE_URL: z.string().url().default('https://api.notifications.service.gov.uk'),
+  REMINDER_DAYS_BEFORE: z.coerce.number().int().min(0).max(60).default(3),
+  REMINDER_CHECK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  TRAINER_DIGEST_DAY: z
+    .enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'off'])
+    .default('monday'),
+  SELF_ASSESSMENT_REPEAT_WEEKS: z.coerce.number().int().min(0).max(104).default(12),
   DB_SYNCHRONOUS: z
     .enum(['full', 'normal', 'FULL', 'NORMAL'])
     .default('full')
@@ -121,7 +144,14 @@ export interface SsoConfig {
   buttonText: string;
 }
 
+/** How messages leave (MAIL_TRANSPORT and its settings), checked at start. */
+export type MailConfig =
+  | { transport: 'log' }
+  | { transport: 'smtp'; url: string; from: string; replyTo: string | undefined }
+  | { transport: 'notify'; apiKey: string; templateId: string; baseUrl: string };
+
 export interface Config extends Env {
+  mail: MailConfig;
   /** Set when single sign-on is configured. */
   sso: SsoConfig | undefined;
   /** false when LOCAL_PASSWORDS=off: only break-glass administrators may sign in with a password. */
@@ -165,12 +195,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...e,
     sso: ssoConfig(e, publicUrl),
+    mail: mailConfig(e),
     localPasswords: e.LOCAL_PASSWORDS === 'on',
     dataDir,
     contentDir: path.resolve(e.CONTENT_DIR),
     dbFile: path.join(dataDir, 'packway.db'),
     publicUrl,
   };
+}
+
+/** The settings MAIL_TRANSPORT needs, each named when it is missing. */
+function mailConfig(e: Env): MailConfig {
+  const missing = (setting: string) =>
+    new ConfigError(`Invalid settings:\n  ${setting}: required when MAIL_TRANSPORT=${e.MAIL_TRANSPORT}`);
+  if (e.MAIL_TRANSPORT === 'smtp') {
+    if (!e.SMTP_URL) throw missing('SMTP_URL');
+    if (!e.MAIL_FROM) throw missing('MAIL_FROM');
+    return { transport: 'smtp', url: e.SMTP_URL, from: e.MAIL_FROM, replyTo: e.MAIL_REPLY_TO };
+  }
+  if (e.MAIL_TRANSPORT === 'notify') {
+    if (!e.NOTIFY_API_KEY) throw missing('NOTIFY_API_KEY');
+    if (!e.NOTIFY_TEMPLATE_ID) throw missing('NOTIFY_TEMPLATE_ID');
+    return {
+      transport: 'notify',
+      apiKey: e.NOTIFY_API_KEY,
+      templateId: e.NOTIFY_TEMPLATE_ID,
+      baseUrl: e.NOTIFY_BASE_URL.replace(/\/$/, ''),
+    };
+  }
+  return { transport: 'log' };
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);

@@ -4,6 +4,9 @@ import type { AuthService } from '../auth/auth.service';
 import type { PrivacyService } from '../privacy/privacy.service';
 import type { XapiService } from '../xapi/xapi.service';
 import type { JobHandler } from './runner';
+import { SEND_KIND, type Outbox } from '../messages/outbox.service';
+import { RESET_KIND, type MessagesService } from '../messages/messages.service';
+import type { Reminders } from '../messages/reminders.service';
 
 /** Sends a run of batches at most this long, so the lease (a minute by default) is never close to running out. */
 const FORWARD_FOR_MS = 20_000;
@@ -74,6 +77,53 @@ export function retentionErasure(
         await privacy.eraseForRetention(userId, months);
         await finish();
       });
+    },
+  };
+}
+
+/**
+ * One message of the outbox sent (issue 28). The result is recorded with the job's end in one unit of work: once
+ * recorded as sent it is never sent again; a temporary failure throws, and the runner tries again with back-off.
+ */
+export function mailSending(uow: UnitOfWork, outbox: Pick<Outbox, 'deliver'>): JobHandler {
+  return {
+    kind: SEND_KIND,
+    async run({ job, finish }) {
+      const { id } = JSON.parse(job.payload) as { id: number };
+      await outbox.deliver(id, job.attempts, (write) =>
+        uow.run(async () => {
+          await write();
+          await finish();
+        }),
+      );
+    },
+  };
+}
+
+/** A "forgot your password" request answered (a link, a note about single sign-on, or nothing), exactly once. */
+export function passwordResets(
+  uow: UnitOfWork,
+  messages: Pick<MessagesService, 'answerPasswordReset'>,
+): JobHandler {
+  return {
+    kind: RESET_KIND,
+    async run({ job, finish }) {
+      const { email } = JSON.parse(job.payload) as { email: string };
+      await uow.run(async () => {
+        await messages.answerPasswordReset(email);
+        await finish();
+      });
+    },
+  };
+}
+
+/** Reminders, the trainers' weekly summary and the self-assessment follow-up: soon after start, then every few minutes. */
+export function reminders(run: Pick<Reminders, 'run'>, everyMinutes: number): JobHandler {
+  return {
+    kind: 'reminders.check',
+    everyMs: everyMinutes * 60_000,
+    async run({ finish }) {
+      await run.run(finish);
     },
   };
 }

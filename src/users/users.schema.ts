@@ -75,6 +75,8 @@ export const createUserSchema = z.object({
   name: nameSchema,
   role: roleSchema,
   password: passwordSchema.optional(),
+  /** Send the person an invitation by email (a link to set a password, or to sign in with single sign-on). */
+  invite: z.boolean().optional(),
 });
 export type CreateUserInput = z.infer<typeof createUserSchema>;
 
@@ -103,7 +105,12 @@ export const userListQuery = z.object({
 export type UserListQuery = z.infer<typeof userListQuery>;
 
 /** A new account from the admin's page form: the person sets their own password through a link. */
-export const createUserFormSchema = createUserSchema.omit({ password: true });
+export const createUserFormSchema = createUserSchema.omit({ password: true, invite: true }).extend({
+  invite: z
+    .enum(['yes'])
+    .optional()
+    .transform((v) => v === 'yes'),
+});
 
 export const changeRoleSchema = z.object({ role: roleSchema });
 export const setDisabledSchema = z.object({

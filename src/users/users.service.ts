@@ -14,7 +14,17 @@ export type Actor = Pick<FullActor, 'id' | 'email' | 'ip'>;
 
 export const PASSWORD_LINK_HOURS = 72;
 
-export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: AuthRepo, audit: AuditRepo) {
+/** Queues an invitation to a new person, inside the unit of work that creates them (the messages service). */
+export type Inviter = (user: UserRecord, actorId: number | null) => Promise<void>;
+
+export function createUsersService(
+  uow: UnitOfWork,
+  users: UsersRepo,
+  auth: AuthRepo,
+  audit: AuditRepo,
+  invite: Inviter = async () => undefined,
+) {
+  /** Creates a person; with `invite` (and no password given) they are sent an invitation in the same transaction. */
   async function create(data: CreateUserInput, actor: Actor | null): Promise<UserRecord> {
     if (await users.byEmail(data.email)) {
       throw new Conflict('A user with that email address already exists', [
@@ -32,13 +42,17 @@ export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: Auth
         detail: data.role,
         ip: actor?.ip,
       });
+      if (data.invite && !data.password) await invite((await users.byId(newId))!, actor?.id ?? null);
       return newId;
     });
     return (await users.byId(id))!;
   }
 
-  /** CSV `email,name,role`: every row checked; all created in one transaction, or none with a report per row. */
-  async function importCsv(csv: string, actor: Actor): Promise<UserRecord[]> {
+  /**
+   * CSV `email,name,role`: every row checked; all created in one transaction, or none with a report per row. With
+   * `inviteAll` each person is sent an invitation in that transaction.
+   */
+  async function importCsv(csv: string, actor: Actor, inviteAll = false): Promise<UserRecord[]> {
     const rows = parseCsv(csv);
     const header = rows.shift()?.map((h) => h.trim().toLowerCase());
     if (!header || header.join(',') !== 'email,name,role') {
@@ -87,7 +101,11 @@ export function createUsersService(uow: UnitOfWork, users: UsersRepo, auth: Auth
       throw new Invalid(details, 'The file was not imported: fix every row listed and upload it again');
     const ids = await uow.run(async () => {
       const created: number[] = [];
-      for (const u of valid) created.push(await users.insert({ ...u, passwordHash: null }));
+      for (const u of valid) {
+        const newId = await users.insert({ ...u, passwordHash: null });
+        if (inviteAll) await invite((await users.byId(newId))!, actor.id);
+        created.push(newId);
+      }
       await audit.record({
         actorId: actor.id,
         actorEmail: actor.email,
