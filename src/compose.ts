@@ -188,6 +188,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     adminHome,
     jobs,
     messages,
+    outbox,
     /** How messages leave (closed at shutdown). */
     mail: transport,
   };

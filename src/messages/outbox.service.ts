@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { JobsRepo } from '../jobs/jobs.repo';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
-import { MailNotSent, type MailTransport, type OutgoingMail } from './mail.port';
+import { MailNotSent, type MailReceipt, type MailTransport, type OutgoingMail } from './mail.port';
 import type { MessagesRepo, NewMessage } from './messages.repo';
 import { isOptional } from './messages.repo';
 import type { Draft } from './templates';
@@ -90,12 +90,9 @@ export function createOutbox(
       html: m.html,
       unsubscribeUrl: m.unsubscribeUrl,
     };
+    let receipt: MailReceipt;
     try {
-      const receipt = await transport.send(mail, attempt > 1 || m.attempts > 0);
-      await record(async () => {
-        await repo.markSent(id, transport.name, receipt.providerRef, clock.now());
-      });
-      return 'sent';
+      receipt = await transport.send(mail, attempt > 1 || m.attempts > 0);
     } catch (err) {
       const failure = err instanceof MailNotSent ? err : new MailNotSent(String(err), false);
       const tooOld = clock.now() - m.createdAt.getTime() > GIVE_UP_AFTER_MS;
@@ -107,6 +104,11 @@ export function createOutbox(
       await repo.noteAttempt(id, transport.name, failure.message);
       throw failure;
     }
+    // a recording that fails (this worker lost the job) leaves the message queued: it goes again, same Message-ID
+    await record(async () => {
+      await repo.markSent(id, transport.name, receipt.providerRef, clock.now());
+    });
+    return 'sent';
   }
 
   return {

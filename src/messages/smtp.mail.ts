@@ -38,16 +38,34 @@ export function smtpFailure(err: SmtpError): MailNotSent {
   return new MailNotSent(`SMTP: ${reason}`, false);
 }
 
+/**
+ * SMTP_URL as connection options. Read here rather than by nodemailer, which, given a `url`, drops every other
+ * option (the certificates to trust among them). `?requireTLS=true` refuses a server that does not offer STARTTLS.
+ */
+export function connectionOf(url: string): SMTPTransport.Options {
+  const u = new URL(url);
+  const secure = u.protocol === 'smtps:';
+  return {
+    host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: u.port ? Number(u.port) : secure ? 465 : 587,
+    secure,
+    requireTLS: u.searchParams.get('requireTLS') === 'true',
+    ...(u.username
+      ? { auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } }
+      : {}),
+  };
+}
+
 /** MAIL_TRANSPORT=smtp, through nodemailer: one connection per message (the outbox sends a few at a time). */
 export function createSmtpMail(options: SmtpOptions): MailTransport {
   const timeout = options.timeoutMs ?? 20_000;
   const transport = nodemailer.createTransport({
-    url: options.url,
+    ...connectionOf(options.url),
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,
     ...(options.ca ? { tls: { ca: options.ca } } : {}),
-  } as SMTPTransport.Options);
+  });
   return {
     name: 'smtp',
     async send(mail) {

@@ -200,15 +200,19 @@ export function userApiRoutes(services: Services, config: Pick<Config, 'publicUr
     res.json(userListJson(users, total));
   });
   router.post('/users', async (req, res) => {
-    const user = await services.users.create(parseInput(createUserSchema, req.body), actorOf(req));
+    const input = parseInput(createUserSchema, req.body);
+    const user = await services.users.create(input, actorOf(req));
+    // an invited person has their link by email; issuing another here would cancel it
     const link =
-      user.passwordHash === null ? await services.users.issuePasswordLink(user.id, actorOf(req)) : undefined;
+      user.passwordHash === null && !input.invite
+        ? await services.users.issuePasswordLink(user.id, actorOf(req))
+        : undefined;
     res
       .status(201)
       .json(createdUserJson(user, link && { url: passwordLink(link.token), expiresAt: link.expiresAt }));
   });
   router.post('/users/import', textCsv, async (req, res) => {
-    const created = await services.users.importCsv(csvFrom(req), actorOf(req));
+    const created = await services.users.importCsv(csvFrom(req), actorOf(req), req.query.invite === 'true');
     res.status(201).json(importedUsersJson(created));
   });
   router.post('/users/password-links', async (req, res) => {

@@ -16,6 +16,7 @@ import { manualClock, type Clock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
 import type { Role } from '../../src/users/users.schema';
 import type { Logger } from '../../src/shared/logger';
+import type { MailTransport } from '../../src/messages/mail.port';
 
 export const FIXTURE_PACK = path.join(__dirname, '..', 'fixtures', 'pack-basic');
 export const REAL_PACK = path.join(__dirname, '..', '..', 'content');
@@ -62,7 +63,13 @@ export async function makeTestDatabase(
 }
 
 export async function makeTestApp(
-  options: { content?: string; env?: Record<string, string>; logger?: Logger; clock?: Clock } = {},
+  options: {
+    content?: string;
+    env?: Record<string, string>;
+    logger?: Logger;
+    clock?: Clock;
+    mail?: MailTransport;
+  } = {},
 ): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'packway-test-'));
   const database = await makeTestDatabase(dir);
@@ -83,6 +90,7 @@ export async function makeTestApp(
     config: settings,
     logger,
     clock: options.clock ?? clock,
+    mail: options.mail,
   });
   const config: AppConfig = {
     ...settings,
@@ -100,6 +108,7 @@ export async function makeTestApp(
     config,
     dir,
     async close() {
+      services.mail.close();
       await database.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
