@@ -64,6 +64,8 @@ export interface MessagesRepo {
   /** Records the message as sent, once: false when it was not waiting (already sent or given up). */
   markSent(id: number, transport: string, providerRef: string | null, now: number): Promise<boolean>;
   markFailed(id: number, transport: string, reason: string, now: number): Promise<void>;
+  /** Counts an attempt before it is made, so the next one knows an earlier one may have reached the sender. */
+  beginAttempt(id: number): Promise<void>;
   /** Notes a temporary failure; the message stays queued. */
   noteAttempt(id: number, transport: string, reason: string): Promise<void>;
   /** A failed message queued again; false when it was not failed. */

@@ -73,24 +73,27 @@ export function createMessagesRepo(db: Sql): MessagesRepo {
     },
     async markSent(id, transport, providerRef, now) {
       const result = await db.run(
-        `UPDATE messages SET status = 'sent', transport = ?, provider_ref = ?, sent_at = ?, attempts = attempts + 1,
-           last_error = NULL WHERE id = ? AND status = 'queued'`,
+        `UPDATE messages SET status = 'sent', transport = ?, provider_ref = ?, sent_at = ?, last_error = NULL WHERE id = ? AND status = 'queued'`,
         [transport, providerRef, now, id],
       );
       return result.changes === 1;
     },
     async markFailed(id, transport, reason, now) {
       await db.run(
-        `UPDATE messages SET status = 'failed', transport = ?, last_error = ?, failed_at = ?, attempts = attempts + 1
+        `UPDATE messages SET status = 'failed', transport = ?, last_error = ?, failed_at = ?
          WHERE id = ? AND status = 'queued'`,
         [transport, reason.slice(0, 1000), now, id],
       );
     },
     async noteAttempt(id, transport, reason) {
-      await db.run(
-        `UPDATE messages SET transport = ?, last_error = ?, attempts = attempts + 1 WHERE id = ? AND status = 'queued'`,
-        [transport, reason.slice(0, 1000), id],
-      );
+      await db.run(`UPDATE messages SET transport = ?, last_error = ? WHERE id = ? AND status = 'queued'`, [
+        transport,
+        reason.slice(0, 1000),
+        id,
+      ]);
+    },
+    async beginAttempt(id) {
+      await db.run(`UPDATE messages SET attempts = attempts + 1 WHERE id = ? AND status = 'queued'`, [id]);
     },
     async requeue(id) {
       const result = await db.run(

@@ -91,6 +91,7 @@ export function createOutbox(
       unsubscribeUrl: m.unsubscribeUrl,
     };
     let receipt: MailReceipt;
+    await repo.beginAttempt(id);
     try {
       receipt = await transport.send(mail, attempt > 1 || m.attempts > 0);
     } catch (err) {
