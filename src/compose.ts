@@ -128,6 +128,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     auditRepo,
     packs,
     variants.isPublished,
+    messages.assigned,
   );
   const progress = createProgressService(uow, progressRepo, cohortsRepo, eventsRepo);
   const responses = createResponsesService(uow, createResponsesRepo(db), eventsRepo);
@@ -141,6 +142,11 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
   const metrics = createMetrics(db, config.dbFile);
   const search = createSearchService(createPeopleSearchRepo(db));
   const adminHome = createAdminHomeService(uow, users, cohorts, variants, auditRepo, config.publicUrl);
+  const reminders = createReminders(uow, createRemindersRepo(db), outbox, messages, packs, clock, sender, {
+    daysBefore: config.REMINDER_DAYS_BEFORE,
+    digestDay: config.TRAINER_DIGEST_DAY,
+    repeatWeeks: config.SELF_ASSESSMENT_REPEAT_WEEKS,
+  });
   const jobs = createJobRunner({
     uow,
     repo: jobsRepo,
@@ -156,14 +162,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
       retentionErasure(uow, privacy, config.RETENTION_MONTHS),
       mailSending(uow, outbox),
       passwordResets(uow, messages),
-      reminderChecks(
-        createReminders(uow, createRemindersRepo(db), outbox, messages, packs, clock, sender, {
-          daysBefore: config.REMINDER_DAYS_BEFORE,
-          digestDay: config.TRAINER_DIGEST_DAY,
-          repeatWeeks: config.SELF_ASSESSMENT_REPEAT_WEEKS,
-        }),
-        config.REMINDER_CHECK_MINUTES,
-      ),
+      reminderChecks(reminders, config.REMINDER_CHECK_MINUTES),
     ],
   });
 
@@ -189,6 +188,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     jobs,
     messages,
     outbox,
+    reminders,
     /** How messages leave (closed at shutdown). */
     mail: transport,
   };

@@ -158,6 +158,12 @@ export function createCohortsService(
   audit: AuditRepo,
   packs: PackRegistry,
   versionExists: (versionId: number) => boolean | Promise<boolean>,
+  /** Tells the cohort's learners what one scheduling action assigned (queued in its unit of work). */
+  tellAssigned: (
+    cohort: { id: number; name: string },
+    learners: CohortMember[],
+    modules: { moduleId: string; title: string; dueAt: string }[],
+  ) => Promise<unknown> = async () => undefined,
 ) {
   /** The cohorts the person runs (every cohort, for an admin): active ones, or with `archived` the archived ones. */
   async function list(user: User, archived = false) {
@@ -412,7 +418,12 @@ export function createCohortsService(
     if (data.dueAt < today())
       problems.push({ field: 'dueAt', message: 'Due date must be today or in the future' });
     if (problems.length) throw new Invalid(problems);
-    return cohorts.upsertAssignment(cohortId, data.moduleId, data.dueAt);
+    return uow.run(async () => {
+      const id = await cohorts.upsertAssignment(cohortId, data.moduleId, data.dueAt);
+      const title = pack.modules.get(data.moduleId)!.title;
+      await tellAssigned(cohort, await cohorts.members(cohortId), [{ ...data, title }]);
+      return id;
+    });
   }
 
   /** Moves an assignment's due date (`dueAt`: a day, `YYYY-MM-DD`). */
@@ -521,6 +532,7 @@ export function createCohortsService(
     await uow.run(async () => {
       for (const p of planned) await cohorts.upsertAssignment(cohortId, p.moduleId, p.dueAt);
       await record(user, 'cohort.assign', cohortId, planned.map((p) => `${p.moduleId}@${p.dueAt}`).join(' '));
+      await tellAssigned(cohort, await cohorts.members(cohortId), planned);
     });
     return planned;
   }

@@ -16,8 +16,8 @@ export interface ModuleDue {
 const WHAT: Record<OptionalKind, string> = {
   assignment: 'modules assigned to you',
   reminder: 'due dates of your modules',
-  digest: 'cohorts you run',
-  self_assessment: 'self-assessment',
+  digest: 'the cohorts you run',
+  self_assessment: 'the self-assessment',
 };
 
 const hello = (name: string) => `Dear ${oneLine(name)},`;

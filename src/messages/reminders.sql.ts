@@ -21,7 +21,8 @@ const LEARNERS_OF_ASSIGNMENT = `FROM assignments a
   WHERE (p.status IS NULL OR p.status <> 'completed')`;
 const NOT_SENT = (kind: string) => `NOT EXISTS (SELECT 1 FROM reminders_sent r WHERE r.user_id = m.user_id
   AND r.cohort_id = a.cohort_id AND r.module_id = a.module_id AND r.due_on = a.due_on AND r.kind = '${kind}')`;
-const COLUMNS = 'm.user_id, u.email, u.name, a.cohort_id, c.variant_version_id, a.module_id, a.due_on';
+const COLUMNS = `m.user_id AS user_id, u.email AS email, u.name AS name, a.cohort_id AS cohort_id,
+  c.variant_version_id AS variant_version_id, a.module_id AS module_id, a.due_on AS due_on`;
 
 const DUE_SOON = `SELECT ${COLUMNS}, 'due_soon' AS kind ${LEARNERS_OF_ASSIGNMENT}
   AND a.due_on >= @today AND a.due_on <= @horizon AND ${NOT_SENT('due_soon')}`;

@@ -81,7 +81,7 @@ export function write(letter: Letter, sender: Sender): Draft {
     `${signature}\n${sender.publicUrl}`,
     ...(letter.unsubscribe
       ? [
-          `You get these messages because of your ${letter.unsubscribe.what}. To stop them, open ${letter.unsubscribe.url}` +
+          `You get these messages about ${letter.unsubscribe.what}. To stop them, open ${letter.unsubscribe.url}` +
             ` or change what you get at ${letter.unsubscribe.settingsUrl}`,
         ]
       : []),
@@ -90,7 +90,7 @@ export function write(letter: Letter, sender: Sender): Draft {
     ? `<p ${P}><a href="${escapeHtml(letter.action.url)}" style="color: #1d70b8;">${escapeHtml(letter.action.label)}</a></p>`
     : '';
   const footer = letter.unsubscribe
-    ? `<p style="${FONT} font-size: 16px; color: #505a5f;">You get these messages because of your ${escapeHtml(
+    ? `<p style="${FONT} font-size: 16px; color: #505a5f;">You get these messages about ${escapeHtml(
         letter.unsubscribe.what,
       )}. <a href="${escapeHtml(letter.unsubscribe.url)}" style="color: #1d70b8;">Stop these messages</a> or ` +
       `<a href="${escapeHtml(letter.unsubscribe.settingsUrl)}" style="color: #1d70b8;">change what you get</a>.</p>`
