@@ -53,6 +53,7 @@ import { createRemindersRepo } from './messages/reminders.sql';
 import { createOutbox } from './messages/outbox.service';
 import { createMessagesService } from './messages/messages.service';
 import { createReminders } from './messages/reminders.service';
+import { createCalendarService } from './messages/calendar.service';
 import type { Logger } from './shared/logger';
 import { systemClock, type Clock } from './shared/clock';
 
@@ -142,6 +143,14 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
   const metrics = createMetrics(db, config.dbFile);
   const search = createSearchService(createPeopleSearchRepo(db));
   const adminHome = createAdminHomeService(uow, users, cohorts, variants, auditRepo, config.publicUrl);
+  const calendar = createCalendarService(
+    cohortsRepo,
+    messagesRepo,
+    packs,
+    async (cohortId) => (await cohortsRepo.get(cohortId))?.variantVersionId ?? null,
+    clock,
+    config.publicUrl,
+  );
   const reminders = createReminders(uow, createRemindersRepo(db), outbox, messages, packs, clock, sender, {
     daysBefore: config.REMINDER_DAYS_BEFORE,
     digestDay: config.TRAINER_DIGEST_DAY,
@@ -189,6 +198,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     messages,
     outbox,
     reminders,
+    calendar,
     /** How messages leave (closed at shutdown). */
     mail: transport,
   };

@@ -17,6 +17,7 @@ import { userApiRoutes, userRoutes } from './users/users.routes';
 import { variantApiRoutes, variantRoutes } from './variants/variants.routes';
 import { xapiTermRoutes } from './xapi/extensions.routes';
 import { xapiApiRoutes } from './xapi/xapi.routes';
+import { messageApiRoutes, messagePublicRoutes, messageRoutes } from './messages/messages.routes';
 import { bySegment } from './web/by-segment';
 import { requireUser } from './web/guards';
 import type { SessionSupport } from './web/middleware/session';
@@ -33,6 +34,7 @@ export function routes(services: Services, sessions: SessionSupport, config: Con
       openApiRoute(config.publicUrl), // /api/v1/openapi.json
       authRoutes(services, sessions, config), // /login /login/sso /logout /setup /password/set /account/password
       xapiTermRoutes(services), // /xapi/extensions/:name /xapi/activity-types/:name (public JSON-LD)
+      messagePublicRoutes(services), // /password/forgot /unsubscribe/:userId/:kind/:signature /calendar/:token.ics
     ]),
   );
   router.use('/api/v1', authApiRoutes(services)); // POST /auth/token
@@ -54,6 +56,7 @@ export function routes(services: Services, sessions: SessionSupport, config: Con
       reportRoutes(services), // /cohorts/:id/raids /cohorts/:id/learners/:userId
       cohortRoutes(services), // /cohorts /cohorts/:id /cohorts/:id/manage
       privacyRoutes(services), // /users/:id/data /users/:id/erase
+      messageRoutes(services), // /account/notifications /account/calendar /calendar/modules/:id.ics /admin/messages
     ]),
   );
   router.use(
@@ -70,6 +73,7 @@ export function routes(services: Services, sessions: SessionSupport, config: Con
       xapiApiRoutes(services), // /events
       cohortApiRoutes(services),
       privacyApiRoutes(services),
+      messageApiRoutes(services), // /messages
     ]),
   );
   return router;

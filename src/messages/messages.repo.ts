@@ -1,3 +1,7 @@
+import { OPTIONAL_KINDS } from './messages.schema';
+
+export { OPTIONAL_KINDS };
+
 /** What a message is about. Invitation, password and security messages are always sent; the others are optional. */
 export type MessageKind =
   | 'invitation'
@@ -9,8 +13,6 @@ export type MessageKind =
   | 'self_assessment'
   | 'test';
 
-/** The kinds a person may turn off at /account/notifications (each carries List-Unsubscribe). */
-export const OPTIONAL_KINDS = ['assignment', 'reminder', 'digest', 'self_assessment'] as const;
 export type OptionalKind = (typeof OPTIONAL_KINDS)[number];
 export const isOptional = (kind: string): kind is OptionalKind =>
   (OPTIONAL_KINDS as readonly string[]).includes(kind);

@@ -1,3 +1,4 @@
+import { messageListQuery, messageListSchema } from '../messages/messages.schema';
 import {
   OpenAPIRegistry,
   OpenApiGeneratorV31,
@@ -279,17 +280,33 @@ export function buildOpenApiDocument(publicUrl = 'http://localhost:3000') {
     path: '/users',
     operationId: 'createUser',
     tag: 'users',
-    summary: 'Create an account (without a password: the answer carries a one-time password link)',
+    summary:
+      'Create an account (without a password: the answer carries a one-time password link, or with `invite` the person is sent one)',
     body: createUserSchema,
     ok: { 201: json(createdUserSchema, 'The account created') },
     errors: [...WITH_BODY, 403, 409],
+  });
+  add({
+    method: 'get',
+    path: '/messages',
+    operationId: 'listMessages',
+    tag: 'users',
+    summary:
+      'The outbox, 50 a page, newest first: who was sent what, when, by which transport, and why a message failed',
+    query: messageListQuery,
+    ok: { 200: json(messageListSchema, 'One page of messages') },
+    errors: [403, 422],
   });
   add({
     method: 'post',
     path: '/users/import',
     operationId: 'importUsers',
     tag: 'users',
-    summary: 'Create accounts from a CSV `email,name,role`: all or nothing',
+    summary:
+      'Create accounts from a CSV `email,name,role`: all or nothing (`?invite=true` sends each an invitation)',
+    query: z.object({
+      invite: z.enum(['true', 'false']).optional().describe('Send each person an invitation by email'),
+    }),
     otherBodies: {
       'text/csv': z.string().describe('The CSV, with a header row `email,name,role`'),
       'multipart/form-data': z.object({

@@ -20,6 +20,7 @@ let ids: {
   variant: number;
   assignment: number;
   entry: number;
+  calendarFeed: string;
 };
 
 /** Every route with the roles that may use it. Public routes are listed with all four roles. */
@@ -149,6 +150,13 @@ function table(): RouteCase[] {
     { method: 'post', path: `/api/v1/variants/${ids.variant}/publish`, allowed: ['admin'] },
     { method: 'get', path: `/api/v1/variants/versions/${ids.version}/download`, allowed: ['admin'] },
     { method: 'get', path: '/api/v1/events', allowed: ['admin'] },
+    { method: 'get', path: '/password/forgot', allowed: all },
+    { method: 'get', path: `/unsubscribe/${ids.learner}/reminder/not-checked-until-posted`, allowed: all },
+    { method: 'get', path: ids.calendarFeed, allowed: all },
+    { method: 'get', path: '/account/notifications', allowed: signedIn },
+    { method: 'get', path: '/calendar/modules/area-listening.ics', allowed: ['learner'] },
+    { method: 'get', path: '/admin/messages', allowed: ['admin'] },
+    { method: 'get', path: '/api/v1/messages', allowed: ['admin'] },
   ];
 }
 
@@ -196,6 +204,7 @@ beforeAll(async () => {
     variant: up.body.id,
     assignment,
     entry: entry.body.id as number,
+    calendarFeed: new URL(await t.services.messages.newCalendarFeed(learner.id)).pathname,
   };
 });
 afterAll(() => t.close());
@@ -258,6 +267,10 @@ describe('every route answers each role as it should', () => {
       '/variants/:id/publish',
       '/me/actions/:id',
       '/cohorts/:id/members/:userId',
+      '/account/calendar',
+      '/account/calendar/revoke',
+      '/admin/messages/test',
+      '/admin/messages/:id/resend',
     ]);
     const tablePaths = table().flatMap((r) => [r.path, r.path.replace(/^\/api\/v1/, '')]);
     const matches = (route: string) => {

@@ -126,6 +126,8 @@ export function createSessionSupport(config: AppConfig, auth: AuthService) {
   /** Refuses unsafe requests made with cookies unless they carry the synchroniser token. */
   const verifyCsrf: RequestHandler = (req: Request, _res: Response, next: NextFunction) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.authVia === 'bearer') return next();
+    // a one-click unsubscribe (RFC 8058) comes from a mail program with no cookie or form: its signed address proves it
+    if (req.path.startsWith('/unsubscribe/')) return next();
     // An API call that carries no session cookie has no ambient authority a forged request could borrow.
     if (req.originalUrl.startsWith('/api/') && req.authVia !== 'session') return next();
     const body = req.body as Record<string, unknown> | undefined;
