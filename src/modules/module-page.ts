@@ -42,7 +42,13 @@ const SLOT_MARK = `<!--slot-${crypto.randomUUID()}-->`;
  */
 const skeletons = new WeakMap<Pack, Map<string, Skeleton>>();
 
-function skeletonFor(app: Application, pack: Pack, mod: Module, learner: boolean, view: ModulePageView): Skeleton {
+function skeletonFor(
+  app: Application,
+  pack: Pack,
+  mod: Module,
+  learner: boolean,
+  view: ModulePageView,
+): Skeleton {
   let forPack = skeletons.get(pack);
   if (!forPack) {
     forPack = new Map();
@@ -61,13 +67,22 @@ function skeletonFor(app: Application, pack: Pack, mod: Module, learner: boolean
  * Renders the template with only what is the same for every viewer of this kind: the outcomes without anyone's
  * status, the neighbouring modules (the pack's order). Nothing of this request's person can reach the skeleton.
  */
-function renderSkeleton(app: Application, pack: Pack, mod: Module, learner: boolean, view: ModulePageView): Skeleton {
+function renderSkeleton(
+  app: Application,
+  pack: Pack,
+  mod: Module,
+  learner: boolean,
+  view: ModulePageView,
+): Skeleton {
   const slots: Slot[] = [];
   const slot = (name: string, data?: Record<string, unknown>) => {
     slots.push({ view: name, data });
     return SLOT_MARK;
   };
-  const html = templateFor(app, 'modules/module')({
+  const html = templateFor(
+    app,
+    'modules/module',
+  )({
     ...app.locals,
     pack,
     mod,

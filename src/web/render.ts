@@ -49,7 +49,8 @@ export function renderPage(
       return;
     }
     // a mark the view escaped or repeated: render again with the parts as text
-    for (const key of Object.keys(locals)) if (locals[key] instanceof HtmlBuilder) all[key] = String(locals[key]);
+    for (const key of Object.keys(locals))
+      if (locals[key] instanceof HtmlBuilder) all[key] = String(locals[key]);
     html = inLayout(app, all, templateFor(app, view)(all));
   }
   res.status(status).type('html').send(html);

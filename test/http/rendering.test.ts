@@ -22,11 +22,13 @@ describe('views', () => {
     ejs.render(template, locals, { ...viewOptions(dir, { NODE_ENV: 'test' }), cache: false });
 
   it('fail loudly when a template reads a name it did not declare', () => {
-    expect(render('<% const { title } = locals; -%><h1><%= title %></h1>', { title: 'Hi' })).toBe('<h1>Hi</h1>');
-    expect(() => render('<h1><%= title %></h1>', { title: 'Hi' })).toThrow(ReferenceError);
-    expect(() => render('<% const { title } = locals; -%><%= title %> <%= subtitle %>', { title: 'Hi' })).toThrow(
-      /subtitle is not defined/,
+    expect(render('<% const { title } = locals; -%><h1><%= title %></h1>', { title: 'Hi' })).toBe(
+      '<h1>Hi</h1>',
     );
+    expect(() => render('<h1><%= title %></h1>', { title: 'Hi' })).toThrow(ReferenceError);
+    expect(() =>
+      render('<% const { title } = locals; -%><%= title %> <%= subtitle %>', { title: 'Hi' }),
+    ).toThrow(/subtitle is not defined/);
   });
 
   it('escape what they print as the pages do', () => {
@@ -75,14 +77,18 @@ describe('the module page from one cached skeleton', () => {
     expect(annPage).toMatch(/id="share-li-1" name="share:li-1" type="checkbox" value="1" checked>/);
     expect(annPage).toContain('Your changes have been saved.');
     expect(annPage).toContain('You have answered 1 of 2 questions');
-    expect(annPage).toMatch(/<strong>LI1<\/strong>[^\n]* <strong class="govuk-tag govuk-tag--green">Achieved<\/strong>/);
+    expect(annPage).toMatch(
+      /<strong>LI1<\/strong>[^\n]* <strong class="govuk-tag govuk-tag--green">Achieved<\/strong>/,
+    );
 
     expect(bobPage).toContain('Bob measures</textarea>');
     expect(bobPage).not.toContain('Ann &lt;listens&gt;');
     expect(bobPage).not.toMatch(/name="share:li-1" type="checkbox" value="1" checked>/);
     expect(bobPage).not.toContain('Your changes have been saved.');
     expect(bobPage).toContain('You have answered 1 of 2 questions');
-    expect(bobPage).toMatch(/<strong>LI1<\/strong>[^\n]* <strong class="govuk-tag govuk-tag--grey">Not started<\/strong>/);
+    expect(bobPage).toMatch(
+      /<strong>LI1<\/strong>[^\n]* <strong class="govuk-tag govuk-tag--grey">Not started<\/strong>/,
+    );
 
     expect(ann.csrf).not.toBe(bob.csrf);
     for (const [page, me] of [
@@ -98,7 +104,11 @@ describe('the module page from one cached skeleton', () => {
 
   it('shows a trainer the same module without a learner part', async () => {
     const trainer = await t.user('trainer');
-    const page = (await request(t.app).get('/modules/case-town-hall').set(auth(await t.token(trainer.email)))).text;
+    const page = (
+      await request(t.app)
+        .get('/modules/case-town-hall')
+        .set(auth(await t.token(trainer.email)))
+    ).text;
     expect(page).toContain('<h1 class="govuk-heading-xl">The town hall front desk</h1>');
     expect(page).not.toContain('<textarea');
     expect(page).not.toContain('id="completion"');
