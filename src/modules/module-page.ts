@@ -28,10 +28,16 @@ interface Slot {
 }
 
 interface Skeleton {
-  /** the page's bytes between the slots: one more than there are slots */
-  pieces: Buffer[];
+  /**
+   * The page between the slots (one more than there are slots): as UTF-8 bytes, or kept as text when short, to be
+   * joined with the slots around it (a write per short piece would cost more than encoding it again).
+   */
+  pieces: (Buffer | string)[];
   slots: Slot[];
 }
+
+/** Below this many characters a piece of the skeleton is kept as text. */
+const SHORT_PIECE = 512;
 
 /** Marks a slot in the rendered skeleton (random: no text of a pack can make one). */
 const SLOT_MARK = `<!--slot-${crypto.randomUUID()}-->`;
@@ -95,7 +101,7 @@ function renderSkeleton(
   const parts = html.split(SLOT_MARK);
   if (parts.length !== slots.length + 1)
     throw new Error('modules/module: a slot was escaped or written twice (write it with <%- slot(…) %>)');
-  return { pieces: parts.map((part) => Buffer.from(part)), slots };
+  return { pieces: parts.map((part) => (part.length < SHORT_PIECE ? part : Buffer.from(part))), slots };
 }
 
 /**
@@ -114,16 +120,30 @@ export function sendModulePage(
   const body = new HtmlBuilder();
   try {
     const { pieces, slots } = skeletonFor(app, pack, mod, learner, locals);
-    const page = { ...app.locals, ...res.locals, ...locals };
+    const page: Record<string, unknown> = { ...app.locals, ...res.locals, ...locals };
     for (let i = 0; i < slots.length; i++) {
-      body.bytes(pieces[i]);
+      add(body, pieces[i]);
       const { view, data } = slots[i];
-      body.text(templateFor(app, view)(data ? { ...page, ...data } : page));
+      const template = templateFor(app, view);
+      body.text(template(data ? withData(page, data, template.includes) : page));
     }
-    body.bytes(pieces[slots.length]);
+    add(body, pieces[slots.length]);
   } catch (err) {
     req.next?.(err);
     return;
   }
   sendInLayout(req, res, locals, body, status);
+}
+
+function add(body: HtmlBuilder, piece: Buffer | string): void {
+  if (typeof piece === 'string') body.text(piece);
+  else body.bytes(piece);
+}
+
+/**
+ * The page's locals with a slot's data over them. A view that includes none has them through its prototype (no copy of
+ * the page's locals per slot); an include is given only its includer's own properties, so for one that does, a copy.
+ */
+function withData(page: object, data: object, includes = true): object {
+  return includes ? { ...page, ...data } : Object.assign(Object.create(page) as object, data);
 }

@@ -19,7 +19,10 @@ import { viewHelpers } from './view-helpers';
  * - Includes name their file from the views folder (`include('/partials/input')`): EJS resolves such a path without
  *   asking the disk, where a relative include costs an `existsSync` on every render.
  */
-export type Template = (locals: object) => string;
+export type Template = ((locals: object) => string) & {
+  /** whether the view includes others (an include sees only the locals object's own properties) */
+  includes?: boolean;
+};
 
 interface Views {
   dir: string;
@@ -56,7 +59,9 @@ export function templateFor(app: Application, view: string): Template {
   const key = `${views.options.compileDebug ? 'debug' : 'fast'}:${filename}`;
   let template = compiled.get(key);
   if (!template) {
-    template = ejs.compile(fs.readFileSync(filename, 'utf8'), { ...views.options, filename }) as Template;
+    const source = fs.readFileSync(filename, 'utf8');
+    template = ejs.compile(source, { ...views.options, filename }) as Template;
+    template.includes = source.includes('include(');
     compiled.set(key, template);
   }
   views.byName.set(view, template);
