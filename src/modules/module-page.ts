@@ -5,13 +5,19 @@ import { HtmlBuilder, sendInLayout } from '../web/render';
 import { templateFor } from '../web/views';
 
 /**
- * The module page, from views/modules/module.ejs alone. What every viewer of one kind (learner or not) sees of a module
- * in one pack version is the same, so the template is rendered once per (pack, module, kind of viewer) with its
- * per-request parts left as slots (`slot(view, data)` in the template, which writes a mark): the result is cut at the
+ * The module page, from views/modules/module.ejs alone. What every viewer of one kind sees of a module in one pack
+ * version is the same, so the template is rendered once per (pack, module, kind of viewer) with its per-request parts
+ * left as slots (`slot(view, data)` in the template, which writes a mark): the result is cut at the
  * marks into UTF-8 buffers and kept with the pack. A request renders only the slots' partials (the status tags, the
  * saved answers, the completion block, the CSRF field, the banner, the problems of a refused form), each with the
  * page's locals, and the pieces go out in one gathered write.
  */
+
+/**
+ * The kinds of viewer: anyone but a learner; a learner; a learner shown a refused form (their problems change the
+ * markup around each answer, so on that page a learner's whole prompt is a slot, where otherwise only its answer is).
+ */
+type Viewer = 'other' | 'learner' | 'problems';
 
 /** What the page's service (`pages.modulePage`) gives for one viewer, with what the route adds. */
 export interface ModulePageView {
@@ -52,7 +58,7 @@ function skeletonFor(
   app: Application,
   pack: Pack,
   mod: Module,
-  learner: boolean,
+  viewer: Viewer,
   view: ModulePageView,
 ): Skeleton {
   let forPack = skeletons.get(pack);
@@ -60,10 +66,10 @@ function skeletonFor(
     forPack = new Map();
     skeletons.set(pack, forPack);
   }
-  const key = `${learner ? 'L' : 'O'}${mod.id}`;
+  const key = `${viewer}:${mod.id}`;
   let skeleton = forPack.get(key);
   if (!skeleton) {
-    skeleton = renderSkeleton(app, pack, mod, learner, view);
+    skeleton = renderSkeleton(app, pack, mod, viewer, view);
     forPack.set(key, skeleton);
   }
   return skeleton;
@@ -77,7 +83,7 @@ function renderSkeleton(
   app: Application,
   pack: Pack,
   mod: Module,
-  learner: boolean,
+  viewer: Viewer,
   view: ModulePageView,
 ): Skeleton {
   const slots: Slot[] = [];
@@ -92,7 +98,8 @@ function renderSkeleton(
     ...app.locals,
     pack,
     mod,
-    learner,
+    learner: viewer !== 'other',
+    problems: viewer === 'problems',
     previous: view.previous,
     next: view.next,
     outcomes: view.outcomes.map(({ id, text, areaId, standard }) => ({ id, text, areaId, standard })),
@@ -111,15 +118,16 @@ function renderSkeleton(
 export function sendModulePage(
   req: Request,
   res: Response,
-  locals: { title: string; pack: Pack; mod: Module } & ModulePageView,
+  locals: { title: string; pack: Pack; mod: Module; errors?: unknown[] } & ModulePageView,
   status = 200,
 ): void {
   const app = req.app;
   const { pack, mod } = locals;
-  const learner = req.user?.role === 'learner';
+  const viewer: Viewer =
+    req.user?.role !== 'learner' ? 'other' : locals.errors?.length ? 'problems' : 'learner';
   const body = new HtmlBuilder();
   try {
-    const { pieces, slots } = skeletonFor(app, pack, mod, learner, locals);
+    const { pieces, slots } = skeletonFor(app, pack, mod, viewer, locals);
     const page: Record<string, unknown> = { ...app.locals, ...res.locals, ...locals };
     for (let i = 0; i < slots.length; i++) {
       add(body, pieces[i]);

@@ -102,6 +102,26 @@ describe('the module page from one cached skeleton', () => {
     }
   });
 
+  it("shows one learner's refused answers with their problems, and the next learner a page without them", async () => {
+    const ann = await learner();
+    const bob = await learner();
+    const refused = await ann.agent
+      .post('/modules/case-town-hall/responses')
+      .type('form')
+      .send({ _csrf: ann.csrf, 'answer:li-1': 'x'.repeat(10_001), 'answer:me-1': 'Ann typed this' });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.text).toContain('govuk-error-summary');
+    expect(refused.text).toContain('govuk-form-group govuk-form-group--error govuk-character-count');
+    expect(refused.text).toContain('Ann typed this</textarea>');
+    expect(new Set(csrfFields(refused.text))).toEqual(new Set([ann.csrf]));
+
+    const page = (await bob.agent.get('/modules/case-town-hall')).text;
+    expect(page).not.toContain('govuk-error');
+    expect(page).not.toContain('Ann typed this');
+    expect(page).not.toContain('xxxxxxxx');
+    expect(new Set(csrfFields(page))).toEqual(new Set([bob.csrf]));
+  });
+
   it('shows a trainer the same module without a learner part', async () => {
     const trainer = await t.user('trainer');
     const page = (
