@@ -42,8 +42,8 @@ interface Skeleton {
   slots: Slot[];
 }
 
-/** Below this many characters a piece of the skeleton is kept as text. */
-const SHORT_PIECE = 512;
+/** Below this many characters a piece of the skeleton is kept as text (the white space between two slots). */
+const SHORT_PIECE = 32;
 
 /** Marks a slot in the rendered skeleton (random: no text of a pack can make one). */
 const SLOT_MARK = `<!--slot-${crypto.randomUUID()}-->`;

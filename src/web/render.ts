@@ -135,13 +135,20 @@ export function sendInLayout(
     pieces = [
       Buffer.from(html.slice(0, at)),
       ...body.buffers(),
-      Buffer.from(html.slice(at + BODY_MARK.length)),
+      encodedEnd(html.slice(at + BODY_MARK.length)),
     ];
   } catch (err) {
     req.next?.(err);
     return;
   }
   sendPieces(req, res, status, pieces);
+}
+
+/** The last end of the layout encoded: it is the same for every page but a bare one (the footer), so kept. */
+let lastEnd = { text: '', bytes: Buffer.alloc(0) };
+function encodedEnd(text: string): Buffer {
+  if (text !== lastEnd.text) lastEnd = { text, bytes: Buffer.from(text) };
+  return lastEnd.bytes;
 }
 
 /** Sends a page kept in pieces as they are, in one gathered write: no copy of the whole page into one buffer. */
