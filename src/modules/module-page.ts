@@ -7,10 +7,10 @@ import { templateFor } from '../web/views';
 /**
  * The module page, from views/modules/module.ejs alone. What every viewer of one kind sees of a module in one pack
  * version is the same, so the template is rendered once per (pack, module, kind of viewer) with its per-request parts
- * left as slots (`slot(view, data)` in the template, which writes a mark): the result is cut at the
- * marks into UTF-8 buffers and kept with the pack. A request renders only the slots' partials (the status tags, the
- * saved answers, the completion block, the CSRF field, the banner, the problems of a refused form), each with the
- * page's locals, and the pieces go out in one gathered write.
+ * left as slots (`slot(view, data)` in the template, which writes a mark): the result is cut at the marks into UTF-8
+ * buffers and kept with the pack. A request renders only the slots' partials (the status tags, the saved answers, the
+ * completion block, the CSRF field, the banner, the problems of a refused form), each with the page's locals, and the
+ * pieces go out in one gathered write (docs/rendering.md).
  */
 
 /**

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
 import request from 'supertest';
@@ -29,6 +30,23 @@ describe('views', () => {
     expect(() =>
       render('<% const { title } = locals; -%><%= title %> <%= subtitle %>', { title: 'Hi' }),
     ).toThrow(/subtitle is not defined/);
+  });
+
+  it('all compile with the options the app uses, each declaring its locals first', () => {
+    const files = fs
+      .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ejs'));
+    expect(files.length).toBeGreaterThan(50);
+    for (const file of files) {
+      const source = fs.readFileSync(path.join(dir, file), 'utf8');
+      expect(() =>
+        ejs.compile(source, { ...viewOptions(dir, { NODE_ENV: 'production' }), cache: false }),
+      ).not.toThrow();
+      expect([file, /^<%\s*(\/\*[\s\S]*?\*\/\s*)?const \{[^}]*\} = locals;/.test(source)]).toEqual([
+        file,
+        true,
+      ]);
+    }
   });
 
   it('escape what they print as the pages do', () => {
