@@ -49,7 +49,7 @@ export function viewOptions(dir: string, config: Pick<Config, 'NODE_ENV'>): ejs.
   return options;
 }
 
-/** The compiled view, to be called with every local it reads (the app's locals included: see `renderView`). */
+/** The compiled view, to be called with every local it reads, the app's included (`h`, `serviceName`: see render.ts). */
 export function templateFor(app: Application, view: string): Template {
   const views = appViews.get(app);
   if (!views) throw new Error('useViews has not been called on this app');
@@ -66,11 +66,6 @@ export function templateFor(app: Application, view: string): Template {
   }
   views.byName.set(view, template);
   return template;
-}
-
-/** Renders a view now and returns its HTML, with the app's locals (`h`, `serviceName`) under the given ones. */
-export function renderView(app: Application, view: string, data: object): string {
-  return templateFor(app, view)({ ...app.locals, ...data });
 }
 
 export function useViews(app: Express, root: string, config: Config): void {
