@@ -48,7 +48,8 @@ export function renderPage(
       sendPieces(req, res, status, spliced);
       return;
     }
-    // a mark the view escaped or repeated: render again with the parts as text
+    // a mark the view escaped or repeated: render again with the parts as text (and the page's own `body`, if any)
+    all.body = locals.body;
     for (const key of Object.keys(locals))
       if (locals[key] instanceof HtmlBuilder) all[key] = String(locals[key]);
     html = inLayout(app, all, templateFor(app, view)(all));
