@@ -40,9 +40,8 @@ const LAYERS: [string, (frame: ProfileNode['callFrame']) => boolean][] = [
     (f) => /node_modules\/ejs\//.test(f.url) || (f.url === '' && f.functionName === 'anonymous'),
   ],
   [
-    'pages made in code (module page, home, layout, matrix rows)',
-    (f) =>
-      /dist\/src\/(modules\/module-page|pages\/home-page|web\/render|cohorts\/matrix\.view)\./.test(f.url),
+    'page assembly (module page skeleton and slots, layout splice, matrix rows)',
+    (f) => /dist\/src\/(modules\/module-page|web\/render|web\/views|cohorts\/matrix\.view)\./.test(f.url),
   ],
   [
     'database (SQLite or pg)',

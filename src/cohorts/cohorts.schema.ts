@@ -61,15 +61,16 @@ export const dueDateSchema = assignmentSchema.pick({ dueAt: true });
 /** A cohort's name and description (the details form). */
 export const cohortDetailsSchema = cohortSchema.pick({ name: true, description: true });
 
-/** Pinning a cohort to a variant version: anything but a number means the built-in pack. */
+/** Pinning a cohort to a variant version (the API): an integer id, or null for the built-in pack; nothing else. */
 export const pinSchema = z.object({
   variantVersionId: z
-    .unknown()
-    .meta({
-      description: 'A published variant version; null (or anything but a number) is the built-in pack',
-      anyOf: [{ type: 'integer' }, { type: 'null' }],
+    .number({
+      error: 'Give variantVersionId as a published variant version’s id, or null for the built-in pack',
     })
-    .transform((v) => (typeof v === 'number' ? v : null)),
+    .int('Give variantVersionId as a whole number, or null for the built-in pack')
+    .positive('Give variantVersionId as a published variant version’s id, or null for the built-in pack')
+    .nullable()
+    .meta({ description: 'A published variant version, or null for the built-in pack' }),
 });
 
 /**

@@ -3,9 +3,8 @@ import type { Services } from '../compose';
 import { NotFound } from '../shared/errors';
 import { actorOf } from '../web/actor';
 import { packForRequest } from '../web/pack-choice';
-import { checkAgainstTemplate, renderPage, sendInLayout } from '../web/render';
-import { hasViews, renderView } from '../web/views';
-import { moduleBody, type ModulePageLocals } from './module-page';
+import { renderPage } from '../web/render';
+import { sendModulePage } from './module-page';
 import { areaTitles, moduleJson, packJson } from './modules.presenter';
 
 export function moduleRoutes(services: Services): Router {
@@ -26,15 +25,7 @@ export function moduleRoutes(services: Services): Router {
     const mod = pack.modules.get(String(req.params.id));
     if (!mod) throw new NotFound('There is no module with that name in your pack');
     const view = await services.pages.modulePage(actorOf(req), pack, mod);
-    const locals = { title: mod.title, pack, mod, ...view, saved: req.query.saved };
-    if (!hasViews(req.app)) return renderPage(req, res, 'modules/module', locals);
-    // the same HTML as modules/module.ejs, with what is the same for everyone built once per pack (module-page.ts)
-    const all = { ...res.locals, ...locals } as unknown as ModulePageLocals;
-    const partial = (name: string, extra: Record<string, unknown>) =>
-      renderView(req.app, name, { ...all, ...extra });
-    const body = moduleBody(all, partial);
-    checkAgainstTemplate(req.app, 'modules/module', all, body);
-    sendInLayout(req, res, locals, body);
+    sendModulePage(req, res, { title: mod.title, pack, mod, ...view, saved: req.query.saved });
   });
 
   router.get('/modules/:id/slides', async (req, res) => {

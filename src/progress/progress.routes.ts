@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../compose';
 import type { Pack } from '../content/types';
+import { sendModulePage } from '../modules/module-page';
 import { parseInput } from '../shared/validate';
 import { actorOf } from '../web/actor';
 import { formAction, type FormProblems } from '../web/form-action';
@@ -111,10 +112,9 @@ export function progressRoutes(services: Services): Router {
     const mod = /^\/modules\/([^/]+)$/.exec(back) && pack.modules.get(decodeURIComponent(back.slice(9)));
     if (!mod) return outcomePage(req, res, back, problems, status);
     const details = problems.details.map((d) => ({ ...d, field: `${outcomeId}-${d.field}` }));
-    renderPage(
+    sendModulePage(
       req,
       res,
-      'modules/module',
       {
         title: mod.title,
         pack,

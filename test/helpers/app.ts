@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Express } from 'express';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { loadConfig, type AppConfig } from '../../src/config';
@@ -11,6 +12,7 @@ import { loadPack } from '../../src/content/load';
 import { createApp } from '../../src/app';
 import { registeredRoutes, type RegisteredRoute } from './routes';
 import { withResponseValidation } from './contract';
+import { withPageChecks } from './page-checks';
 import { compose, type Services } from '../../src/compose';
 import { manualClock, type Clock } from '../../src/shared/clock';
 import { createLogger } from '../../src/shared/logger';
@@ -39,6 +41,8 @@ export interface TestApp {
   signIn(email: string, password?: string): Promise<{ agent: TestAgent; csrf: string }>;
   /** An API bearer token for the user. */
   token(email: string, password?: string): Promise<string>;
+  /** The same app over these services instead of the composed ones (fakes that fail on demand), with the same checks. */
+  appWith(overrides: Partial<Services>): Express;
   /** Every route the application registers (the app inside the test's response-checking wrapper). */
   routes(): RegisteredRoute[];
 }
@@ -96,12 +100,15 @@ export async function makeTestApp(
     ...settings,
     sessionSecret: await services.auth.cookieSecret(settings.SESSION_SECRET),
   };
-  // every API response of every test file is checked against the OpenAPI document (test/helpers/contract.ts)
+  // every API response of every test file is checked against the OpenAPI document (test/helpers/contract.ts), and
+  // every page against the rules every page keeps (test/helpers/page-checks.ts)
+  const checked = (built: Express) => withPageChecks(withResponseValidation(built));
   const inner = createApp(services, config, logger);
-  const app = withResponseValidation(inner);
+  const app = checked(inner);
   return {
     app,
     routes: () => registeredRoutes(inner),
+    appWith: (overrides) => checked(createApp({ ...services, ...overrides }, config, logger)),
     services,
     clock,
     db,

@@ -1,7 +1,4 @@
 import request from 'supertest';
-import { createApp } from '../../src/app';
-import type { Services } from '../../src/compose';
-import { createLogger } from '../../src/shared/logger';
 import { makeTestApp, type TestApp } from '../helpers/app';
 
 /** createApp takes its services, so a test can hand it one that fails in ways a real database cannot on demand. */
@@ -12,11 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const appWith = (overrides: Partial<Services>) =>
-  createApp({ ...t.services, ...overrides }, t.config, createLogger('silent'));
-
 it('answers 503 on /readyz when the database stops answering', async () => {
-  const app = appWith({
+  const app = t.appWith({
     ops: {
       readiness: () =>
         Promise.resolve({ ready: false, checks: { database: 'failing: disk I/O error', pack: 'ok' } }),
@@ -33,7 +27,7 @@ it('answers 503 on /readyz when the database stops answering', async () => {
 it('shows the 503 page, not a crash, when a page cannot be read because the disk is full', async () => {
   const learner = await t.user('learner');
   const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-  const app = appWith({
+  const app = t.appWith({
     pages: {
       ...t.services.pages,
       learnerHome: () => Promise.reject(full),

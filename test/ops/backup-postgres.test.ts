@@ -23,8 +23,6 @@ const pgBin = findPgBin();
 if (!pgBin) console.warn('backup-postgres.test.ts skipped: no PostgreSQL (initdb/pg_ctl) found; set PG_BIN');
 const describePg = pgBin ? describe : describe.skip;
 
-jest.setTimeout(120_000);
-
 describePg('PostgreSQL backup and restore', () => {
   let cluster: Awaited<ReturnType<typeof startCluster>>;
   let url: string;
