@@ -18,6 +18,11 @@ export interface PersonRecord {
   submissions: Row[];
   actions: Row[];
   events: Row[];
+  /** The messages sent to them (bodies for 30 days), what they turned off, and whether they have a calendar address. */
+  messages: Row[];
+  notificationOptOuts: Row[];
+  calendarFeed: Row[];
+  remindersSent: Row[];
   auditEntries: Row[];
   variantsCreated: Row[];
   variantVersionsUploaded: Row[];

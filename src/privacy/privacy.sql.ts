@@ -34,6 +34,12 @@ const PERSON = {
     'SELECT id, submission_id, group_id, field_id, position, text, due_on, done FROM actions WHERE user_id = ? ORDER BY id',
   events:
     'SELECT id, at, verb, object_type, object_id, module_id, result FROM events WHERE user_id = ? ORDER BY id',
+  messages:
+    'SELECT id, kind, to_address, subject, body_text, status, created_at, sent_at FROM messages WHERE user_id = ? ORDER BY id',
+  notificationOptOuts: 'SELECT kind, created_at FROM notification_opt_outs WHERE user_id = ? ORDER BY kind',
+  calendarFeed: 'SELECT created_at FROM calendar_feeds WHERE user_id = ?',
+  remindersSent:
+    'SELECT cohort_id, module_id, due_on, kind, sent_at FROM reminders_sent WHERE user_id = ? ORDER BY sent_at, module_id',
   variantsCreated: 'SELECT id, name, created_at FROM variants WHERE created_by = ? ORDER BY id',
   variantVersionsUploaded:
     'SELECT id, variant_id, version, status, created_at FROM variant_versions WHERE uploaded_by = ? ORDER BY id',
@@ -93,6 +99,10 @@ export function createPrivacyRepo(db: Sql): PrivacyRepo {
       await db.run('DELETE FROM api_tokens WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM sso_identities WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM password_links WHERE user_id = ?', [userId]);
+      await db.run('DELETE FROM messages WHERE user_id = ?', [userId]);
+      await db.run('DELETE FROM notification_opt_outs WHERE user_id = ?', [userId]);
+      await db.run('DELETE FROM calendar_feeds WHERE user_id = ?', [userId]);
+      await db.run('DELETE FROM reminders_sent WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM responses WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM actions WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM submissions WHERE user_id = ?', [userId]);

@@ -252,3 +252,60 @@ describe('choices, one-click unsubscribe, calendar and the admin outbox', () => 
     ).toBe(403);
   });
 });
+
+describe('messages are personal data', () => {
+  test('a person’s messages and choices are in their data export, and erased with them', async () => {
+    const t = await makeTestApp();
+    try {
+      const admin = await t.user('admin', 'dpo@example.org', 'Dpo');
+      const person = await t.services.users.create(
+        { email: 'leaving@example.org', name: 'Leaving', role: 'learner', invite: true },
+        null,
+      );
+      await t.services.messages.setChoices(person.id, ['assignment']);
+      await t.services.messages.newCalendarFeed(person.id);
+      const actor = { ...admin, name: 'Dpo', role: 'admin' as const };
+      const record = await t.services.privacy.exportPerson(person.id, actor);
+      expect(record.messages).toEqual([
+        expect.objectContaining({ kind: 'invitation', to_address: 'leaving@example.org' }),
+      ]);
+      expect(record.notificationOptOuts.map((r) => r.kind)).toEqual([
+        'digest',
+        'reminder',
+        'self_assessment',
+      ]);
+      expect(record.calendarFeed).toHaveLength(1);
+      await t.services.privacy.erase(person.id, { confirmEmail: 'leaving@example.org' }, actor);
+      const left = await t.db.get<{ n: number }>(
+        `SELECT (SELECT COUNT(*) FROM messages WHERE user_id = @id) + (SELECT COUNT(*) FROM notification_opt_outs WHERE user_id = @id)
+           + (SELECT COUNT(*) FROM calendar_feeds WHERE user_id = @id) AS n`,
+        { id: person.id },
+      );
+      expect(Number(left!.n)).toBe(0);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('bodies are kept 30 days, then only the metadata', async () => {
+    const t = await makeTestApp();
+    try {
+      await t.services.users.create(
+        { email: 'old@example.org', name: 'Old', role: 'learner', invite: true },
+        null,
+      );
+      await t.services.jobs.runDue(['mail.send']);
+      t.clock.advance(31 * 86_400_000);
+      expect(await t.services.outbox.clearOldBodies()).toBe(1);
+      const [m] = (await t.services.messages.list(null, 1)).messages;
+      expect(m).toMatchObject({
+        subject: 'You have been invited to Packway',
+        status: 'sent',
+        text: null,
+        html: null,
+      });
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -159,6 +159,10 @@ describe('subject access export', () => {
       events: 'events',
       password_links: 'passwordLinks',
       sso_identities: 'singleSignOn',
+      messages: 'messages',
+      notification_opt_outs: 'notificationOptOuts',
+      calendar_feeds: 'calendarFeed',
+      reminders_sent: 'remindersSent',
     };
     for (const { table, hasUserId } of await schema()) {
       if (!hasUserId) continue;
