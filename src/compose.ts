@@ -92,26 +92,27 @@ export function compose({ db, pack, config, logger, clock = systemClock }: Infra
     authRepo,
     auditRepo,
   );
-  const users = createUsersService(uow, usersRepo, authRepo, auditRepo);
+  const users = createUsersService(uow, usersRepo, authRepo, auditRepo, clock);
   const variants = createVariantsService(uow, variantsRepo, packs, progressRepo, auditRepo);
-  const audited = createAudited(uow, auditRepo);
+  const audited = createAudited(uow, auditRepo, clock);
   const cohorts = createCohortsService({
     cohorts: cohortsRepo,
     packs,
     audited,
+    clock,
     versionExists: variants.isPublished,
   });
-  const cohortDeps = { cohorts: cohortsRepo, users: usersRepo, access: cohorts, audited };
+  const cohortDeps = { cohorts: cohortsRepo, users: usersRepo, access: cohorts, audited, clock };
   const cohortMembership = createMembershipService(cohortDeps);
   const cohortAssignments = createAssignmentsService(cohortDeps);
   const cohortRemovals = createRemovalsService(cohortDeps);
   const cohortMatrix = createMatrixService({ ...cohortDeps, progress: progressRepo });
-  const progress = createProgressService(uow, progressRepo, cohortsRepo, eventsRepo);
-  const responses = createResponsesService(uow, createResponsesRepo(db), eventsRepo);
+  const progress = createProgressService(uow, progressRepo, cohortsRepo, eventsRepo, clock);
+  const responses = createResponsesService(uow, createResponsesRepo(db), eventsRepo, clock);
   const forms = createFormsService(uow, createFormsRepo(db), eventsRepo, clock);
-  const reports = createReportsService(cohorts, cohortsRepo, usersRepo, progress, responses, forms);
+  const reports = createReportsService(cohorts, cohortsRepo, usersRepo, progress, responses, forms, clock);
   const pages = createPagesService(packs, cohorts, progress, responses, forms, reports);
-  const xapi = createXapiService(config, eventsRepo, createXapiRepo(db), packs, logger);
+  const xapi = createXapiService(config, eventsRepo, createXapiRepo(db), packs, logger, clock);
   const jobsRepo = createJobsRepo(db);
   const privacy = createPrivacyService(uow, createPrivacyRepo(db), auditRepo, jobsRepo, clock);
   const audit = createAuditService(auditRepo);
@@ -128,7 +129,7 @@ export function compose({ db, pack, config, logger, clock = systemClock }: Infra
     leaseMs: config.JOBS_LEASE_MS,
     observe: metrics.jobEnded,
     handlers: [
-      xapiForwarding(xapi),
+      xapiForwarding(xapi, clock),
       sessionSweeping(auth, sso),
       retention(uow, privacy, config.RETENTION_MONTHS),
       retentionErasure(uow, privacy, config.RETENTION_MONTHS),

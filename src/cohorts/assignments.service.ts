@@ -1,9 +1,10 @@
 import type { Actor } from '../shared/actor';
+import { todayOf, type Clock } from '../shared/clock';
 import { Invalid, NotFound } from '../shared/errors';
 import type { Audited } from './audited';
 import type { CohortsRepo } from './cohorts.repo';
 import type { CohortAccess } from './cohorts.service';
-import { today, type AssignmentInput, type ScheduleInput } from './cohorts.schema';
+import type { AssignmentInput, ScheduleInput } from './cohorts.schema';
 
 /** `YYYY-MM-DD` plus some days. */
 export function addDays(day: string, days: number): string {
@@ -14,8 +15,8 @@ export function addDays(day: string, days: number): string {
 
 export type AssignmentStatus = 'not_started' | 'in_progress' | 'completed' | 'overdue';
 
-/** Where a learner is in an assigned module: overdue once its due day has passed (`on` is today's day). */
-export function assignmentStatus(progress: string | null, dueOn: string, on = today()): AssignmentStatus {
+/** Where a learner is in an assigned module: overdue once its due day has passed (`on` is today, in London). */
+export function assignmentStatus(progress: string | null, dueOn: string, on: string): AssignmentStatus {
   if (progress === 'completed') return 'completed';
   if (dueOn < on) return 'overdue';
   return progress === 'in_progress' ? 'in_progress' : 'not_started';
@@ -32,12 +33,15 @@ export interface AssignmentsDeps {
   cohorts: CohortsRepo;
   access: CohortAccess;
   audited: Audited;
+  clock: Clock;
 }
 
 const DUE_IN_FUTURE = 'Due date must be today or in the future';
 
 /** The modules a cohort is given and when they are due (taking one away is a removal: see removals.service). */
-export function createAssignmentsService({ cohorts, access, audited }: AssignmentsDeps) {
+export function createAssignmentsService({ cohorts, access, audited, clock }: AssignmentsDeps) {
+  const today = () => todayOf(clock);
+
   /** Assigns a module (or moves its due date if already assigned); answers the assignment's id and title. */
   async function assign(
     cohortId: number,
@@ -55,7 +59,7 @@ export function createAssignmentsService({ cohorts, access, audited }: Assignmen
       user,
       'cohort.assign',
       cohortId,
-      () => cohorts.upsertAssignment(cohortId, data.moduleId, data.dueAt),
+      (now) => cohorts.upsertAssignment(cohortId, data.moduleId, data.dueAt, now),
       () => `${data.moduleId}@${data.dueAt}`,
     );
     return { id, title: pack.modules.get(data.moduleId)!.title };
@@ -108,8 +112,8 @@ export function createAssignmentsService({ cohorts, access, audited }: Assignmen
       user,
       'cohort.assign',
       cohortId,
-      async () => {
-        for (const p of planned) await cohorts.upsertAssignment(cohortId, p.moduleId, p.dueAt);
+      async (now) => {
+        for (const p of planned) await cohorts.upsertAssignment(cohortId, p.moduleId, p.dueAt, now);
       },
       () => planned.map((p) => `${p.moduleId}@${p.dueAt}`).join(' '),
     );

@@ -1,4 +1,4 @@
-import { ukDate } from '../shared/dates';
+import { longDate } from '../shared/dates';
 import type { PlannedAssignment } from './assignments.service';
 import type { CohortCopy, DetailsChange } from './cohorts.service';
 import type { Enrolment } from './membership.service';
@@ -55,18 +55,18 @@ export const trainerAdded = (email: string) => `${email} added as a trainer`;
 
 // --- assignments ---
 
-export const assigned = (title: string, dueAt: string) => `“${title}” assigned, due ${ukDate(dueAt)}`;
+export const assigned = (title: string, dueAt: string) => `“${title}” assigned, due ${longDate(dueAt)}`;
 
 export function assignedMany(planned: PlannedAssignment[]): string {
   const first = planned[0];
   const last = planned[planned.length - 1];
   return planned.length === 1
     ? assigned(first.title, first.dueAt)
-    : `${planned.length} modules assigned, due from ${ukDate(first.dueAt)} to ${ukDate(last.dueAt)}`;
+    : `${planned.length} modules assigned, due from ${longDate(first.dueAt)} to ${longDate(last.dueAt)}`;
 }
 
 export const dueDateChanged = (title: string, dueAt: string) =>
-  `Due date of “${title}” changed to ${ukDate(dueAt)}`;
+  `Due date of “${title}” changed to ${longDate(dueAt)}`;
 
 export function dueDatesShifted(
   r: { moved: number; first?: string },
@@ -74,7 +74,7 @@ export function dueDatesShifted(
   direction: string,
 ): string {
   const moved = r.moved === 1 ? '1 due date' : `${r.moved} due dates`;
-  const first = r.first ? `: the first is now due ${ukDate(r.first)}` : '';
+  const first = r.first ? `: the first is now due ${longDate(r.first)}` : '';
   return `${moved} moved ${days} ${days === 1 ? 'day' : 'days'} ${direction}${first}`;
 }
 
@@ -105,7 +105,7 @@ export const confirmRemoveTrainer = (name: string, cohort: string) => ({
 export const confirmUnassign = (title: string, dueAt: string) => ({
   title: `Stop assigning “${title}”?`,
   body:
-    `Learners will no longer see it as due on ${ukDate(dueAt)}. ` +
+    `Learners will no longer see it as due on ${longDate(dueAt)}. ` +
     `Their progress in it is kept, and you can undo this for ${UNDO_HOURS} hours.`,
   button: 'Remove the assignment',
 });
@@ -123,7 +123,7 @@ export function removalLine(r: RecentRemoval): { id: number; text: string; remov
 
 export function undone(r: RemovedThing): string {
   return r.kind === 'assignment'
-    ? `“${r.title}” is assigned again, due ${ukDate(r.dueOn)}`
+    ? `“${r.title}” is assigned again, due ${longDate(r.dueOn)}`
     : r.kind === 'trainer'
       ? `${what(r)} is a trainer of this cohort again`
       : `${what(r)} is back in the cohort`;

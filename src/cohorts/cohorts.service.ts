@@ -1,10 +1,11 @@
 import type { Actor } from '../shared/actor';
+import { todayOf, type Clock } from '../shared/clock';
 import type { PackRegistry } from '../content/registry';
 import type { Pack } from '../content/types';
 import { Forbidden, Invalid, NotFound } from '../shared/errors';
 import type { Audited } from './audited';
 import type { Cohort, CohortMember, CohortPerson, CohortsRepo } from './cohorts.repo';
-import { today, type CohortDetails, type CohortInput, type CopyInput } from './cohorts.schema';
+import type { CohortDetails, CohortInput, CopyInput } from './cohorts.schema';
 
 /** A cohort's assignment as its pages show it: with the module's title in the cohort's pack. */
 export interface CohortAssignment {
@@ -41,6 +42,7 @@ export interface CohortsDeps {
   cohorts: CohortsRepo;
   packs: PackRegistry;
   audited: Audited;
+  clock: Clock;
   versionExists: (versionId: number) => boolean | Promise<boolean>;
 }
 
@@ -62,7 +64,7 @@ export function titled(
  * to a variant version. The other cohort services (membership, assignments, removals, the matrix) ask this one
  * whether a person may manage a cohort, and for its pack.
  */
-export function createCohortsService({ cohorts, packs, audited, versionExists }: CohortsDeps) {
+export function createCohortsService({ cohorts, packs, audited, clock, versionExists }: CohortsDeps) {
   /** The cohorts the person runs (every cohort, for an admin): active ones, or with `archived` the archived ones. */
   async function list(user: Actor, archived = false) {
     return user.role === 'admin'
@@ -116,8 +118,8 @@ export function createCohortsService({ cohorts, packs, audited, versionExists }:
       user,
       'cohort.create',
       (newId) => newId,
-      async () => {
-        const newId = await cohorts.create(data.name, data.description, data.variantId, user.id);
+      async (now: string) => {
+        const newId = await cohorts.create(data.name, data.description, data.variantId, user.id, now);
         if (user.role === 'trainer') await cohorts.addTrainer(newId, user.id);
         return newId;
       },
@@ -157,7 +159,7 @@ export function createCohortsService({ cohorts, packs, audited, versionExists }:
       user,
       archived ? 'cohort.archive' : 'cohort.restore',
       cohortId,
-      () => cohorts.setArchived(cohortId, archived ? new Date().toISOString() : null),
+      (now) => cohorts.setArchived(cohortId, archived ? now : null),
       () => cohort.name,
     );
     return (await cohorts.get(cohortId))!;
@@ -168,23 +170,23 @@ export function createCohortsService({ cohorts, packs, audited, versionExists }:
     const source = await manageable(cohortId, user);
     const withMembers = data.include.includes('members');
     const withAssignments = data.include.includes('assignments');
-    const on = today();
+    const on = todayOf(clock);
     const made = await audited(
       user,
       'cohort.copy',
       (r) => r.id,
-      async () => {
-        const id = await cohorts.create(data.name, source.description, source.variantVersionId, user.id);
+      async (now: string) => {
+        const id = await cohorts.create(data.name, source.description, source.variantVersionId, user.id, now);
         for (const t of await cohorts.trainers(cohortId)) await cohorts.addTrainer(id, t.id);
         if (user.role === 'trainer') await cohorts.addTrainer(id, user.id);
         let members = 0;
         let assignments = 0;
         if (withMembers)
           for (const m of await cohorts.members(cohortId))
-            if (!m.disabled && (await cohorts.addMember(id, m.id))) members++;
+            if (!m.disabled && (await cohorts.addMember(id, m.id, now))) members++;
         if (withAssignments)
           for (const a of await cohorts.assignments(cohortId)) {
-            await cohorts.upsertAssignment(id, a.moduleId, a.dueOn < on ? on : a.dueOn);
+            await cohorts.upsertAssignment(id, a.moduleId, a.dueOn < on ? on : a.dueOn, now);
             assignments++;
           }
         return { id, members, assignments };

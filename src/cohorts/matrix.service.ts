@@ -1,5 +1,6 @@
 import { coalesced } from '../shared/coalesce';
 import type { Actor } from '../shared/actor';
+import { todayOf, type Clock } from '../shared/clock';
 import type { Pack } from '../content/types';
 import type { ProgressRepo, OutcomeStatus } from '../progress/progress.repo';
 import { NotFound } from '../shared/errors';
@@ -7,7 +8,6 @@ import type { UsersRepo } from '../users/users.repo';
 import { assignmentStatus, type AssignmentStatus } from './assignments.service';
 import type { Cohort, CohortsRepo } from './cohorts.repo';
 import { titled, type CohortAccess, type CohortAssignment } from './cohorts.service';
-import { today } from './cohorts.schema';
 
 export interface MatrixLearner {
   id: number;
@@ -36,6 +36,8 @@ export interface CohortMatrix {
   outcomeIds: string[];
   assignments: CohortAssignment[];
   learners: MatrixLearner[];
+  /** The day (London, `YYYY-MM-DD`) the statuses were worked out for: overdue means due before it. */
+  today: string;
 }
 
 /**
@@ -99,13 +101,14 @@ export interface MatrixDeps {
   users: UsersRepo;
   progress: ProgressRepo;
   access: CohortAccess;
+  clock: Clock;
 }
 
 /**
  * The matrix read model: learners × outcomes and × assigned modules for one cohort, and the evidence behind one cell.
  * It only reads; the page is built from it by matrix.view (in code, for the measured reason given there).
  */
-export function createMatrixService({ cohorts, users, progress, access }: MatrixDeps) {
+export function createMatrixService({ cohorts, users, progress, access, clock }: MatrixDeps) {
   /**
    * Learners × outcomes in a fixed number of queries, however large the cohort. Trainers watching one cohort at once
    * (a workshop on a projector and on each trainer's laptop) share reads: see `coalesced` for why none sees data older
@@ -146,7 +149,7 @@ export function createMatrixService({ cohorts, users, progress, access }: Matrix
       if (!mine) progressOf.set(m.userId, (mine = new Map()));
       mine.set(m.moduleId, m.status);
     }
-    const on = today();
+    const on = todayOf(clock);
     for (const learner of byUser.values()) {
       const mine = progressOf.get(learner.id);
       for (const a of assignments) {
@@ -156,7 +159,7 @@ export function createMatrixService({ cohorts, users, progress, access }: Matrix
         else if (status === 'overdue') learner.overdue++;
       }
     }
-    return { cohort, pack, outcomeIds, assignments, learners: [...byUser.values()] };
+    return { cohort, pack, outcomeIds, assignments, learners: [...byUser.values()], today: on };
   }
 
   /**

@@ -58,9 +58,9 @@ export function createMembershipService({ cohorts, users, access, audited }: Mem
       user,
       'cohort.enrol',
       cohortId,
-      async () => {
+      async (now) => {
         let added = 0;
-        for (const { row } of found) if (await cohorts.addMember(cohortId, row!.id)) added++;
+        for (const { row } of found) if (await cohorts.addMember(cohortId, row!.id, now)) added++;
         return { added, alreadyMembers: found.length - added };
       },
       (r) => `${r.added} added`,

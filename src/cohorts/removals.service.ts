@@ -1,5 +1,6 @@
 import type { Pack } from '../content/types';
 import type { Actor } from '../shared/actor';
+import type { Clock } from '../shared/clock';
 import { Conflict, NotFound } from '../shared/errors';
 import type { UsersRepo } from '../users/users.repo';
 import type { Audited } from './audited';
@@ -26,13 +27,17 @@ export interface RemovalsDeps {
   users: UsersRepo;
   access: CohortAccess;
   audited: Audited;
+  clock: Clock;
 }
 
 /**
  * Taking a learner, a trainer or an assignment out of a cohort, and putting it back within the undo window: each
  * removal keeps what it took out (a learner's joining date, an assignment's due day) so the undo restores it.
  */
-export function createRemovalsService({ cohorts, users, access, audited }: RemovalsDeps) {
+export function createRemovalsService({ cohorts, users, access, audited, clock }: RemovalsDeps) {
+  /** The earliest removal that can still be undone (ms since the epoch). */
+  const undoableSince = () => clock.now() - UNDO_HOURS * 3600_000;
+
   /** Removes a learner from the cohort (their work is kept); answers who. The removal can be undone. */
   async function removeMember(
     cohortId: number,
@@ -47,10 +52,10 @@ export function createRemovalsService({ cohorts, users, access, audited }: Remov
       user,
       'cohort.remove_member',
       cohortId,
-      async () => {
+      async (now) => {
         await cohorts.removeMember(cohortId, memberId);
         const payload: RemovalPayload = { kind: 'member', userId: memberId, addedAt: joined.toISOString() };
-        await cohorts.recordRemoval(cohortId, payload, user.id);
+        await cohorts.recordRemoval(cohortId, payload, user.id, now);
       },
       () => `user:${memberId}`,
     );
@@ -68,9 +73,9 @@ export function createRemovalsService({ cohorts, users, access, audited }: Remov
       user,
       'cohort.remove_trainer',
       cohortId,
-      async () => {
+      async (now) => {
         await cohorts.removeTrainer(cohortId, trainerId);
-        await cohorts.recordRemoval(cohortId, { kind: 'trainer', userId: trainerId }, user.id);
+        await cohorts.recordRemoval(cohortId, { kind: 'trainer', userId: trainerId }, user.id, now);
       },
       () => `user:${trainerId}`,
     );
@@ -90,10 +95,10 @@ export function createRemovalsService({ cohorts, users, access, audited }: Remov
       user,
       'cohort.unassign',
       cohortId,
-      async () => {
+      async (now) => {
         await cohorts.deleteAssignment(cohortId, assignmentId);
         const payload: RemovalPayload = { kind: 'assignment', moduleId: a.moduleId, dueOn: a.dueOn };
-        await cohorts.recordRemoval(cohortId, payload, user.id);
+        await cohorts.recordRemoval(cohortId, payload, user.id, now);
       },
       () => a.moduleId,
     );
@@ -109,7 +114,7 @@ export function createRemovalsService({ cohorts, users, access, audited }: Remov
   /** What was taken out of the cohort within the undo window and can be put back, newest first. */
   async function recentRemovals(cohortId: number, user: Actor): Promise<RecentRemoval[]> {
     const cohort = await access.manageable(cohortId, user);
-    const since = new Date(Date.now() - UNDO_HOURS * 3600_000).toISOString();
+    const since = new Date(undoableSince()).toISOString();
     const [pack, removals] = await Promise.all([access.packOf(cohort), cohorts.removals(cohortId, since)]);
     return Promise.all(
       removals.map(async (r) => ({
@@ -124,7 +129,7 @@ export function createRemovalsService({ cohorts, users, access, audited }: Remov
   async function undoRemoval(cohortId: number, removalId: number, user: Actor): Promise<RemovedThing> {
     const cohort = await access.manageable(cohortId, user);
     const r = Number.isInteger(removalId) ? await cohorts.removal(cohortId, removalId) : undefined;
-    if (!r || r.undone || r.removedAt.getTime() < Date.now() - UNDO_HOURS * 3600_000)
+    if (!r || r.undone || r.removedAt.getTime() < undoableSince())
       throw new NotFound('That removal can no longer be undone');
     const p = r.payload;
     const pack = await access.packOf(cohort);
@@ -136,11 +141,11 @@ export function createRemovalsService({ cohorts, users, access, audited }: Remov
       user,
       'cohort.undo_removal',
       cohortId,
-      async () => {
+      async (now) => {
         if (p.kind === 'member') await cohorts.addMember(cohortId, p.userId, p.addedAt);
         else if (p.kind === 'trainer') await cohorts.addTrainer(cohortId, p.userId);
-        else await cohorts.upsertAssignment(cohortId, p.moduleId, p.dueOn);
-        await cohorts.markUndone(r.id);
+        else await cohorts.upsertAssignment(cohortId, p.moduleId, p.dueOn, now);
+        await cohorts.markUndone(r.id, now);
       },
       () => p.kind,
     );
