@@ -84,3 +84,11 @@ it('writes no entry when a change is refused', async () => {
     .send({ _csrf: csrf, trainerEmail: 'nobody@example.org' });
   expect(await entriesAfter(before)).toEqual([]);
 });
+
+it('reads each of these changes as a sentence in the audit log', async () => {
+  const { agent } = await t.signIn((await t.user('admin')).email);
+  const page = (await agent.get('/audit')).text;
+  expect(page).toContain('Added a trainer to Audited');
+  expect(page).toContain('Assigned 1 module to Audited');
+  expect(page).toContain(`Changed a due date in Audited to ${inDays(9)}`);
+});
