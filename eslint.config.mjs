@@ -22,7 +22,7 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
     },
   },
-  // The layers (DESIGN §2): rules and records know nothing of HTTP or of the database engine; routes never reach SQL.
+  // The layers (README § The code): rules and records know nothing of HTTP or of the database engine; routes never reach SQL.
   {
     files: [
       'src/**/*.service.ts',
