@@ -22,7 +22,7 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
     },
   },
-  // The layers (DESIGN §2): rules and records know nothing of HTTP or of the database engine; routes never reach SQL.
+  // The layers (README § The code): rules and records know nothing of HTTP or of the database engine; routes never reach SQL.
   {
     files: [
       'src/**/*.service.ts',
@@ -66,6 +66,26 @@ export default tseslint.config(
               message: 'Services never import routes or repository adapters.',
             },
           ],
+        },
+      ],
+    },
+  },
+  // Rules that depend on the time (the undo window, overdue, expiry, retention) read the injected Clock, so tests can
+  // move it; a real-time read here would make them untestable and disagree with the clock everything else reads.
+  {
+    files: ['src/**/*.service.ts', 'src/**/*.schema.ts', 'src/jobs/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message:
+            'Read the time from the injected Clock (src/shared/clock.ts: clock.now(), isoOf, todayOf).',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message:
+            'Read the time from the injected Clock (src/shared/clock.ts): new Date(clock.now()), isoOf(clock).',
         },
       ],
     },

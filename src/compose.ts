@@ -14,7 +14,12 @@ import { createUsersRepo } from './users/users.sql';
 import { createUsersService } from './users/users.service';
 import { createEventsRepo } from './events/events.sql';
 import { createCohortsRepo } from './cohorts/cohorts.sql';
+import { createAudited } from './cohorts/audited';
 import { createCohortsService } from './cohorts/cohorts.service';
+import { createMembershipService } from './cohorts/membership.service';
+import { createAssignmentsService } from './cohorts/assignments.service';
+import { createRemovalsService } from './cohorts/removals.service';
+import { createMatrixService } from './cohorts/matrix.service';
 import { createProgressRepo } from './progress/progress.sql';
 import { createProgressService } from './progress/progress.service';
 import { createResponsesRepo } from './responses/responses.sql';
@@ -119,24 +124,27 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     authRepo,
     auditRepo,
   );
-  const users = createUsersService(uow, usersRepo, authRepo, auditRepo, messages.invite);
+  const users = createUsersService(uow, usersRepo, authRepo, auditRepo, clock, messages.invite);
   const variants = createVariantsService(uow, variantsRepo, packs, progressRepo, auditRepo);
-  const cohorts = createCohortsService(
-    uow,
-    cohortsRepo,
-    usersRepo,
-    progressRepo,
-    auditRepo,
+  const audited = createAudited(uow, auditRepo, clock);
+  const cohorts = createCohortsService({
+    cohorts: cohortsRepo,
     packs,
-    variants.isPublished,
-    messages.assigned,
-  );
-  const progress = createProgressService(uow, progressRepo, cohortsRepo, eventsRepo);
-  const responses = createResponsesService(uow, createResponsesRepo(db), eventsRepo);
+    audited,
+    clock,
+    versionExists: variants.isPublished,
+  });
+  const cohortDeps = { cohorts: cohortsRepo, users: usersRepo, access: cohorts, audited, clock };
+  const cohortMembership = createMembershipService(cohortDeps);
+  const cohortAssignments = createAssignmentsService({ ...cohortDeps, tellAssigned: messages.assigned });
+  const cohortRemovals = createRemovalsService(cohortDeps);
+  const cohortMatrix = createMatrixService({ ...cohortDeps, progress: progressRepo });
+  const progress = createProgressService(uow, progressRepo, cohortsRepo, eventsRepo, clock);
+  const responses = createResponsesService(uow, createResponsesRepo(db), eventsRepo, clock);
   const forms = createFormsService(uow, createFormsRepo(db), eventsRepo, clock);
-  const reports = createReportsService(cohorts, cohortsRepo, usersRepo, progress, responses, forms);
+  const reports = createReportsService(cohorts, cohortsRepo, usersRepo, progress, responses, forms, clock);
   const pages = createPagesService(packs, cohorts, progress, responses, forms, reports);
-  const xapi = createXapiService(config, eventsRepo, createXapiRepo(db), packs, logger);
+  const xapi = createXapiService(config, eventsRepo, createXapiRepo(db), packs, logger, clock);
   const privacy = createPrivacyService(uow, createPrivacyRepo(db), auditRepo, jobsRepo, clock);
   const audit = createAuditService(auditRepo);
   const ops = createOpsService(createOpsRepo(db), packs);
@@ -165,7 +173,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     leaseMs: config.JOBS_LEASE_MS,
     observe: metrics.jobEnded,
     handlers: [
-      xapiForwarding(xapi),
+      xapiForwarding(xapi, clock),
       sessionSweeping(auth, sso),
       retention(uow, privacy, config.RETENTION_MONTHS),
       retentionErasure(uow, privacy, config.RETENTION_MONTHS),
@@ -182,6 +190,10 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     users,
     variants,
     cohorts,
+    cohortMembership,
+    cohortAssignments,
+    cohortRemovals,
+    cohortMatrix,
     progress,
     responses,
     forms,

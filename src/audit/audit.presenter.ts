@@ -16,6 +16,9 @@ export const ACTION_LABELS: Record<string, string> = {
   'cohort.create': 'Cohort created',
   'cohort.enrol': 'Learners enrolled',
   'cohort.pin': 'Cohort pinned to a version',
+  'cohort.add_trainer': 'Trainer added to a cohort',
+  'cohort.assign': 'Modules assigned',
+  'cohort.change_due_date': 'Due date changed',
   'variant.upload': 'Variant uploaded',
   'variant.publish': 'Variant published',
   'privacy.export': 'Personal data exported',
@@ -86,6 +89,16 @@ export function describeEntry(e: AuditEntry): string {
     }
     case 'cohort.pin':
       return d === 'base pack' ? `Pinned ${who} to the built-in pack` : `Pinned ${who} to a variant (${d})`;
+    case 'cohort.add_trainer':
+      return `Added a trainer to ${who}`;
+    case 'cohort.assign': {
+      const k = d.split(' ').filter(Boolean).length;
+      return `Assigned ${k ? n(k, 'module') : 'modules'} to ${who}`;
+    }
+    case 'cohort.change_due_date': {
+      const due = /@(\d{4}-\d{2}-\d{2})$/.exec(d);
+      return `Changed a due date in ${who}${due ? ` to ${due[1]}` : ''}`;
+    }
     case 'variant.upload': {
       const changes = /(\d+) changes?/.exec(d);
       return `Uploaded a draft of ${who}${changes ? ` with ${n(Number(changes[1]), 'change')}` : ''}`;

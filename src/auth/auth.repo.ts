@@ -55,16 +55,23 @@ export interface AuthRepo {
   expireSessions(idleBefore: number, createdBefore: number): Promise<number>;
   setFlash(idHash: string, text: string | null): Promise<void>;
 
-  createToken(hash: string, userId: number, expiresAt: string): Promise<void>;
-  /** The account of a live (unexpired, unrevoked) token of an enabled account. */
-  tokenUser(hash: string): Promise<SignedInUser | undefined>;
-  revokeTokensOf(userId: number): Promise<void>;
+  // Tokens and links: `now` is the service's time (ISO 8601), which also decides whether one has expired.
+  createToken(hash: string, userId: number, expiresAt: string, now: string): Promise<void>;
+  /** The account of a live (unexpired at `now`, unrevoked) token of an enabled account. */
+  tokenUser(hash: string, now: string): Promise<SignedInUser | undefined>;
+  revokeTokensOf(userId: number, now: string): Promise<void>;
 
-  createLink(hash: string, userId: number, createdBy: number | null, expiresAt: string): Promise<void>;
-  /** The account a live password link is for. */
-  linkUser(hash: string): Promise<number | undefined>;
-  useLink(hash: string): Promise<void>;
-  expireLinksOf(userId: number): Promise<void>;
+  createLink(
+    hash: string,
+    userId: number,
+    createdBy: number | null,
+    expiresAt: string,
+    now: string,
+  ): Promise<void>;
+  /** The account a password link live at `now` is for. */
+  linkUser(hash: string, now: string): Promise<number | undefined>;
+  useLink(hash: string, now: string): Promise<void>;
+  expireLinksOf(userId: number, now: string): Promise<void>;
 
   /**
    * Records a sign-in attempt before its password is checked, as a failure in progress; returns its id. It counts

@@ -7,7 +7,7 @@ import type { AuthRepo, SignedInUser } from './auth.repo';
 import { hashToken, newToken, verifyPassword } from './password';
 import type { Throttle } from './throttle';
 import type { SsoRepo } from './sso.repo';
-import type { Clock } from '../shared/clock';
+import { isoOf, type Clock } from '../shared/clock';
 
 const SETUP_CODE_KEY = 'setup_code_hash';
 const normaliseCode = (code: string) => code.replace(/[\s-]/g, '').toUpperCase();
@@ -144,7 +144,7 @@ export function createAuthService(
     await uow.run(async () => {
       if (previousIdHash) await repo.deleteSession(previousIdHash);
       await repo.createSession(hash, user.id, csrf, clock.now());
-      await users.touch(user.id);
+      await users.touch(user.id, isoOf(clock));
       await audit.record({
         actorId: user.id,
         actorEmail: user.email,
@@ -158,9 +158,9 @@ export function createAuthService(
 
   async function issueToken(user: SignedInUser, ip: string): Promise<{ token: string; expiresAt: string }> {
     const { token, hash } = newToken();
-    const expiresAt = new Date(Date.now() + config.API_TOKEN_HOURS * 3600_000).toISOString();
+    const expiresAt = new Date(clock.now() + config.API_TOKEN_HOURS * 3600_000).toISOString();
     await uow.run(async () => {
-      await repo.createToken(hash, user.id, expiresAt);
+      await repo.createToken(hash, user.id, expiresAt, isoOf(clock));
       await audit.record({ actorId: user.id, actorEmail: user.email, action: 'token.issue', ip });
     });
     return { token, expiresAt };
@@ -171,12 +171,12 @@ export function createAuthService(
   }
 
   async function userForToken(token: string): Promise<SignedInUser | undefined> {
-    return repo.tokenUser(hashToken(token));
+    return repo.tokenUser(hashToken(token), isoOf(clock));
   }
 
   /** The account a password link sets a password for; none when passwords are off for that account. */
   async function userForPasswordLink(token: string): Promise<number | undefined> {
-    const userId = await repo.linkUser(hashToken(token));
+    const userId = await repo.linkUser(hashToken(token), isoOf(clock));
     return userId !== undefined && (await passwordAllowed(userId)) ? userId : undefined;
   }
 

@@ -80,7 +80,6 @@ const SETTING_SET =
 const SETTING_ADD = 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING';
 
 export function createAuthRepo(db: Sql): AuthRepo {
-  const nowIso = () => new Date().toISOString();
   const setting = async (key: string) =>
     (await db.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [key]))?.value;
   return {
@@ -113,29 +112,29 @@ export function createAuthRepo(db: Sql): AuthRepo {
     async setFlash(idHash, text) {
       await db.run('UPDATE sessions SET flash = ? WHERE id_hash = ?', [text, idHash]);
     },
-    async createToken(hash, userId, expiresAt) {
-      await db.run(TOKEN_INSERT, [hash, userId, nowIso(), expiresAt]);
+    async createToken(hash, userId, expiresAt, now) {
+      await db.run(TOKEN_INSERT, [hash, userId, now, expiresAt]);
     },
-    async tokenUser(hash) {
-      const row = await db.get<UserColumns>(TOKEN_GET, [hash, nowIso()]);
+    async tokenUser(hash, now) {
+      const row = await db.get<UserColumns>(TOKEN_GET, [hash, now]);
       return row && toUser(row);
     },
-    async revokeTokensOf(userId) {
+    async revokeTokensOf(userId, now) {
       await db.run('UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', [
-        nowIso(),
+        now,
         userId,
       ]);
     },
-    async createLink(hash, userId, createdBy, expiresAt) {
-      await db.run(LINK_INSERT, [hash, userId, createdBy, nowIso(), expiresAt]);
+    async createLink(hash, userId, createdBy, expiresAt, now) {
+      await db.run(LINK_INSERT, [hash, userId, createdBy, now, expiresAt]);
     },
-    linkUser: async (hash) => (await db.get<{ user_id: number }>(LINK_GET, [hash, nowIso()]))?.user_id,
-    async useLink(hash) {
-      await db.run('UPDATE password_links SET used_at = ? WHERE token_hash = ?', [nowIso(), hash]);
+    linkUser: async (hash, now) => (await db.get<{ user_id: number }>(LINK_GET, [hash, now]))?.user_id,
+    async useLink(hash, now) {
+      await db.run('UPDATE password_links SET used_at = ? WHERE token_hash = ?', [now, hash]);
     },
-    async expireLinksOf(userId) {
+    async expireLinksOf(userId, now) {
       await db.run('UPDATE password_links SET used_at = ? WHERE user_id = ? AND used_at IS NULL', [
-        nowIso(),
+        now,
         userId,
       ]);
     },

@@ -2,7 +2,7 @@ import type { SsoConfig } from '../config';
 import type { UnitOfWork } from '../db/ports';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { Role } from '../shared/actor';
-import type { Clock } from '../shared/clock';
+import { isoOf, type Clock } from '../shared/clock';
 import type { AuthRepo, SignedInUser } from './auth.repo';
 import type { IdentityProvider } from './oidc.client';
 import { hashToken, newToken } from './password';
@@ -18,7 +18,8 @@ const RANK: Record<Role, number> = { learner: 0, trainer: 1, admin: 2 };
 const START_AGAIN =
   'This sign-in has expired or has already been used. Go back to the sign-in page and start again.';
 const NOT_CONFIRMED =
-  "Packway could not confirm who you are with your organisation's sign-in service. Start again; if this keeps happening, tell your IT service desk.";
+  "Packway could not confirm who you are with your organisation's sign-in service. " +
+  'Start again; if this keeps happening, tell your IT service desk.';
 const UNAVAILABLE =
   "Your organisation's sign-in service cannot be reached just now. Try again in a few minutes.";
 const ASK_LD = 'Ask your learning and development team.';
@@ -220,7 +221,7 @@ export function createSsoService(
     const role = claimed.role ?? (settings.defaultRole === 'none' ? null : settings.defaultRole);
     if (!role) throw refuse(403, NO_ROLE, 'no role in the claim and OIDC_DEFAULT_ROLE=none', claimed.email);
     const name = claimed.name ?? claimed.email.split('@')[0];
-    const id = await users.insert({ email: claimed.email, name, role, passwordHash: null });
+    const id = await users.insert({ email: claimed.email, name, role, passwordHash: null }, isoOf(clock));
     const source: RoleSource = claimed.role ? 'claim' : 'packway';
     await repo.setRole(id, role, source);
     await repo.link(id, claimed.key, now);
@@ -252,13 +253,16 @@ export function createSsoService(
       };
     if (!claimed.emailProven)
       return {
-        message: `A Packway account with your email address already exists, but your organisation's sign-in did not confirm the address, so Packway will not link them. ${ASK_LD}`,
+        message:
+          "A Packway account with your email address already exists, but your organisation's sign-in did not confirm " +
+          `the address, so Packway will not link them. ${ASK_LD}`,
         reason: 'email not proven by the provider; existing account not linked',
       };
     if (existing.role === 'admin' && existing.hasPassword)
       return {
         message:
-          'Your email address belongs to a Packway administrator account that signs in with a password. Sign in with the password, or ask another administrator.',
+          'Your email address belongs to a Packway administrator account that signs in with a password. ' +
+          'Sign in with the password, or ask another administrator.',
         reason: 'administrator accounts with a password are not linked (break-glass)',
       };
     return null;
@@ -306,7 +310,7 @@ export function createSsoService(
     if (next.role !== account.role) {
       // sessions and tokens made under the old role end with it
       await auth.deleteSessionsOf(account.id);
-      await auth.revokeTokensOf(account.id);
+      await auth.revokeTokensOf(account.id, isoOf(clock));
       await audit.record({
         actorId: account.id,
         actorEmail: account.email,

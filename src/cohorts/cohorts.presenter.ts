@@ -1,7 +1,8 @@
 import type { Area } from '../content/types';
 import type { Cohort, CohortSummary } from './cohorts.repo';
-import type { CohortDetail, CohortMatrix, MatrixLearner } from './cohorts.service';
-import { today, type MatrixQuery } from './cohorts.schema';
+import type { CohortDetail } from './cohorts.service';
+import type { CohortMatrix, MatrixLearner } from './matrix.service';
+import type { MatrixQuery } from './cohorts.schema';
 import { matrixHtml } from './matrix.view';
 import type { z } from 'zod';
 import type {
@@ -110,7 +111,6 @@ export function matrixPage(data: CohortMatrix, query: Partial<MatrixQuery> = {})
     const dir = sort === 'progress' ? -1 : 1;
     learners.sort((a, b) => dir * (score.get(a.id)! - score.get(b.id)!) || names(a, b));
   }
-  const todayIs = today();
   return {
     title: data.cohort.name,
     ...data,
@@ -119,7 +119,7 @@ export function matrixPage(data: CohortMatrix, query: Partial<MatrixQuery> = {})
     show,
     shown: learners.length,
     filtered: show !== 'all',
-    matrix: matrixHtml(data, areas, { learners, sort, today: todayIs }),
+    matrix: matrixHtml(data, areas, { learners, sort }),
     overdue: data.learners.reduce((n, l) => n + l.overdue, 0),
     overdueLearners: data.learners.filter((l) => l.overdue > 0).length,
     neverSignedIn: data.learners.filter((l) => l.lastSignedInAt === null).length,

@@ -71,6 +71,7 @@ export interface CohortsRepo {
     description: string,
     variantVersionId: number | null,
     createdBy: number,
+    createdAt: string,
   ): Promise<number>;
   update(id: number, name: string, description: string): Promise<void>;
   setVariant(id: number, versionId: number | null): Promise<void>;
@@ -87,8 +88,8 @@ export interface CohortsRepo {
   addTrainer(cohortId: number, userId: number): Promise<void>;
   removeTrainer(cohortId: number, userId: number): Promise<void>;
   trainers(cohortId: number): Promise<CohortPerson[]>;
-  /** False when they were already a member; `addedAt` restores an earlier joining date (undo). */
-  addMember(cohortId: number, userId: number, addedAt?: string): Promise<boolean>;
+  /** False when they were already a member; `addedAt` is now, or an earlier joining date restored (undo). */
+  addMember(cohortId: number, userId: number, addedAt: string): Promise<boolean>;
   /** Learners who could join: enabled, not yet members, matching `q` (name or email) when given. */
   candidates(cohortId: number, q: string, limit: number): Promise<CohortPerson[]>;
   /** False when they were not a member. */
@@ -97,16 +98,16 @@ export interface CohortsRepo {
   assignments(cohortId: number): Promise<Assignment[]>;
   assignment(cohortId: number, id: number): Promise<Assignment | undefined>;
   /** Assigns a module (or moves its due date if already assigned) and answers the assignment's id. */
-  upsertAssignment(cohortId: number, moduleId: string, dueOn: string): Promise<number>;
+  upsertAssignment(cohortId: number, moduleId: string, dueOn: string, now: string): Promise<number>;
   updateAssignment(cohortId: number, id: number, dueOn: string): Promise<boolean>;
   deleteAssignment(cohortId: number, id: number): Promise<boolean>;
   /** Moves every due date of the cohort by `days`; answers how many moved. */
   shiftAssignments(cohortId: number, days: number): Promise<number>;
-  recordRemoval(cohortId: number, payload: RemovalPayload, removedBy: number): Promise<number>;
+  recordRemoval(cohortId: number, payload: RemovalPayload, removedBy: number, at: string): Promise<number>;
   /** Removals not yet undone, since an ISO date-time, newest first. */
   removals(cohortId: number, since: string): Promise<Removal[]>;
   removal(cohortId: number, id: number): Promise<(Removal & { undone: boolean }) | undefined>;
-  markUndone(id: number): Promise<void>;
+  markUndone(id: number, at: string): Promise<void>;
   /** Every module assigned to the learner through any cohort, by due date. */
   learnerAssignments(userId: number): Promise<AssignmentForLearner[]>;
   /** The learner's cohorts, latest joined first. */

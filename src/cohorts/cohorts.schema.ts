@@ -162,10 +162,6 @@ export type AssignmentInput = z.output<typeof assignmentSchema>;
 
 export const dateFromParts = dayFromParts;
 
-export function today(): string {
-  return new Date().toISOString().slice(0, 10);
-}
-
 // What the API answers (the presenters' return types are these, so the OpenAPI document and the code agree).
 
 const day = z.iso.date();

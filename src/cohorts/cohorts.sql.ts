@@ -184,11 +184,11 @@ const LATEST_VERSION_FOR_LEARNER = `SELECT c.variant_version_id AS v
 
 export function createCohortsRepo(db: Sql): CohortsRepo {
   return {
-    async create(name, description, variantVersionId, createdBy) {
+    async create(name, description, variantVersionId, createdBy, createdAt) {
       const row = await db.get<{ id: number }>(
         `INSERT INTO cohorts (name, description, variant_version_id, created_by, created_at)
          VALUES (?, ?, ?, ?, ?) RETURNING id`,
-        [name, description, variantVersionId, createdBy, new Date().toISOString()],
+        [name, description, variantVersionId, createdBy, createdAt],
       );
       return row!.id;
     },
@@ -218,11 +218,11 @@ export function createCohortsRepo(db: Sql): CohortsRepo {
     },
     shiftAssignments: async (cohortId, days) =>
       (await db.run(SHIFT_ASSIGNMENTS[db.engine], [days, cohortId])).changes,
-    async recordRemoval(cohortId, payload, removedBy) {
+    async recordRemoval(cohortId, payload, removedBy, at) {
       const row = await db.get<{ id: number }>(
         `INSERT INTO cohort_removals (cohort_id, kind, payload, removed_by, removed_at)
          VALUES (?, ?, ?, ?, ?) RETURNING id`,
-        [cohortId, payload.kind, JSON.stringify(payload), removedBy, new Date().toISOString()],
+        [cohortId, payload.kind, JSON.stringify(payload), removedBy, at],
       );
       return row!.id;
     },
@@ -241,8 +241,8 @@ export function createCohortsRepo(db: Sql): CohortsRepo {
       );
       return row && { ...toRemoval(row), undone: row.undone_at !== null };
     },
-    async markUndone(id) {
-      await db.run('UPDATE cohort_removals SET undone_at = ? WHERE id = ?', [new Date().toISOString(), id]);
+    async markUndone(id, at) {
+      await db.run('UPDATE cohort_removals SET undone_at = ? WHERE id = ?', [at, id]);
     },
     isTrainer: async (cohortId, userId) =>
       (await db.get('SELECT 1 AS x FROM cohort_trainers WHERE cohort_id = ? AND user_id = ?', [
@@ -282,7 +282,7 @@ export function createCohortsRepo(db: Sql): CohortsRepo {
       (
         await db.run(
           'INSERT INTO cohort_members (cohort_id, user_id, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-          [cohortId, userId, addedAt ?? new Date().toISOString()],
+          [cohortId, userId, addedAt],
         )
       ).changes > 0,
     removeMember: async (cohortId, userId) =>
@@ -311,11 +311,11 @@ export function createCohortsRepo(db: Sql): CohortsRepo {
       );
       return row && toAssignment(row);
     },
-    async upsertAssignment(cohortId, moduleId, dueOn) {
+    async upsertAssignment(cohortId, moduleId, dueOn, now) {
       const row = await db.get<{ id: number }>(
         `INSERT INTO assignments (cohort_id, module_id, due_on, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (cohort_id, module_id) DO UPDATE SET due_on = excluded.due_on RETURNING id`,
-        [cohortId, moduleId, dueOn, new Date().toISOString()],
+        [cohortId, moduleId, dueOn, now],
       );
       return row!.id;
     },

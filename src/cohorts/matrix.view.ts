@@ -1,8 +1,13 @@
+// The progress matrix is built in code, not by an EJS template, for a measured reason: a cohort's table has a cell per
+// learner and outcome, and each learner's row is kept as bytes until something in it changes (rowsFor), so a reload
+// during a workshop rebuilds only the rows of learners who recorded something. The benchmark's matrix rows (README)
+// are met this way; the rest of the page (views/cohorts/matrix.ejs) is a template like every other.
 import { toCsv } from '../shared/csv';
+import { longDate, shortDate } from '../shared/dates';
 import { escapeHtml } from '../shared/html';
 import { HtmlBuilder } from '../web/render';
 import type { Area, Pack } from '../content/types';
-import type { MatrixLearner } from './cohorts.service';
+import type { MatrixLearner } from './matrix.service';
 
 interface MatrixData {
   cohort: { id: number; name: string };
@@ -10,20 +15,11 @@ interface MatrixData {
   outcomeIds: string[];
   assignments: { moduleId: string; title: string; dueAt: string }[];
   learners: MatrixLearner[];
+  /** Today (London, `YYYY-MM-DD`), for "due" against "was due". */
+  today: string;
 }
 
 const esc = escapeHtml;
-
-const SHORT_DATE = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  timeZone: 'Europe/London',
-});
-/** A day (`YYYY-MM-DD`) or an instant as `3 Mar 2027`. */
-export function shortDate(value: string | Date): string {
-  return SHORT_DATE.format(typeof value === 'string' ? new Date(`${value}T00:00:00Z`) : value);
-}
 
 // Cells are the bulk of a 500 × 35 page, so each is a short string made once: a class for the colour,
 // a mark for sighted users and the status as visually hidden text for screen readers. A cell with progress is a link
@@ -53,8 +49,6 @@ export interface MatrixTableOptions {
   /** The learners to show, in order (the cohort's, filtered and sorted). */
   learners: MatrixLearner[];
   sort: 'name' | 'progress' | 'least-progress';
-  /** Day of today, `YYYY-MM-DD` (for "due" against "was due"). */
-  today: string;
 }
 
 /** One learner's row as sent, what it was made from, and what the table's foot counts from it. */
@@ -157,11 +151,14 @@ export function matrixHtml(
   const completedBy = new Array<number>(data.assignments.length).fill(0);
   const lead = 4;
   let head =
-    '<table class="govuk-table pw-matrix" data-module="pw-matrix"><caption class="govuk-table__caption govuk-table__caption--m">Learners by outcome</caption>' +
+    '<table class="govuk-table pw-matrix" data-module="pw-matrix">' +
+    '<caption class="govuk-table__caption govuk-table__caption--m">Learners by outcome</caption>' +
     `<colgroup><col><col span="${lead - 1}">`;
   for (const a of areas) head += `<col span="${a.outcomes.length}" class="pw-area-col">`;
   if (data.assignments.length) head += `<col span="${data.assignments.length}">`;
-  head += `</colgroup><thead class="govuk-table__head"><tr class="govuk-table__row"><td class="govuk-table__header" colspan="${lead}"></td>`;
+  head +=
+    '</colgroup><thead class="govuk-table__head"><tr class="govuk-table__row">' +
+    `<td class="govuk-table__header" colspan="${lead}"></td>`;
   for (const a of areas) {
     head += `<th scope="colgroup" colspan="${a.outcomes.length}" class="govuk-table__header pw-area-head">${esc(a.title)}</th>`;
   }
@@ -181,9 +178,12 @@ export function matrixHtml(
     '<th scope="col" class="govuk-table__header pw-matrix__meta">Modules completed</th>';
   const columns = outcomeCols.join(',');
   head += outcomeHeadCells(data.pack, areas, columns);
-  const on = options?.today ?? new Date().toISOString().slice(0, 10);
+  const on = data.today;
   for (const m of data.assignments) {
-    head += `<th scope="col" class="govuk-table__header pw-matrix__module">${esc(m.title)}<span class="pw-matrix__due${m.dueAt < on ? ' pw-matrix__due--past' : ''}">${m.dueAt < on ? 'Was due' : 'Due'} ${shortDate(m.dueAt)}</span></th>`;
+    const past = m.dueAt < on;
+    head +=
+      `<th scope="col" class="govuk-table__header pw-matrix__module">${esc(m.title)}` +
+      `<span class="pw-matrix__due${past ? ' pw-matrix__due--past' : ''}">${past ? 'Was due' : 'Due'} ${shortDate(m.dueAt)}</span></th>`;
   }
   head += '</tr></thead><tbody class="govuk-table__body">';
   out.text(head);
@@ -250,7 +250,8 @@ function buildRow(
   const totalOutcomes = outcomeCols.length;
   const totalModules = moduleIds.length;
   const html =
-    `<tr class="govuk-table__row"><th scope="row" class="govuk-table__header"><a class="govuk-link" href="${base}">${esc(l.name)}</a></th>` +
+    '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">' +
+    `<a class="govuk-link" href="${base}">${esc(l.name)}</a></th>` +
     (l.lastSignedInAt
       ? `<td class="pw-matrix__meta">${shortDate(l.lastSignedInAt)}</td>`
       : '<td class="pw-matrix__meta pw-matrix__never">Never</td>') +
@@ -267,16 +268,7 @@ const CSV_STATUS: Record<string, string> = {
   completed: 'Completed',
   overdue: 'Overdue',
 };
-const CSV_DAY = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-const csvDay = (day: string) => {
-  const d = new Date(`${day}T00:00:00Z`);
-  return Number.isNaN(d.getTime()) ? day : CSV_DAY.format(d);
-};
+const csvDay = (day: string) => longDate(day) || day;
 
 /**
  * The progress spreadsheet: one row per learner; a column per outcome headed by its text, with the learner's

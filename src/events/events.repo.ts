@@ -58,7 +58,8 @@ export interface EventPageFilter {
 /** The append-only learning record. Callers write an event inside the same transaction as the change it records. */
 export interface EventsRepo {
   /** Appends an event (at now, or at the ISO date-time given) and answers its id. */
-  append(e: EventInput, at?: string): Promise<number>;
+  /** `at` (ISO 8601) is when it happened: the service's time, the same as the change it records. */
+  append(e: EventInput, at: string): Promise<number>;
   /** Events in id order, filtered; at most `limit`. */
   page(filter: EventPageFilter): Promise<LearningEventWithLearner[]>;
   /**

@@ -72,7 +72,7 @@ const FORWARDABLE = {
 
 export function createEventsRepo(db: Sql): EventsRepo {
   return {
-    async append(e: EventInput, at = new Date().toISOString()): Promise<number> {
+    async append(e: EventInput, at: string): Promise<number> {
       const result = e.result ? JSON.stringify(e.result) : null;
       const row = await db.get<{ id: number }>(INSERT, [
         at,

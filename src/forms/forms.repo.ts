@@ -47,9 +47,16 @@ export interface NewAction {
 /** Form submissions and the actions written in them. */
 export interface FormsRepo {
   /** Stores a new submission and answers its id. */
-  insert(userId: number, moduleId: string, data: FormValues, linkedId: number | null): Promise<number>;
+  /** `now` (ISO 8601) stamps the submission: the service's time. */
+  insert(
+    userId: number,
+    moduleId: string,
+    data: FormValues,
+    linkedId: number | null,
+    now: string,
+  ): Promise<number>;
   /** Replaces a submission's answers (only the owner's). */
-  update(id: number, userId: number, data: FormValues, linkedId: number | null): Promise<void>;
+  update(id: number, userId: number, data: FormValues, linkedId: number | null, now: string): Promise<void>;
   get(id: number): Promise<Submission | undefined>;
   /** Deletes a submission (only the owner's) and its actions; entries linked to it are kept, unlinked. */
   remove(id: number, userId: number): Promise<boolean>;

@@ -2,7 +2,7 @@ import type { UnitOfWork } from '../db/ports';
 import type { Form, FormField, Module, Pack } from '../content/types';
 import type { EventsRepo } from '../events/events.repo';
 import type { Actor } from '../shared/actor';
-import { systemClock, todayOf, type Clock } from '../shared/clock';
+import { isoOf, systemClock, todayOf, type Clock } from '../shared/clock';
 import { ukDate } from '../shared/dates';
 import { checkDate, requiredMessage, subjectOf, tooLongMessage } from './forms.messages';
 import { Forbidden, Invalid, NotFound, type ErrorDetail } from '../shared/errors';
@@ -212,14 +212,17 @@ export function createFormsService(
   }
 
   async function recordSubmitted(actor: Actor, mod: Module & { form: Form }, values: FormValues) {
-    await events.append({
-      userId: actor.id,
-      verb: 'submitted',
-      objectType: 'form',
-      objectId: mod.id,
-      moduleId: mod.id,
-      result: ratingsResult(mod.form, values),
-    });
+    await events.append(
+      {
+        userId: actor.id,
+        verb: 'submitted',
+        objectType: 'form',
+        objectId: mod.id,
+        moduleId: mod.id,
+        result: ratingsResult(mod.form, values),
+      },
+      isoOf(clock),
+    );
   }
 
   /** Stores a form: a new attempt for a repeatable form, else the learner's one entry updated in place. */
@@ -238,9 +241,9 @@ export function createFormsService(
       const existing = mod.form.repeatable ? undefined : (await forms.forModule(actor.id, moduleId))[0];
       let subId: number;
       if (existing) {
-        await forms.update(existing.id, actor.id, values, linkedId);
+        await forms.update(existing.id, actor.id, values, linkedId, isoOf(clock));
         subId = existing.id;
-      } else subId = await forms.insert(actor.id, moduleId, values, linkedId);
+      } else subId = await forms.insert(actor.id, moduleId, values, linkedId, isoOf(clock));
       await forms.replaceActions(subId, actor.id, actions);
       await recordSubmitted(actor, mod, values);
       return subId;
@@ -261,7 +264,7 @@ export function createFormsService(
     const entry = await ownEntry(actor, moduleId, entryId);
     const values = await checked(actor, mod, input, entry.id);
     await uow.run(async () => {
-      await forms.update(entry.id, actor.id, values, input.linkedId);
+      await forms.update(entry.id, actor.id, values, input.linkedId, isoOf(clock));
       await forms.replaceActions(entry.id, actor.id, actionsOf(mod.form, values));
       await recordSubmitted(actor, mod, values);
     });

@@ -72,8 +72,7 @@ const GET_ACTION =
 
 export function createFormsRepo(db: Sql): FormsRepo {
   return {
-    async insert(userId, moduleId, data, linkedId) {
-      const now = new Date().toISOString();
+    async insert(userId, moduleId, data, linkedId, now) {
       const row = await db.get<{ id: number }>(INSERT, [
         userId,
         moduleId,
@@ -84,8 +83,8 @@ export function createFormsRepo(db: Sql): FormsRepo {
       ]);
       return row!.id;
     },
-    async update(id, userId, data, linkedId) {
-      await db.run(UPDATE, [JSON.stringify(data), linkedId, new Date().toISOString(), id, userId]);
+    async update(id, userId, data, linkedId, now) {
+      await db.run(UPDATE, [JSON.stringify(data), linkedId, now, id, userId]);
     },
     async get(id) {
       const row = await db.get<SubmissionRow>(GET, [id]);

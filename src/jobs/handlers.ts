@@ -3,25 +3,29 @@ import type { SsoService } from '../auth/sso.service';
 import type { AuthService } from '../auth/auth.service';
 import type { PrivacyService } from '../privacy/privacy.service';
 import type { XapiService } from '../xapi/xapi.service';
+import type { Clock } from '../shared/clock';
 import type { JobHandler } from './runner';
 import { SEND_KIND, type Outbox } from '../messages/outbox.service';
 import { RESET_KIND, type MessagesService } from '../messages/messages.service';
 import type { Reminders } from '../messages/reminders.service';
 
-/** Sends a run of batches at most this long, so the lease (a minute by default) is never close to running out. */
+/**
+ * Sends a run of batches at most this long, so the lease (a minute by default) is never close to running out. Read
+ * from the clock the runner's leases are measured on.
+ */
 const FORWARD_FOR_MS = 20_000;
 
 /**
  * Learning events to the Learning Record Store (XAPI_LRS_URL), in order. One recurring job shared by every
  * instance, so exactly one instance forwards at a time; while there is a backlog it sends batch after batch.
  */
-export function xapiForwarding(xapi: Pick<XapiService, 'forwardOnce'>): JobHandler {
+export function xapiForwarding(xapi: Pick<XapiService, 'forwardOnce'>, clock: Clock): JobHandler {
   return {
     kind: 'xapi.forward',
     everyMs: 2_000,
     async run() {
-      const until = Date.now() + FORWARD_FOR_MS;
-      while (Date.now() < until && (await xapi.forwardOnce()) === 'sent');
+      const until = clock.now() + FORWARD_FOR_MS;
+      while (clock.now() < until && (await xapi.forwardOnce(clock.now())) === 'sent');
     },
   };
 }

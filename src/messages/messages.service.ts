@@ -95,8 +95,9 @@ export function createMessagesService(
   async function passwordLink(userId: number, createdBy: number | null, minutes: number) {
     const { token, hash } = newToken();
     const expires = clock.now() + minutes * 60_000;
-    await auth.expireLinksOf(userId);
-    await auth.createLink(hash, userId, createdBy, new Date(expires).toISOString());
+    const now = new Date(clock.now()).toISOString();
+    await auth.expireLinksOf(userId, now);
+    await auth.createLink(hash, userId, createdBy, new Date(expires).toISOString(), now);
     return { link: `${settings.publicUrl}/password/set?token=${encodeURIComponent(token)}`, expires };
   }
 

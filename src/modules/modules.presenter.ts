@@ -1,7 +1,7 @@
 import type { Form, Module, Pack } from '../content/types';
 import type { ModuleJson, PackJson } from './modules.schema';
 
-/** The API shapes of DESIGN §5. */
+/** The pack and module shapes of the API (`GET /api/v1/pack`, `GET /api/v1/modules/{id}`). */
 export function packJson(pack: Pack): PackJson {
   return {
     id: pack.id,

@@ -1,6 +1,6 @@
 import type { UnitOfWork } from '../db/ports';
 import type { JobsRepo } from '../jobs/jobs.repo';
-import type { Clock } from '../shared/clock';
+import { isoOf, type Clock } from '../shared/clock';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { Actor } from '../shared/actor';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
@@ -41,7 +41,7 @@ export function createPrivacyService(
   async function eraseOne(subject: PrivacySubject, actor: Requester | null, reason: string): Promise<void> {
     if (subject.erasedAt) throw new Conflict('This person has already been erased');
     await uow.run(async () => {
-      await repo.anonymise(subject.id, subject.email, subject.name, new Date().toISOString());
+      await repo.anonymise(subject.id, subject.email, subject.name, isoOf(clock));
       await audit.record({
         actorId: actor?.id ?? null,
         actorEmail: actor?.email ?? null,
@@ -68,7 +68,7 @@ export function createPrivacyService(
   }
 
   /** Erases the learning records of learners inactive for longer than `months`; returns how many. */
-  async function applyRetention(months: number, now = new Date()): Promise<number> {
+  async function applyRetention(months: number, now = new Date(clock.now())): Promise<number> {
     const cutoff = new Date(now);
     cutoff.setUTCMonth(cutoff.getUTCMonth() - months);
     const due = await repo.retentionDue(cutoff.toISOString());

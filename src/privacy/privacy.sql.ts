@@ -17,9 +17,11 @@ const PERSON = {
   passwordLinks:
     'SELECT created_by, created_at, expires_at, used_at FROM password_links WHERE user_id = ? ORDER BY created_at',
   cohortsAsLearner:
-    'SELECT m.cohort_id, c.name AS cohort_name, m.added_at FROM cohort_members m JOIN cohorts c ON c.id = m.cohort_id WHERE m.user_id = ? ORDER BY m.cohort_id',
+    'SELECT m.cohort_id, c.name AS cohort_name, m.added_at FROM cohort_members m JOIN cohorts c ON c.id = m.cohort_id ' +
+    'WHERE m.user_id = ? ORDER BY m.cohort_id',
   cohortsAsTrainer:
-    'SELECT t.cohort_id, c.name AS cohort_name FROM cohort_trainers t JOIN cohorts c ON c.id = t.cohort_id WHERE t.user_id = ? ORDER BY t.cohort_id',
+    'SELECT t.cohort_id, c.name AS cohort_name FROM cohort_trainers t JOIN cohorts c ON c.id = t.cohort_id ' +
+    'WHERE t.user_id = ? ORDER BY t.cohort_id',
   moduleProgress:
     'SELECT module_id, status, started_at, completed_at FROM module_progress WHERE user_id = ? ORDER BY module_id',
   outcomeProgress:

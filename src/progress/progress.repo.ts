@@ -36,9 +36,9 @@ export interface ProgressRepo {
   module(userId: number, moduleId: string): Promise<ModuleProgress | undefined>;
   modules(userId: number): Promise<ModuleProgress[]>;
   /** Marks a module in progress; false when the learner had already opened it. */
-  startModule(userId: number, moduleId: string): Promise<boolean>;
+  startModule(userId: number, moduleId: string, now: string): Promise<boolean>;
   /** Marks a module completed; false when it already was. */
-  completeModule(userId: number, moduleId: string): Promise<boolean>;
+  completeModule(userId: number, moduleId: string, now: string): Promise<boolean>;
   /** Undoes a completion: back to in progress (work kept) or no row at all (nothing done); false when not completed. */
   uncompleteModule(userId: number, moduleId: string, keepStarted: boolean): Promise<boolean>;
   outcomes(userId: number): Promise<OutcomeProgress[]>;
@@ -53,7 +53,13 @@ export interface ProgressRepo {
   ): Promise<{ moduleStatus: ModuleStatus | null; outcomes: OutcomeProgress[] }>;
   outcome(userId: number, outcomeId: string): Promise<OutcomeProgress | undefined>;
   /** Sets an outcome and appends to its history; answers when (ISO date-time), for the event recording it. */
-  setOutcome(userId: number, outcomeId: string, status: OutcomeStatus, evidence: string): Promise<string>;
+  setOutcome(
+    userId: number,
+    outcomeId: string,
+    status: OutcomeStatus,
+    evidence: string,
+    now: string,
+  ): Promise<string>;
   history(userId: number, outcomeId: string): Promise<OutcomeChange[]>;
   /** Each member's outcome statuses as one text, `LI1=achieved,ME2=in_progress` (outcomes not started are absent). */
   cohortOutcomes(cohortId: number): Promise<Map<number, string>>;

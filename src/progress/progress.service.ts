@@ -2,8 +2,8 @@ import type { Actor } from '../shared/actor';
 import type { UnitOfWork } from '../db/ports';
 import type { Pack } from '../content/types';
 import type { CohortsRepo } from '../cohorts/cohorts.repo';
-import { assignmentStatus, type AssignmentStatus } from '../cohorts/cohorts.service';
-import { today } from '../cohorts/cohorts.schema';
+import { assignmentStatus, type AssignmentStatus } from '../cohorts/assignments.service';
+import { isoOf, todayOf, type Clock } from '../shared/clock';
 import type { EventsRepo } from '../events/events.repo';
 import { Forbidden, Invalid, NotFound } from '../shared/errors';
 import type { ModuleStatus, OutcomeProgress, OutcomeStatus, ProgressRepo } from './progress.repo';
@@ -52,6 +52,7 @@ export function createProgressService(
   progress: ProgressRepo,
   cohorts: CohortsRepo,
   events: EventsRepo,
+  clock: Clock,
 ) {
   function requireLearner(user: User): void {
     if (user.role !== 'learner') throw new Forbidden('Only learners record their own progress');
@@ -60,7 +61,7 @@ export function createProgressService(
   /** Assigned modules, one per module (earliest due date wins when two cohorts assign it), in due-date order. */
   async function assignments(user: User, pack: Pack): Promise<LearnerAssignment[]> {
     const seen = new Set<string>();
-    const on = today();
+    const on = todayOf(clock);
     const out: LearnerAssignment[] = [];
     for (const a of await cohorts.learnerAssignments(user.id)) {
       if (seen.has(a.moduleId)) continue;
@@ -108,24 +109,31 @@ export function createProgressService(
     if (user.role !== 'learner') return null;
     return uow.runGrouped(async () => {
       const prior = await progress.module(user.id, moduleId);
-      if (!prior && !done && (await progress.startModule(user.id, moduleId))) {
-        await events.append({
-          userId: user.id,
-          verb: 'experienced',
-          objectType: 'module',
-          objectId: moduleId,
-          moduleId,
-        });
+      const now = isoOf(clock);
+      if (!prior && !done && (await progress.startModule(user.id, moduleId, now))) {
+        await events.append(
+          {
+            userId: user.id,
+            verb: 'experienced',
+            objectType: 'module',
+            objectId: moduleId,
+            moduleId,
+          },
+          now,
+        );
       }
-      if (done && (await progress.completeModule(user.id, moduleId))) {
-        await events.append({
-          userId: user.id,
-          verb: 'completed',
-          objectType: 'module',
-          objectId: moduleId,
-          moduleId,
-          result: { completion: true },
-        });
+      if (done && (await progress.completeModule(user.id, moduleId, now))) {
+        await events.append(
+          {
+            userId: user.id,
+            verb: 'completed',
+            objectType: 'module',
+            objectId: moduleId,
+            moduleId,
+            result: { completion: true },
+          },
+          now,
+        );
       }
       return done ? 'completed' : (prior?.status ?? 'in_progress');
     });
@@ -152,16 +160,20 @@ export function createProgressService(
     requireLearner(user);
     if (!pack.modules.has(moduleId)) throw new NotFound('No module with that id');
     await uow.runGrouped(async () => {
-      if (await progress.completeModule(user.id, moduleId)) {
+      const now = isoOf(clock);
+      if (await progress.completeModule(user.id, moduleId, now)) {
         const result = { completion: true };
-        await events.append({
-          userId: user.id,
-          verb: 'completed',
-          objectType: 'module',
-          objectId: moduleId,
-          moduleId,
-          result,
-        });
+        await events.append(
+          {
+            userId: user.id,
+            verb: 'completed',
+            objectType: 'module',
+            objectId: moduleId,
+            moduleId,
+            result,
+          },
+          now,
+        );
       }
     });
     return { moduleId, status: 'completed' };
@@ -193,7 +205,7 @@ export function createProgressService(
       };
     }
     const updatedAt = await uow.runGrouped(async () => {
-      const at = await progress.setOutcome(user.id, outcomeId, data.status, data.evidence);
+      const at = await progress.setOutcome(user.id, outcomeId, data.status, data.evidence, isoOf(clock));
       await events.append(
         {
           userId: user.id,

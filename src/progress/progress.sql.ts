@@ -58,7 +58,8 @@ const MODULE_ALL =
 const MODULE_START = `INSERT INTO module_progress (user_id, module_id, status, started_at) VALUES (?, ?, 'in_progress', ?)
   ON CONFLICT DO NOTHING`;
 // The existing row's status is named with its table: PostgreSQL finds a bare `status` ambiguous (it could be EXCLUDED's).
-const MODULE_COMPLETE = `INSERT INTO module_progress (user_id, module_id, status, started_at, completed_at) VALUES (@u, @m, 'completed', @now, @now)
+const MODULE_COMPLETE = `INSERT INTO module_progress (user_id, module_id, status, started_at, completed_at)
+  VALUES (@u, @m, 'completed', @now, @now)
   ON CONFLICT (user_id, module_id) DO UPDATE SET status = 'completed', completed_at = @now
   WHERE module_progress.status <> 'completed'`;
 const MODULE_REOPEN = `UPDATE module_progress SET status = 'in_progress', completed_at = NULL
@@ -78,7 +79,8 @@ const MODULE_AND_OUTCOMES = {
 } as const;
 const OUTCOME_GET =
   'SELECT outcome_id, status, evidence, updated_at FROM outcome_progress WHERE user_id = ? AND outcome_id = ?';
-const OUTCOME_UPSERT = `INSERT INTO outcome_progress (user_id, outcome_id, status, evidence, updated_at) VALUES (@u, @o, @status, @evidence, @now)
+const OUTCOME_UPSERT = `INSERT INTO outcome_progress (user_id, outcome_id, status, evidence, updated_at)
+  VALUES (@u, @o, @status, @evidence, @now)
   ON CONFLICT (user_id, outcome_id) DO UPDATE SET status = @status, evidence = @evidence, updated_at = @now`;
 const HISTORY_INSERT =
   'INSERT INTO outcome_history (user_id, outcome_id, status, evidence, changed_at) VALUES (?, ?, ?, ?, ?)';
@@ -103,10 +105,10 @@ export function createProgressRepo(db: Sql): ProgressRepo {
       return row && toModule(row);
     },
     modules: async (userId) => (await db.all<ModuleRow>(MODULE_ALL, [userId])).map(toModule),
-    startModule: async (userId, moduleId) =>
-      (await db.run(MODULE_START, [userId, moduleId, new Date().toISOString()])).changes > 0,
-    completeModule: async (userId, moduleId) =>
-      (await db.run(MODULE_COMPLETE, { u: userId, m: moduleId, now: new Date().toISOString() })).changes > 0,
+    startModule: async (userId, moduleId, now) =>
+      (await db.run(MODULE_START, [userId, moduleId, now])).changes > 0,
+    completeModule: async (userId, moduleId, now) =>
+      (await db.run(MODULE_COMPLETE, { u: userId, m: moduleId, now })).changes > 0,
     uncompleteModule: async (userId, moduleId, keepStarted) =>
       (await db.run(keepStarted ? MODULE_REOPEN : MODULE_FORGET, [userId, moduleId])).changes > 0,
     outcomes: async (userId) => (await db.all<OutcomeRow>(OUTCOME_ALL, [userId])).map(toOutcome),
@@ -132,8 +134,7 @@ export function createProgressRepo(db: Sql): ProgressRepo {
       const row = await db.get<OutcomeRow>(OUTCOME_GET, [userId, outcomeId]);
       return row && toOutcome(row);
     },
-    async setOutcome(userId, outcomeId, status, evidence) {
-      const now = new Date().toISOString();
+    async setOutcome(userId, outcomeId, status, evidence, now) {
       await db.run(OUTCOME_UPSERT, { u: userId, o: outcomeId, status, evidence, now });
       await db.run(HISTORY_INSERT, [userId, outcomeId, status, evidence, now]);
       return now;

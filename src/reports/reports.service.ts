@@ -9,7 +9,7 @@ import type { Action } from '../forms/forms.repo';
 import { ratingChart } from '../forms/chart';
 import type { Actor } from '../shared/actor';
 import { Forbidden, NotFound } from '../shared/errors';
-import { today } from '../cohorts/cohorts.schema';
+import { todayOf, type Clock } from '../shared/clock';
 
 export const RAID_PLAN = 'raid-plan';
 export const RAID_REPORT = 'raid-report';
@@ -43,6 +43,7 @@ export function createReportsService(
   progress: ProgressService,
   responses: ResponsesService,
   forms: FormsService,
+  clock: Clock,
 ) {
   /** Raid plans with their reports (a report names its plan, or stands alone). */
   async function raidsOf(userId: number, since: Date | null = null): Promise<Raid[]> {
@@ -71,7 +72,7 @@ export function createReportsService(
   }
 
   async function actionsOf(userId: number, since: Date | null = null): Promise<ActionStatus[]> {
-    const on = today();
+    const on = todayOf(clock);
     const visible = doneSince(since);
     const shown = since
       ? new Set((await forms.forUser(userId)).filter((s) => visible(s.updatedAt)).map((s) => s.id))

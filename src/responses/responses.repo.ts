@@ -23,8 +23,15 @@ export interface SharedModuleCount {
 
 /** Answers to prompts: written by learners, read by them, their trainers and (when shared) their cohort. */
 export interface ResponsesRepo {
-  /** Inserts or replaces the answer; returns the time it was saved. */
-  save(userId: number, moduleId: string, promptId: string, text: string, shared: boolean): Promise<Date>;
+  /** Inserts or replaces the answer, saved at `now` (the service's time); returns that time. */
+  save(
+    userId: number,
+    moduleId: string,
+    promptId: string,
+    text: string,
+    shared: boolean,
+    now: Date,
+  ): Promise<Date>;
   get(userId: number, moduleId: string, promptId: string): Promise<Answer | undefined>;
   forModule(userId: number, moduleId: string): Promise<Answer[]>;
   /** Every answer of one person, by module and prompt. */

@@ -1,3 +1,4 @@
+import type { Clock } from '../shared/clock';
 import type { UnitOfWork } from '../db/ports';
 import type { Pack } from '../content/types';
 import type { EventsRepo } from '../events/events.repo';
@@ -15,7 +16,12 @@ export interface SavedAnswer {
   updatedAt: Date;
 }
 
-export function createResponsesService(uow: UnitOfWork, responses: ResponsesRepo, events: EventsRepo) {
+export function createResponsesService(
+  uow: UnitOfWork,
+  responses: ResponsesRepo,
+  events: EventsRepo,
+  clock: Clock,
+) {
   function checkPrompt(pack: Pack, moduleId: string, promptId: string): void {
     const mod = pack.modules.get(moduleId);
     if (!mod) throw new NotFound('No module with that id');
@@ -39,7 +45,14 @@ export function createResponsesService(uow: UnitOfWork, responses: ResponsesRepo
       return { moduleId, promptId, text: prior.text, shared, updatedAt: prior.updatedAt };
     }
     const updatedAt = await uow.run(async () => {
-      const at = await responses.save(actor.id, moduleId, promptId, input.text, shared);
+      const at = await responses.save(
+        actor.id,
+        moduleId,
+        promptId,
+        input.text,
+        shared,
+        new Date(clock.now()),
+      );
       const object = {
         userId: actor.id,
         objectType: 'prompt' as const,

@@ -28,13 +28,13 @@ const FOR_MODULE = 'SELECT * FROM responses WHERE user_id = ? AND module_id = ?'
 const FOR_USER = 'SELECT * FROM responses WHERE user_id = ? ORDER BY module_id, prompt_id';
 const SHARED_IN_COHORT = `SELECT r.*, u.name FROM responses r JOIN cohort_members m ON m.user_id = r.user_id AND m.cohort_id = ?
   JOIN users u ON u.id = r.user_id WHERE r.shared = 1 AND r.module_id = ? ORDER BY r.prompt_id, r.updated_at`;
-const SHARED_MODULES_IN_COHORT = `SELECT r.module_id, COUNT(*) AS n FROM responses r JOIN cohort_members m ON m.user_id = r.user_id AND m.cohort_id = ?
+const SHARED_MODULES_IN_COHORT = `SELECT r.module_id, COUNT(*) AS n
+  FROM responses r JOIN cohort_members m ON m.user_id = r.user_id AND m.cohort_id = ?
   WHERE r.shared = 1 GROUP BY r.module_id`;
 
 export function createResponsesRepo(db: Sql): ResponsesRepo {
   return {
-    async save(userId, moduleId, promptId, text, shared) {
-      const now = new Date();
+    async save(userId, moduleId, promptId, text, shared, now) {
       await db.run(UPSERT, {
         u: userId,
         m: moduleId,

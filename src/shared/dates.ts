@@ -28,14 +28,90 @@ export function dayFromParts(day: unknown, month: unknown, year: unknown): strin
   return `${y.padStart(4, '0')}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
 }
 
-const UK_DAY = new Intl.DateTimeFormat('en-GB', {
+// Every date and time people see (pages, CSV, flash messages, mail-merge files) is formatted here, in the time zone
+// the service's users live in. Intl formatters are costly to build: each is made once, not per call.
+const ZONE = 'Europe/London';
+const LONG_DATE = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
   month: 'long',
   year: 'numeric',
-  timeZone: 'UTC',
+  timeZone: ZONE,
+});
+const SHORT_DATE = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: ZONE,
+});
+const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZone: ZONE,
+});
+/** `YYYY-MM-DD` (the en-CA pattern) of an instant in London. */
+const ISO_DAY_IN_ZONE = new Intl.DateTimeFormat('en-CA', {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  timeZone: ZONE,
 });
 
-/** An ISO day as people read it: `2027-03-27` → "27 March 2027" (anything else is returned as it is). */
+/** The day it is in London at an instant (ms since the epoch), `YYYY-MM-DD`: what "today" and "overdue" mean. */
+export function londonDay(ms: number): string {
+  return ISO_DAY_IN_ZONE.format(ms);
+}
+
+/**
+ * A day (`YYYY-MM-DD`, read as that day) or an instant (a Date or date-time text, read in London) as a Date;
+ * undefined when it is not one.
+ */
+function instantOf(value: string | Date): Date | undefined {
+  const d =
+    typeof value === 'string' && value.length === 10 ? new Date(`${value}T00:00:00Z`) : new Date(value);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/**
+ * Days already formatted: a page lists the same few due dates again and again, and Intl formatting costs microseconds
+ * each. Keyed by the `YYYY-MM-DD` text; emptied when it grows past a bound (there are only so many days in use).
+ */
+const DAYS = new Map<string, string>();
+const DAYS_KEPT = 2000;
+
+/** A day or an instant as people read it: `2027-03-27` → "27 March 2027"; '' when it is not a date. */
+export function longDate(value: string | Date | null | undefined): string {
+  if (!value) return '';
+  if (typeof value !== 'string' || value.length !== 10) {
+    const d = instantOf(value);
+    return d ? LONG_DATE.format(d) : '';
+  }
+  let text = DAYS.get(value);
+  if (text === undefined) {
+    const d = instantOf(value);
+    text = d ? LONG_DATE.format(d) : '';
+    if (DAYS.size >= DAYS_KEPT) DAYS.clear();
+    DAYS.set(value, text);
+  }
+  return text;
+}
+
+/** A day or an instant, short, for tight columns: "3 Mar 2027"; '' when it is not a date. */
+export function shortDate(value: string | Date): string {
+  const d = instantOf(value);
+  return d ? SHORT_DATE.format(d) : '';
+}
+
+/** An instant with its time in London: "27 March 2027 at 14:05"; '' when it is not one. */
+export function dateTime(value: string | Date | null | undefined): string {
+  if (!value) return '';
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? '' : DATE_TIME.format(d);
+}
+
+/** A day people typed, as they read it: `2027-03-27` → "27 March 2027"; anything but a real day is returned as it is. */
 export function ukDate(isoDay: string): string {
-  return isRealIsoDay(isoDay) ? UK_DAY.format(new Date(`${isoDay}T00:00:00Z`)) : isoDay;
+  return isRealIsoDay(isoDay) ? longDate(isoDay) : isoDay;
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { dateTime } from '../shared/dates';
 import type { UserRecord } from './users.repo';
 import type {
   createdUserSchema,
@@ -54,14 +55,6 @@ const ROLE_LABEL: Record<UserRecord['role'], string> = {
   trainer: 'Trainer',
   admin: 'L&D admin',
 };
-const LINK_EXPIRES = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-  timeZone: 'Europe/London',
-});
 
 /** The password links as CSV rows with readable headings, for a mail merge. */
 export function passwordLinksCsv(issued: IssuedLink[], url: (token: string) => string): string[][] {
@@ -72,7 +65,7 @@ export function passwordLinksCsv(issued: IssuedLink[], url: (token: string) => s
       user.email,
       ROLE_LABEL[user.role],
       url(token),
-      LINK_EXPIRES.format(new Date(expiresAt)),
+      dateTime(expiresAt),
     ]),
   ];
 }

@@ -28,7 +28,8 @@ export interface UserSearchResult {
 /** Accounts: created, found, changed. Email addresses match without regard to case. */
 export interface UsersRepo {
   /** Returns the new account's id. */
-  insert(user: NewUser): Promise<number>;
+  /** `now` (ISO 8601) is when the account is created (and its password set, when it has one). */
+  insert(user: NewUser, now: string): Promise<number>;
   byId(id: number): Promise<UserRecord | undefined>;
   byEmail(email: string): Promise<UserRecord | undefined>;
   count(): Promise<number>;
@@ -38,11 +39,11 @@ export interface UsersRepo {
   search(q: string | null, role: Role | null, limit: number, offset: number): Promise<UserSearchResult>;
   setRole(id: number, role: Role): Promise<void>;
   setDisabled(id: number, disabled: boolean): Promise<void>;
-  setPassword(id: number, hash: string): Promise<void>;
+  setPassword(id: number, hash: string, now: string): Promise<void>;
   /** Accounts that can sign in once a password is set (not disabled, no password yet), by name. */
   withoutPassword(): Promise<UserRecord[]>;
   /** How many accounts hold each role (disabled ones too). */
   countByRole(): Promise<Record<Role, number>>;
   /** Records that the person was active now. */
-  touch(id: number): Promise<void>;
+  touch(id: number, now: string): Promise<void>;
 }

@@ -2,6 +2,7 @@ import type { UnitOfWork } from '../db/ports';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { AuthRepo } from '../auth/auth.repo';
 import { hashPassword, newToken } from '../auth/password';
+import { isoOf, type Clock } from '../shared/clock';
 import { parseCsv } from '../shared/csv';
 import type { Actor as FullActor } from '../shared/actor';
 import { Conflict, Invalid, NotFound, type ErrorDetail } from '../shared/errors';
@@ -22,8 +23,11 @@ export function createUsersService(
   users: UsersRepo,
   auth: AuthRepo,
   audit: AuditRepo,
+  clock: Clock,
   invite: Inviter = async () => undefined,
 ) {
+  const now = () => isoOf(clock);
+
   /** Creates a person; with `invite` (and no password given) they are sent an invitation in the same transaction. */
   async function create(data: CreateUserInput, actor: Actor | null): Promise<UserRecord> {
     if (await users.byEmail(data.email)) {
@@ -33,7 +37,10 @@ export function createUsersService(
     }
     const passwordHash = data.password ? await hashPassword(data.password) : null;
     const id = await uow.run(async () => {
-      const newId = await users.insert({ email: data.email, name: data.name, role: data.role, passwordHash });
+      const newId = await users.insert(
+        { email: data.email, name: data.name, role: data.role, passwordHash },
+        now(),
+      );
       await audit.record({
         actorId: actor?.id,
         actorEmail: actor?.email,
@@ -102,7 +109,7 @@ export function createUsersService(
     const ids = await uow.run(async () => {
       const created: number[] = [];
       for (const u of valid) {
-        const newId = await users.insert({ ...u, passwordHash: null });
+        const newId = await users.insert({ ...u, passwordHash: null }, now());
         if (inviteAll) await invite((await users.byId(newId))!, actor.id);
         created.push(newId);
       }
@@ -152,7 +159,7 @@ export function createUsersService(
     await uow.run(async () => {
       await users.setRole(id, role);
       await auth.deleteSessionsOf(id);
-      await auth.revokeTokensOf(id);
+      await auth.revokeTokensOf(id, now());
       await audit.record({
         actorId: actor.id,
         actorEmail: actor.email,
@@ -176,8 +183,8 @@ export function createUsersService(
       await users.setDisabled(id, disabled);
       if (disabled) {
         await auth.deleteSessionsOf(id);
-        await auth.revokeTokensOf(id);
-        await auth.expireLinksOf(id);
+        await auth.revokeTokensOf(id, now());
+        await auth.expireLinksOf(id, now());
       }
       await audit.record({
         actorId: actor.id,
@@ -197,10 +204,10 @@ export function createUsersService(
     const u = await users.byId(id);
     if (!u) throw new NotFound('No such user');
     const { token, hash } = newToken();
-    const expiresAt = new Date(Date.now() + PASSWORD_LINK_HOURS * 3600_000).toISOString();
+    const expiresAt = new Date(clock.now() + PASSWORD_LINK_HOURS * 3600_000).toISOString();
     await uow.run(async () => {
-      await auth.expireLinksOf(id);
-      await auth.createLink(hash, id, actor?.id ?? null, expiresAt);
+      await auth.expireLinksOf(id, now());
+      await auth.createLink(hash, id, actor?.id ?? null, expiresAt, now());
       await audit.record({
         actorId: actor?.id,
         actorEmail: actor?.email,
@@ -221,13 +228,13 @@ export function createUsersService(
   ): Promise<{ user: UserRecord; token: string; expiresAt: string }[]> {
     const pending = await users.withoutPassword();
     if (pending.length === 0) return [];
-    const expiresAt = new Date(Date.now() + PASSWORD_LINK_HOURS * 3600_000).toISOString();
+    const expiresAt = new Date(clock.now() + PASSWORD_LINK_HOURS * 3600_000).toISOString();
     return uow.run(async () => {
       const out: { user: UserRecord; token: string; expiresAt: string }[] = [];
       for (const user of pending) {
         const { token, hash } = newToken();
-        await auth.expireLinksOf(user.id);
-        await auth.createLink(hash, user.id, actor.id, expiresAt);
+        await auth.expireLinksOf(user.id, now());
+        await auth.createLink(hash, user.id, actor.id, expiresAt, now());
         out.push({ user, token, expiresAt });
       }
       await audit.record({
@@ -252,10 +259,10 @@ export function createUsersService(
       throw new Invalid(zodDetails(checked.error).map((d) => ({ ...d, field: 'password' })));
     const hash = await hashPassword(password);
     await uow.run(async () => {
-      await users.setPassword(id, hash);
-      await auth.revokeTokensOf(id);
+      await users.setPassword(id, hash, now());
+      await auth.revokeTokensOf(id, now());
       await auth.deleteSessionsOf(id);
-      await auth.expireLinksOf(id);
+      await auth.expireLinksOf(id, now());
       await audit.record({ actorId: id, action: 'user.password_set', target: `user:${id}`, ip });
     });
   }

@@ -48,8 +48,7 @@ export function createUsersRepo(db: Sql): UsersRepo {
   const one = (row: UserRow | undefined) => (row ? toUser(row) : undefined);
   const count = async (sql: string) => (await db.get<{ n: number }>(sql))?.n ?? 0;
   return {
-    async insert(u: NewUser): Promise<number> {
-      const now = new Date().toISOString();
+    async insert(u: NewUser, now: string): Promise<number> {
       const row = await db.get<{ id: number }>(INSERT, {
         email: u.email,
         name: u.name,
@@ -80,10 +79,10 @@ export function createUsersRepo(db: Sql): UsersRepo {
     async setDisabled(id, disabled) {
       await db.run('UPDATE users SET disabled = ? WHERE id = ?', [disabled ? 1 : 0, id]);
     },
-    async setPassword(id, hash) {
+    async setPassword(id, hash, now) {
       await db.run('UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?', [
         hash,
-        new Date().toISOString(),
+        now,
         id,
       ]);
     },
@@ -96,8 +95,8 @@ export function createUsersRepo(db: Sql): UsersRepo {
       for (const r of rows) out[r.role] = r.n;
       return out;
     },
-    async touch(id) {
-      await db.run('UPDATE users SET last_active_at = ? WHERE id = ?', [new Date().toISOString(), id]);
+    async touch(id, now) {
+      await db.run('UPDATE users SET last_active_at = ? WHERE id = ?', [now, id]);
     },
   };
 }

@@ -1,51 +1,11 @@
-// Intl formatters are costly to build: make each once, not per call.
-const DATE = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'Europe/London',
-});
-const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-  timeZone: 'Europe/London',
-});
-
-/**
- * Days already formatted: a page lists the same few due dates again and again, and Intl formatting costs microseconds
- * each. Keyed by the `YYYY-MM-DD` text; emptied when it grows past a bound (there are only so many days in use).
- */
-const DAYS = new Map<string, string>();
-const DAYS_KEPT = 2000;
-
-function formatDate(iso: string | Date): string {
-  const d = typeof iso === 'string' && iso.length === 10 ? new Date(`${iso}T00:00:00Z`) : new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return DATE.format(d);
-}
+import { dateTime, longDate } from '../shared/dates';
 
 /** Small formatting helpers available in every view as `h`. */
 export const viewHelpers = {
-  date(iso: string | Date | null | undefined): string {
-    if (!iso) return '';
-    if (typeof iso !== 'string' || iso.length !== 10) return formatDate(iso);
-    let text = DAYS.get(iso);
-    if (text === undefined) {
-      text = formatDate(iso);
-      if (DAYS.size >= DAYS_KEPT) DAYS.clear();
-      DAYS.set(iso, text);
-    }
-    return text;
-  },
-  dateTime(iso: string | Date | null | undefined): string {
-    if (!iso) return '';
-    const d = new Date(iso);
-    if (Number.isNaN(d.getTime())) return '';
-    return DATE_TIME.format(d);
-  },
+  /** A day or an instant as people read it (shared/dates formats every date people see). */
+  date: longDate,
+  /** An instant with its time. */
+  dateTime,
   statusLabel(status: string): string {
     return (
       (

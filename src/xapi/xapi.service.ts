@@ -1,3 +1,4 @@
+import type { Clock } from '../shared/clock';
 import type { Config } from '../config';
 import type { PackRegistry } from '../content/registry';
 import type { Pack } from '../content/types';
@@ -33,6 +34,7 @@ export function createXapiService(
   repo: XapiRepo,
   packs: PackRegistry,
   logger: Logger,
+  clock: Clock,
 ) {
   const batchSize = config.XAPI_BATCH_SIZE;
 
@@ -134,7 +136,7 @@ export function createXapiService(
    * already stored, so it counts as delivered and is not sent again.
    */
   let busy = false;
-  async function forwardOnce(now = Date.now()): Promise<ForwardOutcome> {
+  async function forwardOnce(now = clock.now()): Promise<ForwardOutcome> {
     if (!config.XAPI_LRS_URL) return 'disabled';
     if (busy) return 'waiting';
     busy = true; // before the claim's await, so a second call in this process stops here

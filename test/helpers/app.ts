@@ -15,6 +15,7 @@ import { withResponseValidation } from './contract';
 import { withPageChecks } from './page-checks';
 import { compose, type Services } from '../../src/compose';
 import { manualClock, type Clock } from '../../src/shared/clock';
+import { londonDay } from '../../src/shared/dates';
 import { createLogger } from '../../src/shared/logger';
 import type { Role } from '../../src/users/users.schema';
 import type { Logger } from '../../src/shared/logger';
@@ -156,6 +157,7 @@ export async function csrfFrom(agent: TestAgent, url: string): Promise<string> {
   return match[1];
 }
 
+/** The day (in London, as the service counts days) some days from now, `YYYY-MM-DD`. */
 export function inDays(days: number): string {
-  return new Date(Date.now() + days * 86400_000).toISOString().slice(0, 10);
+  return londonDay(Date.now() + days * 86400_000);
 }

@@ -102,7 +102,7 @@ describe('pages and API of the pack', () => {
     expect((await learner.agent.get('/modules/case-town-hall/slides')).status).toBe(404);
   });
 
-  it('gives the pack and a module in the shapes of DESIGN §5', async () => {
+  it('gives the pack and a module in the shapes the API documents', async () => {
     const pack = await request(t.app).get('/api/v1/pack').set('Authorization', `Bearer ${token}`);
     expect(pack.status).toBe(200);
     expect(pack.body).toMatchObject({ id: 'fixture-pack', version: '0.1.0' });

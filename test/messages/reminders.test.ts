@@ -80,6 +80,7 @@ describe('reminders', () => {
 
   test('after days with the service stopped, what became due is sent in one message per learner; none for a completed module', async () => {
     const learner = await t.token(bob.email);
+    trainer = await t.token('trainer@example.org');
     const done = await request(t.app)
       .post('/api/v1/me/modules/area-measuring/complete')
       .set('Authorization', `Bearer ${learner}`);
@@ -99,6 +100,7 @@ describe('reminders', () => {
 
   test('a learner who turned reminders off gets none; an archived cohort sends none', async () => {
     await t.services.messages.setChoices(ann.id, ['assignment', 'digest', 'self_assessment']);
+    trainer = await t.token('trainer@example.org'); // the clock has moved past the first token's life
     const api = (path: string, body: object) =>
       request(t.app).post(`/api/v1${path}`).set('Authorization', `Bearer ${trainer}`).send(body);
     await t.db.run('UPDATE assignments SET due_on = ? WHERE module_id = ?', [
@@ -106,7 +108,9 @@ describe('reminders', () => {
       'area-listening',
     ]);
     expect(await run(t)).toMatchObject({ reminders: 1 }); // bob only
-    const other = (await api('/cohorts', { name: 'Archived' })).body.id as number;
+    const made = await api('/cohorts', { name: 'Archived' });
+    expect(made.body).toMatchObject({ id: expect.any(Number) });
+    const other = made.body.id as number;
     await api(`/cohorts/${other}/members`, { emails: [bob.email] });
     await t.db.run('INSERT INTO assignments (cohort_id, module_id, due_on, created_at) VALUES (?, ?, ?, ?)', [
       other,
