@@ -15,6 +15,7 @@ const SLOW = [
   'test/ops/process.test.ts',
   'test/ops/backup-postgres.test.ts',
   'test/variants/variants-offthread.test.ts',
+  'test/messages/instances.test.ts',
 ].map((file) => `<rootDir>/${file}`);
 
 const common = {
