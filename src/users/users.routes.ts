@@ -113,9 +113,13 @@ export function userRoutes(
     '/users',
     formAction(
       async (req, res) => {
-        const user = await services.users.create(parseInput(createUserFormSchema, req.body), actorOf(req));
-        const { token } = await services.users.issuePasswordLink(user.id, actorOf(req));
-        await listPage(req, res, { created: userJson(user), link: passwordLink(token) }, 201);
+        const input = parseInput(createUserFormSchema, req.body);
+        const user = await services.users.create(input, actorOf(req));
+        // an invited person gets their link by email; a link issued here would cancel it
+        const link = input.invite
+          ? undefined
+          : passwordLink((await services.users.issuePasswordLink(user.id, actorOf(req))).token);
+        await listPage(req, res, { created: userJson(user), link }, 201);
       },
       (req, res, { values, errors, fieldErrors }, status) =>
         listPage(req, res, { values, errors, fieldErrors }, status),
@@ -125,9 +129,13 @@ export function userRoutes(
   // Not formAction: the page shows the error's own headline above the rows, which FormProblems does not carry.
   router.post('/users/import', async (req, res) => {
     try {
-      const created = await services.users.importCsv(csvFrom(req), actorOf(req));
+      const invite = (req.body as Record<string, unknown> | undefined)?.invite === 'yes';
+      const created = await services.users.importCsv(csvFrom(req), actorOf(req), invite);
+      const people = `${created.length} ${created.length === 1 ? 'person' : 'people'}`;
       await req.flash(
-        `${created.length} ${created.length === 1 ? 'person' : 'people'} imported. Download their password links below and send each person their own.`,
+        invite
+          ? `${people} imported. Each is being emailed an invitation to set their password.`
+          : `${people} imported. Download their password links below and send each person their own.`,
       );
       res.redirect(303, '/users');
     } catch (err) {

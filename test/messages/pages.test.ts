@@ -309,3 +309,46 @@ describe('messages are personal data', () => {
     }
   });
 });
+
+describe('inviting from the users page', () => {
+  test('the form and the CSV import can email invitations instead of showing links', async () => {
+    const t = await makeTestApp({ env: { PUBLIC_URL: 'https://l.example' } });
+    try {
+      await t.user('admin', 'admin@example.org', 'Admin');
+      const { agent, csrf } = await t.signIn('admin@example.org', PASSWORD);
+      const page = await agent.get('/users');
+      expect(page.text).toContain('name="invite" type="checkbox" value="yes"');
+      const made = await agent
+        .post('/users')
+        .type('form')
+        .send({
+          _csrf: csrf,
+          email: 'form@example.org',
+          name: 'Form Person',
+          role: 'learner',
+          invite: 'yes',
+        });
+      expect(made.status).toBe(201);
+      expect(made.text).toContain('We are emailing them an invitation');
+      expect(made.text).not.toContain('data-testid="password-link"');
+      const csv = Buffer.from(
+        'email,name,role\ncsv1@example.org,Csv One,learner\ncsv2@example.org,Csv Two,trainer\n',
+      );
+      const imported = await agent
+        .post('/users/import')
+        .field('_csrf', csrf)
+        .field('invite', 'yes')
+        .attach('file', csv, 'people.csv');
+      expect(imported.status).toBe(303);
+      const invitations = (await outbox(t)).filter((m) => m.kind === 'invitation').map((m) => m.to_address);
+      expect(invitations).toEqual(['form@example.org', 'csv1@example.org', 'csv2@example.org']);
+      // each invitation's link works (a later link would have cancelled it)
+      for (const m of (await outbox(t)).filter((r) => r.kind === 'invitation')) {
+        const link = /https:\/\/l\.example(\/password\/set\?token=[\w%-]+)/.exec(m.body_text)![1];
+        expect((await request(t.app).get(link)).status).toBe(200);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});
