@@ -2,6 +2,37 @@ import express, { type Express } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { buildOpenApiDocument } from '../../src/web/openapi';
 import { contract } from './contract-record';
+import fs from 'node:fs';
+import path from 'node:path';
+
+let captured = 0;
+/** Writes every HTML page a test file receives (tokens blanked) under CAPTURE_PAGES, to compare bytes across a refactor. */
+function capturePage(req: express.Request, res: express.Response): void {
+  const chunks: Buffer[] = [];
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => express.Response;
+  const keep = (chunk: unknown) => {
+    if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as string));
+  };
+  (res as unknown as { write: unknown }).write = (chunk: unknown, ...rest: unknown[]) => {
+    keep(chunk);
+    return write(chunk, ...rest);
+  };
+  (res as unknown as { end: unknown }).end = (chunk: unknown, ...rest: unknown[]) => {
+    keep(chunk);
+    if (/html/.test(String(res.getHeader('content-type') ?? ''))) {
+      const file = path.basename(expect.getState().testPath ?? 'unknown');
+      const dir = path.join(process.env.CAPTURE_PAGES as string, file);
+      fs.mkdirSync(dir, { recursive: true });
+      const body = Buffer.concat(chunks)
+        .toString()
+        .replace(/(name="_csrf" value="|name="csrf-token" content=")[^"]*/g, '$1TOKEN');
+      const name = `${String(++captured).padStart(4, '0')}-${req.method}-${req.originalUrl.replace(/[^a-z0-9]+/gi, '_').slice(0, 80)}`;
+      fs.writeFileSync(path.join(dir, `${name}.html`), `${res.statusCode}\n${body}`);
+    }
+    return end(chunk, ...rest);
+  };
+}
 
 let apiSpec: ReturnType<typeof buildOpenApiDocument> | undefined;
 
@@ -16,6 +47,7 @@ export function withResponseValidation(app: Express): Express {
   outer.disable('x-powered-by');
   outer.set('etag', false);
   outer.use((req, res, next) => {
+    if (process.env.CAPTURE_PAGES) capturePage(req, res);
     if (req.originalUrl.startsWith('/api/v1/'))
       res.on('finish', () => {
         if (/json/.test(String(res.getHeader('content-type') ?? ''))) contract.checked++;
