@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Router } from 'express';
 import { renderMarkdown } from '../content/markdown';
+import { publicRoute } from '../web/guards';
 import { renderPage } from '../web/render';
 
 /**
@@ -11,7 +12,7 @@ import { renderPage } from '../web/render';
 export function helpRoutes(file: string): Router {
   const router = Router();
   const html = renderMarkdown(fs.readFileSync(file, 'utf8')).html;
-  router.get('/help', (req, res) => renderPage(req, res, 'help/help', { title: 'Help: using the pack in Packway', html }));
+  router.get('/help', publicRoute, (req, res) => renderPage(req, res, 'help/help', { title: 'Help: using the pack in Packway', html }));
   return router;
 }
 

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Services } from '../compose';
 import { NotFound } from '../shared/errors';
 import { actorOf } from '../web/actor';
+import { requireUser } from '../web/guards';
 import { packForRequest } from '../web/pack-choice';
 import { checkAgainstTemplate, renderPage, sendInLayout } from '../web/render';
 import { hasViews, renderView } from '../web/views';
@@ -11,7 +12,7 @@ import { areaTitles, moduleJson, packJson } from './modules.presenter';
 export function moduleRoutes(services: Services): Router {
   const router = Router();
 
-  router.get('/pack', async (req, res) => {
+  router.get('/pack', requireUser, async (req, res) => {
     const pack = await packForRequest(services.pages, req);
     renderPage(req, res, 'modules/pack', {
       title: pack.title,
@@ -21,7 +22,7 @@ export function moduleRoutes(services: Services): Router {
     });
   });
 
-  router.get('/modules/:id', async (req, res) => {
+  router.get('/modules/:id', requireUser, async (req, res) => {
     const pack = await packForRequest(services.pages, req);
     const mod = pack.modules.get(String(req.params.id));
     if (!mod) throw new NotFound('There is no module with that name in your pack');
@@ -37,7 +38,7 @@ export function moduleRoutes(services: Services): Router {
     sendInLayout(req, res, locals, body);
   });
 
-  router.get('/modules/:id/slides', async (req, res) => {
+  router.get('/modules/:id/slides', requireUser, async (req, res) => {
     const pack = await packForRequest(services.pages, req);
     const mod = pack.modules.get(String(req.params.id));
     if (!mod || mod.slides.length === 0) throw new NotFound('There is no slide deck with that name');
@@ -56,7 +57,7 @@ export function moduleRoutes(services: Services): Router {
     ['present', 'modules/present', 'presenting'],
     ['notes', 'modules/presenter-notes', 'speaker notes'],
   ] as const) {
-    router.get(`/modules/:id/slides/${path}`, async (req, res) => {
+    router.get(`/modules/:id/slides/${path}`, requireUser, async (req, res) => {
       const pack = await packForRequest(services.pages, req);
       const mod = pack.modules.get(String(req.params.id));
       if (!mod || mod.slides.length === 0) throw new NotFound('There is no slide deck with that name');
@@ -73,10 +74,10 @@ export function moduleRoutes(services: Services): Router {
 
 export function moduleApiRoutes(services: Services): Router {
   const router = Router();
-  router.get('/pack', async (req, res) => {
+  router.get('/pack', requireUser, async (req, res) => {
     res.json(packJson(await packForRequest(services.pages, req)));
   });
-  router.get('/modules/:id', async (req, res) => {
+  router.get('/modules/:id', requireUser, async (req, res) => {
     const mod = (await packForRequest(services.pages, req)).modules.get(String(req.params.id));
     if (!mod) throw new NotFound('No module with that id');
     res.json(moduleJson(mod));

@@ -4,7 +4,7 @@ import type { Pack } from '../content/types';
 import { parseInput } from '../shared/validate';
 import { actorOf } from '../web/actor';
 import { formAction, type FormProblems } from '../web/form-action';
-import { requireRole } from '../web/guards';
+import { requireRole, requireUser } from '../web/guards';
 import { packChoice } from '../web/pack-choice';
 import { errorSummary, fieldErrors, renderPage } from '../web/render';
 import { safeLocalPath } from '../web/safe-redirect';
@@ -15,7 +15,7 @@ export function progressRoutes(services: Services): Router {
   const router = Router();
   const packOf = (req: Request): Promise<Pack> => services.pages.packFor(actorOf(req), packChoice(req));
 
-  router.get('/', async (req, res) => {
+  router.get('/', requireUser, async (req, res) => {
     const me = actorOf(req);
     if (me.role === 'learner') {
       return renderPage(req, res, 'home/learner', {

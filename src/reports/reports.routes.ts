@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Services } from '../compose';
 import { actorOf } from '../web/actor';
-import { requireRole } from '../web/guards';
+import { requireCohortAccess, requireUser } from '../web/guards';
 import { parseQuery } from '../web/query';
 import { renderPage } from '../web/render';
 import { cohortRaidsView, learnerRecordJson } from './reports.presenter';
@@ -21,7 +21,7 @@ function slug(name: string): string {
 /** Pages: a cohort's raid reports and a learner's record, for the cohort's trainers and admins; one's own record. */
 export function reportRoutes(services: Services): Router {
   const router = Router();
-  router.get('/cohorts/:id/raids', requireRole('trainer', 'admin'), async (req, res) => {
+  router.get('/cohorts/:id/raids', requireCohortAccess('trainer', 'admin'), async (req, res) => {
     const { area } = parseQuery(raidsQuerySchema, req);
     const data = await services.reports.cohortRaids(Number(req.params.id), actorOf(req));
     renderPage(req, res, 'work/cohort-raids', {
@@ -31,7 +31,7 @@ export function reportRoutes(services: Services): Router {
   });
   const trainerView = (req: Request) =>
     services.reports.learnerRecord(Number(req.params.id), Number(req.params.userId), actorOf(req));
-  router.get('/cohorts/:id/learners/:userId', requireRole('trainer', 'admin'), async (req, res) => {
+  router.get('/cohorts/:id/learners/:userId', requireCohortAccess('trainer', 'admin'), async (req, res) => {
     const { cohort, ...record } = await trainerView(req);
     renderPage(req, res, 'work/learner-record', {
       title: `${record.learner.name}: learning record`,
@@ -43,7 +43,7 @@ export function reportRoutes(services: Services): Router {
   });
   router.get(
     '/cohorts/:id/learners/:userId/record.csv',
-    requireRole('trainer', 'admin'),
+    requireCohortAccess('trainer', 'admin'),
     async (req, res) => {
       const { cohort, ...record } = await trainerView(req);
       res
@@ -54,7 +54,7 @@ export function reportRoutes(services: Services): Router {
   );
 
   // The person's own record, whole: to print (or save as a PDF) for an appraisal, or to download as a spreadsheet
-  router.get('/account/record', async (req, res) => {
+  router.get('/account/record', requireUser, async (req, res) => {
     const record = await services.reports.ownRecord(actorOf(req));
     renderPage(req, res, 'privacy/record', {
       title: 'Your learning record',
@@ -63,7 +63,7 @@ export function reportRoutes(services: Services): Router {
       bodyClass: 'pw-print-page pw-record-page',
     });
   });
-  router.get('/account/record.csv', async (req, res) => {
+  router.get('/account/record.csv', requireUser, async (req, res) => {
     const record = await services.reports.ownRecord(actorOf(req));
     res.type('text/csv; charset=utf-8').attachment('packway-learning-record.csv').send(recordCsv(record));
   });
@@ -73,7 +73,7 @@ export function reportRoutes(services: Services): Router {
 /** API: a learner's record. */
 export function reportApiRoutes(services: Services): Router {
   const router = Router();
-  router.get('/cohorts/:id/learners/:userId', requireRole('trainer', 'admin'), async (req, res) => {
+  router.get('/cohorts/:id/learners/:userId', requireCohortAccess('trainer', 'admin'), async (req, res) => {
     const record = await services.reports.learnerRecord(
       Number(req.params.id),
       Number(req.params.userId),

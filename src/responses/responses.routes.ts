@@ -6,7 +6,7 @@ import { renderModuleWithProblems } from '../pages/module-problems';
 import { packForRequest } from '../web/pack-choice';
 import { actorOf } from '../web/actor';
 import { formAction } from '../web/form-action';
-import { requireRole } from '../web/guards';
+import { requireCohortAccess, requireRole } from '../web/guards';
 import { parseQuery } from '../web/query';
 import { renderPage } from '../web/render';
 import { moduleAnswersJson, savedAnswerJson } from './responses.presenter';
@@ -42,7 +42,7 @@ export function responseRoutes(services: Services): Router {
     ),
   );
 
-  router.get('/cohorts/:id/shared', async (req, res) => {
+  router.get('/cohorts/:id/shared', requireCohortAccess(), async (req, res) => {
     const { module } = parseQuery(sharedQuerySchema, req);
     const data = await services.reports.sharedAnswers(Number(req.params.id), module, actorOf(req));
     renderPage(req, res, 'work/shared', { title: `Shared answers: ${data.cohort.name}`, ...data });

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Services } from '../compose';
 import { escapeHtml } from '../shared/html';
 import { actorOf } from '../web/actor';
+import { requireUser } from '../web/guards';
 import { packForRequest } from '../web/pack-choice';
 import { parseQuery } from '../web/query';
 import { renderPage } from '../web/render';
@@ -11,7 +12,7 @@ import { searchQuerySchema } from './search.schema';
 /** `GET /search?q=`: one box for modules and (for staff) people. */
 export function searchRoutes(services: Services): Router {
   const router = Router();
-  router.get('/search', async (req, res) => {
+  router.get('/search', requireUser, async (req, res) => {
     const { q } = parseQuery(searchQuerySchema, req);
     const me = actorOf(req);
     const results = await services.search.search(me, await packForRequest(services.pages, req), q);
@@ -28,7 +29,7 @@ export function searchRoutes(services: Services): Router {
 
 export function searchApiRoutes(services: Services): Router {
   const router = Router();
-  router.get('/search', async (req, res) => {
+  router.get('/search', requireUser, async (req, res) => {
     const { q } = parseQuery(searchQuerySchema, req);
     const pack = await packForRequest(services.pages, req);
     res.json(searchJson(await services.search.search(actorOf(req), pack, q)));

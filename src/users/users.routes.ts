@@ -42,7 +42,7 @@ export function userRoutes(
 ): Router {
   const passwordLink = (token: string) => `${config.publicUrl}/password/set?token=${token}`;
   const router = Router();
-  router.use('/users', requireRole('admin'));
+  const admin = requireRole('admin');
 
   const listPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const q = userListQuery.safeParse(req.query);
@@ -89,9 +89,9 @@ export function userRoutes(
     });
   };
 
-  router.get('/users', (req, res) => listPage(req, res));
+  router.get('/users', admin, (req, res) => listPage(req, res));
 
-  router.get('/users/single-sign-on', async (req, res) => {
+  router.get('/users/single-sign-on', admin, async (req, res) => {
     const sso = config.sso;
     renderPage(req, res, 'users/single-sign-on', {
       title: 'Single sign-on',
@@ -111,6 +111,7 @@ export function userRoutes(
 
   router.post(
     '/users',
+    admin,
     formAction(
       async (req, res) => {
         const user = await services.users.create(parseInput(createUserFormSchema, req.body), actorOf(req));
@@ -123,7 +124,7 @@ export function userRoutes(
   );
 
   // Not formAction: the page shows the error's own headline above the rows, which FormProblems does not carry.
-  router.post('/users/import', async (req, res) => {
+  router.post('/users/import', admin, async (req, res) => {
     try {
       const created = await services.users.importCsv(csvFrom(req), actorOf(req));
       await req.flash(
@@ -137,7 +138,7 @@ export function userRoutes(
   });
 
   // Everyone who cannot sign in yet gets a fresh link, as a CSV for a mail merge (Packway does not send email yet).
-  router.post('/users/password-links', async (req, res) => {
+  router.post('/users/password-links', admin, async (req, res) => {
     const issued = await services.users.issuePendingLinks(actorOf(req));
     if (issued.length === 0) {
       await req.flash('Everyone has set a password: there are no links to issue.');
@@ -150,21 +151,21 @@ export function userRoutes(
       .send(toCsv(passwordLinksCsv(issued, passwordLink), { bom: true }));
   });
 
-  router.get('/users/:id', (req, res) => showPage(req, res));
+  router.get('/users/:id', admin, (req, res) => showPage(req, res));
 
-  router.get('/users/:id/disable', async (req, res) => {
+  router.get('/users/:id/disable', admin, async (req, res) => {
     const user = await services.users.get(Number(req.params.id));
     if (user.disabled) return res.redirect(303, `/users/${user.id}`);
     renderPage(req, res, 'users/disable', { title: `Disable ${user.name}’s account`, shown: userJson(user) });
   });
 
-  router.post('/users/:id/role', async (req, res) => {
+  router.post('/users/:id/role', admin, async (req, res) => {
     const id = Number(req.params.id);
     await services.users.changeRole(id, parseInput(changeRoleSchema, req.body).role, actorOf(req));
     res.redirect(303, `/users/${id}`);
   });
 
-  router.post('/users/:id/disabled', async (req, res) => {
+  router.post('/users/:id/disabled', admin, async (req, res) => {
     const id = Number(req.params.id);
     const { disabled } = parseInput(setDisabledSchema, req.body);
     await services.users.setDisabled(id, disabled, actorOf(req));
@@ -177,7 +178,7 @@ export function userRoutes(
     res.redirect(303, `/users/${id}`);
   });
 
-  router.post('/users/:id/password-link', async (req, res) => {
+  router.post('/users/:id/password-link', admin, async (req, res) => {
     const { token, expiresAt } = await services.users.issuePasswordLink(Number(req.params.id), actorOf(req));
     await showPage(req, res, { link: passwordLink(token), linkExpires: expiresAt });
   });
@@ -188,8 +189,8 @@ export function userRoutes(
 export function userApiRoutes(services: Services, config: Pick<Config, 'publicUrl'>): Router {
   const passwordLink = (token: string) => `${config.publicUrl}/password/set?token=${token}`;
   const router = Router();
-  router.use('/users', requireRole('admin'));
-  router.get('/users', async (req, res) => {
+  const admin = requireRole('admin');
+  router.get('/users', admin, async (req, res) => {
     const q = parseQuery(userListQuery, req);
     const { users, total } = await services.users.search(
       q.q || null,
@@ -199,7 +200,7 @@ export function userApiRoutes(services: Services, config: Pick<Config, 'publicUr
     );
     res.json(userListJson(users, total));
   });
-  router.post('/users', async (req, res) => {
+  router.post('/users', admin, async (req, res) => {
     const user = await services.users.create(parseInput(createUserSchema, req.body), actorOf(req));
     const link =
       user.passwordHash === null ? await services.users.issuePasswordLink(user.id, actorOf(req)) : undefined;
@@ -207,11 +208,11 @@ export function userApiRoutes(services: Services, config: Pick<Config, 'publicUr
       .status(201)
       .json(createdUserJson(user, link && { url: passwordLink(link.token), expiresAt: link.expiresAt }));
   });
-  router.post('/users/import', textCsv, async (req, res) => {
+  router.post('/users/import', admin, textCsv, async (req, res) => {
     const created = await services.users.importCsv(csvFrom(req), actorOf(req));
     res.status(201).json(importedUsersJson(created));
   });
-  router.post('/users/password-links', async (req, res) => {
+  router.post('/users/password-links', admin, async (req, res) => {
     res
       .status(201)
       .json(passwordLinksJson(await services.users.issuePendingLinks(actorOf(req)), passwordLink));

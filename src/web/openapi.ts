@@ -60,6 +60,7 @@ import {
   uploadJsonSchema,
   variantVersionListJsonSchema,
 } from '../variants/variants.schema';
+import { publicRoute } from './guards';
 import { eventsQuerySchema, statementPageSchema, statementSchema } from '../xapi/xapi.schema';
 
 /**
@@ -679,7 +680,7 @@ export type OpenApiDocument = ReturnType<typeof buildOpenApiDocument>;
 export function openApiRoute(publicUrl?: string): Router {
   const router = Router();
   let document: OpenApiDocument | undefined;
-  router.get('/api/v1/openapi.json', (_req, res) => {
+  router.get('/api/v1/openapi.json', publicRoute, (_req, res) => {
     document ??= buildOpenApiDocument(publicUrl);
     res.json(document);
   });
