@@ -2,10 +2,8 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import type { Services } from './compose';
 import type { AppConfig } from './config';
-import { HELP_FILE, helpRoutes } from './help/help.routes';
 import { healthRoutes, metricsForScraper } from './ops/health.routes';
-import { routes } from './routes';
-import { siteRoutes } from './site/site.routes';
+import { mountRoutes } from './routes';
 import { NotFound } from './shared/errors';
 import { errorHandler } from './web/error-handler';
 import type { Logger } from './shared/logger';
@@ -42,8 +40,7 @@ export function createApp(services: Services, config: AppConfig, logger: Logger)
     uploadsBeforeCsrf,
     sessions.verifyCsrf,
   );
-  app.use(helpRoutes(path.join(ROOT, HELP_FILE)), siteRoutes(config)); // /help /contact /accessibility /privacy /cookies
-  app.use(routes(services, sessions, config));
+  mountRoutes(app, services, sessions, config, ROOT);
   app.use((_req, _res, next) => next(new NotFound()));
   app.use(errorHandler());
   return app;

@@ -8,7 +8,15 @@ import type { SignedInUser } from './auth.service';
 import { SignInRefused } from './sso.errors';
 import { SIGN_IN_WINDOW_MS } from './sso.service';
 import { SsoStrategy, type SsoAuthenticateOptions } from './sso.strategy';
-import { changePasswordSchema, safeNext, setPasswordSchema, setupSchema, signInSchema } from './auth.schema';
+import {
+  changePasswordSchema,
+  safeNext,
+  setPasswordSchema,
+  setupSchema,
+  signInSchema,
+  tokenResponseSchema,
+} from './auth.schema';
+import { ApiRouter, jsonResponse } from '../web/api-route';
 import { HttpError, Invalid, NotFound } from '../shared/errors';
 import { actorOf } from '../web/actor';
 import { formAction } from '../web/form-action';
@@ -272,13 +280,24 @@ export function authRoutes(services: Services, sessions: SessionSupport, config:
   return router;
 }
 
-export function authApiRoutes(services: Services): Router {
-  const router = Router();
-  router.post('/auth/token', publicRoute, async (req, res) => {
-    const { email, password } = parseInput(signInSchema, req.body);
-    const user = await services.auth.checkCredentials(email, password, clientIp(req), 'api');
-    if (!user) throw new HttpError(401, 'unauthorized', 'Email address or password is not correct');
-    res.status(201).json(await services.auth.issueToken(user, clientIp(req)));
-  });
-  return router;
+export function authApiRoutes(services: Services): ApiRouter {
+  return new ApiRouter().route(
+    {
+      method: 'post',
+      path: '/auth/token',
+      operationId: 'createToken',
+      tag: 'auth',
+      summary: 'Exchange an email address and password for a bearer token',
+      body: signInSchema,
+      ok: { 201: jsonResponse(tokenResponseSchema, 'The token and when it expires') },
+      answers: [401, 403, 429],
+    },
+    publicRoute,
+    async (req, res) => {
+      const { email, password } = parseInput(signInSchema, req.body);
+      const user = await services.auth.checkCredentials(email, password, clientIp(req), 'api');
+      if (!user) throw new HttpError(401, 'unauthorized', 'Email address or password is not correct');
+      res.status(201).json(await services.auth.issueToken(user, clientIp(req)));
+    },
+  );
 }

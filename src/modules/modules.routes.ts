@@ -2,12 +2,15 @@ import { Router } from 'express';
 import type { Services } from '../compose';
 import { NotFound } from '../shared/errors';
 import { actorOf } from '../web/actor';
+import { z } from 'zod';
+import { ApiRouter, jsonResponse, strId } from '../web/api-route';
 import { requireUser } from '../web/guards';
 import { packForRequest } from '../web/pack-choice';
 import { checkAgainstTemplate, renderPage, sendInLayout } from '../web/render';
 import { hasViews, renderView } from '../web/views';
 import { moduleBody, type ModulePageLocals } from './module-page';
 import { areaTitles, moduleJson, packJson } from './modules.presenter';
+import { moduleSchema, packQuerySchema, packSchema } from './modules.schema';
 
 export function moduleRoutes(services: Services): Router {
   const router = Router();
@@ -72,15 +75,41 @@ export function moduleRoutes(services: Services): Router {
   return router;
 }
 
-export function moduleApiRoutes(services: Services): Router {
-  const router = Router();
-  router.get('/pack', requireUser, async (req, res) => {
-    res.json(packJson(await packForRequest(services.pages, req)));
-  });
-  router.get('/modules/:id', requireUser, async (req, res) => {
-    const mod = (await packForRequest(services.pages, req)).modules.get(String(req.params.id));
-    if (!mod) throw new NotFound('No module with that id');
-    res.json(moduleJson(mod));
-  });
-  return router;
+export function moduleApiRoutes(services: Services): ApiRouter {
+  return new ApiRouter()
+    .route(
+      {
+        method: 'get',
+        path: '/pack',
+        operationId: 'getPack',
+        tag: 'pack',
+        summary: 'The compiled pack you see (a cohort’s variant with `?cohort=`)',
+        query: packQuerySchema,
+        ok: { 200: jsonResponse(packSchema, 'The pack') },
+        answers: [403, 404],
+      },
+      requireUser,
+      async (req, res) => {
+        res.json(packJson(await packForRequest(services.pages, req)));
+      },
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/modules/:id',
+        operationId: 'getModule',
+        tag: 'pack',
+        summary: 'One module of the pack you see',
+        params: z.object({ id: strId('The module id') }),
+        query: packQuerySchema,
+        ok: { 200: jsonResponse(moduleSchema, 'The module') },
+        answers: [403],
+      },
+      requireUser,
+      async (req, res) => {
+        const mod = (await packForRequest(services.pages, req)).modules.get(String(req.params.id));
+        if (!mod) throw new NotFound('No module with that id');
+        res.json(moduleJson(mod));
+      },
+    );
 }

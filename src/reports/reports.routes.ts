@@ -1,11 +1,13 @@
 import { Router, type Request } from 'express';
 import type { Services } from '../compose';
 import { actorOf } from '../web/actor';
+import { z } from 'zod';
+import { ApiRouter, intId, jsonResponse } from '../web/api-route';
 import { requireCohortAccess, requireUser } from '../web/guards';
 import { parseQuery } from '../web/query';
 import { renderPage } from '../web/render';
 import { cohortRaidsView, learnerRecordJson } from './reports.presenter';
-import { raidsQuerySchema } from './reports.schema';
+import { learnerRecordJsonSchema, raidsQuerySchema } from './reports.schema';
 import { readableRecord, recordCsv } from './record.view';
 
 /** A file name from a person's name: "Zoë O'Neill" → "zo-o-neill". */
@@ -71,15 +73,25 @@ export function reportRoutes(services: Services): Router {
 }
 
 /** API: a learner's record. */
-export function reportApiRoutes(services: Services): Router {
-  const router = Router();
-  router.get('/cohorts/:id/learners/:userId', requireCohortAccess('trainer', 'admin'), async (req, res) => {
-    const record = await services.reports.learnerRecord(
-      Number(req.params.id),
-      Number(req.params.userId),
-      actorOf(req),
-    );
-    res.json(learnerRecordJson(record));
-  });
-  return router;
+export function reportApiRoutes(services: Services): ApiRouter {
+  return new ApiRouter().route(
+    {
+      method: 'get',
+      path: '/cohorts/:id/learners/:userId',
+      operationId: 'getLearnerRecord',
+      tag: 'reports',
+      summary: 'Everything a learner in the cohort did (a trainer sees work since they joined this cohort)',
+      params: z.object({ id: intId('The cohort'), userId: intId('The learner') }),
+      ok: { 200: jsonResponse(learnerRecordJsonSchema, 'The learner’s record') },
+    },
+    requireCohortAccess('trainer', 'admin'),
+    async (req, res) => {
+      const record = await services.reports.learnerRecord(
+        Number(req.params.id),
+        Number(req.params.userId),
+        actorOf(req),
+      );
+      res.json(learnerRecordJson(record));
+    },
+  );
 }

@@ -4,6 +4,8 @@ import { HttpError } from '../shared/errors';
 import { parseInput } from '../shared/validate';
 import { actorOf } from '../web/actor';
 import { formAction, type FormProblems } from '../web/form-action';
+import { z } from 'zod';
+import { ApiRouter, intId, jsonResponse } from '../web/api-route';
 import { requireCohortAccess, requireRole } from '../web/guards';
 import { parseQuery } from '../web/query';
 import { errorSummary, renderPage } from '../web/render';
@@ -15,7 +17,14 @@ import {
   versionListJson,
   zipFileName,
 } from './variants.presenter';
-import { pinFormSchema, pinQuerySchema, uploadFieldsSchema } from './variants.schema';
+import {
+  pinFormSchema,
+  pinQuerySchema,
+  publishedJsonSchema,
+  uploadFieldsSchema,
+  uploadJsonSchema,
+  variantVersionListJsonSchema,
+} from './variants.schema';
 
 export function variantRoutes(services: Services): Router {
   const router = Router();
@@ -143,24 +152,87 @@ export function variantRoutes(services: Services): Router {
   return router;
 }
 
-export function variantApiRoutes(services: Services): Router {
-  const router = Router();
+export function variantApiRoutes(services: Services): ApiRouter {
   const admin = requireRole('admin');
-  router.get('/variants', admin, async (_req, res) => {
-    res.json(versionListJson(await services.variants.list()));
-  });
-  router.post('/variants', admin, async (req, res) => {
-    const report = await services.variants.upload(
-      { ...parseInput(uploadFieldsSchema, req.body), file: req.file },
-      actorOf(req),
+  return new ApiRouter()
+    .route(
+      {
+        method: 'get',
+        path: '/variants',
+        operationId: 'listVariantVersions',
+        tag: 'variants',
+        summary: 'Every version of every variant',
+        ok: { 200: jsonResponse(variantVersionListJsonSchema, 'The versions') },
+      },
+      admin,
+      async (_req, res) => {
+        res.json(versionListJson(await services.variants.list()));
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/variants',
+        operationId: 'uploadVariant',
+        tag: 'variants',
+        summary: 'Upload a zip of a content folder or a single .md; valid uploads become the variant’s draft',
+        otherBodies: {
+          'multipart/form-data': uploadFieldsSchema.extend({
+            file: z.string().meta({
+              contentMediaType: 'application/zip',
+              description: 'A .zip with the layout of content/ (any subset of files), or a single .md module',
+            }),
+          }),
+        },
+        ok: { 201: jsonResponse(uploadJsonSchema, 'The draft, and what it changes from the built-in pack') },
+      },
+      admin,
+      async (req, res) => {
+        const report = await services.variants.upload(
+          { ...parseInput(uploadFieldsSchema, req.body), file: req.file },
+          actorOf(req),
+        );
+        res.status(201).json(uploadJson(report));
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/variants/:id/publish',
+        operationId: 'publishVariant',
+        tag: 'variants',
+        summary: 'Publish the variant’s draft as its next immutable version',
+        params: z.object({ id: intId('The variant') }),
+        ok: { 201: jsonResponse(publishedJsonSchema, 'The version published') },
+        answers: [409],
+      },
+      admin,
+      async (req, res) => {
+        res
+          .status(201)
+          .json(publishedJson(await services.variants.publish(Number(req.params.id), actorOf(req))));
+      },
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/variants/versions/:vid/download',
+        operationId: 'downloadVariantVersion',
+        tag: 'variants',
+        summary: 'A version’s files as a zip',
+        params: z.object({ vid: intId('The variant version') }),
+        ok: {
+          200: {
+            description: 'The zip',
+            content: {
+              'application/zip': { schema: z.string().meta({ contentMediaType: 'application/zip' }) },
+            },
+          },
+        },
+      },
+      admin,
+      async (req, res) => {
+        res.type('application/zip').send(await services.variants.zipOf(Number(req.params.vid)));
+      },
     );
-    res.status(201).json(uploadJson(report));
-  });
-  router.post('/variants/:id/publish', admin, async (req, res) => {
-    res.status(201).json(publishedJson(await services.variants.publish(Number(req.params.id), actorOf(req))));
-  });
-  router.get('/variants/versions/:vid/download', admin, async (req, res) => {
-    res.type('application/zip').send(await services.variants.zipOf(Number(req.params.vid)));
-  });
-  return router;
 }
