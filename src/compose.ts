@@ -14,7 +14,12 @@ import { createUsersRepo } from './users/users.sql';
 import { createUsersService } from './users/users.service';
 import { createEventsRepo } from './events/events.sql';
 import { createCohortsRepo } from './cohorts/cohorts.sql';
+import { createAudited } from './cohorts/audited';
 import { createCohortsService } from './cohorts/cohorts.service';
+import { createMembershipService } from './cohorts/membership.service';
+import { createAssignmentsService } from './cohorts/assignments.service';
+import { createRemovalsService } from './cohorts/removals.service';
+import { createMatrixService } from './cohorts/matrix.service';
 import { createProgressRepo } from './progress/progress.sql';
 import { createProgressService } from './progress/progress.service';
 import { createResponsesRepo } from './responses/responses.sql';
@@ -89,15 +94,18 @@ export function compose({ db, pack, config, logger, clock = systemClock }: Infra
   );
   const users = createUsersService(uow, usersRepo, authRepo, auditRepo);
   const variants = createVariantsService(uow, variantsRepo, packs, progressRepo, auditRepo);
-  const cohorts = createCohortsService(
-    uow,
-    cohortsRepo,
-    usersRepo,
-    progressRepo,
-    auditRepo,
+  const audited = createAudited(uow, auditRepo);
+  const cohorts = createCohortsService({
+    cohorts: cohortsRepo,
     packs,
-    variants.isPublished,
-  );
+    audited,
+    versionExists: variants.isPublished,
+  });
+  const cohortDeps = { cohorts: cohortsRepo, users: usersRepo, access: cohorts, audited };
+  const cohortMembership = createMembershipService(cohortDeps);
+  const cohortAssignments = createAssignmentsService(cohortDeps);
+  const cohortRemovals = createRemovalsService(cohortDeps);
+  const cohortMatrix = createMatrixService({ ...cohortDeps, progress: progressRepo });
   const progress = createProgressService(uow, progressRepo, cohortsRepo, eventsRepo);
   const responses = createResponsesService(uow, createResponsesRepo(db), eventsRepo);
   const forms = createFormsService(uow, createFormsRepo(db), eventsRepo, clock);
@@ -134,6 +142,10 @@ export function compose({ db, pack, config, logger, clock = systemClock }: Infra
     users,
     variants,
     cohorts,
+    cohortMembership,
+    cohortAssignments,
+    cohortRemovals,
+    cohortMatrix,
     progress,
     responses,
     forms,

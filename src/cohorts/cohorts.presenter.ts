@@ -1,6 +1,7 @@
 import type { Area } from '../content/types';
 import type { Cohort, CohortSummary } from './cohorts.repo';
-import type { CohortDetail, CohortMatrix, MatrixLearner } from './cohorts.service';
+import type { CohortDetail } from './cohorts.service';
+import type { CohortMatrix, MatrixLearner } from './matrix.service';
 import { today, type MatrixQuery } from './cohorts.schema';
 import { matrixHtml } from './matrix.view';
 import type { z } from 'zod';

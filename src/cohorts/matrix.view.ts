@@ -2,7 +2,7 @@ import { toCsv } from '../shared/csv';
 import { escapeHtml } from '../shared/html';
 import { HtmlBuilder } from '../web/render';
 import type { Area, Pack } from '../content/types';
-import type { MatrixLearner } from './cohorts.service';
+import type { MatrixLearner } from './matrix.service';
 
 interface MatrixData {
   cohort: { id: number; name: string };

@@ -2,7 +2,7 @@ import type { Actor } from '../shared/actor';
 import type { UnitOfWork } from '../db/ports';
 import type { Pack } from '../content/types';
 import type { CohortsRepo } from '../cohorts/cohorts.repo';
-import { assignmentStatus, type AssignmentStatus } from '../cohorts/cohorts.service';
+import { assignmentStatus, type AssignmentStatus } from '../cohorts/assignments.service';
 import { today } from '../cohorts/cohorts.schema';
 import type { EventsRepo } from '../events/events.repo';
 import { Forbidden, Invalid, NotFound } from '../shared/errors';
