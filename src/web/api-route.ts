@@ -59,4 +59,13 @@ export class ApiRouter {
     this.operations.push({ ...contract, guard: info });
     return this;
   }
+
+  /** Another part of the API, tried after this one's routes so far: its routes and their contracts. */
+  mount(...others: ApiRouter[]): this {
+    for (const other of others) {
+      this.router.use(other.router);
+      this.operations.push(...other.operations);
+    }
+    return this;
+  }
 }

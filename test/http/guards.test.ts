@@ -51,8 +51,6 @@ describe('the guard on every route', () => {
   it('is the first handler of every route, and the only one', () => {
     const unguarded = routes()
       .filter((r) => !r.first || r.guards.filter(Boolean).length !== 1)
-      // TEMPORARY: cohorts.routes.ts still guards by prefix until the cohorts split lands and it is converted
-      .filter((r) => !/^\w+ (\/api\/v1)?\/cohorts(\/|$)/.test(r.name) || r.first)
       .map((r) => r.name);
     expect(unguarded).toEqual([]);
   });
