@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
-import { buildOpenApiDocument } from '../../src/web/openapi';
+import { openApiDocumentOf, type OpenApiDocument } from '../../src/web/openapi';
 import { contract } from './contract-record';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,15 +34,16 @@ function capturePage(req: express.Request, res: express.Response): void {
   };
 }
 
-let apiSpec: ReturnType<typeof buildOpenApiDocument> | undefined;
-
 /**
  * The app behind a response validator (express-openapi-validator): every JSON response under /api/v1 is checked
  * against the generated OpenAPI document (status documented, body matching its schema), and each mismatch recorded.
- * Requests are not validated or changed; the app answers exactly as it would without the check.
+ * Requests are not validated or changed; the app answers exactly as it would without the check. The document is the
+ * one the app serves, made from the contracts its routes registered (or one given, for an app that serves none).
  */
-export function withResponseValidation(app: Express): Express {
-  apiSpec ??= buildOpenApiDocument();
+export function withResponseValidation(
+  app: Express,
+  apiSpec: OpenApiDocument = openApiDocumentOf(app),
+): Express {
   const outer = express();
   outer.disable('x-powered-by');
   outer.set('etag', false);
