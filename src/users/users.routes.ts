@@ -11,6 +11,7 @@ import { requireRole } from '../web/guards';
 import { renderPage } from '../web/render';
 import { parseQuery } from '../web/query';
 import { toCsv } from '../shared/csv';
+import { londonDay } from '../shared/dates';
 import {
   createdUserJson,
   importedUsersJson,
@@ -144,14 +145,14 @@ export function userRoutes(
     }
   });
 
-  // Everyone who cannot sign in yet gets a fresh link, as a CSV for a mail merge (Packway does not send email yet).
+  // Everyone who cannot sign in yet gets a fresh link, as a CSV for a mail merge; the file is named by the London day.
   router.post('/users/password-links', admin, async (req, res) => {
     const issued = await services.users.issuePendingLinks(actorOf(req));
     if (issued.length === 0) {
       await req.flash('Everyone has set a password: there are no links to issue.');
       return res.redirect(303, '/users');
     }
-    const day = new Date().toISOString().slice(0, 10);
+    const day = londonDay(Date.parse(issued[0].issuedAt));
     res
       .type('text/csv; charset=utf-8')
       .attachment(`packway-password-links-${day}.csv`)
