@@ -2,15 +2,11 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import type { Services } from './compose';
 import type { AppConfig } from './config';
-import { HELP_FILE, helpRoutes } from './help/help.routes';
 import { healthRoutes, metricsForScraper } from './ops/health.routes';
-import { routes } from './routes';
-import { siteRoutes } from './site/site.routes';
+import { mountRoutes } from './routes';
 import { NotFound } from './shared/errors';
 import { errorHandler } from './web/error-handler';
 import type { Logger } from './shared/logger';
-import { bySegment } from './web/by-segment';
-import { inOrder } from './web/in-order';
 import { bodyParsers } from './web/middleware/body-parsers';
 import { pageLocals } from './web/middleware/locals';
 import { pageDefaults } from './web/middleware/page-defaults';
@@ -34,25 +30,17 @@ export function createApp(services: Services, config: AppConfig, logger: Logger)
   useViews(app, ROOT, config);
   bindRequestLogger(app, logger);
 
-  // one step of the app's router: the middleware below are not mounted at a path, so they need none of its matching
+  app.use(requestLog(logger, services.metrics), pageDefaults, securityHeaders(config));
+  app.use(staticFiles(ROOT, config), healthRoutes(services.ops)); // /assets /static /healthz /readyz: before sessions
+  app.use(metricsForScraper(config, services.metrics));
   app.use(
-    inOrder([
-      requestLog(logger, services.metrics),
-      pageDefaults,
-      securityHeaders(config),
-      // /assets /static: before sessions; /healthz /readyz: before sessions, for load balancers
-      bySegment([staticFiles(ROOT, config), healthRoutes(services.ops)]),
-      metricsForScraper(config, services.metrics),
-      bodyParsers,
-      sessions.load,
-      pageLocals(sessions, services.variants),
-      uploadsBeforeCsrf,
-      sessions.verifyCsrf,
-      // /help /contact /accessibility /privacy /cookies: open to everyone
-      bySegment([helpRoutes(path.join(ROOT, HELP_FILE)), siteRoutes(config)]),
-      routes(services, sessions, config),
-    ]),
+    bodyParsers,
+    sessions.load,
+    pageLocals(sessions, services.variants),
+    uploadsBeforeCsrf,
+    sessions.verifyCsrf,
   );
+  mountRoutes(app, services, sessions, config, ROOT);
   app.use((_req, _res, next) => next(new NotFound()));
   app.use(errorHandler());
   return app;

@@ -8,11 +8,19 @@ import type { SignedInUser } from './auth.service';
 import { SignInRefused } from './sso.errors';
 import { SIGN_IN_WINDOW_MS } from './sso.service';
 import { SsoStrategy, type SsoAuthenticateOptions } from './sso.strategy';
-import { changePasswordSchema, safeNext, setPasswordSchema, setupSchema, signInSchema } from './auth.schema';
+import {
+  changePasswordSchema,
+  safeNext,
+  setPasswordSchema,
+  setupSchema,
+  signInSchema,
+  tokenResponseSchema,
+} from './auth.schema';
+import { ApiRouter, jsonResponse } from '../web/api-route';
 import { HttpError, Invalid, NotFound } from '../shared/errors';
 import { actorOf } from '../web/actor';
 import { formAction } from '../web/form-action';
-import { requireUser } from '../web/guards';
+import { publicRoute, requireUser } from '../web/guards';
 import { challenge } from '../web/www-authenticate';
 import { errorSummary, fieldErrors, renderPage } from '../web/render';
 import { parseInput, zodDetails } from '../shared/validate';
@@ -63,14 +71,14 @@ export function authRoutes(services: Services, sessions: SessionSupport, config:
       status,
     );
 
-  router.get('/login', async (req, res) => {
+  router.get('/login', publicRoute, async (req, res) => {
     // with single sign-on, the first people can arrive through it (an administrator by their role claim)
     if (!services.sso.enabled && (await services.users.count()) === 0) return res.redirect(303, '/setup');
     if (req.user) return res.redirect(303, '/');
     showLogin(req, res);
   });
 
-  router.post('/login', (req, res, next) => {
+  router.post('/login', publicRoute, (req, res, next) => {
     const parsed = signInSchema.safeParse(req.body);
     if (!parsed.success) return showLogin(req, res, zodDetails(parsed.error), 422);
     passport.authenticate('local', { session: false }, (err: unknown, user: SignedInUser | false) => {
@@ -116,7 +124,7 @@ export function authRoutes(services: Services, sessions: SessionSupport, config:
     );
   };
 
-  router.get('/login/sso', ssoOnly, (req, res, next) => {
+  router.get('/login/sso', publicRoute, ssoOnly, (req, res, next) => {
     if (req.user) return res.redirect(303, safeNext(req.query.next));
     const options: SsoAuthenticateOptions = {
       finishing: false,
@@ -129,7 +137,7 @@ export function authRoutes(services: Services, sessions: SessionSupport, config:
     )(req, res, next);
   });
 
-  router.get('/login/sso/callback', ssoOnly, (req, res, next) => {
+  router.get('/login/sso/callback', publicRoute, ssoOnly, (req, res, next) => {
     const options: SsoAuthenticateOptions = {
       finishing: true,
       browserToken: sessions.signInBrowser(req),
@@ -153,7 +161,7 @@ export function authRoutes(services: Services, sessions: SessionSupport, config:
 
   // Signing out of Packway also signs out at the provider (RP-initiated logout) for people who signed in there; the
   // page's CSP allows the provider's origin in form-action, or the browser would block this redirect from the form.
-  router.post('/logout', async (req, res) => {
+  router.post('/logout', publicRoute, async (req, res) => {
     const providerSignOut = req.user ? await services.sso.signOutUrl(req.user.id) : null;
     if (req.sessionInfo) await services.auth.endSession(req.sessionInfo.idHash);
     sessions.clearSessionCookie(req, res);
@@ -161,12 +169,13 @@ export function authRoutes(services: Services, sessions: SessionSupport, config:
   });
 
   const setupGone = async () => (await services.users.count()) > 0;
-  router.get('/setup', async (req, res, next) => {
+  router.get('/setup', publicRoute, async (req, res, next) => {
     if (await setupGone()) return next(new NotFound());
     renderPage(req, res, 'auth/setup', { title: 'Set up Packway', values: {}, errors: [], fieldErrors: {} });
   });
   router.post(
     '/setup',
+    publicRoute,
     async (req, _res, next) => ((await setupGone()) ? next(new NotFound()) : next()),
     formAction(
       async (req, res) => {
@@ -195,7 +204,7 @@ export function authRoutes(services: Services, sessions: SessionSupport, config:
     ),
   );
 
-  router.get('/password/set', async (req, res, next) => {
+  router.get('/password/set', publicRoute, async (req, res, next) => {
     const token = String(req.query.token ?? '');
     if (!(await services.auth.userForPasswordLink(token))) return next(new NotFound(LINK_GONE));
     renderPage(req, res, 'auth/set-password', {
@@ -208,6 +217,7 @@ export function authRoutes(services: Services, sessions: SessionSupport, config:
   const linkToken = (req: Request) => String((req.body as Record<string, unknown>).token ?? '');
   router.post(
     '/password/set',
+    publicRoute,
     async (req, _res, next) =>
       (await services.auth.userForPasswordLink(linkToken(req))) ? next() : next(new NotFound(LINK_GONE)),
     formAction(
@@ -270,13 +280,24 @@ export function authRoutes(services: Services, sessions: SessionSupport, config:
   return router;
 }
 
-export function authApiRoutes(services: Services): Router {
-  const router = Router();
-  router.post('/auth/token', async (req, res) => {
-    const { email, password } = parseInput(signInSchema, req.body);
-    const user = await services.auth.checkCredentials(email, password, clientIp(req), 'api');
-    if (!user) throw new HttpError(401, 'unauthorized', 'Email address or password is not correct');
-    res.status(201).json(await services.auth.issueToken(user, clientIp(req)));
-  });
-  return router;
+export function authApiRoutes(services: Services): ApiRouter {
+  return new ApiRouter().route(
+    {
+      method: 'post',
+      path: '/auth/token',
+      operationId: 'createToken',
+      tag: 'auth',
+      summary: 'Exchange an email address and password for a bearer token',
+      body: signInSchema,
+      ok: { 201: jsonResponse(tokenResponseSchema, 'The token and when it expires') },
+      answers: [401, 403, 429],
+    },
+    publicRoute,
+    async (req, res) => {
+      const { email, password } = parseInput(signInSchema, req.body);
+      const user = await services.auth.checkCredentials(email, password, clientIp(req), 'api');
+      if (!user) throw new HttpError(401, 'unauthorized', 'Email address or password is not correct');
+      res.status(201).json(await services.auth.issueToken(user, clientIp(req)));
+    },
+  );
 }

@@ -2,18 +2,24 @@ import { Router, type Request, type Response } from 'express';
 import type { Services } from '../compose';
 import { parseInput } from '../shared/validate';
 import { actorOf } from '../web/actor';
+import { ApiRouter, intId, jsonResponse } from '../web/api-route';
+import { requireCohortAccess } from '../web/guards';
 import { formAction, type FormProblems } from '../web/form-action';
 import { renderPage } from '../web/render';
 import { assigned, assignedMany, dueDateChanged, dueDatesShifted, unassigned } from './cohorts.messages';
 import { assignableModules } from './cohorts.presenter';
 import {
+  assignmentIdJsonSchema,
   assignmentSchema,
   dateFromParts,
   dueDateSchema,
   scheduleSchema,
   shiftSchema,
 } from './cohorts.schema';
-import { cohortId, manageForm } from './manage-page';
+import { cohortId, cohortParams, manageForm } from './manage-page';
+
+/** The cohort's trainers and any admin (the cohort's own list is checked by the service each route calls). */
+const cohortStaff = requireCohortAccess('trainer', 'admin');
 
 /** A due date from the GOV.UK day / month / year fields named `<name>-day` and so on. */
 function dayFields(req: Request, name: string): string {
@@ -46,9 +52,10 @@ export function assignmentRoutes(services: Services): Router {
       status,
     );
   };
-  router.get('/cohorts/:id/assignments/schedule', async (req, res) => schedulePage(req, res));
+  router.get('/cohorts/:id/assignments/schedule', cohortStaff, async (req, res) => schedulePage(req, res));
   router.post(
     '/cohorts/:id/assignments/schedule',
+    cohortStaff,
     formAction(async (req, res) => {
       const body = req.body as Record<string, unknown>;
       const data = parseInput(scheduleSchema, {
@@ -80,9 +87,10 @@ export function assignmentRoutes(services: Services): Router {
       status,
     );
   };
-  router.get('/cohorts/:id/assignments/shift', async (req, res) => shiftPage(req, res));
+  router.get('/cohorts/:id/assignments/shift', cohortStaff, async (req, res) => shiftPage(req, res));
   router.post(
     '/cohorts/:id/assignments/shift',
+    cohortStaff,
     formAction(async (req, res) => {
       const { days, direction } = parseInput(shiftSchema, req.body);
       const signed = direction === 'earlier' ? -days : days;
@@ -95,6 +103,7 @@ export function assignmentRoutes(services: Services): Router {
   // --- one module, on the manage page ---
   router.post(
     '/cohorts/:id/assignments',
+    cohortStaff,
     manageForm(services, async (req) => {
       const data = parseInput(assignmentSchema, {
         moduleId: req.body.moduleId,
@@ -106,6 +115,7 @@ export function assignmentRoutes(services: Services): Router {
   );
   router.post(
     '/cohorts/:id/assignments/:aid',
+    cohortStaff,
     manageForm(services, async (req) => {
       const aid = Number(req.params.aid);
       if (req.body.action === 'remove') {
@@ -126,25 +136,51 @@ export function assignmentRoutes(services: Services): Router {
 }
 
 /** `POST /api/v1/cohorts/:id/assignments` and `PUT …/assignments/:aid`. */
-export function assignmentApiRoutes(services: Services): Router {
-  const router = Router();
-  router.post('/cohorts/:id/assignments', async (req, res) => {
-    const { id } = await services.cohortAssignments.assign(
-      cohortId(req),
-      parseInput(assignmentSchema, req.body),
-      actorOf(req),
+export function assignmentApiRoutes(services: Services): ApiRouter {
+  return new ApiRouter()
+    .route(
+      {
+        method: 'post',
+        path: '/cohorts/:id/assignments',
+        operationId: 'assignModule',
+        tag: 'cohorts',
+        summary: 'Assign a module with a due date (ISO 8601 date or date-time; the day is kept)',
+        params: cohortParams,
+        body: assignmentSchema,
+        ok: { 201: jsonResponse(assignmentIdJsonSchema, 'The assignment created') },
+        answers: [409],
+      },
+      cohortStaff,
+      async (req, res) => {
+        const { id } = await services.cohortAssignments.assign(
+          cohortId(req),
+          parseInput(assignmentSchema, req.body),
+          actorOf(req),
+        );
+        res.status(201).json({ id });
+      },
+    )
+    .route(
+      {
+        method: 'put',
+        path: '/cohorts/:id/assignments/:aid',
+        operationId: 'changeAssignment',
+        tag: 'cohorts',
+        summary: 'Change an assignment’s due date',
+        params: cohortParams.extend({ aid: intId('The assignment') }),
+        body: dueDateSchema,
+        ok: { 200: jsonResponse(assignmentIdJsonSchema, 'The assignment changed') },
+      },
+      cohortStaff,
+      async (req, res) => {
+        const { dueAt } = parseInput(dueDateSchema, { dueAt: (req.body as Record<string, unknown>).dueAt });
+        await services.cohortAssignments.changeAssignment(
+          cohortId(req),
+          Number(req.params.aid),
+          dueAt,
+          actorOf(req),
+        );
+        res.json({ id: Number(req.params.aid) });
+      },
     );
-    res.status(201).json({ id });
-  });
-  router.put('/cohorts/:id/assignments/:aid', async (req, res) => {
-    const { dueAt } = parseInput(dueDateSchema, { dueAt: (req.body as Record<string, unknown>).dueAt });
-    await services.cohortAssignments.changeAssignment(
-      cohortId(req),
-      Number(req.params.aid),
-      dueAt,
-      actorOf(req),
-    );
-    res.json({ id: Number(req.params.aid) });
-  });
-  return router;
 }

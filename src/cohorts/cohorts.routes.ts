@@ -3,17 +3,31 @@ import type { Services } from '../compose';
 import { parseInput } from '../shared/validate';
 import { actorOf } from '../web/actor';
 import { formAction, type FormProblems } from '../web/form-action';
-import { requireRole } from '../web/guards';
+import { ApiRouter, jsonResponse } from '../web/api-route';
+import { requireCohortAccess, requireRole } from '../web/guards';
 import { parseQuery } from '../web/query';
 import { renderPage } from '../web/render';
 import { assignmentApiRoutes, assignmentRoutes } from './assignments.routes';
 import { archived, copied, detailsChanged, restored } from './cohorts.messages';
 import { cohortDetailJson, cohortJson, cohortListJson, pinJson } from './cohorts.presenter';
-import { cohortDetailsSchema, cohortSchema, copySchema, listQuerySchema, pinSchema } from './cohorts.schema';
-import { cohortId, manageForm, managePage } from './manage-page';
+import {
+  cohortDetailJsonSchema,
+  cohortDetailsSchema,
+  cohortJsonSchema,
+  cohortListJsonSchema,
+  cohortSchema,
+  copySchema,
+  listQuerySchema,
+  pinJsonSchema,
+  pinSchema,
+} from './cohorts.schema';
+import { cohortId, cohortParams, manageForm, managePage } from './manage-page';
 import { matrixApiRoutes, matrixRoutes } from './matrix.routes';
 import { membershipApiRoutes, membershipRoutes } from './membership.routes';
 import { removalApiRoutes, removalRoutes } from './removals.routes';
+
+/** The cohort's trainers and any admin (the cohort's own list is checked by the service each route calls). */
+const cohortStaff = requireCohortAccess('trainer', 'admin');
 
 /**
  * The cohort pages: the list, and a cohort's life (creating, the manage page, its details, archiving, copying), then
@@ -21,7 +35,7 @@ import { removalApiRoutes, removalRoutes } from './removals.routes';
  */
 export function cohortRoutes(services: Services): Router {
   const router = Router();
-  router.use('/cohorts', requireRole('trainer', 'admin'));
+  const staff = requireRole('trainer', 'admin');
 
   const listPage = async (req: Request, res: Response, problems?: FormProblems, status = 200) => {
     const { view } = parseQuery(listQuerySchema, req);
@@ -45,9 +59,10 @@ export function cohortRoutes(services: Services): Router {
       status,
     );
   };
-  router.get('/cohorts', async (req, res) => listPage(req, res));
+  router.get('/cohorts', staff, async (req, res) => listPage(req, res));
   router.post(
     '/cohorts',
+    staff,
     formAction(async (req, res) => {
       const cohort = await services.cohorts.create(parseInput(cohortSchema, req.body), actorOf(req));
       res.redirect(303, `/cohorts/${cohort.id}/manage`);
@@ -57,7 +72,7 @@ export function cohortRoutes(services: Services): Router {
   router.use(matrixRoutes(services));
 
   const manage = managePage(services);
-  router.get('/cohorts/:id/manage', async (req, res) => manage(req, res));
+  router.get('/cohorts/:id/manage', cohortStaff, async (req, res) => manage(req, res));
 
   // --- editing, archiving and copying a cohort ---
   const editPage = async (req: Request, res: Response, problems?: FormProblems, status = 200) => {
@@ -76,9 +91,10 @@ export function cohortRoutes(services: Services): Router {
       status,
     );
   };
-  router.get('/cohorts/:id/edit', async (req, res) => editPage(req, res));
+  router.get('/cohorts/:id/edit', cohortStaff, async (req, res) => editPage(req, res));
   router.post(
     '/cohorts/:id/edit',
+    cohortStaff,
     formAction(async (req, res) => {
       const change = await services.cohorts.update(
         cohortId(req),
@@ -89,12 +105,12 @@ export function cohortRoutes(services: Services): Router {
       res.redirect(303, `/cohorts/${cohortId(req)}/manage`);
     }, editPage),
   );
-  router.post('/cohorts/:id/archive', async (req, res) => {
+  router.post('/cohorts/:id/archive', cohortStaff, async (req, res) => {
     const cohort = await services.cohorts.setArchived(cohortId(req), true, actorOf(req));
     await req.flash(archived(cohort.name));
     res.redirect(303, `/cohorts/${cohort.id}/manage`);
   });
-  router.post('/cohorts/:id/restore', async (req, res) => {
+  router.post('/cohorts/:id/restore', cohortStaff, async (req, res) => {
     const cohort = await services.cohorts.setArchived(cohortId(req), false, actorOf(req));
     await req.flash(restored(cohort.name));
     res.redirect(303, `/cohorts/${cohort.id}/manage`);
@@ -118,9 +134,10 @@ export function cohortRoutes(services: Services): Router {
       status,
     );
   };
-  router.get('/cohorts/:id/copy', async (req, res) => copyPage(req, res));
+  router.get('/cohorts/:id/copy', cohortStaff, async (req, res) => copyPage(req, res));
   router.post(
     '/cohorts/:id/copy',
+    cohortStaff,
     formAction(async (req, res) => {
       const r = await services.cohorts.copy(cohortId(req), parseInput(copySchema, req.body), actorOf(req));
       await req.flash(copied(r));
@@ -129,6 +146,7 @@ export function cohortRoutes(services: Services): Router {
   );
   router.post(
     '/cohorts/:id/details',
+    cohortStaff,
     manageForm(services, async (req) =>
       detailsChanged(
         await services.cohorts.update(cohortId(req), parseInput(cohortDetailsSchema, req.body), actorOf(req)),
@@ -143,28 +161,79 @@ export function cohortRoutes(services: Services): Router {
 }
 
 /** The cohorts API: the list, a cohort, creating one and pinning its pack, then the API of each part. */
-export function cohortApiRoutes(services: Services): Router {
-  const router = Router();
-  router.use('/cohorts', requireRole('trainer', 'admin'));
-  router.get('/cohorts', async (req, res) => {
-    res.json(cohortListJson(await services.cohorts.list(actorOf(req))));
-  });
-  router.post('/cohorts', async (req, res) => {
-    res
-      .status(201)
-      .json(cohortJson(await services.cohorts.create(parseInput(cohortSchema, req.body), actorOf(req))));
-  });
-  router.get('/cohorts/:id', async (req, res) => {
-    res.json(cohortDetailJson(await services.cohorts.detail(cohortId(req), actorOf(req))));
-  });
-  router.put('/cohorts/:id/variant', async (req, res) => {
-    const { variantVersionId } = parseInput(pinSchema, req.body);
-    await services.cohorts.pin(cohortId(req), variantVersionId, actorOf(req));
-    res.json(pinJson(cohortId(req), variantVersionId));
-  });
-  router.use(membershipApiRoutes(services));
-  router.use(assignmentApiRoutes(services));
-  router.use(removalApiRoutes(services));
-  router.use(matrixApiRoutes(services));
-  return router;
+export function cohortApiRoutes(services: Services): ApiRouter {
+  const staff = requireRole('trainer', 'admin');
+  return new ApiRouter()
+    .route(
+      {
+        method: 'get',
+        path: '/cohorts',
+        operationId: 'listCohorts',
+        tag: 'cohorts',
+        summary: 'The cohorts you run (every cohort, for an admin)',
+        ok: { 200: jsonResponse(cohortListJsonSchema, 'The cohorts') },
+      },
+      staff,
+      async (req, res) => {
+        res.json(cohortListJson(await services.cohorts.list(actorOf(req))));
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/cohorts',
+        operationId: 'createCohort',
+        tag: 'cohorts',
+        summary: 'Create a cohort (you become its trainer), optionally pinned to a variant version',
+        body: cohortSchema,
+        ok: { 201: jsonResponse(cohortJsonSchema, 'The cohort created') },
+        answers: [404],
+      },
+      staff,
+      async (req, res) => {
+        res
+          .status(201)
+          .json(cohortJson(await services.cohorts.create(parseInput(cohortSchema, req.body), actorOf(req))));
+      },
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/cohorts/:id',
+        operationId: 'getCohort',
+        tag: 'cohorts',
+        summary: 'A cohort with its trainers, members and assignments',
+        params: cohortParams,
+        ok: { 200: jsonResponse(cohortDetailJsonSchema, 'The cohort') },
+      },
+      cohortStaff,
+      async (req, res) => {
+        res.json(cohortDetailJson(await services.cohorts.detail(cohortId(req), actorOf(req))));
+      },
+    )
+    .route(
+      {
+        method: 'put',
+        path: '/cohorts/:id/variant',
+        operationId: 'pinCohortVariant',
+        tag: 'cohorts',
+        summary: 'Pin the cohort to a published variant version (anything but a number: the built-in pack)',
+        params: cohortParams,
+        body: pinSchema,
+        ok: { 200: jsonResponse(pinJsonSchema, 'The version the cohort now sees') },
+        answers: [409],
+      },
+      cohortStaff,
+      async (req, res) => {
+        const { variantVersionId } = parseInput(pinSchema, req.body);
+        await services.cohorts.pin(cohortId(req), variantVersionId, actorOf(req));
+        res.json(pinJson(cohortId(req), variantVersionId));
+      },
+    )
+    .mount(
+      membershipApiRoutes(services),
+      assignmentApiRoutes(services),
+      removalApiRoutes(services),
+      matrixApiRoutes(services),
+    );
 }

@@ -1,6 +1,8 @@
 import type { Request, Response } from 'express';
+import { z } from 'zod';
 import type { Services } from '../compose';
 import { actorOf } from '../web/actor';
+import { intId } from '../web/api-route';
 import { formAction, type FormProblems } from '../web/form-action';
 import { renderPage } from '../web/render';
 import { removalLine } from './cohorts.messages';
@@ -10,6 +12,9 @@ import { assignableModules } from './cohorts.presenter';
 export function cohortId(req: Request): number {
   return Number(req.params.id);
 }
+
+/** The same, as the API's contracts describe it. */
+export const cohortParams = z.object({ id: intId('The cohort') });
 
 /**
  * The manage page, where most cohort forms live (details, learners, trainers, assignments, undo): each routes file

@@ -1,17 +1,23 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import type { Services } from '../compose';
 import { actorOf } from '../web/actor';
+import { ApiRouter, jsonResponse } from '../web/api-route';
+import { requireCohortAccess } from '../web/guards';
 import { parseQuery } from '../web/query';
 import { renderPage } from '../web/render';
 import { cohortProgressJson, matrixPage } from './cohorts.presenter';
-import { matrixQuerySchema } from './cohorts.schema';
-import { cohortId } from './manage-page';
+import { cohortProgressJsonSchema, matrixQuerySchema } from './cohorts.schema';
+import { cohortId, cohortParams } from './manage-page';
 import { progressCsv } from './matrix.view';
+
+/** The cohort's trainers and any admin (the cohort's own list is checked by the service each route calls). */
+const cohortStaff = requireCohortAccess('trainer', 'admin');
 
 /** The progress matrix of a cohort, the evidence behind one of its cells, and the same data as CSV. */
 export function matrixRoutes(services: Services): Router {
   const router = Router();
-  router.get('/cohorts/:id', async (req, res) => {
+  router.get('/cohorts/:id', cohortStaff, async (req, res) => {
     const query = parseQuery(matrixQuerySchema, req);
     renderPage(
       req,
@@ -21,7 +27,7 @@ export function matrixRoutes(services: Services): Router {
     );
   });
 
-  router.get('/cohorts/:id/learners/:userId/outcomes/:outcomeId', async (req, res) => {
+  router.get('/cohorts/:id/learners/:userId/outcomes/:outcomeId', cohortStaff, async (req, res) => {
     const data = await services.cohortMatrix.outcomeEvidence(
       cohortId(req),
       Number(req.params.userId),
@@ -34,7 +40,7 @@ export function matrixRoutes(services: Services): Router {
     });
   });
 
-  router.get('/cohorts/:id/progress.csv', async (req, res) => {
+  router.get('/cohorts/:id/progress.csv', cohortStaff, async (req, res) => {
     const data = await services.cohortMatrix.matrix(cohortId(req), actorOf(req));
     const evidence = await services.reports.cohortEvidence(data.cohort.id, actorOf(req));
     res
@@ -46,15 +52,43 @@ export function matrixRoutes(services: Services): Router {
 }
 
 /** `GET /api/v1/cohorts/:id/progress` (JSON) and `…/progress.csv`. */
-export function matrixApiRoutes(services: Services): Router {
-  const router = Router();
-  router.get('/cohorts/:id/progress.csv', async (req, res) => {
-    const data = await services.cohortMatrix.matrix(cohortId(req), actorOf(req));
-    const evidence = await services.reports.cohortEvidence(data.cohort.id, actorOf(req));
-    res.type('text/csv').send(progressCsv(data, evidence));
-  });
-  router.get('/cohorts/:id/progress', async (req, res) => {
-    res.json(cohortProgressJson(await services.cohortMatrix.matrix(cohortId(req), actorOf(req))));
-  });
-  return router;
+export function matrixApiRoutes(services: Services): ApiRouter {
+  return new ApiRouter()
+    .route(
+      {
+        method: 'get',
+        path: '/cohorts/:id/progress.csv',
+        operationId: 'getCohortProgressCsv',
+        tag: 'cohorts',
+        summary: 'The progress matrix as CSV',
+        params: cohortParams,
+        ok: {
+          200: {
+            description: 'One row per learner, one column per outcome',
+            content: { 'text/csv': { schema: z.string() } },
+          },
+        },
+      },
+      cohortStaff,
+      async (req, res) => {
+        const data = await services.cohortMatrix.matrix(cohortId(req), actorOf(req));
+        const evidence = await services.reports.cohortEvidence(data.cohort.id, actorOf(req));
+        res.type('text/csv').send(progressCsv(data, evidence));
+      },
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/cohorts/:id/progress',
+        operationId: 'getCohortProgress',
+        tag: 'cohorts',
+        summary: 'Learners × outcomes, and each learner’s assigned modules',
+        params: cohortParams,
+        ok: { 200: jsonResponse(cohortProgressJsonSchema, 'The progress matrix') },
+      },
+      cohortStaff,
+      async (req, res) => {
+        res.json(cohortProgressJson(await services.cohortMatrix.matrix(cohortId(req), actorOf(req))));
+      },
+    );
 }

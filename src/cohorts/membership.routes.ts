@@ -4,13 +4,18 @@ import { parseCsv } from '../shared/csv';
 import { Invalid } from '../shared/errors';
 import { parseInput } from '../shared/validate';
 import { actorOf } from '../web/actor';
+import { ApiRouter, jsonResponse } from '../web/api-route';
+import { requireCohortAccess } from '../web/guards';
 import { formAction, type FormProblems } from '../web/form-action';
 import { parseQuery } from '../web/query';
 import { renderPage } from '../web/render';
 import { enrolled, enrolledByName, trainerAdded } from './cohorts.messages';
 import { enrolmentJson } from './cohorts.presenter';
-import { candidatesQuerySchema, membersSchema, pickedSchema } from './cohorts.schema';
-import { cohortId, manageForm } from './manage-page';
+import { candidatesQuerySchema, enrolmentJsonSchema, membersSchema, pickedSchema } from './cohorts.schema';
+import { cohortId, cohortParams, manageForm } from './manage-page';
+
+/** The cohort's trainers and any admin (the cohort's own list is checked by the service each route calls). */
+const cohortStaff = requireCohortAccess('trainer', 'admin');
 
 /** Emails from a pasted list (commas, spaces or new lines) or a CSV whose first column (or `email` column) holds them. */
 function emailsFrom(req: Request): string[] {
@@ -57,9 +62,10 @@ export function membershipRoutes(services: Services): Router {
       status,
     );
   };
-  router.get('/cohorts/:id/members/choose', async (req, res) => choosePage(req, res));
+  router.get('/cohorts/:id/members/choose', cohortStaff, async (req, res) => choosePage(req, res));
   router.post(
     '/cohorts/:id/members/choose',
+    cohortStaff,
     formAction(async (req, res) => {
       const { userIds } = parseInput(pickedSchema, req.body);
       const result = await services.cohortMembership.enrol(cohortId(req), { userIds }, actorOf(req));
@@ -73,6 +79,7 @@ export function membershipRoutes(services: Services): Router {
 
   router.post(
     '/cohorts/:id/members',
+    cohortStaff,
     manageForm(services, async (req) => {
       const emails = emailsFrom(req);
       if (emails.length === 0)
@@ -89,6 +96,7 @@ export function membershipRoutes(services: Services): Router {
   );
   router.post(
     '/cohorts/:id/trainers',
+    cohortStaff,
     manageForm(services, async (req) => {
       const email = String(req.body.trainerEmail ?? '').trim();
       await services.cohortMembership.addTrainer(cohortId(req), email, actorOf(req));
@@ -99,20 +107,31 @@ export function membershipRoutes(services: Services): Router {
 }
 
 /** `POST /api/v1/cohorts/:id/members`: enrols learners by email or id. */
-export function membershipApiRoutes(services: Services): Router {
-  const router = Router();
-  router.post('/cohorts/:id/members', async (req, res) => {
-    res
-      .status(201)
-      .json(
-        enrolmentJson(
-          await services.cohortMembership.enrol(
-            cohortId(req),
-            parseInput(membersSchema, req.body),
-            actorOf(req),
+export function membershipApiRoutes(services: Services): ApiRouter {
+  return new ApiRouter().route(
+    {
+      method: 'post',
+      path: '/cohorts/:id/members',
+      operationId: 'enrolMembers',
+      tag: 'cohorts',
+      summary: 'Enrol learners by email address or by user id',
+      params: cohortParams,
+      body: membersSchema,
+      ok: { 201: jsonResponse(enrolmentJsonSchema, 'How many were enrolled') },
+    },
+    cohortStaff,
+    async (req, res) => {
+      res
+        .status(201)
+        .json(
+          enrolmentJson(
+            await services.cohortMembership.enrol(
+              cohortId(req),
+              parseInput(membersSchema, req.body),
+              actorOf(req),
+            ),
           ),
-        ),
-      );
-  });
-  return router;
+        );
+    },
+  );
 }

@@ -11,13 +11,19 @@ import { parseInput } from '../shared/validate';
 import { renderModuleWithProblems } from '../pages/module-problems';
 import { packForRequest } from '../web/pack-choice';
 import { actorOf } from '../web/actor';
+import { z } from 'zod';
+import { ApiRouter, intId, jsonResponse, strId } from '../web/api-route';
 import { requireRole } from '../web/guards';
 import { safeLocalPath } from '../web/safe-redirect';
 import { actionDoneJson, actionsJson, formHistoryJson, submissionJson } from './forms.presenter';
 import {
   actionDoneApiSchema,
+  actionDoneJsonSchema,
   actionDonePageSchema,
+  actionsJsonSchema,
+  formHistoryJsonSchema,
   submissionApiSchema,
+  submissionJsonSchema,
   newEntryQuerySchema,
   submissionPageSchema,
   valuesFromPageBody,
@@ -206,25 +212,80 @@ export function formRoutes(services: Services): Router {
 }
 
 /** API: `/me/forms` and `/me/actions`. */
-export function formApiRoutes(services: Services): Router {
-  const router = Router();
-  router.post('/me/forms/:moduleId', requireRole('learner'), async (req, res) => {
-    const input = parseInput(submissionApiSchema, req.body);
-    const pack = await packForRequest(services.pages, req);
-    const entry = await services.pages.submitEntry(actorOf(req), pack, String(req.params.moduleId), input);
-    res.status(201).json(submissionJson(entry));
-  });
-  router.get('/me/forms/:moduleId', requireRole('learner'), async (req, res) => {
-    const pack = await packForRequest(services.pages, req);
-    res.json(formHistoryJson(await services.forms.mine(actorOf(req), pack, String(req.params.moduleId))));
-  });
-  router.get('/me/actions', requireRole('learner'), async (req, res) => {
-    res.json(actionsJson(await services.reports.actionsOf(actorOf(req).id)));
-  });
-  router.patch('/me/actions/:id', requireRole('learner'), async (req, res) => {
-    const { done } = parseInput(actionDoneApiSchema, req.body);
-    await services.forms.setActionDone(actorOf(req), Number(req.params.id), done);
-    res.json(actionDoneJson(Number(req.params.id), done));
-  });
-  return router;
+export function formApiRoutes(services: Services): ApiRouter {
+  const learner = requireRole('learner');
+  const moduleParams = z.object({ moduleId: strId('The module id') });
+  return new ApiRouter()
+    .route(
+      {
+        method: 'post',
+        path: '/me/forms/:moduleId',
+        operationId: 'submitForm',
+        tag: 'me',
+        summary: 'Submit the module’s form (a raid plan or report, the self-assessment, an activity)',
+        params: moduleParams,
+        body: submissionApiSchema,
+        ok: { 201: jsonResponse(submissionJsonSchema, 'The submission saved') },
+      },
+      learner,
+      async (req, res) => {
+        const input = parseInput(submissionApiSchema, req.body);
+        const pack = await packForRequest(services.pages, req);
+        const entry = await services.pages.submitEntry(
+          actorOf(req),
+          pack,
+          String(req.params.moduleId),
+          input,
+        );
+        res.status(201).json(submissionJson(entry));
+      },
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/me/forms/:moduleId',
+        operationId: 'listMySubmissions',
+        tag: 'me',
+        summary: 'My submissions of the module’s form and, for a rating form, the chart of my attempts',
+        params: moduleParams,
+        ok: { 200: jsonResponse(formHistoryJsonSchema, 'My submissions') },
+      },
+      learner,
+      async (req, res) => {
+        const pack = await packForRequest(services.pages, req);
+        res.json(formHistoryJson(await services.forms.mine(actorOf(req), pack, String(req.params.moduleId))));
+      },
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/me/actions',
+        operationId: 'listMyActions',
+        tag: 'me',
+        summary: 'The actions I planned in forms, with due days and whether they are done',
+        ok: { 200: jsonResponse(actionsJsonSchema, 'My actions') },
+      },
+      learner,
+      async (req, res) => {
+        res.json(actionsJson(await services.reports.actionsOf(actorOf(req).id)));
+      },
+    )
+    .route(
+      {
+        method: 'patch',
+        path: '/me/actions/:id',
+        operationId: 'setActionDone',
+        tag: 'me',
+        summary: 'Mark one of my actions done or not done',
+        params: z.object({ id: intId('The action') }),
+        body: actionDoneApiSchema,
+        ok: { 200: jsonResponse(actionDoneJsonSchema, 'The action as saved') },
+      },
+      learner,
+      async (req, res) => {
+        const { done } = parseInput(actionDoneApiSchema, req.body);
+        await services.forms.setActionDone(actorOf(req), Number(req.params.id), done);
+        res.json(actionDoneJson(Number(req.params.id), done));
+      },
+    );
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Router } from 'express';
 import { renderMarkdown } from '../content/markdown';
+import { publicRoute } from '../web/guards';
 import { renderPage } from '../web/render';
 
 /** The help file's first line is its `# Title`: the page's one `<h1>`; the rest is its prose. */
@@ -19,7 +20,7 @@ export function helpRoutes(file: string): Router {
   const router = Router();
   const { heading, prose } = splitTitle(fs.readFileSync(file, 'utf8'), file);
   const html = renderMarkdown(prose).html;
-  router.get('/help', (req, res) =>
+  router.get('/help', publicRoute, (req, res) =>
     renderPage(req, res, 'help/help', { title: 'Help: using the pack in Packway', heading, html }),
   );
   return router;

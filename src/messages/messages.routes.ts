@@ -5,10 +5,17 @@ import { parseInput } from '../shared/validate';
 import { parseQuery } from '../web/query';
 import { actorOf } from '../web/actor';
 import { formAction } from '../web/form-action';
-import { requireRole, requireUser } from '../web/guards';
+import { publicRoute, requireRole, requireUser } from '../web/guards';
+import { ApiRouter, jsonResponse } from '../web/api-route';
 import { renderPage } from '../web/render';
 import { messageJson, messageListJson } from './messages.presenter';
-import { choicesSchema, forgotSchema, messageListQuery, OPTIONAL_KINDS } from './messages.schema';
+import {
+  choicesSchema,
+  forgotSchema,
+  messageListQuery,
+  messageListSchema,
+  OPTIONAL_KINDS,
+} from './messages.schema';
 
 const clientIp = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
@@ -42,9 +49,10 @@ export function messagePublicRoutes(services: Services): Router {
       { title: 'Reset your password', sent: false, email: '', errors: [], fieldErrors: {}, ...extra },
       status,
     );
-  router.get('/password/forgot', (req, res) => forgotPage(req, res));
+  router.get('/password/forgot', publicRoute, (req, res) => forgotPage(req, res));
   router.post(
     '/password/forgot',
+    publicRoute,
     formAction(
       async (req, res) => {
         const { email } = parseInput(forgotSchema, req.body);
@@ -61,7 +69,7 @@ export function messagePublicRoutes(services: Services): Router {
     kind: String(req.params.kind),
     signature: String(req.params.signature),
   });
-  router.get('/unsubscribe/:userId/:kind/:signature', (req, res) => {
+  router.get('/unsubscribe/:userId/:kind/:signature', publicRoute, (req, res) => {
     const { kind } = unsubscribeTarget(req);
     const label = KIND_LABELS[kind as keyof typeof KIND_LABELS];
     if (!label) throw new NotFound('This link is not one Packway sent');
@@ -73,7 +81,7 @@ export function messagePublicRoutes(services: Services): Router {
   });
   // RFC 8058 one-click: a mail program POSTs `List-Unsubscribe=One-Click` with no cookie and no form token; the
   // signature in the address is the proof (session.ts lets these through without a CSRF token)
-  router.post('/unsubscribe/:userId/:kind/:signature', async (req, res) => {
+  router.post('/unsubscribe/:userId/:kind/:signature', publicRoute, async (req, res) => {
     const { userId, kind, signature } = unsubscribeTarget(req);
     if (!(await services.messages.unsubscribeBySignature(userId, kind, signature)))
       throw new NotFound('This link is not one Packway sent');
@@ -85,7 +93,7 @@ export function messagePublicRoutes(services: Services): Router {
     });
   });
 
-  router.get('/calendar/:file', async (req, res) => {
+  router.get('/calendar/:file', publicRoute, async (req, res) => {
     const match = /^([\w-]{16,64})\.ics$/.exec(String(req.params.file));
     const ics = match ? await services.calendar.feed(match[1]) : undefined;
     if (!ics) throw new NotFound('This calendar address is not in use');
@@ -136,8 +144,8 @@ export function messageRoutes(services: Services): Router {
     res.type('text/calendar; charset=utf-8').attachment(`${moduleId}.ics`).send(ics);
   });
 
-  router.use('/admin/messages', requireRole('admin'));
-  router.get('/admin/messages', async (req, res) => {
+  const admin = requireRole('admin');
+  router.get('/admin/messages', admin, async (req, res) => {
     const q = parseQuery(messageListQuery, req);
     const list = await services.messages.list(q.status ?? null, q.page);
     renderPage(req, res, 'messages/admin-list', {
@@ -147,12 +155,12 @@ export function messageRoutes(services: Services): Router {
       pages: Math.max(1, Math.ceil(list.total / list.perPage)),
     });
   });
-  router.post('/admin/messages/test', async (req, res) => {
+  router.post('/admin/messages/test', admin, async (req, res) => {
     await services.messages.sendTest(actorOf(req));
     await req.flash(`A test message is on its way to ${actorOf(req).email}.`);
     res.redirect(303, '/admin/messages');
   });
-  router.post('/admin/messages/:id/resend', async (req, res) => {
+  router.post('/admin/messages/:id/resend', admin, async (req, res) => {
     await services.messages.resend(Number(req.params.id), actorOf(req));
     await req.flash('The message will be sent again.');
     res.redirect(303, '/admin/messages');
@@ -160,11 +168,22 @@ export function messageRoutes(services: Services): Router {
   return router;
 }
 
-export function messageApiRoutes(services: Services): Router {
-  const router = Router();
-  router.get('/messages', requireRole('admin'), async (req, res) => {
-    const q = parseQuery(messageListQuery, req);
-    res.json(messageListJson(await services.messages.list(q.status ?? null, q.page)));
-  });
-  return router;
+export function messageApiRoutes(services: Services): ApiRouter {
+  return new ApiRouter().route(
+    {
+      method: 'get',
+      path: '/messages',
+      operationId: 'listMessages',
+      tag: 'users',
+      summary:
+        'The outbox, 50 a page, newest first: who was sent what, when, by which transport, and why a message failed',
+      query: messageListQuery,
+      ok: { 200: jsonResponse(messageListSchema, 'One page of messages') },
+    },
+    requireRole('admin'),
+    async (req, res) => {
+      const q = parseQuery(messageListQuery, req);
+      res.json(messageListJson(await services.messages.list(q.status ?? null, q.page)));
+    },
+  );
 }

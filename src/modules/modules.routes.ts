@@ -2,15 +2,19 @@ import { Router } from 'express';
 import type { Services } from '../compose';
 import { NotFound } from '../shared/errors';
 import { actorOf } from '../web/actor';
+import { z } from 'zod';
+import { ApiRouter, jsonResponse, strId } from '../web/api-route';
+import { requireUser } from '../web/guards';
 import { packForRequest } from '../web/pack-choice';
 import { renderPage } from '../web/render';
 import { sendModulePage } from './module-page';
 import { areaTitles, moduleJson, packJson } from './modules.presenter';
+import { moduleSchema, packQuerySchema, packSchema } from './modules.schema';
 
 export function moduleRoutes(services: Services): Router {
   const router = Router();
 
-  router.get('/pack', async (req, res) => {
+  router.get('/pack', requireUser, async (req, res) => {
     const pack = await packForRequest(services.pages, req);
     renderPage(req, res, 'modules/pack', {
       title: pack.title,
@@ -20,7 +24,7 @@ export function moduleRoutes(services: Services): Router {
     });
   });
 
-  router.get('/modules/:id', async (req, res) => {
+  router.get('/modules/:id', requireUser, async (req, res) => {
     const pack = await packForRequest(services.pages, req);
     const mod = pack.modules.get(String(req.params.id));
     if (!mod) throw new NotFound('There is no module with that name in your pack');
@@ -28,7 +32,7 @@ export function moduleRoutes(services: Services): Router {
     sendModulePage(req, res, { title: mod.title, pack, mod, ...view, saved: req.query.saved });
   });
 
-  router.get('/modules/:id/slides', async (req, res) => {
+  router.get('/modules/:id/slides', requireUser, async (req, res) => {
     const pack = await packForRequest(services.pages, req);
     const mod = pack.modules.get(String(req.params.id));
     if (!mod || mod.slides.length === 0) throw new NotFound('There is no slide deck with that name');
@@ -47,7 +51,7 @@ export function moduleRoutes(services: Services): Router {
     ['present', 'modules/present', 'presenting'],
     ['notes', 'modules/presenter-notes', 'speaker notes'],
   ] as const) {
-    router.get(`/modules/:id/slides/${path}`, async (req, res) => {
+    router.get(`/modules/:id/slides/${path}`, requireUser, async (req, res) => {
       const pack = await packForRequest(services.pages, req);
       const mod = pack.modules.get(String(req.params.id));
       if (!mod || mod.slides.length === 0) throw new NotFound('There is no slide deck with that name');
@@ -62,15 +66,41 @@ export function moduleRoutes(services: Services): Router {
   return router;
 }
 
-export function moduleApiRoutes(services: Services): Router {
-  const router = Router();
-  router.get('/pack', async (req, res) => {
-    res.json(packJson(await packForRequest(services.pages, req)));
-  });
-  router.get('/modules/:id', async (req, res) => {
-    const mod = (await packForRequest(services.pages, req)).modules.get(String(req.params.id));
-    if (!mod) throw new NotFound('No module with that id');
-    res.json(moduleJson(mod));
-  });
-  return router;
+export function moduleApiRoutes(services: Services): ApiRouter {
+  return new ApiRouter()
+    .route(
+      {
+        method: 'get',
+        path: '/pack',
+        operationId: 'getPack',
+        tag: 'pack',
+        summary: 'The compiled pack you see (a cohort’s variant with `?cohort=`)',
+        query: packQuerySchema,
+        ok: { 200: jsonResponse(packSchema, 'The pack') },
+        answers: [403, 404],
+      },
+      requireUser,
+      async (req, res) => {
+        res.json(packJson(await packForRequest(services.pages, req)));
+      },
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/modules/:id',
+        operationId: 'getModule',
+        tag: 'pack',
+        summary: 'One module of the pack you see',
+        params: z.object({ id: strId('The module id') }),
+        query: packQuerySchema,
+        ok: { 200: jsonResponse(moduleSchema, 'The module') },
+        answers: [403],
+      },
+      requireUser,
+      async (req, res) => {
+        const mod = (await packForRequest(services.pages, req)).modules.get(String(req.params.id));
+        if (!mod) throw new NotFound('No module with that id');
+        res.json(moduleJson(mod));
+      },
+    );
 }

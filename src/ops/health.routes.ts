@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Config } from '../config';
-import { requireRole } from '../web/guards';
+import { publicRoute, requireRole } from '../web/guards';
 import type { Metrics } from './metrics';
 import type { OpsService } from './ops.service';
 
@@ -14,10 +14,10 @@ function sameSecret(a: string, b: string): boolean {
 /** /healthz is liveness (the process answers); /readyz says the database answers and the pack is compiled. */
 export function healthRoutes(ops: OpsService): Router {
   const router = Router();
-  router.get('/healthz', (_req, res) => {
+  router.get('/healthz', publicRoute, (_req, res) => {
     res.json({ status: 'ok' });
   });
-  router.get('/readyz', async (_req, res) => {
+  router.get('/readyz', publicRoute, async (_req, res) => {
     const { ready, checks } = await ops.readiness();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });

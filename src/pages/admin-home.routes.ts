@@ -4,7 +4,7 @@ import { Router } from 'express';
 import type { Services } from '../compose';
 import { renderMarkdown } from '../content/markdown';
 import { actorOf } from '../web/actor';
-import { requireRole } from '../web/guards';
+import { requireRole, requireUser } from '../web/guards';
 import { renderPage } from '../web/render';
 
 /** docs/operations.md, from src/ (ts-jest) or dist/src/ (built). */
@@ -25,7 +25,7 @@ export function adminHomeRoutes(services: Services): Router {
   const router = Router();
   let guide: string | undefined;
 
-  router.get('/', async (req, res, next) => {
+  router.get('/', requireUser, async (req, res, next) => {
     const me = actorOf(req);
     if (me.role !== 'admin') return next();
     const [cohorts, users, checklist] = await Promise.all([

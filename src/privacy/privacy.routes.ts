@@ -4,11 +4,13 @@ import { HttpError } from '../shared/errors';
 import { parseInput } from '../shared/validate';
 import { actorOf } from '../web/actor';
 import { formAction } from '../web/form-action';
-import { requireRole } from '../web/guards';
+import { z } from 'zod';
+import { ApiRouter, intId, jsonResponse } from '../web/api-route';
+import { requireRole, requireUser } from '../web/guards';
 import { renderPage } from '../web/render';
 import { readableData } from './data.view';
 import { erasedJson, subjectExportJson } from './privacy.presenter';
-import { eraseSchema } from './privacy.schema';
+import { erasedJsonSchema, eraseSchema, subjectExportJsonSchema } from './privacy.schema';
 
 /** On the page, a refusal without field details (erasing oneself, erased already) is shown against the confirm field. */
 function againstConfirmField(err: unknown): unknown {
@@ -19,8 +21,7 @@ function againstConfirmField(err: unknown): unknown {
 
 export function privacyRoutes(services: Services): Router {
   const router = Router();
-  router.use('/users/:id/data', requireRole('admin'));
-  router.use('/users/:id/erase', requireRole('admin'));
+  const admin = requireRole('admin');
 
   const exportOf = async (req: Request) => {
     const id = Number(req.params.id);
@@ -48,7 +49,7 @@ export function privacyRoutes(services: Services): Router {
     const actor = actorOf(req);
     return subjectExportJson(actor.id, await services.privacy.exportPerson(actor.id, actor));
   };
-  router.get('/account/data', async (req, res) => {
+  router.get('/account/data', requireUser, async (req, res) => {
     const exported = await ownExport(req);
     const pack = await services.cohorts.packFor(actorOf(req));
     renderPage(req, res, 'privacy/data', {
@@ -61,14 +62,14 @@ export function privacyRoutes(services: Services): Router {
       erased: false,
     });
   });
-  router.get('/account/data.json', async (req, res) => {
+  router.get('/account/data.json', requireUser, async (req, res) => {
     const exported = await ownExport(req);
     res.setHeader('Content-Disposition', 'attachment; filename="packway-my-data.json"');
     res.json(exported);
   });
 
-  router.get('/users/:id/data', (req, res) => dataPage(req, res));
-  router.get('/users/:id/data.json', async (req, res) => {
+  router.get('/users/:id/data', admin, (req, res) => dataPage(req, res));
+  router.get('/users/:id/data.json', admin, async (req, res) => {
     const exported = await exportOf(req);
     res.setHeader(
       'Content-Disposition',
@@ -78,6 +79,7 @@ export function privacyRoutes(services: Services): Router {
   });
   router.post(
     '/users/:id/erase',
+    admin,
     formAction(
       async (req, res) => {
         const id = Number(req.params.id);
@@ -94,23 +96,58 @@ export function privacyRoutes(services: Services): Router {
   return router;
 }
 
-export function privacyApiRoutes(services: Services): Router {
-  const router = Router();
-  router.use('/users/:id/export', requireRole('admin'));
-  router.use('/users/:id/erase', requireRole('admin'));
-  // GET /me/export: the caller's own subject-access export, whatever their role
-  router.get('/me/export', async (req, res) => {
-    const actor = actorOf(req);
-    res.json(subjectExportJson(actor.id, await services.privacy.exportPerson(actor.id, actor)));
-  });
-  router.get('/users/:id/export', async (req, res) => {
-    const id = Number(req.params.id);
-    res.json(subjectExportJson(id, await services.privacy.exportPerson(id, actorOf(req))));
-  });
-  router.post('/users/:id/erase', async (req, res) => {
-    const id = Number(req.params.id);
-    await services.privacy.erase(id, parseInput(eraseSchema, req.body), actorOf(req));
-    res.json(erasedJson(id));
-  });
-  return router;
+export function privacyApiRoutes(services: Services): ApiRouter {
+  const admin = requireRole('admin');
+  const userParams = z.object({ id: intId('The person') });
+  return new ApiRouter()
+    .route(
+      {
+        method: 'get',
+        path: '/me/export',
+        operationId: 'exportMe',
+        tag: 'privacy',
+        summary: 'Everything held about me (subject access, for anyone signed in)',
+        ok: { 200: jsonResponse(subjectExportJsonSchema, 'My record') },
+      },
+      requireUser,
+      async (req, res) => {
+        const actor = actorOf(req);
+        res.json(subjectExportJson(actor.id, await services.privacy.exportPerson(actor.id, actor)));
+      },
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/users/:id/export',
+        operationId: 'exportPerson',
+        tag: 'privacy',
+        summary: 'Everything held about a person (subject access)',
+        params: userParams,
+        ok: { 200: jsonResponse(subjectExportJsonSchema, 'The record') },
+      },
+      admin,
+      async (req, res) => {
+        const id = Number(req.params.id);
+        res.json(subjectExportJson(id, await services.privacy.exportPerson(id, actorOf(req))));
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/users/:id/erase',
+        operationId: 'erasePerson',
+        tag: 'privacy',
+        summary: 'Erase a person’s learning records and account (type their email address to confirm)',
+        params: userParams,
+        body: eraseSchema,
+        ok: { 200: jsonResponse(erasedJsonSchema, 'Erased') },
+        answers: [409],
+      },
+      admin,
+      async (req, res) => {
+        const id = Number(req.params.id);
+        await services.privacy.erase(id, parseInput(eraseSchema, req.body), actorOf(req));
+        res.json(erasedJson(id));
+      },
+    );
 }

@@ -5,18 +5,26 @@ import { sendModulePage } from '../modules/module-page';
 import { parseInput } from '../shared/validate';
 import { actorOf } from '../web/actor';
 import { formAction, type FormProblems } from '../web/form-action';
-import { requireRole } from '../web/guards';
+import { z } from 'zod';
+import { ApiRouter, jsonResponse, strId } from '../web/api-route';
+import { requireRole, requireUser } from '../web/guards';
 import { packChoice } from '../web/pack-choice';
 import { errorSummary, fieldErrors, renderPage } from '../web/render';
 import { safeLocalPath } from '../web/safe-redirect';
 import { assignmentsJson, learnerProgressJson, moduleCompletedJson, outcomeJson } from './progress.presenter';
-import { outcomeUpdateSchema } from './progress.schema';
+import {
+  learnerAssignmentsJsonSchema,
+  learnerProgressJsonSchema,
+  moduleCompletedJsonSchema,
+  outcomeSavedJsonSchema,
+  outcomeUpdateSchema,
+} from './progress.schema';
 
 export function progressRoutes(services: Services): Router {
   const router = Router();
   const packOf = (req: Request): Promise<Pack> => services.pages.packFor(actorOf(req), packChoice(req));
 
-  router.get('/', async (req, res) => {
+  router.get('/', requireUser, async (req, res) => {
     const me = actorOf(req);
     if (me.role === 'learner') {
       return renderPage(req, res, 'home/learner', {
@@ -131,39 +139,87 @@ export function progressRoutes(services: Services): Router {
   return router;
 }
 
-export function progressApiRoutes(services: Services): Router {
-  const router = Router();
+export function progressApiRoutes(services: Services): ApiRouter {
   const packOf = (req: Request): Promise<Pack> => services.pages.packFor(actorOf(req), packChoice(req));
   // on each route, not on all of /me: /me/export (privacy) is for everyone signed in
   const learner = requireRole('learner');
-  router.get('/me/assignments', learner, async (req, res) => {
-    res.json(assignmentsJson(await services.progress.assignments(actorOf(req), await packOf(req))));
-  });
-  router.get('/me/progress', learner, async (req, res) => {
-    res.json(
-      learnerProgressJson(await services.progress.learnerProgress(actorOf(req).id, await packOf(req))),
-    );
-  });
-  router.post('/me/modules/:id/complete', learner, async (req, res) => {
-    const done = await services.progress.completeModule(
-      actorOf(req),
-      await packOf(req),
-      String(req.params.id),
-    );
-    res.json(moduleCompletedJson(done.moduleId));
-  });
-  router.put('/me/outcomes/:outcomeId', learner, async (req, res) => {
-    const data = parseInput(outcomeUpdateSchema, req.body);
-    res.json(
-      outcomeJson(
-        await services.progress.setOutcome(
+  return new ApiRouter()
+    .route(
+      {
+        method: 'get',
+        path: '/me/assignments',
+        operationId: 'listMyAssignments',
+        tag: 'me',
+        summary: 'My assigned modules with due dates and status',
+        ok: { 200: jsonResponse(learnerAssignmentsJsonSchema, 'My assignments') },
+        answers: [404],
+      },
+      learner,
+      async (req, res) => {
+        res.json(assignmentsJson(await services.progress.assignments(actorOf(req), await packOf(req))));
+      },
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/me/progress',
+        operationId: 'getMyProgress',
+        tag: 'me',
+        summary: 'My status on every outcome, by learning area',
+        ok: { 200: jsonResponse(learnerProgressJsonSchema, 'My progress') },
+        answers: [404],
+      },
+      learner,
+      async (req, res) => {
+        res.json(
+          learnerProgressJson(await services.progress.learnerProgress(actorOf(req).id, await packOf(req))),
+        );
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/me/modules/:id/complete',
+        operationId: 'completeModule',
+        tag: 'me',
+        summary: 'Mark a module complete',
+        params: z.object({ id: strId('The module id') }),
+        ok: { 200: jsonResponse(moduleCompletedJsonSchema, 'The module is complete') },
+      },
+      learner,
+      async (req, res) => {
+        const done = await services.progress.completeModule(
           actorOf(req),
           await packOf(req),
-          String(req.params.outcomeId),
-          data,
-        ),
-      ),
+          String(req.params.id),
+        );
+        res.json(moduleCompletedJson(done.moduleId));
+      },
+    )
+    .route(
+      {
+        method: 'put',
+        path: '/me/outcomes/:outcomeId',
+        operationId: 'setOutcome',
+        tag: 'me',
+        summary: 'Set my status on an outcome, with evidence (required for achieved)',
+        params: z.object({ outcomeId: strId('The outcome id, like SP1') }),
+        body: outcomeUpdateSchema,
+        ok: { 200: jsonResponse(outcomeSavedJsonSchema, 'The outcome as saved') },
+      },
+      learner,
+      async (req, res) => {
+        const data = parseInput(outcomeUpdateSchema, req.body);
+        res.json(
+          outcomeJson(
+            await services.progress.setOutcome(
+              actorOf(req),
+              await packOf(req),
+              String(req.params.outcomeId),
+              data,
+            ),
+          ),
+        );
+      },
     );
-  });
-  return router;
 }

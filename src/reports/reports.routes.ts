@@ -1,11 +1,13 @@
 import { Router, type Request } from 'express';
 import type { Services } from '../compose';
 import { actorOf } from '../web/actor';
-import { requireRole } from '../web/guards';
+import { z } from 'zod';
+import { ApiRouter, intId, jsonResponse } from '../web/api-route';
+import { requireCohortAccess, requireUser } from '../web/guards';
 import { parseQuery } from '../web/query';
 import { renderPage } from '../web/render';
 import { cohortRaidsView, learnerRecordJson } from './reports.presenter';
-import { raidsQuerySchema } from './reports.schema';
+import { learnerRecordJsonSchema, raidsQuerySchema } from './reports.schema';
 import { readableRecord, recordCsv } from './record.view';
 
 /** A file name from a person's name: "Zoë O'Neill" → "zo-o-neill". */
@@ -21,7 +23,7 @@ function slug(name: string): string {
 /** Pages: a cohort's raid reports and a learner's record, for the cohort's trainers and admins; one's own record. */
 export function reportRoutes(services: Services): Router {
   const router = Router();
-  router.get('/cohorts/:id/raids', requireRole('trainer', 'admin'), async (req, res) => {
+  router.get('/cohorts/:id/raids', requireCohortAccess('trainer', 'admin'), async (req, res) => {
     const { area } = parseQuery(raidsQuerySchema, req);
     const data = await services.reports.cohortRaids(Number(req.params.id), actorOf(req));
     renderPage(req, res, 'work/cohort-raids', {
@@ -31,7 +33,7 @@ export function reportRoutes(services: Services): Router {
   });
   const trainerView = (req: Request) =>
     services.reports.learnerRecord(Number(req.params.id), Number(req.params.userId), actorOf(req));
-  router.get('/cohorts/:id/learners/:userId', requireRole('trainer', 'admin'), async (req, res) => {
+  router.get('/cohorts/:id/learners/:userId', requireCohortAccess('trainer', 'admin'), async (req, res) => {
     const { cohort, ...record } = await trainerView(req);
     renderPage(req, res, 'work/learner-record', {
       title: `${record.learner.name}: learning record`,
@@ -43,7 +45,7 @@ export function reportRoutes(services: Services): Router {
   });
   router.get(
     '/cohorts/:id/learners/:userId/record.csv',
-    requireRole('trainer', 'admin'),
+    requireCohortAccess('trainer', 'admin'),
     async (req, res) => {
       const { cohort, ...record } = await trainerView(req);
       res
@@ -54,7 +56,7 @@ export function reportRoutes(services: Services): Router {
   );
 
   // The person's own record, whole: to print (or save as a PDF) for an appraisal, or to download as a spreadsheet
-  router.get('/account/record', async (req, res) => {
+  router.get('/account/record', requireUser, async (req, res) => {
     const record = await services.reports.ownRecord(actorOf(req));
     renderPage(req, res, 'privacy/record', {
       title: 'Your learning record',
@@ -63,7 +65,7 @@ export function reportRoutes(services: Services): Router {
       bodyClass: 'pw-print-page pw-record-page',
     });
   });
-  router.get('/account/record.csv', async (req, res) => {
+  router.get('/account/record.csv', requireUser, async (req, res) => {
     const record = await services.reports.ownRecord(actorOf(req));
     res.type('text/csv; charset=utf-8').attachment('packway-learning-record.csv').send(recordCsv(record));
   });
@@ -71,15 +73,25 @@ export function reportRoutes(services: Services): Router {
 }
 
 /** API: a learner's record. */
-export function reportApiRoutes(services: Services): Router {
-  const router = Router();
-  router.get('/cohorts/:id/learners/:userId', requireRole('trainer', 'admin'), async (req, res) => {
-    const record = await services.reports.learnerRecord(
-      Number(req.params.id),
-      Number(req.params.userId),
-      actorOf(req),
-    );
-    res.json(learnerRecordJson(record));
-  });
-  return router;
+export function reportApiRoutes(services: Services): ApiRouter {
+  return new ApiRouter().route(
+    {
+      method: 'get',
+      path: '/cohorts/:id/learners/:userId',
+      operationId: 'getLearnerRecord',
+      tag: 'reports',
+      summary: 'Everything a learner in the cohort did (a trainer sees work since they joined this cohort)',
+      params: z.object({ id: intId('The cohort'), userId: intId('The learner') }),
+      ok: { 200: jsonResponse(learnerRecordJsonSchema, 'The learner’s record') },
+    },
+    requireCohortAccess('trainer', 'admin'),
+    async (req, res) => {
+      const record = await services.reports.learnerRecord(
+        Number(req.params.id),
+        Number(req.params.userId),
+        actorOf(req),
+      );
+      res.json(learnerRecordJson(record));
+    },
+  );
 }

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Config } from '../config';
+import { publicRoute } from '../web/guards';
 import { renderPage } from '../web/render';
 
 /** When the accessibility statement was prepared and the service last tested (update both after each review). */
@@ -38,7 +39,9 @@ export function siteRoutes(config: Config): Router {
   const router = Router();
   const site = siteContact(config);
   const page = (path: string, view: string, title: string) =>
-    router.get(path, (req, res) => renderPage(req, res, view, { title, site, prepared: STATEMENT_PREPARED }));
+    router.get(path, publicRoute, (req, res) =>
+      renderPage(req, res, view, { title, site, prepared: STATEMENT_PREPARED }),
+    );
   page('/contact', 'site/contact', 'Contact and help');
   page('/accessibility', 'site/accessibility', 'Accessibility statement for Packway');
   page('/privacy', 'site/privacy', 'Privacy notice');

@@ -225,17 +225,18 @@ export function createUsersService(
    */
   async function issuePendingLinks(
     actor: Actor,
-  ): Promise<{ user: UserRecord; token: string; expiresAt: string }[]> {
+  ): Promise<{ user: UserRecord; token: string; issuedAt: string; expiresAt: string }[]> {
     const pending = await users.withoutPassword();
     if (pending.length === 0) return [];
+    const issuedAt = now();
     const expiresAt = new Date(clock.now() + PASSWORD_LINK_HOURS * 3600_000).toISOString();
     return uow.run(async () => {
-      const out: { user: UserRecord; token: string; expiresAt: string }[] = [];
+      const out: { user: UserRecord; token: string; issuedAt: string; expiresAt: string }[] = [];
       for (const user of pending) {
         const { token, hash } = newToken();
         await auth.expireLinksOf(user.id, now());
         await auth.createLink(hash, user.id, actor.id, expiresAt, now());
-        out.push({ user, token, expiresAt });
+        out.push({ user, token, issuedAt, expiresAt });
       }
       await audit.record({
         actorId: actor.id,

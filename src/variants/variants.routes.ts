@@ -4,7 +4,9 @@ import { HttpError } from '../shared/errors';
 import { parseInput } from '../shared/validate';
 import { actorOf } from '../web/actor';
 import { formAction, type FormProblems } from '../web/form-action';
-import { requireRole } from '../web/guards';
+import { z } from 'zod';
+import { ApiRouter, intId, jsonResponse } from '../web/api-route';
+import { requireCohortAccess, requireRole } from '../web/guards';
 import { parseQuery } from '../web/query';
 import { errorSummary, renderPage } from '../web/render';
 import {
@@ -15,11 +17,18 @@ import {
   versionListJson,
   zipFileName,
 } from './variants.presenter';
-import { pinFormSchema, pinQuerySchema, uploadFieldsSchema } from './variants.schema';
+import {
+  pinFormSchema,
+  pinQuerySchema,
+  publishedJsonSchema,
+  uploadFieldsSchema,
+  uploadJsonSchema,
+  variantVersionListJsonSchema,
+} from './variants.schema';
 
 export function variantRoutes(services: Services): Router {
   const router = Router();
-  router.use('/variants', requireRole('admin'));
+  const admin = requireRole('admin');
   const v = services.variants;
 
   const listPage = async (req: Request, res: Response, problems?: FormProblems, status = 200) =>
@@ -38,9 +47,10 @@ export function variantRoutes(services: Services): Router {
       status,
     );
 
-  router.get('/variants', (req, res) => listPage(req, res));
+  router.get('/variants', admin, (req, res) => listPage(req, res));
   router.post(
     '/variants',
+    admin,
     formAction(async (req, res) => {
       try {
         const report = await v.upload(
@@ -58,7 +68,7 @@ export function variantRoutes(services: Services): Router {
       }
     }, listPage),
   );
-  router.get('/variants/versions/:vid', async (req, res) => {
+  router.get('/variants/versions/:vid', admin, async (req, res) => {
     const { row, changes, pinned } = await v.diff(Number(req.params.vid));
     const pinnedIds = new Set(pinned.map((c) => c.id));
     // a published version offers its cohorts at once: pinning is the next thing to do after publishing
@@ -78,12 +88,12 @@ export function variantRoutes(services: Services): Router {
       pinnable,
     });
   });
-  router.get('/variants/versions/:vid/download', async (req, res) => {
+  router.get('/variants/versions/:vid/download', admin, async (req, res) => {
     const row = await v.version(Number(req.params.vid));
     const zip = await v.zipOf(row.id);
     res.type('application/zip').attachment(zipFileName(row)).send(zip);
   });
-  router.post('/variants/versions/:vid/preview', async (req, res) => {
+  router.post('/variants/versions/:vid/preview', admin, async (req, res) => {
     const row = await v.version(Number(req.params.vid));
     if (!req.sessionInfo)
       throw new HttpError(
@@ -94,18 +104,18 @@ export function variantRoutes(services: Services): Router {
     await services.auth.setPreview(req.sessionInfo.idHash, row.id);
     res.redirect(303, '/pack');
   });
-  router.post('/variants/preview/stop', async (req, res) => {
+  router.post('/variants/preview/stop', admin, async (req, res) => {
     if (req.sessionInfo) await services.auth.setPreview(req.sessionInfo.idHash, null);
     res.redirect(303, '/variants');
   });
-  router.get('/variants/:id/publish', async (req, res) => {
+  router.get('/variants/:id/publish', admin, async (req, res) => {
     const preview = await v.publishPreview(Number(req.params.id));
     renderPage(req, res, 'variants/publish', {
       title: `Publish ${preview.name} v${preview.nextVersion}`,
       preview,
     });
   });
-  router.post('/variants/:id/publish', async (req, res) => {
+  router.post('/variants/:id/publish', admin, async (req, res) => {
     const { versionId, version } = await v.publish(Number(req.params.id), actorOf(req));
     await req.flash(
       `${await v.labelOf(versionId)} is published. Learners see it once you pin their cohort to it.`,
@@ -113,7 +123,7 @@ export function variantRoutes(services: Services): Router {
     res.redirect(303, `/variants/versions/${versionId}${version ? '#pin' : ''}`);
   });
 
-  router.get('/cohorts/:id/variant', requireRole('trainer', 'admin'), async (req, res) => {
+  router.get('/cohorts/:id/variant', requireCohortAccess('trainer', 'admin'), async (req, res) => {
     const { to } = parseQuery(pinQuerySchema, req);
     const { cohort, pack } = await services.cohorts.detail(Number(req.params.id), actorOf(req));
     const [toPack, current, toLabel, choices] = await Promise.all([
@@ -133,7 +143,7 @@ export function variantRoutes(services: Services): Router {
       changes,
     });
   });
-  router.post('/cohorts/:id/variant', requireRole('trainer', 'admin'), async (req, res) => {
+  router.post('/cohorts/:id/variant', requireCohortAccess('trainer', 'admin'), async (req, res) => {
     const { versionId } = parseInput(pinFormSchema, req.body ?? {});
     await services.cohorts.pin(Number(req.params.id), versionId, actorOf(req));
     await req.flash(`Learners now see ${await v.labelOf(versionId)}`);
@@ -142,24 +152,87 @@ export function variantRoutes(services: Services): Router {
   return router;
 }
 
-export function variantApiRoutes(services: Services): Router {
-  const router = Router();
-  router.use('/variants', requireRole('admin'));
-  router.get('/variants', async (_req, res) => {
-    res.json(versionListJson(await services.variants.list()));
-  });
-  router.post('/variants', async (req, res) => {
-    const report = await services.variants.upload(
-      { ...parseInput(uploadFieldsSchema, req.body), file: req.file },
-      actorOf(req),
+export function variantApiRoutes(services: Services): ApiRouter {
+  const admin = requireRole('admin');
+  return new ApiRouter()
+    .route(
+      {
+        method: 'get',
+        path: '/variants',
+        operationId: 'listVariantVersions',
+        tag: 'variants',
+        summary: 'Every version of every variant',
+        ok: { 200: jsonResponse(variantVersionListJsonSchema, 'The versions') },
+      },
+      admin,
+      async (_req, res) => {
+        res.json(versionListJson(await services.variants.list()));
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/variants',
+        operationId: 'uploadVariant',
+        tag: 'variants',
+        summary: 'Upload a zip of a content folder or a single .md; valid uploads become the variant’s draft',
+        otherBodies: {
+          'multipart/form-data': uploadFieldsSchema.extend({
+            file: z.string().meta({
+              contentMediaType: 'application/zip',
+              description: 'A .zip with the layout of content/ (any subset of files), or a single .md module',
+            }),
+          }),
+        },
+        ok: { 201: jsonResponse(uploadJsonSchema, 'The draft, and what it changes from the built-in pack') },
+      },
+      admin,
+      async (req, res) => {
+        const report = await services.variants.upload(
+          { ...parseInput(uploadFieldsSchema, req.body), file: req.file },
+          actorOf(req),
+        );
+        res.status(201).json(uploadJson(report));
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/variants/:id/publish',
+        operationId: 'publishVariant',
+        tag: 'variants',
+        summary: 'Publish the variant’s draft as its next immutable version',
+        params: z.object({ id: intId('The variant') }),
+        ok: { 201: jsonResponse(publishedJsonSchema, 'The version published') },
+        answers: [409],
+      },
+      admin,
+      async (req, res) => {
+        res
+          .status(201)
+          .json(publishedJson(await services.variants.publish(Number(req.params.id), actorOf(req))));
+      },
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/variants/versions/:vid/download',
+        operationId: 'downloadVariantVersion',
+        tag: 'variants',
+        summary: 'A version’s files as a zip',
+        params: z.object({ vid: intId('The variant version') }),
+        ok: {
+          200: {
+            description: 'The zip',
+            content: {
+              'application/zip': { schema: z.string().meta({ contentMediaType: 'application/zip' }) },
+            },
+          },
+        },
+      },
+      admin,
+      async (req, res) => {
+        res.type('application/zip').send(await services.variants.zipOf(Number(req.params.vid)));
+      },
     );
-    res.status(201).json(uploadJson(report));
-  });
-  router.post('/variants/:id/publish', async (req, res) => {
-    res.status(201).json(publishedJson(await services.variants.publish(Number(req.params.id), actorOf(req))));
-  });
-  router.get('/variants/versions/:vid/download', async (req, res) => {
-    res.type('application/zip').send(await services.variants.zipOf(Number(req.params.vid)));
-  });
-  return router;
 }

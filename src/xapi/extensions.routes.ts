@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Services } from '../compose';
 import { NotFound } from '../shared/errors';
+import { publicRoute } from '../web/guards';
 
 /**
  * Public: `GET /xapi/extensions/:name` and `GET /xapi/activity-types/:name`, the JSON-LD description of each IRI
@@ -8,7 +9,7 @@ import { NotFound } from '../shared/errors';
  */
 export function xapiTermRoutes(services: Services): Router {
   const router = Router();
-  router.get('/xapi/:kind/:name', (req, res) => {
+  router.get('/xapi/:kind/:name', publicRoute, (req, res) => {
     const term = services.xapi.term(String(req.params.kind), String(req.params.name));
     if (!term) throw new NotFound('Packway defines no such xAPI term');
     res.type('application/ld+json').set('Cache-Control', 'public, max-age=86400').send(JSON.stringify(term));

@@ -318,16 +318,13 @@ describe('inviting from the users page', () => {
       const { agent, csrf } = await t.signIn('admin@example.org', PASSWORD);
       const page = await agent.get('/users');
       expect(page.text).toContain('name="invite" type="checkbox" value="yes"');
-      const made = await agent
-        .post('/users')
-        .type('form')
-        .send({
-          _csrf: csrf,
-          email: 'form@example.org',
-          name: 'Form Person',
-          role: 'learner',
-          invite: 'yes',
-        });
+      const made = await agent.post('/users').type('form').send({
+        _csrf: csrf,
+        email: 'form@example.org',
+        name: 'Form Person',
+        role: 'learner',
+        invite: 'yes',
+      });
       expect(made.status).toBe(201);
       expect(made.text).toContain('We are emailing them an invitation');
       expect(made.text).not.toContain('data-testid="password-link"');
