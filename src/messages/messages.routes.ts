@@ -179,6 +179,7 @@ export function messageApiRoutes(services: Services): ApiRouter {
         'The outbox, 50 a page, newest first: who was sent what, when, by which transport, and why a message failed',
       query: messageListQuery,
       ok: { 200: jsonResponse(messageListSchema, 'One page of messages') },
+      answers: [422],
     },
     requireRole('admin'),
     async (req, res) => {

@@ -349,3 +349,18 @@ describe('inviting from the users page', () => {
     }
   });
 });
+
+describe('the outbox API refuses a bad query with the documented error', () => {
+  test('GET /api/v1/messages?page=0 answers 422', async () => {
+    const t = await makeTestApp();
+    try {
+      await t.user('admin', 'a@example.org');
+      const token = await t.token('a@example.org');
+      const res = await request(t.app).get('/api/v1/messages?page=0').set('Authorization', `Bearer ${token}`);
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toEqual(expect.any(String));
+    } finally {
+      await t.close();
+    }
+  });
+});
