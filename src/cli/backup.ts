@@ -9,6 +9,8 @@ import {
   restorePostgres,
 } from '../ops/backup';
 
+const START_AFTER_RESTORE = 'Start the app: it applies any newer migrations.';
+
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
 /** `npm run backup -- FILE` and `npm run restore -- FILE` (the command is the first argument). */
@@ -28,23 +30,27 @@ async function main(argv: string[]): Promise<number> {
       if (command === 'backup') {
         const c = await backupPostgres(config.DATABASE_URL, target, options);
         process.stdout.write(
-          `Backed up ${where} to ${c.file}: ${mib(c.bytes)} MiB, ${c.users} users, migration ${c.migrationLevel} (${Date.now() - started} ms)\n`,
+          `Backed up ${where} to ${c.file}: ${mib(c.bytes)} MiB, ${c.users} users, ` +
+            `migration ${c.migrationLevel} (${Date.now() - started} ms)\n`,
         );
       } else {
         const c = await restorePostgres(target, config.DATABASE_URL, options);
         process.stdout.write(
-          `Restored ${c.file} into ${where}: ${c.users} users, migration ${c.migrationLevel} (${Date.now() - started} ms). Start the app: it applies any newer migrations.\n`,
+          `Restored ${c.file} into ${where}: ${c.users} users, migration ${c.migrationLevel} ` +
+            `(${Date.now() - started} ms). ${START_AFTER_RESTORE}\n`,
         );
       }
     } else if (command === 'backup') {
       const c = await backupDatabase(config.dbFile, target);
       process.stdout.write(
-        `Backed up ${config.dbFile} to ${c.file}: ${mib(c.bytes)} MiB, ${c.users} users, migration ${c.migrationLevel}, integrity ok (${Date.now() - started} ms)\n`,
+        `Backed up ${config.dbFile} to ${c.file}: ${mib(c.bytes)} MiB, ${c.users} users, ` +
+          `migration ${c.migrationLevel}, integrity ok (${Date.now() - started} ms)\n`,
       );
     } else {
       const c = restoreDatabase(target, config.dbFile);
       process.stdout.write(
-        `Restored ${c.file} into ${config.dbFile}: ${c.users} users, migration ${c.migrationLevel}, integrity ok. Start the app: it applies any newer migrations.\n`,
+        `Restored ${c.file} into ${config.dbFile}: ${c.users} users, migration ${c.migrationLevel}, integrity ok. ` +
+          `${START_AFTER_RESTORE}\n`,
       );
     }
     return 0;

@@ -14,7 +14,8 @@ async function main(): Promise<number> {
     await services.privacy.enqueueRetentionErasures(due);
     await services.jobs.runDue(['privacy.retention-erase']);
     process.stdout.write(
-      `Retention (${config.RETENTION_MONTHS} months): erased the records of ${due.length} inactive ${due.length === 1 ? 'person' : 'people'}\n`,
+      `Retention (${config.RETENTION_MONTHS} months): erased the records of ${due.length} inactive ` +
+        `${due.length === 1 ? 'person' : 'people'}\n`,
     );
     return 0;
   } finally {

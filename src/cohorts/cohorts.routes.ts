@@ -217,7 +217,7 @@ export function cohortApiRoutes(services: Services): ApiRouter {
         path: '/cohorts/:id/variant',
         operationId: 'pinCohortVariant',
         tag: 'cohorts',
-        summary: 'Pin the cohort to a published variant version (anything but a number: the built-in pack)',
+        summary: 'Pin the cohort to a published variant version, or to the built-in pack with null',
         params: cohortParams,
         body: pinSchema,
         ok: { 200: jsonResponse(pinJsonSchema, 'The version the cohort now sees') },

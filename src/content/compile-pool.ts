@@ -31,7 +31,8 @@ const HEAP_MB = 512;
 export class CompileTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
     super(
-      `the variant took too long to compile (over ${formatSeconds(timeoutMs)}); look for very long lines or deeply nested Markdown (many [ or ![ in a row)`,
+      `the variant took too long to compile (over ${formatSeconds(timeoutMs)}); ` +
+        'look for very long lines or deeply nested Markdown (many [ or ![ in a row)',
     );
     this.name = 'CompileTimeoutError';
   }
@@ -80,7 +81,9 @@ function startWorker(): Worker {
   const code = `
     const fs = require('node:fs');
     const ts = require(${JSON.stringify(require.resolve('typescript'))});
-    const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, resolveJsonModule: true };
+    const compilerOptions = {
+      module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, resolveJsonModule: true,
+    };
     require.extensions['.ts'] = (module, filename) =>
       module._compile(ts.transpileModule(fs.readFileSync(filename, 'utf8'), { compilerOptions, fileName: filename }).outputText, filename);
     require(${JSON.stringify(ts)});

@@ -69,7 +69,9 @@ export function sizeProblems(file: string, text: string): ContentError[] {
     problems.push({
       file,
       line: 1,
-      message: `file too large (${thousands(Math.ceil(bytes / 1024))} KiB; the limit is ${thousands(MAX_FILE_BYTES / 1024)} KiB per file): split it into smaller modules`,
+      message:
+        `file too large (${thousands(Math.ceil(bytes / 1024))} KiB; the limit is ${thousands(MAX_FILE_BYTES / 1024)} KiB ` +
+        'per file): split it into smaller modules',
     });
   }
   let start = 0;
@@ -81,14 +83,17 @@ export function sizeProblems(file: string, text: string): ContentError[] {
       problems.push({
         file,
         line,
-        message: `line too long (${thousands(length)} characters; the limit is ${thousands(MAX_LINE_CHARS)} characters per line): break it into shorter lines or paragraphs`,
+        message:
+          `line too long (${thousands(length)} characters; the limit is ${thousands(MAX_LINE_CHARS)} characters ` +
+          'per line): break it into shorter lines or paragraphs',
       });
       break;
     }
     if (end < 0) break;
     start = end + 1;
     if (line >= MAX_FILE_LINES) {
-      problems.push({ file, line: line + 1, message: `too many lines (the limit is ${thousands(MAX_FILE_LINES)} lines per file): split it into smaller modules` });
+      const message = `too many lines (the limit is ${thousands(MAX_FILE_LINES)} lines per file): split it into smaller modules`;
+      problems.push({ file, line: line + 1, message });
       break;
     }
   }
@@ -402,7 +407,12 @@ function checkForm(m: RawModule, form: Form, areaIds: Set<string>, errors: Error
     if (g.area && !areaIds.has(g.area)) errors.add(m.file, m.parsed.lineOf(['form', 'groups', gi, 'area']), `unknown area "${g.area}"`);
     const fields = new Set<string>();
     g.fields.forEach((f, fi) => {
-      if (fields.has(f.id)) errors.add(m.file, m.parsed.lineOf(['form', 'groups', gi, 'fields', fi]), `duplicate field "${f.id}" in group "${g.id}"`);
+      if (fields.has(f.id))
+        errors.add(
+          m.file,
+          m.parsed.lineOf(['form', 'groups', gi, 'fields', fi]),
+          `duplicate field "${f.id}" in group "${g.id}"`,
+        );
       fields.add(f.id);
     });
   });

@@ -112,7 +112,8 @@ export class PackRegistry {
       if (compiled || this.refused.has(v.hash)) continue;
       byHash.set(v.hash, [...(byHash.get(v.hash) ?? []), v]);
     }
-    await Promise.all([...byHash.values()].map((versions) => this.warmOne(versions, options.timeoutMs ?? STORED_COMPILE_TIMEOUT_MS, report)));
+    const timeoutMs = options.timeoutMs ?? STORED_COMPILE_TIMEOUT_MS;
+    await Promise.all([...byHash.values()].map((versions) => this.warmOne(versions, timeoutMs, report)));
     return report;
   }
 

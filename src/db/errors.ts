@@ -1,5 +1,9 @@
 import { Conflict, Unavailable } from '../shared/errors';
 
+/** What node-postgres says when the server or the pool is gone (such errors carry no code). */
+const CONNECTION_LOST =
+  /Connection terminated|Cannot use a pool after calling end|ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect/i;
+
 const CANNOT_SAVE =
   'The service cannot save data right now. Nothing you saved before is lost. Try again in a few minutes.';
 
@@ -40,11 +44,7 @@ export function fromPostgresError(err: unknown): unknown {
   const code = (err as { code?: unknown })?.code;
   if (typeof code !== 'string') {
     const message = err instanceof Error ? err.message : '';
-    return /Connection terminated|Cannot use a pool after calling end|ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect/i.test(
-      message,
-    )
-      ? new StorageUnavailable(err)
-      : err;
+    return CONNECTION_LOST.test(message) ? new StorageUnavailable(err) : err;
   }
   if (code === '23505') return new UniqueViolation(err);
   if (/^(08|53|57)/.test(code) || code === '25006' || code === 'ECONNREFUSED' || code === 'ECONNRESET')

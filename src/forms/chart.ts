@@ -73,7 +73,8 @@ export function ratingChart(form: Form, submissions: Submission[]): RatingChart 
   let y = 0;
   attempts.forEach((a, i) => {
     body.push(
-      `<rect x="0" y="${y + 3}" width="16" height="16" fill="${COLOURS[i]}"/><text x="24" y="${y + FONT}">${esc(`${a.label}, ${ukDate(a.date)}`)}</text>`,
+      `<rect x="0" y="${y + 3}" width="16" height="16" fill="${COLOURS[i]}"/>` +
+        `<text x="24" y="${y + FONT}">${esc(`${a.label}, ${ukDate(a.date)}`)}</text>`,
     );
     y += LINE + 4;
   });
@@ -94,9 +95,11 @@ export function ratingChart(form: Form, submissions: Submission[]): RatingChart 
   });
   const height = y + 8;
   const svg = [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="arial, sans-serif" font-size="${FONT}" fill="#0b0c0c" role="img" aria-labelledby="chart-title chart-desc">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ` +
+      `font-family="arial, sans-serif" font-size="${FONT}" fill="#0b0c0c" role="img" aria-labelledby="chart-title chart-desc">`,
     `<title id="chart-title">Self-assessment ratings by attempt</title>`,
-    `<desc id="chart-desc">Bars show each row's rating from 1 to ${max} for your last ${attempts.length} attempts; the table below gives the same numbers.</desc>`,
+    `<desc id="chart-desc">Bars show each row's rating from 1 to ${max} for your last ${attempts.length} attempts; ` +
+      'the table below gives the same numbers.</desc>',
     ...body,
     '</svg>',
   ].join('');

@@ -3,9 +3,10 @@ import type { Segment } from './search.repo';
 
 /** Words too common to narrow a search (kept when a search has nothing else). */
 const STOP_WORDS = new Set(
-  'a an and are as at be by do for from how in is it of on or our so that the their them they this to was we what when who why with you your'.split(
-    ' ',
-  ),
+  (
+    'a an and are as at be by do for from how in is it of on or our so that the their them they this to was we what ' +
+    'when who why with you your'
+  ).split(' '),
 );
 
 /** The words of a search: letters and digits, lower case, at most 12 of them, common words dropped. */

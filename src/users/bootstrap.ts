@@ -4,7 +4,10 @@ import { parseInput } from '../shared/validate';
 import { createUserSchema } from './users.schema';
 import type { UsersService } from './users.service';
 
-/** With BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD set and no users yet, creates that first admin (once, however many instances start). */
+/**
+ * With BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD set and no users yet, creates that first admin (once, however
+ * many instances start).
+ */
 export async function bootstrapAdmin(
   config: Config,
   services: { users: Pick<UsersService, 'count' | 'create'> },

@@ -41,7 +41,9 @@ export function requestLog(logger: Logger, metrics: Metrics): RequestHandler {
       if (writeLine) {
         const user = req.user?.id;
         writeLine(
-          `"reqId":${JSON.stringify(req.requestId)},"method":${JSON.stringify(req.method)},"path":${JSON.stringify(req.path)},"status":${res.statusCode},"ms":${ms}${user === undefined ? '' : `,"user":${JSON.stringify(user)}`}`,
+          `"reqId":${JSON.stringify(req.requestId)},"method":${JSON.stringify(req.method)},` +
+            `"path":${JSON.stringify(req.path)},"status":${res.statusCode},"ms":${ms}` +
+            (user === undefined ? '' : `,"user":${JSON.stringify(user)}`),
           'request',
         );
         return;

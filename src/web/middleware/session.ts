@@ -118,7 +118,8 @@ export function createSessionSupport(config: AppConfig, auth: AuthService) {
       anon = crypto.randomBytes(18).toString('base64url');
       setCookie(res, ANON_COOKIE, sign(anon, config.sessionSecret), cookieOptions(req));
       // the new cookie is not on this request yet; remember it for the rest of the response
-      req.headers.cookie = `${req.headers.cookie ? `${req.headers.cookie}; ` : ''}${ANON_COOKIE}=${encodeURIComponent(sign(anon, config.sessionSecret))}`;
+      const cookie = `${ANON_COOKIE}=${encodeURIComponent(sign(anon, config.sessionSecret))}`;
+      req.headers.cookie = req.headers.cookie ? `${req.headers.cookie}; ${cookie}` : cookie;
     }
     return crypto.createHmac('sha256', config.sessionSecret).update(`anon:${anon}`).digest('base64url');
   }
