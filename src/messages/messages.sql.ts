@@ -73,7 +73,8 @@ export function createMessagesRepo(db: Sql): MessagesRepo {
     },
     async markSent(id, transport, providerRef, now) {
       const result = await db.run(
-        `UPDATE messages SET status = 'sent', transport = ?, provider_ref = ?, sent_at = ?, last_error = NULL WHERE id = ? AND status = 'queued'`,
+        `UPDATE messages SET status = 'sent', transport = ?, provider_ref = ?, sent_at = ?, last_error = NULL
+         WHERE id = ? AND status = 'queued'`,
         [transport, providerRef, now, id],
       );
       return result.changes === 1;
