@@ -45,7 +45,7 @@ describe('onboarding many people', () => {
     const users = await agent.get('/users');
     expect(users.text).toContain('2 people imported. Download their password links below');
     expect(users.text).toContain('2 people have not set a password yet');
-    expect(users.text).toContain('Packway cannot send email yet');
+    expect(users.text).toContain('To have Packway email them instead');
 
     const links = await agent.post('/users/password-links').type('form').send({ _csrf: csrf });
     expect(links.status).toBe(200);

@@ -129,8 +129,9 @@ describeSmtp('mail through SMTP', () => {
     expect(first).toBe('killed');
     expect((await rows(t)).find((r) => r.id === id)!.status).toBe('queued');
     expect(await sendDue(t)).toBe(1);
-    const got = (await smtp.waitFor(before + 2)).slice(before);
-    expect(got.map((m) => header(m, 'Message-ID'))).toEqual([row.message_id, row.message_id]);
+    // (the Maildir's order is not the order of arrival: pick the copies by their Message-ID)
+    const got = await smtp.waitFor(before + 2);
+    expect(got.filter((m) => header(m, 'Message-ID') === row.message_id)).toHaveLength(2);
     expect((await rows(t)).find((r) => r.id === id)!.status).toBe('sent');
   });
 
@@ -163,7 +164,7 @@ describeSmtp('mail through SMTP', () => {
     );
     await t.db.transaction(() => t.services.outbox.queue(draft, { userId: u.id, email: u.email }));
     await sendDue(t);
-    const [mail] = (await smtp.waitFor(before + 1)).slice(before);
+    const [mail] = (await smtp.waitFor(before + 1)).filter((m) => header(m, 'To') === 'sian@example.org');
     expect(mail.rawHeaders).not.toMatch(/^Bcc:/im);
     expect(mail.rawHeaders).not.toMatch(/^X-Injected:/im);
     expect(header(mail, 'Subject')).toBe(
