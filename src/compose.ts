@@ -141,7 +141,8 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
   const cohortMatrix = createMatrixService({ ...cohortDeps, progress: progressRepo });
   const progress = createProgressService(uow, progressRepo, cohortsRepo, eventsRepo, clock);
   const responses = createResponsesService(uow, createResponsesRepo(db), eventsRepo, clock);
-  const forms = createFormsService(uow, createFormsRepo(db), eventsRepo, clock);
+  const formsRepo = createFormsRepo(db);
+  const forms = createFormsService(uow, formsRepo, eventsRepo, clock);
   const reports = createReportsService(cohorts, cohortsRepo, usersRepo, progress, responses, forms, clock);
   const pages = createPagesService(packs, cohorts, progress, responses, forms, reports);
   const xapi = createXapiService(config, eventsRepo, createXapiRepo(db), packs, logger, clock);
@@ -154,6 +155,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
   const calendar = createCalendarService(
     cohortsRepo,
     messagesRepo,
+    formsRepo,
     packs,
     async (cohortId) => (await cohortsRepo.get(cohortId))?.variantVersionId ?? null,
     clock,

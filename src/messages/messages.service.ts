@@ -19,7 +19,8 @@ import {
 } from './messages.repo';
 import type { Outbox } from './outbox.service';
 import { notices, type ModuleDue, type Unsubscribe } from './notices';
-import { longDay, type Sender } from './templates';
+import { dateAndClockTime } from '../shared/dates';
+import type { Sender } from './templates';
 
 /** The job that answers one "forgot your password" request. */
 export const RESET_KIND = 'password.reset';
@@ -101,17 +102,6 @@ export function createMessagesService(
     return { link: `${settings.publicUrl}/password/set?token=${encodeURIComponent(token)}`, expires };
   }
 
-  const londonTime = (ms: number) =>
-    new Date(ms).toLocaleString('en-GB', {
-      timeZone: 'Europe/London',
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      hour: 'numeric',
-      minute: '2-digit',
-      hour12: true,
-    });
-
   /**
    * An invitation to a new person: a one-time link to set a password, or with single sign-on a link to sign in.
    * Call inside the unit of work that creates the person.
@@ -125,7 +115,7 @@ export function createMessagesService(
       return;
     }
     const { link, expires } = await passwordLink(user.id, actorId, INVITATION_HOURS * 60);
-    await outbox.queue(write.invitation(user.name, link, londonTime(expires), false), {
+    await outbox.queue(write.invitation(user.name, link, dateAndClockTime(expires), false), {
       userId: user.id,
       email: user.email,
     });
@@ -285,7 +275,6 @@ export function createMessagesService(
     revokeCalendarFeed: (userId: number) => uow.run(() => repo.deleteCalendarToken(userId)),
     hasCalendarFeed: (userId: number) => repo.hasCalendarToken(userId),
     calendarUser: (token: string) => repo.calendarUser(hashToken(token)),
-    longDay,
   };
 }
 

@@ -1,4 +1,5 @@
-import { longDay, oneLine, write, type Draft, type Sender } from './templates';
+import { longDate } from '../shared/dates';
+import { oneLine, write, type Draft, type Sender } from './templates';
 import type { OptionalKind } from './messages.repo';
 
 /** The links an optional message carries to stop it. */
@@ -21,7 +22,7 @@ const WHAT: Record<OptionalKind, string> = {
 };
 
 const hello = (name: string) => `Dear ${oneLine(name)},`;
-const dueLine = (m: ModuleDue) => ({ text: `${oneLine(m.title)}, due ${longDay(m.dueOn)}`, url: m.url });
+const dueLine = (m: ModuleDue) => ({ text: `${oneLine(m.title)}, due ${longDate(m.dueOn)}`, url: m.url });
 
 /** The messages Packway writes. Each is plain words, one action, the service's name; names are kept on one line. */
 export function notices(sender: Sender) {

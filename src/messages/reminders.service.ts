@@ -1,6 +1,7 @@
 import type { UnitOfWork } from '../db/ports';
 import type { PackRegistry } from '../content/registry';
 import type { Clock } from '../shared/clock';
+import { addDays, londonNow } from '../shared/dates';
 import type { Outbox } from './outbox.service';
 import type { MessagesService } from './messages.service';
 import type { DueItem, RemindersRepo } from './reminders.repo';
@@ -20,32 +21,6 @@ export interface ReminderSettings {
 export const OVERDUE_CATCH_UP_DAYS = 14;
 /** The weekly summary is sent from this hour (Europe/London) on its day. */
 export const DIGEST_HOUR = 7;
-
-const LONDON = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  hourCycle: 'h23',
-  weekday: 'long',
-});
-
-/** The day (YYYY-MM-DD), hour and weekday in Europe/London: due dates and the summary's day are the UK's. */
-export function londonNow(ms: number): { day: string; hour: number; weekday: string } {
-  const parts = Object.fromEntries(LONDON.formatToParts(ms).map((p) => [p.type, p.value]));
-  return {
-    day: `${parts.year}-${parts.month}-${parts.day}`,
-    hour: Number(parts.hour),
-    weekday: String(parts.weekday).toLowerCase(),
-  };
-}
-
-export function addDays(day: string, days: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 /**
  * The reminder job's work: what has become due since its last run (due soon, overdue), grouped into one message per

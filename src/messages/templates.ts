@@ -40,15 +40,6 @@ export const oneLine = (text: string) =>
     .replace(/\s+/g, ' ')
     .trim();
 
-/** A day as people read it: 3 March 2027. */
-export const longDay = (day: string) =>
-  new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
-
 const FONT = 'font-family: Helvetica, Arial, sans-serif;';
 const P = `style="${FONT} font-size: 19px; line-height: 1.315789474; margin: 0 0 30px 0; color: #0b0c0c;"`;
 

@@ -115,3 +115,45 @@ export function dateTime(value: string | Date | null | undefined): string {
 export function ukDate(isoDay: string): string {
   return isRealIsoDay(isoDay) ? longDate(isoDay) : isoDay;
 }
+
+const LONDON_PARTS = new Intl.DateTimeFormat('en-GB', {
+  timeZone: ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  hourCycle: 'h23',
+  weekday: 'long',
+});
+
+/** The day (YYYY-MM-DD), hour and weekday in Europe/London: due dates and the summary's day are the UK's. */
+export function londonNow(ms: number): { day: string; hour: number; weekday: string } {
+  const parts = Object.fromEntries(LONDON_PARTS.formatToParts(ms).map((p) => [p.type, p.value]));
+  return {
+    day: `${parts.year}-${parts.month}-${parts.day}`,
+    hour: Number(parts.hour),
+    weekday: String(parts.weekday).toLowerCase(),
+  };
+}
+
+/** A `YYYY-MM-DD` day moved by a number of days (calendar days: no clock change can make one 23 or 25 hours). */
+export function addDays(day: string, days: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+const DATE_AND_CLOCK_TIME = new Intl.DateTimeFormat('en-GB', {
+  timeZone: ZONE,
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  hour12: true,
+});
+
+/** An instant in London with a 12-hour time, as messages write it: "7 December 2026 at 3:05 pm". */
+export function dateAndClockTime(ms: number): string {
+  return DATE_AND_CLOCK_TIME.format(ms);
+}

@@ -5,7 +5,7 @@ import { describeOnPostgres } from '../helpers/engine';
 import { dataDirWithPeople, databaseUrlOf, startServerProcess, type ServerProcess } from '../helpers/server';
 import { haveAiosmtpd, header, startSmtp, type SmtpServer } from '../helpers/smtp';
 import { openDatabase } from '../../src/db/open';
-import { addDays, londonNow } from '../../src/messages/reminders.service';
+import { addDays, londonNow } from '../../src/shared/dates';
 
 const LEARNERS = 500;
 const describeHere = haveAiosmtpd() ? describeOnPostgres : describe.skip;

@@ -177,6 +177,19 @@ describe('choices, one-click unsubscribe, calendar and the admin outbox', () => 
 
   describeIcs('calendar', () => {
     test('a secret feed of due dates as all-day events with stable UIDs, read back by an independent reader; revocable', async () => {
+      const planned = await request(t.app)
+        .post('/api/v1/me/forms/raid-plan')
+        .set('Authorization', `Bearer ${await t.token(learner.email, PASSWORD)}`)
+        .send({
+          values: {
+            details: {
+              host: 'Riverside NHS Trust; A&E, front door',
+              'visit-date': '2027-10-31',
+              purpose: 'Y',
+            },
+          },
+        });
+      expect(planned.status).toBe(201);
       const { agent, csrf } = await t.signIn(learner.email, PASSWORD);
       const made = await agent.post('/account/calendar').type('form').send({ _csrf: csrf });
       const feedUrl = /<code id="feed-url">https:\/\/l\.example([^<]+)<\/code>/.exec(made.text)![1];
@@ -192,6 +205,14 @@ describe('choices, one-click unsubscribe, calendar and the admin outbox', () => 
         summary: 'Due: Listening and customer insight',
       });
       expect(byStart['2027-01-15']).toMatchObject({ startIsDate: true, end: '2027-01-16' });
+      // a planned raid visit on the day the clocks go back, from the learner's raid plan
+      expect(byStart['2027-10-31']).toMatchObject({
+        startIsDate: true,
+        end: '2027-11-01',
+        summary: 'Raid visit: Riverside NHS Trust; A&E, front door',
+        uid: `raid-${planned.body.id}@l.example`,
+      });
+      expect(cal.events).toHaveLength(3);
       const again = readIcs((await request(t.app).get(feedUrl)).text);
       expect(again.events.map((e) => e.uid).sort()).toEqual(cal.events.map((e) => e.uid).sort());
       expect(cal.events[0].dtstamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);

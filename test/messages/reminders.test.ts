@@ -3,7 +3,7 @@
 // archived cohorts or people who turned them off; the trainers' weekly summary; the self-assessment follow-up.
 import request from 'supertest';
 import { makeTestApp, type TestApp } from '../helpers/app';
-import { addDays, londonNow } from '../../src/messages/reminders.service';
+import { addDays, londonNow } from '../../src/shared/dates';
 
 const DAY = 86_400_000;
 
