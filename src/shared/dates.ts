@@ -150,7 +150,8 @@ const DATE_AND_CLOCK_TIME = new Intl.DateTimeFormat('en-GB', {
   year: 'numeric',
   hour: 'numeric',
   minute: '2-digit',
-  hour12: true,
+  // h12, not hour12: en-GB's 12-hour cycle would otherwise be h11 and write noon as "0:00 pm"
+  hourCycle: 'h12',
 });
 
 /** An instant in London with a 12-hour time, as messages write it: "7 December 2026 at 3:05 pm". */
