@@ -3,7 +3,14 @@
 // message's one-click link and subscribes to their due dates in a calendar.
 import request from 'supertest';
 import { makeTestApp, PASSWORD, type TestApp } from '../helpers/app';
-import { haveAiosmtpd, header, startSmtp, type ReceivedMail, type SmtpServer } from '../helpers/smtp';
+import {
+  freePort,
+  haveAiosmtpd,
+  header,
+  startSmtp,
+  type ReceivedMail,
+  type SmtpServer,
+} from '../helpers/smtp';
 import { addDays, londonNow } from '../../src/shared/dates';
 
 const describeSmtp = haveAiosmtpd() ? describe : describe.skip;
@@ -120,5 +127,37 @@ describeSmtp('a new learner, from invitation to calendar, through a real SMTP se
     expect(ics.status).toBe(200);
     expect(ics.text).toContain(`DTSTART;VALUE=DATE:${due.replace(/-/g, '')}`);
     expect(ics.text).toContain('SUMMARY:Due: Listening');
+  });
+});
+
+describe('a mail server that is down', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeTestApp({
+      env: {
+        MAIL_TRANSPORT: 'smtp',
+        SMTP_URL: `smtp://127.0.0.1:${await freePort()}`,
+        MAIL_FROM: 'learning@council.example',
+        PUBLIC_URL: SITE,
+      },
+    });
+    await t.user('admin', 'boss@example.org');
+  });
+  afterAll(() => t.close());
+
+  test('neither makes the service unready nor blocks a request; the message waits in the outbox', async () => {
+    expect((await request(t.app).get('/readyz')).status).toBe(200);
+    const created = await request(t.app)
+      .post('/api/v1/users')
+      .set('Authorization', `Bearer ${await t.token('boss@example.org')}`)
+      .send({ email: 'nia@example.org', name: 'Nia Learner', role: 'learner', invite: true });
+    expect(created.status).toBe(201);
+    await t.services.jobs.runDue(['mail.send']);
+    const [row] = await t.db.all<{ status: string; last_error: string | null }>(
+      'SELECT status, last_error FROM messages',
+    );
+    expect(row.status).toBe('queued');
+    expect(row.last_error).toBeTruthy();
+    expect((await request(t.app).get('/readyz')).status).toBe(200);
   });
 });
