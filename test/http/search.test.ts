@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
 import { makeTestApp, type TestApp } from '../helpers/app';
 
@@ -11,22 +13,11 @@ let pinnedLearner: string;
 let samId: number;
 let cohortId: number;
 
-const RESIDENTS = `---
-id: area-listening
-title: Listening and resident insight
-summary: Hear residents and staff, and act on what you hear.
-minutes: 30
-area: { id: listening, short: LI }
-areas: [listening]
-outcomes:
-  - { id: LI1, text: Evaluate current provision from two sources of resident evidence. }
-  - { id: LI2, text: Segment your residents and describe two segments. }
-  - { id: LI3, text: Tell residents what changed because of what they said. }
----
-## What it is
-
-In Northshire we say residents, not customers.
-`;
+/** A variant that rewords the listening module ("residents, not customers"). */
+const RESIDENTS = fs.readFileSync(
+  path.join(__dirname, '..', 'fixtures', 'variants', 'area-listening.md'),
+  'utf8',
+);
 
 beforeAll(async () => {
   t = await makeTestApp();

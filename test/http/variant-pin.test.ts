@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
 import { makeTestApp, type TestApp } from '../helpers/app';
 
@@ -9,22 +11,10 @@ let cohortId: number;
 let versionId: number;
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
-const LISTENING = `---
-id: area-listening
-title: Listening and resident insight
-summary: Hear residents and staff, and act on what you hear.
-minutes: 30
-area: { id: listening, short: LI }
-areas: [listening]
-outcomes:
-  - { id: LI1, text: Evaluate current provision from two sources of resident evidence. }
-  - { id: LI2, text: Segment your residents and describe two segments. }
-  - { id: LI3, text: Tell residents what changed because of what they said. }
----
-## What it is
-
-In Northshire we say residents, not customers.
-`;
+const LISTENING = fs.readFileSync(
+  path.join(__dirname, '..', 'fixtures', 'variants', 'area-listening.md'),
+  'utf8',
+);
 
 beforeAll(async () => {
   t = await makeTestApp();
