@@ -103,3 +103,8 @@ export function countWords(text: string): number {
 export function renderInline(source: string): string {
   return renderer.renderInline(source);
 }
+
+/** The tokens the page renderer sees, for writers of other formats (Word, PowerPoint): same parser, same link rules. */
+export function markdownTokens(source: string): ReturnType<Renderer['parse']> {
+  return renderer.parse(source, {});
+}
