@@ -2,7 +2,7 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import type { Services } from './compose';
 import type { AppConfig } from './config';
-import { healthRoutes, metricsForScraper } from './ops/health.routes';
+import { addHealthRoutes, metricsForScraper } from './ops/health.routes';
 import { mountRoutes } from './routes';
 import { NotFound } from './shared/errors';
 import { errorHandler } from './web/error-handler';
@@ -33,7 +33,8 @@ export function createApp(services: Services, config: AppConfig, logger: Logger)
 
   // middleware that hold no route run as one step each (inOrder): the module page's speed is most requests'
   app.use(inOrder([requestLog(logger, services.metrics), pageDefaults, securityHeaders(config)]));
-  app.use(staticFiles(ROOT, config), healthRoutes(services.ops)); // /assets /static /healthz /readyz: before sessions
+  for (const [prefix, serve] of staticFiles(ROOT, config)) app.use(prefix, serve); // before sessions, as are:
+  addHealthRoutes(app, services.ops); // /healthz /readyz
   app.use(
     inOrder([
       metricsForScraper(config, services.metrics),

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type { Application, Request, Response } from 'express';
 import type { Module, Pack } from '../content/types';
-import { HtmlBuilder, sendInLayout } from '../web/render';
-import { templateFor } from '../web/views';
+import { HtmlBuilder, localsOf, sendInLayout } from '../web/render';
+import { templateFor, type Template } from '../web/views';
 
 /**
  * The module page, from views/modules/module.ejs alone. What every viewer of one kind sees of a module in one pack
@@ -126,21 +126,21 @@ export function sendModulePage(
   const viewer: Viewer =
     req.user?.role !== 'learner' ? 'other' : locals.errors?.length ? 'problems' : 'learner';
   const body = new HtmlBuilder();
+  const page = localsOf(req, res, locals);
   try {
     const { pieces, slots } = skeletonFor(app, pack, mod, viewer, locals);
-    const page: Record<string, unknown> = { ...app.locals, ...res.locals, ...locals };
     for (let i = 0; i < slots.length; i++) {
       add(body, pieces[i]);
       const { view, data } = slots[i];
       const template = templateFor(app, view);
-      body.text(template(data ? withData(page, data, template.includes) : page));
+      body.text(data ? renderWithData(template, page, data) : template(page));
     }
     add(body, pieces[slots.length]);
   } catch (err) {
     req.next?.(err);
     return;
   }
-  sendInLayout(req, res, locals, body, status);
+  sendInLayout(req, res, page, body, status);
 }
 
 function add(body: HtmlBuilder, piece: Buffer | string): void {
@@ -149,9 +149,24 @@ function add(body: HtmlBuilder, piece: Buffer | string): void {
 }
 
 /**
- * The page's locals with a slot's data over them. A view that includes none has them through its prototype (no copy of
- * the page's locals per slot); an include is given only its includer's own properties, so for one that does, a copy.
+ * Renders a slot's partial with the page's locals and the slot's data over them. A view that includes others gets a
+ * copy (an include is given only its includer's own properties). One that includes none is rendered on the page's own
+ * object with the data set on it for the render and put back after: a copy of the page's locals per slot, or a
+ * per-request object as a prototype (which V8 turns into a slow prototype map each time), would cost more than the
+ * partial itself. A name the page did not have is put back as `undefined`, which a view reads as it would an absent one.
  */
-function withData(page: object, data: object, includes = true): object {
-  return includes ? { ...page, ...data } : Object.assign(Object.create(page) as object, data);
+function renderWithData(
+  template: Template,
+  page: Record<string, unknown>,
+  data: Record<string, unknown>,
+): string {
+  if (template.includes !== false) return template({ ...page, ...data });
+  const keys = Object.keys(data);
+  const before = keys.map((key) => page[key]);
+  for (const key of keys) page[key] = data[key];
+  try {
+    return template(page);
+  } finally {
+    keys.forEach((key, i) => (page[key] = before[i]));
+  }
 }

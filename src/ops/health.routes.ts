@@ -1,5 +1,12 @@
 import crypto from 'node:crypto';
-import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import {
+  Router,
+  type Express,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import type { Config } from '../config';
 import { publicRoute, requireRole } from '../web/guards';
 import type { Metrics } from './metrics';
@@ -11,17 +18,19 @@ function sameSecret(a: string, b: string): boolean {
   return crypto.timingSafeEqual(x, y);
 }
 
-/** /healthz is liveness (the process answers); /readyz says the database answers and the pack is compiled. */
-export function healthRoutes(ops: OpsService): Router {
-  const router = Router();
-  router.get('/healthz', publicRoute, (_req, res) => {
+/**
+ * /healthz is liveness (the process answers); /readyz says the database answers and the pack is compiled. Registered
+ * on the app itself, before sessions: a probe carries no cookie, and a page request passes two route checks here
+ * instead of entering a router of its own.
+ */
+export function addHealthRoutes(app: Express, ops: OpsService): void {
+  app.get('/healthz', publicRoute, (_req, res) => {
     res.json({ status: 'ok' });
   });
-  router.get('/readyz', publicRoute, async (_req, res) => {
+  app.get('/readyz', publicRoute, async (_req, res) => {
     const { ready, checks } = await ops.readiness();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
-  return router;
 }
 
 /** /metrics for a Prometheus scraper sending `Authorization: Bearer METRICS_TOKEN`: answered before sessions are read. */

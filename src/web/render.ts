@@ -25,7 +25,7 @@ export function renderPage(
   status = 200,
 ): void {
   const app = req.app;
-  const all: Record<string, unknown> = { ...app.locals, ...res.locals, ...locals };
+  const all = localsOf(req, res, locals);
   const built: [mark: string, part: HtmlBuilder][] = [];
   for (const key of Object.keys(locals)) {
     const value = locals[key];
@@ -55,6 +55,11 @@ export function renderPage(
     html = inLayout(app, all, templateFor(app, view)(all));
   }
   res.status(status).type('html').send(html);
+}
+
+/** One page's locals object: the app's, then the response's, then the page's own, each over the one before. */
+export function localsOf(req: Request, res: Response, locals: PageLocals): Record<string, unknown> {
+  return { ...req.app.locals, ...res.locals, ...locals };
 }
 
 /** The layout around a rendered body (`all` is the page's locals object, made for this render: `body` is set on it). */
@@ -119,19 +124,19 @@ const MARK = crypto.randomUUID();
 const BODY_MARK = `<!--${MARK}-->`;
 
 /**
- * Sends a page whose body is already made as UTF-8 pieces (the module page), in the layout. `locals` are the page's
- * own; the app's and the response's locals come under them, as in `renderPage`.
+ * Sends a page whose body is already made as UTF-8 pieces (the module page), in the layout. `all` is the page's locals
+ * object from `localsOf`, made for this request (the layout sets `body` on it).
  */
 export function sendInLayout(
   req: Request,
   res: Response,
-  locals: PageLocals,
+  all: Record<string, unknown>,
   body: HtmlBuilder,
   status = 200,
 ): void {
   let pieces: Buffer[];
   try {
-    const html = inLayout(req.app, { ...req.app.locals, ...res.locals, ...locals }, BODY_MARK);
+    const html = inLayout(req.app, all, BODY_MARK);
     const at = html.indexOf(BODY_MARK);
     pieces = [
       Buffer.from(html.slice(0, at)),
