@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Application, Request, Response } from 'express';
 import type { Module, Pack } from '../content/types';
 import { HtmlBuilder, localsOf, sendInLayout } from '../web/render';
-import { templateFor, type Template } from '../web/views';
+import { appViewLocals, templateFor, type Template } from '../web/views';
 
 /**
  * The module page, from views/modules/module.ejs alone. What every viewer of one kind sees of a module in one pack
@@ -95,7 +95,7 @@ function renderSkeleton(
     app,
     'modules/module',
   )({
-    ...app.locals,
+    ...appViewLocals(app),
     pack,
     mod,
     learner: viewer !== 'other',

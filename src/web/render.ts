@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Application, Request, Response } from 'express';
 import type { ErrorDetail } from '../shared/errors';
-import { templateFor } from './views';
+import { appViewLocals, templateFor } from './views';
 
 export interface PageLocals {
   title: string;
@@ -59,7 +59,7 @@ export function renderPage(
 
 /** One page's locals object: the app's, then the response's, then the page's own, each over the one before. */
 export function localsOf(req: Request, res: Response, locals: PageLocals): Record<string, unknown> {
-  return { ...req.app.locals, ...res.locals, ...locals };
+  return { ...appViewLocals(req.app), ...res.locals, ...locals };
 }
 
 /** The layout around a rendered body (`all` is the page's locals object, made for this render: `body` is set on it). */

@@ -29,6 +29,13 @@ interface Views {
   options: ejs.Options;
   /** this app's views by name, so a render does not build the file name */
   byName: Map<string, Template>;
+  /** what every view of this app reads besides a page's own locals */
+  locals: AppViewLocals;
+}
+
+export interface AppViewLocals {
+  h: typeof viewHelpers;
+  serviceName: string;
 }
 
 const appViews = new WeakMap<Application, Views>();
@@ -70,7 +77,17 @@ export function templateFor(app: Application, view: string): Template {
 
 export function useViews(app: Express, root: string, config: Config): void {
   const dir = path.join(root, 'views');
-  appViews.set(app, { dir, options: viewOptions(dir, config), byName: new Map() });
-  app.locals.h = viewHelpers;
-  app.locals.serviceName = 'Packway';
+  const locals: AppViewLocals = { h: viewHelpers, serviceName: 'Packway' };
+  appViews.set(app, { dir, options: viewOptions(dir, config), byName: new Map(), locals });
+  Object.assign(app.locals, locals);
+}
+
+/**
+ * What every view of the app reads besides a page's own locals (`h`, `serviceName`), as a plain object: `app.locals`
+ * holds the same, but in a prototype-less object V8 keeps as a slow dictionary, and Express's settings besides.
+ */
+export function appViewLocals(app: Application): AppViewLocals {
+  const views = appViews.get(app);
+  if (!views) throw new Error('useViews has not been called on this app');
+  return views.locals;
 }
