@@ -29,6 +29,9 @@ import { createFormsService } from './forms/forms.service';
 import { createReportsService } from './reports/reports.service';
 import { createVariantsRepo } from './variants/variants.sql';
 import { createVariantsService } from './variants/variants.service';
+import { diskExportCache } from './exports/export-cache';
+import { workerExportRunner } from './exports/export-runner';
+import { createBuildsService } from './exports/builds.service';
 import { createXapiRepo } from './xapi/xapi.sql';
 import { createXapiService } from './xapi/xapi.service';
 import { createPrivacyRepo } from './privacy/privacy.sql';
@@ -50,6 +53,7 @@ import {
   retentionErasure,
   sessionSweeping,
   xapiForwarding,
+  exportPreparing,
 } from './jobs/handlers';
 import type { MailTransport } from './messages/mail.port';
 import { createMailTransport } from './messages/transport';
@@ -125,7 +129,24 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     auditRepo,
   );
   const users = createUsersService(uow, usersRepo, authRepo, auditRepo, clock, messages.invite);
-  const variants = createVariantsService(uow, variantsRepo, packs, progressRepo, auditRepo);
+  const exportBuilds = createBuildsService({
+    packs,
+    versions: variantsRepo,
+    jobs: jobsRepo,
+    cache: diskExportCache(config.dataDir, clock),
+    runner: workerExportRunner(),
+    clock,
+    logger,
+    organisationName: config.ORGANISATION_NAME ?? '',
+  });
+  const variants = createVariantsService(
+    uow,
+    variantsRepo,
+    packs,
+    progressRepo,
+    auditRepo,
+    exportBuilds.enqueuePrepare,
+  );
   const audited = createAudited(uow, auditRepo, clock);
   const cohorts = createCohortsService({
     cohorts: cohortsRepo,
@@ -182,6 +203,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
       mailSending(uow, outbox),
       passwordResets(uow, messages),
       reminderChecks(reminders, config.REMINDER_CHECK_MINUTES),
+      exportPreparing(exportBuilds),
     ],
   });
 
@@ -191,6 +213,8 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     sso,
     users,
     variants,
+    /** Files made from a pack version off the request thread (the trainer's pack). */
+    exportBuilds,
     cohorts,
     cohortMembership,
     cohortAssignments,

@@ -19,6 +19,7 @@ import { auditRoutes } from './audit/audit.routes';
 import { siteRoutes } from './site/site.routes';
 import { userApiRoutes, userRoutes } from './users/users.routes';
 import { variantApiRoutes, variantRoutes } from './variants/variants.routes';
+import { buildApiRoutes, buildRoutes } from './exports/builds.routes';
 import { xapiTermRoutes } from './xapi/extensions.routes';
 import { xapiApiRoutes } from './xapi/xapi.routes';
 import { messageApiRoutes, messagePublicRoutes, messageRoutes } from './messages/messages.routes';
@@ -61,6 +62,7 @@ export function apiRoutes(services: Services, config: Config): ApiRouter[] {
     userApiRoutes(services, config), // /users
     progressApiRoutes(services), // /me/assignments /me/progress /me/modules/:id/complete /me/outcomes/:outcomeId
     variantApiRoutes(services), // /variants
+    buildApiRoutes(services), // /packs/:versionId/trainer-pack(.zip)
     responseApiRoutes(services), // /me/responses
     formApiRoutes(services), // /me/forms /me/actions
     reportApiRoutes(services), // /cohorts/:id/learners/:userId
@@ -97,6 +99,7 @@ function pageRoutes(services: Services, sessions: SessionSupport, config: Config
     userRoutes(services, config), // /users
     auditRoutes(services), // /audit
     variantRoutes(services), // /variants /cohorts/:id/variant
+    buildRoutes(services), // /packs/:versionId/trainer-pack(.zip)
     responseRoutes(services), // /modules/:id/responses /cohorts/:id/shared
     formRoutes(services), // /modules/:id/submissions /modules/:id/entries /actions/:id
     reportRoutes(services), // /cohorts/:id/raids /cohorts/:id/learners/:userId /account/record
