@@ -93,6 +93,11 @@ function table(): RouteCase[] {
     { method: 'get', path: `/variants/versions/${ids.version}`, allowed: ['admin'] },
     { method: 'get', path: `/variants/versions/${ids.version}/download`, allowed: ['admin'] },
     { method: 'get', path: '/api/v1/pack', allowed: signedIn },
+    { method: 'get', path: '/packs/builtin/trainer-pack', allowed: staff },
+    { method: 'get', path: '/packs/builtin/trainer-pack.zip', allowed: staff },
+    { method: 'get', path: '/api/v1/packs/builtin/trainer-pack', allowed: staff },
+    { method: 'get', path: '/api/v1/packs/builtin/trainer-pack.zip', allowed: staff },
+    { method: 'post', path: '/api/v1/packs/builtin/trainer-pack', allowed: staff },
     { method: 'get', path: '/api/v1/modules/case-town-hall', allowed: signedIn },
     { method: 'get', path: '/api/v1/users', allowed: ['admin'] },
     {
