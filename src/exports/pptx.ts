@@ -35,12 +35,12 @@ const MASTER = 'PACKWAY_PLAIN';
 
 const TITLE_SIZES = [32, 28, 24, 20, 18];
 /** Body sizes tried from the largest down; below the last, PowerPoint's and Impress's own shrinking takes over. */
-const BODY_SIZES = [24, 22, 20, 18, 16, 14, 13, 12, 11, 10];
+const BODY_SIZES = [24, 22, 20, 18, 16, 14, 13, 12, 11, 10, 9, 8];
 /** Roughly how wide an average Arial character is, in ems: enough to choose a size, not to lay out. */
 const CHAR_EM = 0.5;
 const LINE_EM = 1.2;
-/** Space before a paragraph, in ems of its size. */
-const PARA_EM = 0.35;
+/** Space before a paragraph, in ems of its size; none on a crowded slide, where every line counts. */
+const paraEm = (bodySize: number) => (bodySize > 12 ? 0.35 : 0);
 /** Space between a table and the text around it, in inches. */
 const GAP = 0.15;
 
@@ -224,17 +224,18 @@ function addSlide(pptx: PptxGenJS, plan: SlidePlan, organisation: string): void 
       });
     } else {
       const widths = columnWidths(segment);
-      slide.addTable(tableRows(segment, tableSize(size)), {
+      const cellSize = tableSize(segment, size);
+      slide.addTable(tableRows(segment, cellSize), {
         x: BODY.x,
         y,
         w: BODY.w,
         colW: widths,
         fontFace: FONT,
-        fontSize: tableSize(size),
+        fontSize: cellSize,
         color: TEXT,
         border: { type: 'solid', pt: 1, color: BORDER },
         valign: 'top',
-        margin: 0.05,
+        margin: CELL_MARGIN,
       });
     }
     y += h + GAP;
@@ -267,9 +268,9 @@ function segmentHeight(segment: Segment, size: number): number {
     return segment.paras.reduce((h, p) => {
       const s = paraSize(p, size);
       const width = BODY.w - indentOf(p) / 72;
-      return h + (linesAt(runsText(p.runs), width, s, p.code) * LINE_EM + PARA_EM) * (s / 72);
+      return h + (linesAt(runsText(p.runs), width, s, p.code) * LINE_EM + paraEm(size)) * (s / 72);
     }, 0);
-  const cell = tableSize(size);
+  const cell = tableSize(segment, size);
   const widths = columnWidths(segment);
   const rowHeight = (row: readonly (readonly Run[])[]) =>
     Math.max(1, ...row.map((c, i) => linesAt(runsText(c), (widths[i] ?? 1) - 0.1, cell))) *
@@ -286,15 +287,37 @@ function linesAt(text: string, widthInches: number, size: number, mono = false):
   return text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / perLine)), 0);
 }
 
-const paraSize = (p: Para, size: number) => (p.heading ? size + 4 : p.code ? Math.max(10, size - 4) : size);
+const paraSize = (p: Para, size: number) => (p.heading ? size + 4 : p.code ? Math.max(8, size - 2) : size);
 /** A list level's indent in points (PowerPoint's own steps). */
 const indentOf = (p: Para) => (p.bullet ? (p.bullet.level + 1) * 27 : 0) + (p.quote ? 27 : 0);
-const tableSize = (size: number) => Math.max(9, size - 4);
+/** Inside a cell, in inches: each side. */
+const CELL_MARGIN = 0.05;
+/** The smallest size a table's text is set in: a table wider than that is still all there, and Office can restyle it. */
+const MIN_TABLE_SIZE = 8;
+
+/** A table's text size: a little under the body's, and small enough that each column's longest word fits unbroken. */
+function tableSize(segment: Extract<Segment, { kind: 'table' }>, size: number): number {
+  const widths = columnWidths(segment);
+  const rows = [segment.header, ...segment.rows];
+  const fitting = widths.map((w, i) => {
+    const longest = Math.max(
+      1,
+      ...rows.flatMap((r) =>
+        runsText(r[i] ?? [])
+          .split(/\s+/)
+          .map((word) => word.length),
+      ),
+    );
+    // bold headers and wide letters: a word is allowed more than the average character's width
+    return ((w - 2 * CELL_MARGIN) * 72) / (longest * CHAR_EM * 1.25);
+  });
+  return Math.max(MIN_TABLE_SIZE, Math.floor(Math.min(size - 4, ...fitting)));
+}
 
 function textRuns(paras: readonly Para[], size: number): TextRun[] {
   return paras.flatMap((p, i) => {
     const s = paraSize(p, size);
-    const para = paraOptions(p, i === 0 ? 0 : s * PARA_EM);
+    const para = paraOptions(p, i === 0 ? 0 : s * paraEm(size));
     const runs = p.runs.length ? p.runs : [{ text: ' ' }];
     return runs.map((run, j) => ({
       text: run.lineBreak ? '\n' : run.text,
