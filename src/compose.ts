@@ -63,6 +63,8 @@ import { createOutbox } from './messages/outbox.service';
 import { createMessagesService } from './messages/messages.service';
 import { createReminders } from './messages/reminders.service';
 import { createCalendarService } from './messages/calendar.service';
+import { createExportsService } from './exports/exports.service';
+import { deckToPptx } from './exports/pptx';
 import type { Logger } from './shared/logger';
 import { systemClock, type Clock } from './shared/clock';
 
@@ -187,6 +189,12 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     digestDay: config.TRAINER_DIGEST_DAY,
     repeatWeeks: config.SELF_ASSESSMENT_REPEAT_WEEKS,
   });
+  const exports = createExportsService({
+    base: packs.base,
+    variants: variantsRepo,
+    organisationName: config.ORGANISATION_NAME ?? '',
+    writeDeck: deckToPptx,
+  });
   const jobs = createJobRunner({
     uow,
     repo: jobsRepo,
@@ -237,6 +245,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     outbox,
     reminders,
     calendar,
+    exports,
     /** How messages leave (closed at shutdown). */
     mail: transport,
   };

@@ -8,6 +8,7 @@ import { cohortApiRoutes, cohortRoutes } from './cohorts/cohorts.routes';
 import { formApiRoutes, formRoutes } from './forms/forms.routes';
 import { HELP_FILE, helpRoutes } from './help/help.routes';
 import { moduleApiRoutes, moduleRoutes } from './modules/modules.routes';
+import { deckExportApiRoutes, deckExportRoutes } from './exports/decks.routes';
 import { metricsForAdmins } from './ops/health.routes';
 import { privacyApiRoutes, privacyRoutes } from './privacy/privacy.routes';
 import { progressApiRoutes, progressRoutes } from './progress/progress.routes';
@@ -58,6 +59,7 @@ export function apiRoutes(services: Services, config: Config): ApiRouter[] {
     openApiRoutes(), // /openapi.json
     authApiRoutes(services), // /auth/token
     moduleApiRoutes(services), // /pack /modules/:id
+    deckExportApiRoutes(services), // /modules/:id/slides.pptx
     searchApiRoutes(services), // /search
     userApiRoutes(services, config), // /users
     progressApiRoutes(services), // /me/assignments /me/progress /me/modules/:id/complete /me/outcomes/:outcomeId
@@ -88,6 +90,7 @@ export function apiOperations(api: ApiRouter[]): ApiOperation[] {
 function pageRoutes(services: Services, sessions: SessionSupport, config: Config, root: string): Router[] {
   return [
     moduleRoutes(services), // /pack /modules/:id /modules/:id/slides
+    deckExportRoutes(services), // /modules/:id/slides.pptx
     adminHomeRoutes(services), // / (admins) /guide/operations
     progressRoutes(services), // / /progress /modules/:id/complete /outcomes/:id
     helpRoutes(path.join(root, HELP_FILE)), // /help (public)

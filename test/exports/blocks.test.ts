@@ -66,7 +66,7 @@ describe('Markdown as blocks for the Office writers', () => {
     });
     expect(blocks[6]).toEqual({ kind: 'code', text: 'code' });
     // images become their description; a link the pages would refuse is plain text here too
-    expect(runsText((blocks[7] as { runs: never[] }).runs)).toBe(
+    expect(runsText((blocks[7] as unknown as { runs: never[] }).runs)).toBe(
       '[Image: a chart] and [bad](javascript:alert(1))',
     );
   });
