@@ -59,6 +59,8 @@ import { createOutbox } from './messages/outbox.service';
 import { createMessagesService } from './messages/messages.service';
 import { createReminders } from './messages/reminders.service';
 import { createCalendarService } from './messages/calendar.service';
+import { createDocumentsService } from './exports/documents.service';
+import { facilitatorGuideDocx, modulesToDocx } from './exports/docx';
 import type { Logger } from './shared/logger';
 import { systemClock, type Clock } from './shared/clock';
 
@@ -161,6 +163,13 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     clock,
     config.publicUrl,
   );
+  const documents = createDocumentsService({
+    base: packs.base,
+    versions: () => variantsRepo.versions(),
+    writer: { modulesToDocx, facilitatorGuideDocx },
+    organisationName: config.ORGANISATION_NAME ?? '',
+    siteUrl: config.publicUrl,
+  });
   const reminders = createReminders(uow, createRemindersRepo(db), outbox, messages, packs, clock, sender, {
     daysBefore: config.REMINDER_DAYS_BEFORE,
     digestDay: config.TRAINER_DIGEST_DAY,
@@ -213,6 +222,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     outbox,
     reminders,
     calendar,
+    documents,
     /** How messages leave (closed at shutdown). */
     mail: transport,
   };

@@ -8,6 +8,7 @@ import { cohortApiRoutes, cohortRoutes } from './cohorts/cohorts.routes';
 import { formApiRoutes, formRoutes } from './forms/forms.routes';
 import { HELP_FILE, helpRoutes } from './help/help.routes';
 import { moduleApiRoutes, moduleRoutes } from './modules/modules.routes';
+import { documentApiRoutes, documentRoutes } from './exports/documents.routes';
 import { metricsForAdmins } from './ops/health.routes';
 import { privacyApiRoutes, privacyRoutes } from './privacy/privacy.routes';
 import { progressApiRoutes, progressRoutes } from './progress/progress.routes';
@@ -56,6 +57,7 @@ export function apiRoutes(services: Services, config: Config): ApiRouter[] {
   return [
     openApiRoutes(), // /openapi.json
     authApiRoutes(services), // /auth/token
+    documentApiRoutes(services), // /modules/:id.docx /sections/:id.docx /areas/:id.docx (before /modules/:id)
     moduleApiRoutes(services), // /pack /modules/:id
     searchApiRoutes(services), // /search
     userApiRoutes(services, config), // /users
@@ -85,6 +87,7 @@ export function apiOperations(api: ApiRouter[]): ApiOperation[] {
  */
 function pageRoutes(services: Services, sessions: SessionSupport, config: Config, root: string): Router[] {
   return [
+    documentRoutes(services), // /modules/:id.docx /sections/:id.docx /areas/:id.docx (before /modules/:id takes `x.docx`)
     moduleRoutes(services), // /pack /modules/:id /modules/:id/slides
     adminHomeRoutes(services), // / (admins) /guide/operations
     progressRoutes(services), // / /progress /modules/:id/complete /outcomes/:id
