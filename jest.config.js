@@ -16,6 +16,7 @@ const SLOW = [
   'test/ops/backup-postgres.test.ts',
   'test/variants/variants-offthread.test.ts',
   'test/messages/instances.test.ts',
+  'test/exports/docx.test.ts',
 ].map((file) => `<rootDir>/${file}`);
 
 const common = {

@@ -115,7 +115,7 @@ export function createDocumentsService({ base, versions, writer, organisationNam
     const bytes = await cached(pack, `area:${area.id}`, (meta) =>
       writer.modulesToDocx(area.title, areaModules(pack, area.id, area.moduleId), pack, meta),
     );
-    return file(`area-${area.id}`, bytes);
+    return file(`${area.id}-learning-area`, bytes);
   }
 
   /** The seven areas' session plans in running order, one document. */

@@ -22,8 +22,8 @@ const KIND_LABELS: Record<ModuleKind, string> = {
 };
 
 /**
- * One module, an area or a whole section as one document. With one module its `##` headings are Heading 1; with
- * several, each module is a Heading 1 (on a new page) and its `##` headings are Heading 2.
+ * One module, an area or a whole section as one document. A module alone (titled as itself) has its `##` headings as
+ * Heading 1; otherwise each module is a Heading 1 (on a new page) and its `##` headings are Heading 2.
  */
 export async function modulesToDocx(
   title: string,
@@ -32,7 +32,8 @@ export async function modulesToDocx(
   meta: ExportMeta,
 ): Promise<Buffer> {
   const writer = new DocxWriter(meta.siteUrl);
-  const single = modules.length === 1;
+  // a document of one module is that module: its title is the document's; a section of one module keeps both
+  const single = modules.length === 1 && modules[0].title === title;
   const children: DocxBlock[] = [titleParagraph(title), versionParagraph(meta)];
   if (!single && modules.length > 0) {
     children.push(line(`Contents: ${modules.map((m, i) => `${i + 1}. ${m.title}`).join(' · ')}`));
@@ -50,7 +51,7 @@ export async function modulesToDocx(
   });
   return writeDocument(writer, children, meta, {
     title,
-    subject: modules.length === 1 ? `${KIND_LABELS[modules[0].kind]}: ${title}` : title,
+    subject: single ? `${KIND_LABELS[modules[0].kind]}: ${title}` : title,
     keywords: keywordsOf(modules, pack),
   });
 }
