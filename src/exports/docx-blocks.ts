@@ -14,7 +14,6 @@ import {
   WidthType,
   type ILevelsOptions,
   type INumberingOptions,
-  type IStylesOptions,
 } from 'docx';
 import { runsText, type Block, type ListItem, type Run } from './blocks';
 
@@ -32,7 +31,7 @@ interface Place {
 
 /** A4 less 2.54 cm margins each side (twips): the width a table may take. */
 export const CONTENT_WIDTH = 11906 - 2 * 1440;
-const MONOSPACE = 'Consolas';
+export const MONOSPACE = 'Consolas';
 const BULLETS = ['•', '◦', '▪'];
 const INDENT = 360;
 
@@ -269,66 +268,4 @@ function columnShares(rows: readonly (readonly (readonly Run[])[])[], columns: n
   const raw = weights.map((w) => Math.max(w / total, floor));
   const sum = raw.reduce((a, b) => a + b, 0);
   return raw.map((r) => r / sum);
-}
-
-/** The styles every Packway Word document uses: plain, readable, and named as Word names them. */
-export function documentStyles(): IStylesOptions {
-  const heading = (size: number, before: number) => ({
-    run: { size, bold: true, color: '0B0C0C', font: 'Arial' },
-    paragraph: { spacing: { before, after: 120 }, keepNext: true, keepLines: true },
-  });
-  return {
-    default: {
-      document: { run: { font: 'Arial', size: 22 }, paragraph: { spacing: { after: 120, line: 276 } } },
-      title: {
-        run: { size: 48, bold: true, font: 'Arial', color: '0B0C0C' },
-        paragraph: { spacing: { after: 240 } },
-      },
-      heading1: heading(36, 360),
-      heading2: heading(30, 300),
-      heading3: heading(26, 240),
-      heading4: heading(24, 200),
-      heading5: heading(22, 200),
-      heading6: heading(22, 200),
-    },
-    paragraphStyles: [
-      // the library writes no Normal style; the others are based on it, and Word's style list expects one
-      { id: 'Normal', name: 'Normal', quickFormat: true },
-      {
-        id: 'ListBullet',
-        name: 'List Bullet',
-        basedOn: 'Normal',
-        quickFormat: true,
-        paragraph: { spacing: { after: 60 } },
-      },
-      {
-        id: 'ListNumber',
-        name: 'List Number',
-        basedOn: 'Normal',
-        quickFormat: true,
-        paragraph: { spacing: { after: 60 } },
-      },
-      {
-        id: 'Code',
-        name: 'Code',
-        basedOn: 'Normal',
-        run: { font: MONOSPACE, size: 19 },
-        paragraph: {
-          spacing: { before: 60, after: 120, line: 240 },
-          shading: { type: ShadingType.CLEAR, fill: 'F3F2F1', color: 'auto' },
-        },
-      },
-      {
-        id: 'Quote',
-        name: 'Quote',
-        basedOn: 'Normal',
-        paragraph: {
-          indent: { left: 567 },
-          border: { left: { style: BorderStyle.SINGLE, size: 24, color: 'B1B4B6', space: 8 } },
-        },
-      },
-      { id: 'Hint', name: 'Hint', basedOn: 'Normal', run: { color: '505A5F', size: 20 } },
-      { id: 'Subtitle', name: 'Subtitle', basedOn: 'Normal', run: { color: '505A5F', size: 26 } },
-    ],
-  };
 }

@@ -1,11 +1,13 @@
-import { Document, Footer, HeadingLevel, Packer, PageNumber, Paragraph, TextRun } from 'docx';
-import { parseFrontMatter } from '../content/frontmatter';
+import { HeadingLevel, Paragraph, TextRun } from 'docx';
 import { splitSlides } from '../content/slides';
 import type { Module, ModuleKind, Outcome, Pack } from '../content/types';
-import { markdownToBlocks, runsText, type Block, type Run } from './blocks';
-import { DocxWriter, documentStyles, headingLevel, type DocxBlock } from './docx-blocks';
+import { markdownToBlocks, type Run } from './blocks';
+import { DocxWriter, type DocxBlock } from './docx-blocks';
+import { bodyOf, heading, line, titleParagraph, versionParagraph, writeDocument } from './docx-document';
 import { formDocx, promptsDocx } from './docx-work';
-import { describeVersion, type ExportMeta } from './meta';
+import type { ExportMeta } from './meta';
+
+export { facilitatorGuideDocx, sessionPlans, type SessionPlan } from './docx-guide';
 
 // The pack as Word documents a trainer can adapt: one module, a learning area or a whole section in one document,
 // and the facilitator guide (the seven areas' session plans in running order). Pure: a pack in, the file's bytes out.
@@ -98,8 +100,6 @@ function bodyParts(mod: Module, writer: DocxWriter, shift: number): DocxBlock[] 
   ]);
 }
 
-const bodyOf = (mod: Module): string => parseFrontMatter(mod.file, mod.source).parsed?.body ?? '';
-
 /** A learning area's outcomes with their standards as a table; another module's outcomes as a list. */
 function outcomesParts(mod: Module, pack: Pack, writer: DocxWriter, level: number): DocxBlock[] {
   const area = pack.areas.find((a) => a.moduleId === mod.id);
@@ -153,162 +153,10 @@ function referencesParts(mod: Module, writer: DocxWriter, level: number): DocxBl
   ];
 }
 
-export interface SessionPlan {
-  readonly title: string;
-  /** The plan's total minutes: its table's minutes added up, else the time its text states; null when neither. */
-  readonly minutes: number | null;
-  /** The plan's blocks, without its own `## Session plan` heading. */
-  readonly blocks: readonly Block[];
-}
-
-/** Each learning area's `## Session plan` (up to the next `##`), in the pack's running order. */
-export function sessionPlans(pack: Pack): SessionPlan[] {
-  return pack.areas.map((area) => {
-    const mod = pack.modules.get(area.moduleId);
-    const blocks = mod ? markdownToBlocks(bodyOf(mod)) : [];
-    const start = blocks.findIndex(
-      (b) => b.kind === 'heading' && b.level <= 2 && /^session plan/i.test(runsText(b.runs).trim()),
-    );
-    if (start < 0) return { title: area.title, minutes: null, blocks: [] };
-    const rest = blocks.slice(start + 1);
-    const end = rest.findIndex((b) => b.kind === 'heading' && b.level <= 2);
-    const plan = end < 0 ? rest : rest.slice(0, end);
-    return { title: area.title, minutes: planMinutes(plan), blocks: plan };
-  });
-}
-
-/** The minutes a plan adds up to: a table column headed Minutes (or Time), else "a 90-minute session" in its text. */
-function planMinutes(plan: readonly Block[]): number | null {
-  for (const block of plan) {
-    if (block.kind !== 'table') continue;
-    const column = block.header.findIndex((h) => /^\s*(minutes|mins?|time)\b/i.test(runsText(h)));
-    if (column < 0) continue;
-    const total = block.rows.reduce(
-      (n, row) => n + (Number(/\d+/.exec(row[column] ? runsText(row[column]) : '')?.[0]) || 0),
-      0,
-    );
-    if (total > 0) return total;
-  }
-  for (const block of plan) {
-    if (block.kind !== 'paragraph') continue;
-    const stated = /(\d+)[-\s]minute\b/i.exec(runsText(block.runs));
-    if (stated) return Number(stated[1]);
-  }
-  return null;
-}
-
-/** "90 minutes", "1 hour 30 minutes" for totals. */
-export function minutesText(minutes: number): string {
-  if (minutes < 120) return `${minutes} minutes`;
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  return `${hours} hours${rest ? ` ${rest} minutes` : ''}`;
-}
-
-/** The heading a session plan has in the facilitator guide: its running number, its area and its time. */
-export const sessionHeading = (plan: SessionPlan, i: number): string =>
-  `Session ${i + 1}: ${plan.title} (${plan.minutes === null ? 'no session plan' : `${plan.minutes} minutes`})`;
-
-/** The facilitator guide: the seven areas' session plans in running order, each a Heading 1 with its time. */
-export async function facilitatorGuideDocx(pack: Pack, meta: ExportMeta): Promise<Buffer> {
-  const writer = new DocxWriter(meta.siteUrl);
-  const plans = sessionPlans(pack);
-  const total = plans.reduce((n, p) => n + (p.minutes ?? 0), 0);
-  const children: DocxBlock[] = [
-    titleParagraph('Facilitator guide'),
-    versionParagraph(meta),
-    line(
-      `The session plans of the ${plans.length} learning areas, in the order they are run` +
-        (total > 0 ? `: ${minutesText(total)} in all.` : '.'),
-    ),
-    line(
-      `Contents: ${plans.map((p, i) => `${i + 1}. ${p.title}${p.minutes === null ? '' : ` (${p.minutes} minutes)`}`).join(' · ')}`,
-    ),
-  ];
-  plans.forEach((plan, i) => {
-    const area = pack.areas[i];
-    children.push(
-      new Paragraph({
-        heading: HeadingLevel.HEADING_1,
-        pageBreakBefore: i > 0,
-        children: [new TextRun(sessionHeading(plan, i))],
-      }),
-      new Paragraph({
-        style: 'Hint',
-        children: [
-          new TextRun(
-            `Outcomes ${area.outcomes.map((o) => o.id).join(', ') || 'none'} · from the module “${area.title}”`,
-          ),
-        ],
-      }),
-      ...(plan.blocks.length > 0
-        ? writer.blocks(plan.blocks, 1)
-        : [line('This learning area has no session plan in this version of the pack.')]),
-    );
-  });
-  return writeDocument(writer, children, meta, {
-    title: 'Facilitator guide',
-    subject: `Facilitator guide: ${pack.title}`,
-    keywords: ['facilitator guide', 'session plans', ...pack.areas.map((a) => a.title)].join(', '),
-  });
-}
-
-function titleParagraph(title: string): Paragraph {
-  return new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(title.trim() || 'Untitled')] });
-}
-
-const versionParagraph = (meta: ExportMeta): Paragraph =>
-  new Paragraph({ style: 'Hint', children: [new TextRun(`From ${describeVersion(meta)}`)] });
-
-const line = (text: string): Paragraph => new Paragraph({ children: [new TextRun(text)] });
-
-const heading = (text: string, level: number): Paragraph =>
-  new Paragraph({ heading: headingLevel(level), children: [new TextRun(text)] });
-
 function keywordsOf(modules: readonly Module[], pack: Pack): string {
   const kinds = new Set(modules.map((m) => KIND_LABELS[m.kind]));
   const areas = new Set(
     modules.flatMap((m) => m.areas).map((id) => pack.areas.find((a) => a.id === id)?.title ?? id),
   );
   return [...kinds, ...areas].join(', ');
-}
-
-/** The document: properties saying which pack and version it is from, the styles, lists and a footer. */
-async function writeDocument(
-  writer: DocxWriter,
-  children: DocxBlock[],
-  meta: ExportMeta,
-  props: { title: string; subject: string; keywords: string },
-): Promise<Buffer> {
-  const version = describeVersion(meta);
-  const doc = new Document({
-    title: props.title,
-    subject: props.subject,
-    creator: meta.organisationName || 'Packway',
-    lastModifiedBy: 'Packway',
-    description: `From ${version}. Edits made in Word stay in this copy.`,
-    keywords: props.keywords,
-    styles: documentStyles(),
-    numbering: writer.numbering(),
-    sections: [
-      {
-        properties: { page: { size: { width: 11906, height: 16838 } } },
-        footers: {
-          default: new Footer({
-            children: [
-              new Paragraph({
-                style: 'Hint',
-                children: [
-                  new TextRun(`${version} · page `),
-                  new TextRun({ children: [PageNumber.CURRENT] }),
-                ],
-              }),
-            ],
-          }),
-        },
-        children,
-      },
-    ],
-  });
-  return await Packer.toBuffer(doc);
 }

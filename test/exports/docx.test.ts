@@ -27,8 +27,10 @@ import {
 
 const describeFiles = onSqlite ? describe : describe.skip;
 
-const WELSH = 'Croeso i’r pecyn: “Gŵyl y Gwanwyn” – dysgu ym Mhen-y-bont ar Ogwr, Llŷn ac Ynys Môn; ŵ ŷ â ê î ô û ẁ ẃ ÿ';
-const LONG_TITLE = `A very long title ${'that goes on and on about customer focused leadership in public services '.repeat(5)}`.trim();
+const WELSH =
+  'Croeso i’r pecyn: “Gŵyl y Gwanwyn” – dysgu ym Mhen-y-bont ar Ogwr, Llŷn ac Ynys Môn; ŵ ŷ â ê î ô û ẁ ẃ ÿ';
+const LONG_TITLE =
+  `A very long title ${'that goes on and on about customer focused leadership in public services '.repeat(5)}`.trim();
 
 const edge = (id: string, title: string, body: string) =>
   [
@@ -122,7 +124,7 @@ const paragraphs = new Map<string, DocxParagraph[]>();
 
 describeFiles('the pack as Word documents, read by LibreOffice, python-docx and poppler', () => {
   beforeAll(async () => {
-    const files = readContentDir(REAL_PACK);
+    const files = new Map(readContentDir(REAL_PACK));
     for (const [id, text] of Object.entries(EDGES)) files.set(`01-introduction/90-${id}.md`, text);
     const result = compilePack(files);
     if (!result.ok) throw new Error(result.errors.map((e) => `${e.file}:${e.line}: ${e.message}`).join('\n'));
@@ -135,9 +137,14 @@ describeFiles('the pack as Word documents, read by LibreOffice, python-docx and 
       made.push(entry);
       byName.set(name, entry);
     };
-    for (const mod of pack.modules.values()) await write(mod.id, [mod], modulesToDocx(mod.title, [mod], pack, META));
+    for (const mod of pack.modules.values())
+      await write(mod.id, [mod], modulesToDocx(mod.title, [mod], pack, META));
     for (const section of pack.sections)
-      await write(`section-${section.id}`, section.modules, modulesToDocx(section.title, section.modules, pack, META));
+      await write(
+        `section-${section.id}`,
+        section.modules,
+        modulesToDocx(section.title, section.modules, pack, META),
+      );
     for (const area of pack.areas) {
       const modules = areaModules(pack, area.id, area.moduleId);
       await write(`learning-area-${area.id}`, modules, modulesToDocx(area.title, modules, pack, META));
@@ -184,10 +191,15 @@ describeFiles('the pack as Word documents, read by LibreOffice, python-docx and 
     const cases = [...pack.modules.values()].filter((m) => m.kind === 'case-study');
     expect(cases.length).toBeGreaterThan(0);
     for (const mod of cases) {
-      const numbered = paragraphs.get(mod.id)!.filter((p) => p.style === 'List Number').map((p) => p.text);
+      const numbered = paragraphs
+        .get(mod.id)!
+        .filter((p) => p.style === 'List Number')
+        .map((p) => p.text);
       for (const prompt of mod.prompts) expect(numbered).toContain(prompt.question);
       // one empty bordered box per question
-      const boxes = (await docxTables(byName.get(mod.id)!.file)).filter((t) => t.rows.length === 1 && t.rows[0].join('') === '');
+      const boxes = (await docxTables(byName.get(mod.id)!.file)).filter(
+        (t) => t.rows.length === 1 && t.rows[0].join('') === '',
+      );
       expect(boxes.length).toBeGreaterThanOrEqual(mod.prompts.length);
     }
   });
@@ -222,7 +234,9 @@ describeFiles('the pack as Word documents, read by LibreOffice, python-docx and 
 
   it('prints forms as tables with a row for every field and the options to tick', async () => {
     const forms = [...pack.modules.values()].filter((m) => m.form);
-    expect(forms.map((m) => m.id)).toEqual(expect.arrayContaining(['raid-plan', 'raid-report', 'activity-self-assessment']));
+    expect(forms.map((m) => m.id)).toEqual(
+      expect.arrayContaining(['raid-plan', 'raid-report', 'activity-self-assessment']),
+    );
     for (const mod of forms) {
       const text = (await docxTables(byName.get(mod.id)!.file)).flatMap((t) => t.rows.flat()).join('\n');
       for (const field of mod.form!.groups.flatMap((g) => g.fields)) {
@@ -242,7 +256,10 @@ describeFiles('the pack as Word documents, read by LibreOffice, python-docx and 
       const h1 = ps.filter((p) => p.style === 'Heading 1').map((p) => p.text);
       expect(h1).toEqual(section.modules.map((m) => m.title));
     }
-    const h2 = paragraphs.get('section-learning-areas')!.filter((p) => p.style === 'Heading 2').map((p) => p.text);
+    const h2 = paragraphs
+      .get('section-learning-areas')!
+      .filter((p) => p.style === 'Heading 2')
+      .map((p) => p.text);
     expect(h2).toContain('Session plan');
   });
 
@@ -276,7 +293,9 @@ describeFiles('the pack as Word documents, read by LibreOffice, python-docx and 
     expect(paragraphs.get('edge-empty')![0]).toEqual({ style: 'Title', text: 'Nothing here yet' });
     expect(paragraphs.get('edge-long-title')![0]).toEqual({ style: 'Title', text: LONG_TITLE });
 
-    const [wide] = (await docxTables(byName.get('edge-wide-table')!.file)).filter((t) => t.rows[0].length === 12);
+    const [wide] = (await docxTables(byName.get('edge-wide-table')!.file)).filter(
+      (t) => t.rows[0].length === 12,
+    );
     expect(wide.rows[0]).toEqual(TWELVE);
     expect(wide.layout).toBe('fixed');
     expect(wide.gridWidth).toBeLessThanOrEqual(11906 - 2 * 1440);

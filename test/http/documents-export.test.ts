@@ -9,7 +9,10 @@ import { makeTestApp, type TestApp } from '../helpers/app';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
-const LISTENING = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'variants', 'area-listening.md'), 'utf8');
+const LISTENING = fs.readFileSync(
+  path.join(__dirname, '..', 'fixtures', 'variants', 'area-listening.md'),
+  'utf8',
+);
 
 let t: TestApp;
 let admin: string;
@@ -73,7 +76,11 @@ describe.each([
     ['/sections/learning-areas.docx', 'learning-areas.docx'],
     ['/areas/listening.docx', 'listening-learning-area.docx'],
   ])('%s is a Word document to save', async (url, filename) => {
-    const res = await request(t.app).get(`${prefix}${url}`).set(auth(trainerToken)).buffer(true).parse(binary);
+    const res = await request(t.app)
+      .get(`${prefix}${url}`)
+      .set(auth(trainerToken))
+      .buffer(true)
+      .parse(binary);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe(DOCX);
     expect(res.headers['content-disposition']).toBe(`attachment; filename=${filename}`);
