@@ -18,6 +18,7 @@ const SLOW = [
   'test/messages/instances.test.ts',
   'test/exports/trainer-pack.test.ts',
   'test/exports/pptx.test.ts',
+  'test/exports/docx.test.ts',
 ].map((file) => `<rootDir>/${file}`);
 
 const common = {

@@ -65,6 +65,8 @@ import { createReminders } from './messages/reminders.service';
 import { createCalendarService } from './messages/calendar.service';
 import { createExportsService } from './exports/exports.service';
 import { deckToPptx } from './exports/pptx';
+import { createDocumentsService } from './exports/documents.service';
+import { facilitatorGuideDocx, modulesToDocx } from './exports/docx';
 import type { Logger } from './shared/logger';
 import { systemClock, type Clock } from './shared/clock';
 
@@ -140,6 +142,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     clock,
     logger,
     organisationName: config.ORGANISATION_NAME ?? '',
+    siteUrl: config.publicUrl,
   });
   const variants = createVariantsService(
     uow,
@@ -184,6 +187,13 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     clock,
     config.publicUrl,
   );
+  const documents = createDocumentsService({
+    base: packs.base,
+    versions: () => variantsRepo.versions(),
+    writer: { modulesToDocx, facilitatorGuideDocx },
+    organisationName: config.ORGANISATION_NAME ?? '',
+    siteUrl: config.publicUrl,
+  });
   const reminders = createReminders(uow, createRemindersRepo(db), outbox, messages, packs, clock, sender, {
     daysBefore: config.REMINDER_DAYS_BEFORE,
     digestDay: config.TRAINER_DIGEST_DAY,
@@ -246,6 +256,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     reminders,
     calendar,
     exports,
+    documents,
     /** How messages leave (closed at shutdown). */
     mail: transport,
   };

@@ -9,6 +9,7 @@ import { formApiRoutes, formRoutes } from './forms/forms.routes';
 import { HELP_FILE, helpRoutes } from './help/help.routes';
 import { moduleApiRoutes, moduleRoutes } from './modules/modules.routes';
 import { deckExportApiRoutes, deckExportRoutes } from './exports/decks.routes';
+import { documentApiRoutes, documentRoutes } from './exports/documents.routes';
 import { metricsForAdmins } from './ops/health.routes';
 import { privacyApiRoutes, privacyRoutes } from './privacy/privacy.routes';
 import { progressApiRoutes, progressRoutes } from './progress/progress.routes';
@@ -58,6 +59,7 @@ export function apiRoutes(services: Services, config: Config): ApiRouter[] {
   return [
     openApiRoutes(), // /openapi.json
     authApiRoutes(services), // /auth/token
+    documentApiRoutes(services), // /modules/:id.docx /sections/:id.docx /areas/:id.docx (before /modules/:id)
     moduleApiRoutes(services), // /pack /modules/:id
     deckExportApiRoutes(services), // /modules/:id/slides.pptx
     searchApiRoutes(services), // /search
@@ -89,6 +91,7 @@ export function apiOperations(api: ApiRouter[]): ApiOperation[] {
  */
 function pageRoutes(services: Services, sessions: SessionSupport, config: Config, root: string): Router[] {
   return [
+    documentRoutes(services), // /modules/:id.docx /sections/:id.docx /areas/:id.docx (before /modules/:id takes `x.docx`)
     moduleRoutes(services), // /pack /modules/:id /modules/:id/slides
     deckExportRoutes(services), // /modules/:id/slides.pptx
     adminHomeRoutes(services), // / (admins) /guide/operations

@@ -46,6 +46,8 @@ export interface BuildsDeps {
   clock: Clock;
   logger: Logger;
   organisationName: string;
+  /** `PUBLIC_URL`: where the pack's own links lead from a file (as the single-file downloads make them). */
+  siteUrl: string;
 }
 
 interface Target {
@@ -100,6 +102,7 @@ export function createBuildsService(deps: BuildsDeps) {
       packVersion: pack.version,
       variant,
       organisationName: deps.organisationName,
+      siteUrl: deps.siteUrl,
     };
     const about = crypto.createHash('sha256').update(JSON.stringify(meta)).digest('hex').slice(0, 8);
     return { kind, versionId, pack, meta, key: `${pack.hash.slice(0, 32)}-${about}` };

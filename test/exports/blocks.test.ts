@@ -1,4 +1,4 @@
-import { markdownToBlocks, runsText } from '../../src/exports/blocks';
+import { markdownToBlocks, runsText, type Block } from '../../src/exports/blocks';
 
 describe('Markdown as blocks for the Office writers', () => {
   it('keeps headings, nested lists with their levels, tables, quotes and styled runs', () => {
@@ -66,7 +66,7 @@ describe('Markdown as blocks for the Office writers', () => {
     });
     expect(blocks[6]).toEqual({ kind: 'code', text: 'code' });
     // images become their description; a link the pages would refuse is plain text here too
-    expect(runsText((blocks[7] as unknown as { runs: never[] }).runs)).toBe(
+    expect(runsText((blocks[7] as Extract<Block, { kind: 'paragraph' }>).runs)).toBe(
       '[Image: a chart] and [bad](javascript:alert(1))',
     );
   });

@@ -294,6 +294,7 @@ describe('the trainer’s pack', () => {
       clock: t.clock,
       logger: createLogger('silent'),
       organisationName: ORGANISATION,
+      siteUrl: t.config.publicUrl,
     });
     const trainerActor = { id: trainer.id, email: trainer.email, role: 'trainer' as const, name: 'T' };
     const status = await fresh.status('trainer-pack', 'builtin', trainerActor);
@@ -382,6 +383,7 @@ describe('the trainer’s pack', () => {
       clock: t.clock,
       logger: createLogger('silent'),
       organisationName: ORGANISATION,
+      siteUrl: t.config.publicUrl,
     });
     const app = t.appWith({ exportBuilds: failing });
     const agent = await signInOn(app, trainer.email);
