@@ -94,6 +94,7 @@ describe('the trainer’s pack', () => {
   let trainerToken: string;
   let adminToken: string;
   let learnerToken: string;
+  let learner: { id: number; email: string };
   let server: http.Server;
   let baseUrl: string;
   const figures: Record<string, number> = {};
@@ -102,7 +103,7 @@ describe('the trainer’s pack', () => {
     t = await makeTestApp({ content: REAL_PACK, env: { ORGANISATION_NAME: ORGANISATION } });
     trainer = await t.user('trainer');
     const admin = await t.user('admin');
-    const learner = await t.user('learner');
+    learner = await t.user('learner');
     [trainerToken, adminToken, learnerToken] = await Promise.all([
       t.token(trainer.email),
       t.token(admin.email),
@@ -340,6 +341,14 @@ describe('the trainer’s pack', () => {
       .set(bearer(trainerToken))
       .expect(200);
     expect(seen.body.versionId).toBe(draftId);
+    // a learner of the cohort sees the same version, without naming the cohort
+    await request(t.app)
+      .post(`/api/v1/cohorts/${cohort.body.id}/members`)
+      .set(bearer(trainerToken))
+      .send({ userIds: [learner.id] })
+      .expect(201);
+    const learnerSees = await request(t.app).get('/api/v1/pack').set(bearer(learnerToken)).expect(200);
+    expect(learnerSees.body.versionId).toBe(draftId);
     const agent = await signInOn(t.app, trainer.email);
     const packPage = await agent.get(`/pack?cohort=${cohort.body.id}`).expect(200);
     expect(packPage.text).toContain(`href="/packs/${draftId}/trainer-pack.zip"`);
@@ -364,6 +373,61 @@ describe('the trainer’s pack', () => {
     const readme = entries.find((e) => e.name === 'README.txt')!.data.toString('utf8');
     expect(readme).toContain('Pack: Customer focused leadership 1.0.0 (variant Northshire, version 1)');
     expect(entries.map((e) => e.name)).not.toContain('07-activities/05 Build a listening plan.docx');
+  });
+
+  it('shares one build between everyone who asks while it runs', async () => {
+    let runs = 0;
+    let finish: () => void = () => undefined;
+    const shared = createBuildsService({
+      packs: t.services.packs,
+      versions: { published: async () => [] },
+      jobs: { enqueue: async () => undefined },
+      cache: diskExportCache(fs.mkdtempSync(path.join(os.tmpdir(), 'packway-shared-')), t.clock),
+      runner: {
+        run: (job, progress) => {
+          runs++;
+          progress(1, 2);
+          return new Promise((resolve) => {
+            finish = () => {
+              fs.writeFileSync(job.file, 'zip');
+              resolve({ files: 2, bytes: 3, heapPeakMb: 1 });
+            };
+          });
+        },
+        close: async () => undefined,
+      },
+      clock: t.clock,
+      logger: createLogger('silent'),
+      organisationName: ORGANISATION,
+      siteUrl: t.config.publicUrl,
+    });
+    const app = t.appWith({ exportBuilds: shared });
+    const asking = await Promise.all(
+      [trainerToken, adminToken, trainerToken, adminToken].map((token, i) =>
+        request(app)
+          .get(i % 2 ? '/api/v1/packs/builtin/trainer-pack.zip' : '/api/v1/packs/builtin/trainer-pack')
+          .set(bearer(token)),
+      ),
+    );
+    expect(asking.map((r) => r.status)).toEqual([200, 202, 200, 202]);
+    for (let i = 0; i < 50 && runs === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    const during = await request(app)
+      .get('/api/v1/packs/builtin/trainer-pack')
+      .set(bearer(trainerToken))
+      .expect(200);
+    expect(during.body).toMatchObject({ status: 'building', done: 1, total: 2 });
+    expect(runs).toBe(1);
+    finish();
+    let after = during;
+    for (let i = 0; i < 50 && after.body.status === 'building'; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      after = await request(app)
+        .get('/api/v1/packs/builtin/trainer-pack')
+        .set(bearer(trainerToken))
+        .expect(200);
+    }
+    expect(after.body).toMatchObject({ status: 'ready', bytes: 3, total: 2 });
+    expect(runs).toBe(1);
   });
 
   it('shows a failed build as a page with a way to try again, never a 500', async () => {
