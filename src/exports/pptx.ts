@@ -102,7 +102,7 @@ export async function deckToPptx(deck: Module, meta: ExportMeta): Promise<Buffer
   plans.forEach((plan, i) => addSlide(pptx, plan, i === 0 ? meta.organisationName : ''));
   // written stored (the quickest), then made valid and deflated in one pass
   const out = await pptx.write({ outputType: 'nodebuffer' });
-  return await repairPptx(Buffer.isBuffer(out) ? out : Buffer.from(out as ArrayBuffer));
+  return await repairPptx(Buffer.isBuffer(out) ? out : Buffer.from(out as ArrayBuffer), LANG);
 }
 
 /** What each slide holds, from the deck's Markdown (the same split the pages use). */
