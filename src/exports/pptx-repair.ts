@@ -5,12 +5,16 @@ import yazl from 'yazl';
 // schema allows (CT_TextParagraph: at most one pPr, before the runs). PowerPoint then offers to "repair" the file,
 // and LibreOffice takes the last pPr, so a bullet or a level set on the first run is lost whenever a paragraph has
 // bold, italic or a link in it. This rewrites the parts that hold text with only each paragraph's first pPr, and
-// compresses the file while it is at it.
+// compresses the file while it is at it. pptxgenjs also writes a slide's notes as one run with line breaks inside
+// its text, which Office shows as one paragraph: each line becomes a paragraph of its own, in the pages' language.
 
 const PARAGRAPH = /<a:p>([\s\S]*?)<\/a:p>/g;
 const PPR = /<a:pPr\b[^>]*?(?:\/>|>[\s\S]*?<\/a:pPr>)/g;
 /** The parts that hold text: slides, notes, layouts and masters. */
 const TEXT_PART = /^ppt\/(slides|notesSlides|slideLayouts|slideMasters|notesMasters)\/[^/]+\.xml$/;
+const NOTES_PART = /^ppt\/notesSlides\/[^/]+\.xml$/;
+/** A plain run (no formatting but its language) whose text has line breaks: what pptxgenjs makes of notes. */
+const NOTES_RUN = /<a:r><a:rPr lang="en-US" dirty="0"\/><a:t>([^<]*\n[^<]*)<\/a:t><\/a:r>/g;
 
 /** One paragraph's properties, kept only where the schema allows them: first, before any run. */
 export function onePropertiesPerParagraph(xml: string): string {
@@ -25,15 +29,27 @@ export function onePropertiesPerParagraph(xml: string): string {
   });
 }
 
+/** Notes written as one run with line breaks, as one paragraph a line. */
+export function notesParagraphs(xml: string, lang: string): string {
+  return xml.replace(NOTES_RUN, (_whole, text: string) =>
+    text
+      .split(/\r?\n/)
+      .map((line) => `<a:r><a:rPr lang="${lang}" dirty="0"/><a:t>${line}</a:t></a:r>`)
+      .join('</a:p><a:p>'),
+  );
+}
+
 /** The .pptx with every text part's paragraphs made valid, deflated. */
-export async function repairPptx(file: Buffer): Promise<Buffer> {
+export async function repairPptx(file: Buffer, lang: string): Promise<Buffer> {
   const entries = await readAll(file);
   const out = new yazl.ZipFile();
   // folders need no entries of their own in a package
   for (const { name, data, mtime } of entries.filter((e) => !e.name.endsWith('/'))) {
-    const fixed = TEXT_PART.test(name)
-      ? Buffer.from(onePropertiesPerParagraph(data.toString('utf8')), 'utf8')
-      : data;
+    let fixed = data;
+    if (TEXT_PART.test(name)) {
+      const xml = onePropertiesPerParagraph(data.toString('utf8'));
+      fixed = Buffer.from(NOTES_PART.test(name) ? notesParagraphs(xml, lang) : xml, 'utf8');
+    }
     out.addBuffer(fixed, name, { mtime, compress: true });
   }
   out.end();

@@ -32,6 +32,8 @@ const TITLE = { x: MARGIN, y: 0.35, w: BODY_W, h: 1.15 };
 const BODY = { x: MARGIN, y: 1.65, w: BODY_W, h: 5.2 };
 const FOOT = { x: MARGIN, y: 6.95, w: BODY_W, h: 0.4 };
 const MASTER = 'PACKWAY_PLAIN';
+/** The language the pages declare: PowerPoint's spelling and a screen reader's voice follow it. */
+const LANG = 'en-GB';
 
 const TITLE_SIZES = [32, 28, 24, 20, 18];
 /** Body sizes tried from the largest down; below the last, PowerPoint's and Impress's own shrinking takes over. */
@@ -100,7 +102,7 @@ export async function deckToPptx(deck: Module, meta: ExportMeta): Promise<Buffer
   plans.forEach((plan, i) => addSlide(pptx, plan, i === 0 ? meta.organisationName : ''));
   // written stored (the quickest), then made valid and deflated in one pass
   const out = await pptx.write({ outputType: 'nodebuffer' });
-  return await repairPptx(Buffer.isBuffer(out) ? out : Buffer.from(out as ArrayBuffer));
+  return await repairPptx(Buffer.isBuffer(out) ? out : Buffer.from(out as ArrayBuffer), LANG);
 }
 
 /** What each slide holds, from the deck's Markdown (the same split the pages use). */
@@ -201,6 +203,7 @@ function addSlide(pptx: PptxGenJS, plan: SlidePlan, organisation: string): void 
   const slide = pptx.addSlide({ masterName: MASTER });
   slide.addText(plan.title, {
     placeholder: 'title',
+    lang: LANG,
     fontSize: titleSize(plan.title),
     fit: 'shrink',
     wrap: true,
@@ -214,7 +217,8 @@ function addSlide(pptx: PptxGenJS, plan: SlidePlan, organisation: string): void 
         x: BODY.x,
         y,
         w: BODY.w,
-        h: Math.min(h, BODY.y + BODY.h - y),
+        // never past the body's foot (the text shrinks instead), never too small to hold a line
+        h: Math.max(0.4, Math.min(h, BODY.y + BODY.h - y)),
         valign: 'top',
         fontFace: FONT,
         fontSize: size,
@@ -243,6 +247,7 @@ function addSlide(pptx: PptxGenJS, plan: SlidePlan, organisation: string): void 
   if (organisation)
     slide.addText(organisation, {
       ...FOOT,
+      lang: LANG,
       fontFace: FONT,
       fontSize: 14,
       color: SECONDARY,
@@ -350,6 +355,7 @@ function paraOptions(p: Para, spaceBefore: number): PptxGenJS.TextPropsOptions {
 function runOptions(run: Run, size: number, p: Para): PptxGenJS.TextPropsOptions {
   const link = run.href && /^(https?:|mailto:)/i.test(run.href) ? run.href : null;
   return {
+    lang: LANG,
     fontSize: size,
     fontFace: run.code || p.code ? MONO : FONT,
     color: link ? LINK : TEXT,

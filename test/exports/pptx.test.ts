@@ -6,7 +6,7 @@ import { splitSlides } from '../../src/content/slides';
 import type { Module, Pack } from '../../src/content/types';
 import type { ExportMeta } from '../../src/exports/meta';
 import { deckToPptx } from '../../src/exports/pptx';
-import { onePropertiesPerParagraph } from '../../src/exports/pptx-repair';
+import { notesParagraphs, onePropertiesPerParagraph } from '../../src/exports/pptx-repair';
 import { readZip } from '../../src/variants/zip';
 import { REAL_PACK } from '../helpers/app';
 import { onSqlite } from '../helpers/engine';
@@ -76,7 +76,7 @@ const EDGES = [
     title: 'Code and images',
     body:
       '## Code and a picture\n\n```\nconst answer = 42;\n```\n\n![A chart of rising demand](img/chart.png)\n\n' +
-      'Note: Time: 2 minutes. Point at the chart.\n',
+      'Note: Time: 2 minutes. Point at the chart.\n\n- Ask who has seen one\n- Ask what it left out\n',
     shows: [['const answer = 42;', '[Image: A chart of rising demand]']],
   },
   {
@@ -146,7 +146,7 @@ beforeAll(async () => {
       titles: sources.length
         ? sources.map((s, i) => /^#+ (.*)$/m.exec(s.markdown)?.[1] ?? `Slide ${i + 1}`)
         : [edge.title],
-      notes: sources.length ? sources.map((s) => squash(s.notes)) : [''],
+      notes: sources.length ? sources.map((s) => squash(s.notes.replace(/^- /gm, '• '))) : [''],
       minutes: sources.length
         ? sources.map((s) => Number(/^Time: (\d+)/.exec(s.notes)?.[1]) || null)
         : [null],
@@ -206,6 +206,18 @@ describeWithOffice('decks as PowerPoint, read by LibreOffice Impress', () => {
         if (minutes !== null) expect(squash(page)).toContain(`Time: ${minutes} minute`);
       }
     }
+    // a note of several paragraphs keeps them: each list item starts its own line
+    const listed = made.findIndex((m) => m.deck.id === 'edge-code-image');
+    const page = await pdfText(pdfs[listed], 2);
+    expect(page).toMatch(/^\s*• Ask who has seen one\s*$/m);
+    expect(page).toMatch(/^\s*• Ask what it left out\s*$/m);
+    // and in the file each is a paragraph of the notes pane, not a line break inside one
+    const notes = (await readZip(fs.readFileSync(made[listed].file), () => (n) => n)).files.get(
+      'ppt/notesSlides/notesSlide1.xml',
+    );
+    expect(notes).toContain(
+      '<a:p><a:r><a:rPr lang="en-GB" dirty="0"/><a:t>• Ask who has seen one</a:t></a:r></a:p>',
+    );
     // every slide of the built-in pack has its time
     expect(made.slice(0, 12).every((m) => m.minutes.every((x) => x !== null))).toBe(true);
   });
@@ -254,6 +266,47 @@ describe('the .pptx file itself, unzipped', () => {
   );
 });
 
+describe('styled text in a list', () => {
+  const itWithPack = onSqlite ? it : it.skip;
+
+  itWithPack(
+    'keeps a bullet whose text is bold, italic or a link, with one paragraph properties, first',
+    async () => {
+      const real = loadPack(REAL_PACK);
+      const base = real.modules.get('slides-overview')!;
+      const source =
+        '---\nid: styled\ntitle: Styled\n---\n## Styled\n\n- **Bold** start and *italic* end\n' +
+        '  - a [link](https://www.gov.uk/) inside\n\n1. **one**\n2. two\n';
+      const file = await deckToPptx(
+        { ...base, id: 'styled', source },
+        meta ?? {
+          packTitle: real.title,
+          packVersion: real.version,
+          variant: null,
+          organisationName: ORGANISATION,
+        },
+      );
+      const xml = (await readZip(file, () => (n) => n)).files.get('ppt/slides/slide1.xml')!;
+      const paragraphs = xml.match(/<a:p>[\s\S]*?<\/a:p>/g) ?? [];
+      for (const p of paragraphs) {
+        expect((p.match(/<a:pPr\b/g) ?? []).length).toBeLessThanOrEqual(1);
+        if (p.includes('<a:pPr')) expect(p.startsWith('<a:p><a:pPr')).toBe(true);
+      }
+      const bold = paragraphs.find((p) => p.includes('<a:t>Bold</a:t>'))!;
+      expect(bold).toMatch(/^<a:p><a:pPr[^>]*><a:buSzPct val="100000"\/><a:buChar /);
+      expect(bold).toContain('b="1"');
+      expect(bold).toContain('i="1"');
+      const link = paragraphs.find((p) => p.includes('<a:t>link</a:t>'))!;
+      expect(link).toMatch(/^<a:p><a:pPr lvl="1"[^>]*>.*<a:buChar /);
+      expect(link).toContain('<a:hlinkClick r:id=');
+      const rels = (await readZip(file, () => (n) => n)).files.get('ppt/slides/_rels/slide1.xml.rels')!;
+      expect(rels).toContain('Target="https://www.gov.uk/"');
+      const numbered = paragraphs.filter((p) => p.includes('<a:buAutoNum'));
+      expect(numbered.map((p) => /startAt="(\d+)"/.exec(p)?.[1])).toEqual(['1', '2']);
+    },
+  );
+});
+
 describe('one paragraph properties per paragraph', () => {
   it('keeps the first properties of a paragraph and drops the ones written before later runs', () => {
     const xml =
@@ -263,6 +316,19 @@ describe('one paragraph properties per paragraph', () => {
     expect(onePropertiesPerParagraph(xml)).toBe(
       '<a:p><a:pPr marL="1"><a:buChar char="•"/></a:pPr><a:r><a:t>one </a:t></a:r><a:r><a:t>bold</a:t></a:r></a:p>' +
         '<a:p><a:r><a:t>plain</a:t></a:r><a:r><a:t>x</a:t></a:r></a:p>',
+    );
+  });
+});
+
+describe('notes as paragraphs', () => {
+  it('makes each line of a note written as one run a paragraph of its own', () => {
+    const xml =
+      '<a:p><a:r><a:rPr lang="en-US" dirty="0"/><a:t>Time: 2 minutes.\r\n• Ask &amp; listen</a:t></a:r>' +
+      '<a:endParaRPr lang="en-US" dirty="0"/></a:p>';
+    expect(notesParagraphs(xml, 'en-GB')).toBe(
+      '<a:p><a:r><a:rPr lang="en-GB" dirty="0"/><a:t>Time: 2 minutes.</a:t></a:r></a:p>' +
+        '<a:p><a:r><a:rPr lang="en-GB" dirty="0"/><a:t>• Ask &amp; listen</a:t></a:r>' +
+        '<a:endParaRPr lang="en-US" dirty="0"/></a:p>',
     );
   });
 });

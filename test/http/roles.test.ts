@@ -61,6 +61,8 @@ function table(): RouteCase[] {
     { method: 'get', path: '/pack', allowed: signedIn },
     { method: 'get', path: '/modules/case-town-hall', allowed: signedIn },
     { method: 'get', path: '/modules/slides-overview/slides', allowed: signedIn },
+    { method: 'get', path: '/modules/slides-overview/slides.pptx', allowed: signedIn },
+    { method: 'get', path: '/api/v1/modules/slides-overview/slides.pptx', allowed: signedIn },
     { method: 'get', path: '/account/password', allowed: signedIn },
     { method: 'get', path: '/progress', allowed: ['learner'] },
     { method: 'get', path: '/cohorts', allowed: staff },
