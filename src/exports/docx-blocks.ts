@@ -4,6 +4,7 @@ import {
   ExternalHyperlink,
   HeadingLevel,
   LevelFormat,
+  LineRuleType,
   Paragraph,
   ShadingType,
   Table,
@@ -180,6 +181,7 @@ export class DocxWriter {
         ...(head ? { shading: { type: ShadingType.CLEAR, fill: 'E8E8E8', color: 'auto' } } : {}),
         children: [
           new Paragraph({
+            spacing: { before: 40, after: 40, line: 240, lineRule: LineRuleType.AUTO },
             children: this.runs(
               (runs ?? []).map((r) => (head ? { ...r, bold: true } : r)),
               size,
@@ -188,15 +190,17 @@ export class DocxWriter {
         ],
       });
     const row = (cells: readonly (readonly Run[])[], head: boolean) =>
+      // a long row may break across pages: one that could not would be cut off at the page's foot in Word
       new TableRow({
         tableHeader: head,
-        cantSplit: true,
         children: Array.from({ length: columns }, (_, i) => cell(cells[i], i, head)),
       });
     return new Table({
       layout: TableLayoutType.FIXED,
       width: { size: 100, type: WidthType.PERCENTAGE },
       columnWidths: shares.map((s) => Math.floor(s * CONTENT_WIDTH)),
+      // narrow columns keep more of their width for text
+      ...(columns > 6 ? { margins: { left: 45, right: 45 } } : {}),
       rows: [...(header.length ? [row(header, true)] : []), ...rows.map((r) => row(r, false))],
     });
   }

@@ -2,6 +2,7 @@ import {
   Document,
   Footer,
   HeadingLevel,
+  LineRuleType,
   Packer,
   PageNumber,
   Paragraph,
@@ -59,7 +60,7 @@ export async function writeDocument(
                 style: 'Hint',
                 children: [
                   new TextRun(`${version} · page `),
-                  new TextRun({ children: [PageNumber.CURRENT] }),
+                  new TextRun({ children: [PageNumber.CURRENT, ' of ', PageNumber.TOTAL_PAGES] }),
                 ],
               }),
             ],
@@ -80,7 +81,10 @@ export function documentStyles(): IStylesOptions {
   });
   return {
     default: {
-      document: { run: { font: 'Arial', size: 22 }, paragraph: { spacing: { after: 120, line: 276 } } },
+      document: {
+        run: { font: 'Arial', size: 22 },
+        paragraph: { spacing: { after: 120, line: 276, lineRule: LineRuleType.AUTO } },
+      },
       title: {
         run: { size: 48, bold: true, font: 'Arial', color: '0B0C0C' },
         paragraph: { spacing: { after: 240 } },
@@ -115,7 +119,7 @@ export function documentStyles(): IStylesOptions {
         basedOn: 'Normal',
         run: { font: MONOSPACE, size: 19 },
         paragraph: {
-          spacing: { before: 60, after: 120, line: 240 },
+          spacing: { before: 60, after: 120, line: 240, lineRule: LineRuleType.AUTO },
           shading: { type: ShadingType.CLEAR, fill: 'F3F2F1', color: 'auto' },
         },
       },

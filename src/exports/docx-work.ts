@@ -82,6 +82,7 @@ export function formDocx(mod: Module, level: number): DocxBlock[] {
     new Paragraph({ heading: headingLevel(level), children: [new TextRun('Form to fill in')] }),
     new Paragraph({
       style: 'Hint',
+      keepNext: true,
       children: [
         new TextRun(
           form.repeatable

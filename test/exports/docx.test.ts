@@ -170,8 +170,7 @@ describeFiles('the pack as Word documents, read by LibreOffice, python-docx and 
 
   it('converts every document to a PDF of at least one page', async () => {
     expect(made.length).toBe(pack.modules.size + pack.sections.length + pack.areas.length + 2);
-    for (const m of made) expect([m.name, await pdfPageCount(m.pdf!)]).toEqual([m.name, expect.any(Number)]);
-    for (const m of made) expect(await pdfPageCount(m.pdf!)).toBeGreaterThanOrEqual(1);
+    for (const m of made) expect({ [m.name]: (await pdfPageCount(m.pdf!)) >= 1 }).toEqual({ [m.name]: true });
   });
 
   it('keeps every ## and ### heading of every module as Heading 1 and Heading 2, in order', () => {

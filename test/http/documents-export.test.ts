@@ -147,6 +147,15 @@ describe('a cohort pinned to a variant downloads the variant', () => {
     const paragraphs = await paragraphsOf(res.body as Buffer);
     expect(paragraphs[0]).toEqual({ style: 'Title', text: 'Listening and resident insight' });
   });
+
+  it('refuses ?cohort= of a cohort the person is not part of', async () => {
+    const other = await t.token((await t.user('trainer')).email);
+    const res = await request(t.app)
+      .get(`/api/v1/sections/learning-areas.docx?cohort=${cohortId}`)
+      .set(auth(other));
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('forbidden');
+  });
 });
 
 describe('the links', () => {
