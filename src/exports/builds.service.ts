@@ -10,7 +10,7 @@ import type { VariantsRepo } from '../variants/variants.repo';
 import type { CachedExport, ExportCache } from './export-cache';
 import type { ExportKind } from './export-kinds';
 import type { ExportRunner } from './export-runner';
-import type { ExportMeta } from './meta';
+import { describeVersion, type ExportMeta } from './meta';
 
 /** The pack version an export is made from: the built-in pack, or a published variant version's id. */
 export type VersionRef = 'builtin' | number;
@@ -113,12 +113,7 @@ export function createBuildsService(deps: BuildsDeps) {
     return `trainers-pack-${what}-${slug(t.pack.version)}.zip`;
   }
 
-  const labelOf = (t: Target) => {
-    const variant = t.meta.variant
-      ? ` (variant ${t.meta.variant.name}, version ${t.meta.variant.version})`
-      : '';
-    return `${t.meta.packTitle} ${t.meta.packVersion}${variant}`;
-  };
+  const labelOf = (t: Target) => describeVersion(t.meta);
 
   const readyState = (found: CachedExport): ExportState => ({
     status: 'ready',

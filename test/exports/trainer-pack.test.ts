@@ -175,6 +175,8 @@ describe('the trainer’s pack', () => {
     const progressPage = await agent.get('/packs/builtin/trainer-pack').expect(200);
     expect(progressPage.text).toContain('Preparing the trainer’s pack');
     expect(progressPage.text).toContain('src="/static/js/export-progress.js"');
+    // the page's script asks the API with the browser's session
+    expect((await agent.get('/api/v1/packs/builtin/trainer-pack').expect(200)).body.status).toBe('building');
     const api = await request(t.app).get('/api/v1/packs/builtin/trainer-pack.zip').set(bearer(adminToken));
     expect(api.status).toBe(202);
     expect(api.body.status).toBe('building');
