@@ -5,7 +5,7 @@ import { compilePack } from '../../src/content/compile';
 import { readContentDir } from '../../src/content/load';
 import type { Pack } from '../../src/content/types';
 import { createDocumentsService, type WordWriter } from '../../src/exports/documents.service';
-import { facilitatorGuideDocx, sessionPlans } from '../../src/exports/docx';
+import { facilitatorGuideDocx, modulesToDocx, sessionPlans } from '../../src/exports/docx';
 import type { ExportMeta } from '../../src/exports/meta';
 import type { VariantVersionSummary } from '../../src/variants/variants.repo';
 import { FIXTURE_PACK } from '../helpers/app';
@@ -77,6 +77,19 @@ describeFiles('session plans in the facilitator guide', () => {
     expect(paragraphs.map((p) => p.text)).toContain(
       'This learning area has no session plan in this version of the pack.',
     );
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+});
+
+describeFiles('a document of nothing', () => {
+  it('says a section with every module hidden has none, and is still a document', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'packway-empty-')), 'empty.docx');
+    fs.writeFileSync(file, await modulesToDocx('An emptied section', [], fixtureWith({}), META));
+    expect(await docxParagraphs(file)).toEqual([
+      { style: 'Title', text: 'An emptied section' },
+      { style: 'Hint', text: 'From Fixture pack 0.1.0' },
+      { style: '', text: 'There are no modules here in this version of the pack.' },
+    ]);
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 });
