@@ -23,6 +23,8 @@ export interface DocumentsDeps {
   readonly organisationName: string;
   /** `PUBLIC_URL`: where the pack's own links lead from a file. */
   readonly siteUrl: string;
+  /** How many bytes of written documents are kept (tests set a small one). */
+  readonly cacheBytes?: number;
 }
 
 export interface WordFile {
@@ -30,12 +32,21 @@ export interface WordFile {
   readonly bytes: Buffer;
 }
 
-/** What one pack may hold in the cache at most: every module, section and area of a large pack, and room over. */
-const MAX_PER_PACK = 400;
+/**
+ * How much the written documents may hold in memory: the built-in pack's every module, section and area come to
+ * little more than a megabyte, so this keeps many versions' worth while a burst of downloads cannot grow it unbounded.
+ */
+const CACHE_BYTES = 32 * 1024 * 1024;
 
-export function createDocumentsService({ base, versions, writer, organisationName, siteUrl }: DocumentsDeps) {
-  /** Documents already written, per compiled pack (dropped with it), by what was asked and the version line. */
-  const cache = new WeakMap<Pack, Map<string, Promise<Buffer>>>();
+export function createDocumentsService({
+  base,
+  versions,
+  writer,
+  organisationName,
+  siteUrl,
+  cacheBytes = CACHE_BYTES,
+}: DocumentsDeps) {
+  const cache = new DocumentCache(cacheBytes);
   /** A published version's variant by pack hash: published versions never change, so never looked up twice. */
   const published = new Map<string, ExportMeta['variant']>();
 
@@ -71,16 +82,7 @@ export function createDocumentsService({ base, versions, writer, organisationNam
     write: (meta: ExportMeta) => Promise<Buffer>,
   ): Promise<Buffer> {
     const meta = await metaFor(pack);
-    const key = `${what}\n${describeVersion(meta)}`;
-    let docs = cache.get(pack);
-    if (!docs) cache.set(pack, (docs = new Map()));
-    const hit = docs.get(key);
-    if (hit) return await hit;
-    if (docs.size >= MAX_PER_PACK) docs.delete(docs.keys().next().value as string);
-    const made = write(meta);
-    docs.set(key, made);
-    made.catch(() => docs.delete(key));
-    return await made;
+    return await cache.get(`${pack.hash}\n${what}\n${describeVersion(meta)}`, () => write(meta));
   }
 
   const file = (name: string, bytes: Buffer): WordFile => ({
@@ -129,6 +131,57 @@ export function createDocumentsService({ base, versions, writer, organisationNam
   return { metaFor, moduleDocument, sectionDocument, areaDocument, facilitatorGuide };
 }
 export type DocumentsService = ReturnType<typeof createDocumentsService>;
+
+/**
+ * Written documents by what was asked of which pack (its hash) and version line: each written once however many ask
+ * at the same time, and those asked for least recently dropped once they hold more than `maxBytes`. A failed write
+ * is not kept, so the next request tries again.
+ */
+export class DocumentCache {
+  private readonly entries = new Map<string, { made: Promise<Buffer>; bytes: number }>();
+  private total = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  async get(key: string, write: () => Promise<Buffer>): Promise<Buffer> {
+    const hit = this.entries.get(key);
+    if (hit) {
+      // most recently used last: Map keeps insertion order
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return await hit.made;
+    }
+    const entry = { made: write(), bytes: 0 };
+    this.entries.set(key, entry);
+    try {
+      const bytes = await entry.made;
+      if (this.entries.get(key) === entry) {
+        entry.bytes = bytes.length;
+        this.total += bytes.length;
+        this.trim();
+      }
+      return bytes;
+    } catch (err) {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+      throw err;
+    }
+  }
+
+  /** How many documents are kept, and their bytes. */
+  get size(): { documents: number; bytes: number } {
+    return { documents: this.entries.size, bytes: this.total };
+  }
+
+  private trim(): void {
+    for (const [key, entry] of this.entries) {
+      if (this.total <= this.maxBytes) return;
+      // one still being written has no size yet: it stays
+      if (entry.bytes === 0) continue;
+      this.entries.delete(key);
+      this.total -= entry.bytes;
+    }
+  }
+}
 
 /**
  * What a trainer running one area's session hands out: the area's own module, then (in pack order) the activities and

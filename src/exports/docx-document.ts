@@ -75,26 +75,28 @@ export async function writeDocument(
 
 /** The styles every Packway Word document uses: plain, readable, and named as Word names them. */
 export function documentStyles(): IStylesOptions {
-  const heading = (size: number, before: number) => ({
+  // the outline level is what Word's navigation pane and a table of contents read, whatever the style's name
+  const heading = (size: number, before: number, outlineLevel: number) => ({
     run: { size, bold: true, color: '0B0C0C', font: 'Arial' },
-    paragraph: { spacing: { before, after: 120 }, keepNext: true, keepLines: true },
+    paragraph: { spacing: { before, after: 120 }, keepNext: true, keepLines: true, outlineLevel },
   });
   return {
     default: {
       document: {
-        run: { font: 'Arial', size: 22 },
+        // spelling is checked as British English, the pack's language
+        run: { font: 'Arial', size: 22, language: { value: 'en-GB' } },
         paragraph: { spacing: { after: 120, line: 276, lineRule: LineRuleType.AUTO } },
       },
       title: {
         run: { size: 48, bold: true, font: 'Arial', color: '0B0C0C' },
         paragraph: { spacing: { after: 240 } },
       },
-      heading1: heading(36, 360),
-      heading2: heading(30, 300),
-      heading3: heading(26, 240),
-      heading4: heading(24, 200),
-      heading5: heading(22, 200),
-      heading6: heading(22, 200),
+      heading1: heading(36, 360, 0),
+      heading2: heading(30, 300, 1),
+      heading3: heading(26, 240, 2),
+      heading4: heading(24, 200, 3),
+      heading5: heading(22, 200, 4),
+      heading6: heading(22, 200, 5),
     },
     paragraphStyles: [
       // the library writes no Normal style; the others are based on it, and Word's style list expects one

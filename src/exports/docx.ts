@@ -37,9 +37,9 @@ export async function modulesToDocx(
   // a document of one module is that module: its title is the document's; a section of one module keeps both
   const single = modules.length === 1 && modules[0].title === title;
   const children: DocxBlock[] = [titleParagraph(title), versionParagraph(meta)];
-  if (!single && modules.length > 0) {
+  if (modules.length === 0) children.push(line('There are no modules here in this version of the pack.'));
+  else if (!single)
     children.push(line(`Contents: ${modules.map((m, i) => `${i + 1}. ${m.title}`).join(' · ')}`));
-  }
   modules.forEach((mod, i) => {
     if (!single)
       children.push(

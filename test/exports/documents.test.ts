@@ -4,8 +4,8 @@ import path from 'node:path';
 import { compilePack } from '../../src/content/compile';
 import { readContentDir } from '../../src/content/load';
 import type { Pack } from '../../src/content/types';
-import { createDocumentsService, type WordWriter } from '../../src/exports/documents.service';
-import { facilitatorGuideDocx, sessionPlans } from '../../src/exports/docx';
+import { createDocumentsService, DocumentCache, type WordWriter } from '../../src/exports/documents.service';
+import { facilitatorGuideDocx, modulesToDocx, sessionPlans } from '../../src/exports/docx';
 import type { ExportMeta } from '../../src/exports/meta';
 import type { VariantVersionSummary } from '../../src/variants/variants.repo';
 import { FIXTURE_PACK } from '../helpers/app';
@@ -81,6 +81,19 @@ describeFiles('session plans in the facilitator guide', () => {
   });
 });
 
+describeFiles('a document of nothing', () => {
+  it('says a section with every module hidden has none, and is still a document', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'packway-empty-')), 'empty.docx');
+    fs.writeFileSync(file, await modulesToDocx('An emptied section', [], fixtureWith({}), META));
+    expect(await docxParagraphs(file)).toEqual([
+      { style: 'Title', text: 'An emptied section' },
+      { style: 'Hint', text: 'From Fixture pack 0.1.0' },
+      { style: '', text: 'There are no modules here in this version of the pack.' },
+    ]);
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+});
+
 describeFiles('the documents service', () => {
   const base = fixtureWith({});
   const variant = fixtureWith({ [LISTENING]: 'In Northshire we say residents.' });
@@ -150,5 +163,46 @@ describeFiles('the documents service', () => {
     await expect(documents.moduleDocument(base, 'nope')).rejects.toMatchObject({ status: 404 });
     await expect(documents.sectionDocument(base, 'nope')).rejects.toMatchObject({ status: 404 });
     await expect(documents.areaDocument(base, 'nope')).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('the cache of written documents', () => {
+  const bytes = (n: number) => Buffer.alloc(n, 1);
+
+  it('drops what was asked for least recently once over its size, never one being written', async () => {
+    const cache = new DocumentCache(250);
+    let writes = 0;
+    const write = (n: number) => async () => {
+      writes++;
+      return bytes(n);
+    };
+    await cache.get('a', write(100));
+    await cache.get('b', write(100));
+    await cache.get('a', write(100)); // a is now the most recent
+    expect(writes).toBe(2);
+    await cache.get('c', write(100)); // 300 bytes: b goes
+    expect(cache.size).toEqual({ documents: 2, bytes: 200 });
+    await cache.get('a', write(100));
+    expect(writes).toBe(3);
+    await cache.get('b', write(100));
+    expect(writes).toBe(4);
+  });
+
+  it('writes once for everyone asking at the same time, and keeps no failure', async () => {
+    const cache = new DocumentCache(1000);
+    let writes = 0;
+    let fail = true;
+    const write = async () => {
+      writes++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (fail) throw new Error('disk full');
+      return bytes(10);
+    };
+    const asked = await Promise.allSettled([cache.get('x', write), cache.get('x', write)]);
+    expect(asked.map((a) => a.status)).toEqual(['rejected', 'rejected']);
+    expect(writes).toBe(1);
+    fail = false;
+    expect(await cache.get('x', write)).toHaveLength(10);
+    expect(writes).toBe(2);
   });
 });
