@@ -7,7 +7,7 @@ const { findPgBin } = require('./test/helpers/pg-cluster');
 
 const { transform, transformIgnorePatterns } = require('./test/helpers/jest-transform');
 
-/** Tests that sweep every route or fuzz, or start processes and clusters of their own. */
+/** Tests that sweep every route or fuzz, or start processes and clusters (or LibreOffice) of their own. */
 const SLOW = [
   'test/http/bad-requests.test.ts',
   'test/http/fuzz.test.ts',
@@ -16,6 +16,9 @@ const SLOW = [
   'test/ops/backup-postgres.test.ts',
   'test/variants/variants-offthread.test.ts',
   'test/messages/instances.test.ts',
+  'test/exports/trainer-pack.test.ts',
+  'test/exports/pptx.test.ts',
+  'test/exports/docx.test.ts',
 ].map((file) => `<rootDir>/${file}`);
 
 const common = {

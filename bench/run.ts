@@ -47,7 +47,7 @@ interface Options {
   /** --keep DIR: the seeded SQLite database is copied there at the end, to read its query plans */
   keepDir?: string;
   warmupSeconds: number;
-  /** --only page,writes: run only these scenarios (page, api, writes, matrix, matrix8, home) */
+  /** --only page,writes: run only these scenarios (page, api, writes, matrix, matrix8, home, tpack) */
   only?: string[];
   /** --engine sqlite (the default), postgres or both (SQLite first, then PostgreSQL) */
   engines: EngineName[];
@@ -484,6 +484,96 @@ async function copySessions(fromUrl: string, sqliteDir: string): Promise<number>
 }
 
 /** What one engine's run measured. */
+/** One trainer's pack build of the built-in pack, through HTTP as a trainer, on a server that has none cached. */
+interface TrainerPackFigures {
+  /** from the first request to the status endpoint answering `ready` */
+  coldMs: number;
+  /** the download once it is cached */
+  warmMs: number;
+  bytes: number;
+  files: number;
+  /** the server's own count, from its log line `export built` (worker start to file renamed into the cache) */
+  serverMs?: number;
+  /** the worker's largest V8 heap in use, from the same log line */
+  workerHeapPeakMb?: number;
+  /** the server process's resident memory before the build and at its peak during it */
+  rssBeforeMb: number;
+  rssPeakMb: number;
+  /** /healthz asked every 50 ms during the build */
+  healthz: { polls: number; p50Ms: number; maxMs: number; failed: number };
+}
+
+async function measureTrainerPack(
+  baseUrl: string,
+  cookie: string,
+  pid: number,
+  logFile: string,
+): Promise<TrainerPackFigures> {
+  const headers = { cookie, accept: 'application/json' };
+  const rssBeforeMb = memoryKb(pid, 'VmRSS') / 1024;
+  let rssPeakKb = 0;
+  const sampler = setInterval(() => (rssPeakKb = Math.max(rssPeakKb, memoryKb(pid, 'VmRSS'))), 100);
+  let building = true;
+  const latencies: number[] = [];
+  let failed = 0;
+  const healthz = (async () => {
+    while (building) {
+      const started = performance.now();
+      const res = await fetch(`${baseUrl}/healthz`).catch(() => undefined);
+      await res?.arrayBuffer();
+      if (res?.status === 200) latencies.push(performance.now() - started);
+      else failed++;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  const started = performance.now();
+  let status: { status: string; total: number; bytes?: number };
+  try {
+    for (;;) {
+      const res = await fetch(`${baseUrl}/api/v1/packs/builtin/trainer-pack`, { headers });
+      if (!res.ok) throw new Error(`trainer's pack status answered ${res.status}`);
+      status = (await res.json()) as typeof status;
+      if (status.status !== 'building') break;
+      if (performance.now() - started > 300_000) throw new Error("the trainer's pack took over 5 minutes");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    building = false;
+    clearInterval(sampler);
+    await healthz;
+  }
+  const coldMs = performance.now() - started;
+  if (status.status !== 'ready') throw new Error(`the trainer's pack build ended ${status.status}`);
+  const warm = performance.now();
+  const zip = await fetch(`${baseUrl}/packs/builtin/trainer-pack.zip`, { headers: { cookie } });
+  const bytes = (await zip.arrayBuffer()).byteLength;
+  const warmMs = performance.now() - warm;
+  if (zip.status !== 200) throw new Error(`the trainer's pack download answered ${zip.status}`);
+  const logged = fs
+    .readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('"export built"'))
+    .map((line) => JSON.parse(line) as { ms?: number; heapPeakMb?: number })
+    .at(-1);
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    coldMs,
+    warmMs,
+    bytes,
+    files: status.total,
+    serverMs: logged?.ms,
+    workerHeapPeakMb: logged?.heapPeakMb,
+    rssBeforeMb,
+    rssPeakMb: rssPeakKb / 1024,
+    healthz: {
+      polls: latencies.length,
+      p50Ms: sorted[Math.floor(sorted.length / 2)] ?? NaN,
+      maxMs: sorted.at(-1) ?? NaN,
+      failed,
+    },
+  };
+}
+
 interface EngineRun {
   engine: EngineName;
   seed: SeedCounts & { seconds: number };
@@ -495,6 +585,8 @@ interface EngineRun {
   variantBytes: number;
   loadPeakMb: number;
   serverPeakKb: number;
+  /** the trainer's pack of the built-in pack, built once (unless --only leaves out `tpack`) */
+  trainerPack?: TrainerPackFigures;
   targets: Target[];
 }
 
@@ -759,6 +851,21 @@ async function measureEngine(
       scenarios.push(figures);
     }
 
+    // One trainer's pack build of the built-in pack (nothing is cached in a fresh DATA_DIR), /healthz asked during it.
+    const trainerPack =
+      !options.only || options.only.includes('tpack')
+        ? await measureTrainerPack(
+            baseUrl,
+            trainerCookie,
+            server.pid!,
+            path.join(work, `server-${engine}.log`),
+          )
+        : undefined;
+    if (trainerPack)
+      console.log(
+        `${label}: trainer's pack built in ${fmt(trainerPack.coldMs)} ms (${trainerPack.files} files, ${fmt(trainerPack.bytes / 1e6, 2)} MB), downloaded again in ${fmt(trainerPack.warmMs, 1)} ms; /healthz max ${fmt(trainerPack.healthz.maxMs, 1)} ms during it`,
+      );
+
     // A large variant upload, from request to validation report.
     const caseDir = pack.sections.find((s) => s.kind === 'case-study')?.dir ?? pack.sections[0].dir;
     const zip = await variantZip(scale.variantBytes, caseDir);
@@ -787,6 +894,7 @@ async function measureEngine(
       variantBytes: zip.length,
       loadPeakMb,
       serverPeakKb,
+      trainerPack,
       targets: [],
     };
     return { run, references };
@@ -861,6 +969,17 @@ function targetsOf(run: EngineRun, ctx: RunContext): Target[] {
       atMost: true,
     },
     { name: 'cold start', measured: run.coldStartMs, limit: 1500, unit: 'ms', atMost: true },
+    ...(run.trainerPack
+      ? [
+          {
+            name: "trainer's pack build",
+            measured: run.trainerPack.coldMs,
+            limit: 30_000,
+            unit: 'ms',
+            atMost: true,
+          },
+        ]
+      : []),
     { name: 'peak RSS under load', measured: run.loadPeakMb, limit: 250, unit: 'MB', atMost: true },
   ];
 }
@@ -984,6 +1103,7 @@ async function main(): Promise<void> {
       coldStartMs: run.coldStartMs,
       peakRssMb: { underLoad: run.loadPeakMb, wholeRun: run.serverPeakKb / 1024 },
       variantUpload: { bytes: run.variantBytes, medianMs: run.uploadMs, failed: run.uploadFailed },
+      ...(run.trainerPack ? { trainerPack: run.trainerPack } : {}),
       targets: run.targets.map((t) => ({ ...t, met: met(t) })),
     });
     const report = {

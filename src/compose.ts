@@ -29,6 +29,9 @@ import { createFormsService } from './forms/forms.service';
 import { createReportsService } from './reports/reports.service';
 import { createVariantsRepo } from './variants/variants.sql';
 import { createVariantsService } from './variants/variants.service';
+import { diskExportCache } from './exports/export-cache';
+import { workerExportRunner } from './exports/export-runner';
+import { createBuildsService } from './exports/builds.service';
 import { createXapiRepo } from './xapi/xapi.sql';
 import { createXapiService } from './xapi/xapi.service';
 import { createPrivacyRepo } from './privacy/privacy.sql';
@@ -50,6 +53,7 @@ import {
   retentionErasure,
   sessionSweeping,
   xapiForwarding,
+  exportPreparing,
 } from './jobs/handlers';
 import type { MailTransport } from './messages/mail.port';
 import { createMailTransport } from './messages/transport';
@@ -59,6 +63,10 @@ import { createOutbox } from './messages/outbox.service';
 import { createMessagesService } from './messages/messages.service';
 import { createReminders } from './messages/reminders.service';
 import { createCalendarService } from './messages/calendar.service';
+import { createExportsService } from './exports/exports.service';
+import { deckToPptx } from './exports/pptx';
+import { createDocumentsService } from './exports/documents.service';
+import { facilitatorGuideDocx, modulesToDocx } from './exports/docx';
 import type { Logger } from './shared/logger';
 import { systemClock, type Clock } from './shared/clock';
 
@@ -125,7 +133,25 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     auditRepo,
   );
   const users = createUsersService(uow, usersRepo, authRepo, auditRepo, clock, messages.invite);
-  const variants = createVariantsService(uow, variantsRepo, packs, progressRepo, auditRepo);
+  const exportBuilds = createBuildsService({
+    packs,
+    versions: variantsRepo,
+    jobs: jobsRepo,
+    cache: diskExportCache(config.dataDir, clock),
+    runner: workerExportRunner(),
+    clock,
+    logger,
+    organisationName: config.ORGANISATION_NAME ?? '',
+    siteUrl: config.publicUrl,
+  });
+  const variants = createVariantsService(
+    uow,
+    variantsRepo,
+    packs,
+    progressRepo,
+    auditRepo,
+    exportBuilds.enqueuePrepare,
+  );
   const audited = createAudited(uow, auditRepo, clock);
   const cohorts = createCohortsService({
     cohorts: cohortsRepo,
@@ -161,10 +187,23 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     clock,
     config.publicUrl,
   );
+  const documents = createDocumentsService({
+    base: packs.base,
+    versions: () => variantsRepo.versions(),
+    writer: { modulesToDocx, facilitatorGuideDocx },
+    organisationName: config.ORGANISATION_NAME ?? '',
+    siteUrl: config.publicUrl,
+  });
   const reminders = createReminders(uow, createRemindersRepo(db), outbox, messages, packs, clock, sender, {
     daysBefore: config.REMINDER_DAYS_BEFORE,
     digestDay: config.TRAINER_DIGEST_DAY,
     repeatWeeks: config.SELF_ASSESSMENT_REPEAT_WEEKS,
+  });
+  const exports = createExportsService({
+    base: packs.base,
+    variants: variantsRepo,
+    organisationName: config.ORGANISATION_NAME ?? '',
+    writeDeck: deckToPptx,
   });
   const jobs = createJobRunner({
     uow,
@@ -182,6 +221,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
       mailSending(uow, outbox),
       passwordResets(uow, messages),
       reminderChecks(reminders, config.REMINDER_CHECK_MINUTES),
+      exportPreparing(exportBuilds),
     ],
   });
 
@@ -191,6 +231,8 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     sso,
     users,
     variants,
+    /** Files made from a pack version off the request thread (the trainer's pack). */
+    exportBuilds,
     cohorts,
     cohortMembership,
     cohortAssignments,
@@ -213,6 +255,8 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     outbox,
     reminders,
     calendar,
+    exports,
+    documents,
     /** How messages leave (closed at shutdown). */
     mail: transport,
   };

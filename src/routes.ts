@@ -8,6 +8,8 @@ import { cohortApiRoutes, cohortRoutes } from './cohorts/cohorts.routes';
 import { formApiRoutes, formRoutes } from './forms/forms.routes';
 import { HELP_FILE, helpRoutes } from './help/help.routes';
 import { moduleApiRoutes, moduleRoutes } from './modules/modules.routes';
+import { deckExportApiRoutes, deckExportRoutes } from './exports/decks.routes';
+import { documentApiRoutes, documentRoutes } from './exports/documents.routes';
 import { metricsForAdmins } from './ops/health.routes';
 import { privacyApiRoutes, privacyRoutes } from './privacy/privacy.routes';
 import { progressApiRoutes, progressRoutes } from './progress/progress.routes';
@@ -19,6 +21,7 @@ import { auditRoutes } from './audit/audit.routes';
 import { siteRoutes } from './site/site.routes';
 import { userApiRoutes, userRoutes } from './users/users.routes';
 import { variantApiRoutes, variantRoutes } from './variants/variants.routes';
+import { buildApiRoutes, buildRoutes } from './exports/builds.routes';
 import { xapiTermRoutes } from './xapi/extensions.routes';
 import { xapiApiRoutes } from './xapi/xapi.routes';
 import { messageApiRoutes, messagePublicRoutes, messageRoutes } from './messages/messages.routes';
@@ -56,11 +59,14 @@ export function apiRoutes(services: Services, config: Config): ApiRouter[] {
   return [
     openApiRoutes(), // /openapi.json
     authApiRoutes(services), // /auth/token
+    documentApiRoutes(services), // /modules/:id.docx /sections/:id.docx /areas/:id.docx (before /modules/:id)
     moduleApiRoutes(services), // /pack /modules/:id
+    deckExportApiRoutes(services), // /modules/:id/slides.pptx
     searchApiRoutes(services), // /search
     userApiRoutes(services, config), // /users
     progressApiRoutes(services), // /me/assignments /me/progress /me/modules/:id/complete /me/outcomes/:outcomeId
     variantApiRoutes(services), // /variants
+    buildApiRoutes(services), // /packs/:versionId/trainer-pack(.zip)
     responseApiRoutes(services), // /me/responses
     formApiRoutes(services), // /me/forms /me/actions
     reportApiRoutes(services), // /cohorts/:id/learners/:userId
@@ -85,7 +91,9 @@ export function apiOperations(api: ApiRouter[]): ApiOperation[] {
  */
 function pageRoutes(services: Services, sessions: SessionSupport, config: Config, root: string): Router[] {
   return [
+    documentRoutes(services), // /modules/:id.docx /sections/:id.docx /areas/:id.docx (before /modules/:id takes `x.docx`)
     moduleRoutes(services), // /pack /modules/:id /modules/:id/slides
+    deckExportRoutes(services), // /modules/:id/slides.pptx
     adminHomeRoutes(services), // / (admins) /guide/operations
     progressRoutes(services), // / /progress /modules/:id/complete /outcomes/:id
     helpRoutes(path.join(root, HELP_FILE)), // /help (public)
@@ -97,6 +105,7 @@ function pageRoutes(services: Services, sessions: SessionSupport, config: Config
     userRoutes(services, config), // /users
     auditRoutes(services), // /audit
     variantRoutes(services), // /variants /cohorts/:id/variant
+    buildRoutes(services), // /packs/:versionId/trainer-pack(.zip)
     responseRoutes(services), // /modules/:id/responses /cohorts/:id/shared
     formRoutes(services), // /modules/:id/submissions /modules/:id/entries /actions/:id
     reportRoutes(services), // /cohorts/:id/raids /cohorts/:id/learners/:userId /account/record

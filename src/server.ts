@@ -44,6 +44,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await services.jobs.start();
     const close = async () => {
       await services.jobs.stop();
+      await services.exportBuilds.close();
       await shutdown(server, db, config.SHUTDOWN_GRACE_MS, logger);
     };
     return { server, db, port, close };

@@ -83,10 +83,11 @@ export function createCohortsService({ cohorts, packs, audited, clock, versionEx
   }
 
   /**
-   * The pack a person sees: with a cohort named, that cohort's pinned variant (if they may see the cohort: its
-   * learners, its trainers, any admin); otherwise a learner's latest cohort's variant, and the base pack for staff.
+   * The variant version a person sees (null: the built-in pack): with a cohort named, that cohort's pinned version (if
+   * they may see the cohort: its learners, its trainers, any admin); otherwise a learner's latest cohort's, and the
+   * built-in pack for staff.
    */
-  async function packFor(user: Actor, cohortId?: number): Promise<Pack> {
+  async function versionFor(user: Actor, cohortId?: number): Promise<number | null> {
     if (cohortId !== undefined) {
       const cohort = Number.isInteger(cohortId) && cohortId > 0 ? await cohorts.get(cohortId) : undefined;
       if (!cohort) throw new NotFound('No such cohort');
@@ -95,14 +96,19 @@ export function createCohortsService({ cohorts, packs, audited, clock, versionEx
         (user.role === 'trainer' && (await cohorts.isTrainer(cohortId, user.id))) ||
         (user.role === 'learner' && (await cohorts.isMember(cohortId, user.id)));
       if (!allowed) throw new Forbidden('You are not part of that cohort');
-      return packOf(cohort);
+      return cohort.variantVersionId || null;
     }
-    if (user.role !== 'learner') return packs.base;
+    if (user.role !== 'learner') return null;
     const pinned =
       user.pinnedVersionId !== undefined
         ? user.pinnedVersionId
         : await cohorts.latestVersionForLearner(user.id);
-    return packs.forVersion(pinned);
+    return pinned || null;
+  }
+
+  /** The pack a person sees (see versionFor). */
+  async function packFor(user: Actor, cohortId?: number): Promise<Pack> {
+    return packs.forVersion(await versionFor(user, cohortId));
   }
 
   /** The cohort's pinned pack (a stored variant version is read from the database). */
@@ -222,7 +228,7 @@ export function createCohortsService({ cohorts, packs, audited, clock, versionEx
     return { cohort, pack, members, trainers, assignments: titled(list, pack) };
   }
 
-  return { list, manageable, packFor, packOf, create, update, setArchived, copy, pin, detail };
+  return { list, manageable, versionFor, packFor, packOf, create, update, setArchived, copy, pin, detail };
 }
 export type CohortsService = ReturnType<typeof createCohortsService>;
 

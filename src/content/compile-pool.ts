@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../shared/worker-thread';
 import { deepFreeze, type FileMap } from './compile';
 import type { CompileResult } from './types';
 
@@ -13,12 +12,8 @@ import type { CompileResult } from './types';
  * Workers are kept for reuse (at most MAX_WORKERS at a time, extra jobs wait in line) and end after a minute idle.
  * The time limit counts from the moment a worker takes the job, not while it waits in line or starts up.
  *
- * Where the worker code comes from:
- * - built (dist/src/content/compile-pool.js): the compiled compile-worker.js next to this file;
- * - under ts-jest (this file is the .ts source): there is no compiled worker and the worker thread does not go
- *   through Jest's transformer, so the worker is started from a few lines of `eval` code that teach its own
- *   `require` to load .ts files with TypeScript's transpileModule (a dev dependency), then require
- *   compile-worker.ts. It costs a second or so of start-up per worker, in tests only.
+ * The worker is compile-worker.js beside this file once built, or compile-worker.ts under ts-jest
+ * (src/shared/worker-thread.ts says how).
  */
 
 export const DEFAULT_COMPILE_TIMEOUT_MS = 10_000;
@@ -74,21 +69,7 @@ type FromWorker =
   | { type: 'failed'; id: number; message: string };
 
 function startWorker(): Worker {
-  const options = { resourceLimits: { maxOldGenerationSizeMb: HEAP_MB } };
-  const js = path.join(__dirname, 'compile-worker.js');
-  if (__filename.endsWith('.js') && fs.existsSync(js)) return new Worker(js, options);
-  const ts = path.join(__dirname, 'compile-worker.ts');
-  const code = `
-    const fs = require('node:fs');
-    const ts = require(${JSON.stringify(require.resolve('typescript'))});
-    const compilerOptions = {
-      module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, resolveJsonModule: true,
-    };
-    require.extensions['.ts'] = (module, filename) =>
-      module._compile(ts.transpileModule(fs.readFileSync(filename, 'utf8'), { compilerOptions, fileName: filename }).outputText, filename);
-    require(${JSON.stringify(ts)});
-  `;
-  return new Worker(code, { ...options, eval: true });
+  return startModuleWorker(__dirname, 'compile-worker', { resourceLimits: { maxOldGenerationSizeMb: HEAP_MB } });
 }
 
 class CompilePool {

@@ -10,6 +10,11 @@ export interface ExportMeta {
   readonly variant: { readonly name: string; readonly version: number } | null;
   /** `ORGANISATION_NAME`, shown on a deck's first slide. */
   readonly organisationName: string;
+  /**
+   * Where the pack's own links (`/modules/…`) lead in a file, e.g. `PUBLIC_URL`; without it they are kept as text,
+   * since a relative address means nothing outside Packway.
+   */
+  readonly siteUrl?: string;
 }
 
 /** The line a file's properties and README use, e.g. "Customer focused leadership 3.2 (variant Wales pilot, version 4)". */

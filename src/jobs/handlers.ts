@@ -8,6 +8,8 @@ import type { JobHandler } from './runner';
 import { SEND_KIND, type Outbox } from '../messages/outbox.service';
 import { RESET_KIND, type MessagesService } from '../messages/messages.service';
 import type { Reminders } from '../messages/reminders.service';
+import { PREPARE_KIND, type BuildsService, type VersionRef } from '../exports/builds.service';
+import type { ExportKind } from '../exports/export-kinds';
 
 /**
  * Sends a run of batches at most this long, so the lease (a minute by default) is never close to running out. Read
@@ -128,6 +130,21 @@ export function reminders(run: Pick<Reminders, 'run'>, everyMinutes: number): Jo
     everyMs: everyMinutes * 60_000,
     async run({ finish }) {
       await run.run(finish);
+    },
+  };
+}
+
+/**
+ * A newly published version's exports, built in the background so its first download is ready. The build's worker
+ * runs in this instance and its file lands in this instance's cache; other instances build on their first request.
+ * A failed build is not retried here: the download page shows it, with a button to try again.
+ */
+export function exportPreparing(exports: Pick<BuildsService, 'prepare'>): JobHandler {
+  return {
+    kind: PREPARE_KIND,
+    async run({ job }) {
+      const { kind, versionId } = JSON.parse(job.payload) as { kind: ExportKind; versionId: VersionRef };
+      await exports.prepare(kind, versionId);
     },
   };
 }

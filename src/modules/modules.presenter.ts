@@ -2,9 +2,10 @@ import type { Form, Module, Pack } from '../content/types';
 import type { ModuleJson, PackJson } from './modules.schema';
 
 /** The pack and module shapes of the API (`GET /api/v1/pack`, `GET /api/v1/modules/{id}`). */
-export function packJson(pack: Pack): PackJson {
+export function packJson(pack: Pack, versionId: number | null): PackJson {
   return {
     id: pack.id,
+    versionId: versionId ?? 'builtin',
     title: pack.title,
     version: pack.version,
     hash: pack.hash,

@@ -5,7 +5,7 @@ import { actorOf } from '../web/actor';
 import { z } from 'zod';
 import { ApiRouter, jsonResponse, strId } from '../web/api-route';
 import { requireUser } from '../web/guards';
-import { packForRequest } from '../web/pack-choice';
+import { packForRequest, packVersionForRequest } from '../web/pack-choice';
 import { renderPage } from '../web/render';
 import { sendModulePage } from './module-page';
 import { areaTitles, moduleJson, packJson } from './modules.presenter';
@@ -15,12 +15,19 @@ export function moduleRoutes(services: Services): Router {
   const router = Router();
 
   router.get('/pack', requireUser, async (req, res) => {
-    const pack = await packForRequest(services.pages, req);
+    const { pack, versionId } = await packVersionForRequest(services.pages, req);
+    const actor = actorOf(req);
+    const [moduleStatus, trainerPack] = await Promise.all([
+      services.pages.moduleStatuses(actor),
+      services.exportBuilds.peek('trainer-pack', versionId, actor),
+    ]);
     renderPage(req, res, 'modules/pack', {
       title: pack.title,
       pack,
       areaTitles: areaTitles(pack),
-      moduleStatus: await services.pages.moduleStatuses(actorOf(req)),
+      moduleStatus,
+      trainerPack,
+      staff: actor.role !== 'learner',
     });
   });
 
@@ -81,7 +88,8 @@ export function moduleApiRoutes(services: Services): ApiRouter {
       },
       requireUser,
       async (req, res) => {
-        res.json(packJson(await packForRequest(services.pages, req)));
+        const { pack, versionId } = await packVersionForRequest(services.pages, req);
+        res.json(packJson(pack, versionId));
       },
     )
     .route(

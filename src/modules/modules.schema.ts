@@ -14,6 +14,12 @@ export const packSchema = z
     id: z.string(),
     title: z.string(),
     version: z.string(),
+    versionId: z
+      .union([z.number().int().positive(), z.literal('builtin')])
+      .describe(
+        'The version of the pack you see: the variant version’s id when your cohort is pinned to one, else `builtin`' +
+          ' (its trainer’s pack is `GET /packs/{versionId}/trainer-pack.zip`)',
+      ),
     hash: z.string(),
     sections: z.array(
       z.object({

@@ -41,6 +41,18 @@ export function createPagesService(
       : await cohorts.packFor(actor, choice.cohortId);
   }
 
+  /** The pack this person sees and its version: the variant version's id, or null for the built-in pack. */
+  async function seenVersion(
+    actor: Actor,
+    choice: PackChoice = {},
+  ): Promise<{ pack: Pack; versionId: number | null }> {
+    const previewing = actor.role === 'admin' && choice.previewVersionId && choice.cohortId === undefined;
+    const versionId = previewing
+      ? choice.previewVersionId!
+      : await cohorts.versionFor(actor, choice.cohortId);
+    return { pack: await packs.forVersion(versionId), versionId: versionId || null };
+  }
+
   async function moduleStatuses(actor: Actor): Promise<Map<string, string>> {
     return actor.role === 'learner' ? progress.moduleStatuses(actor.id) : new Map();
   }
@@ -251,6 +263,7 @@ export function createPagesService(
 
   return {
     packFor,
+    seenVersion,
     moduleStatuses,
     modulePage,
     saveAnswers,

@@ -57,6 +57,8 @@ export function createVariantsService(
   packs: PackRegistry,
   progress: ProgressRepo,
   audit: AuditRepo,
+  /** Told of each version published, inside the publishing unit of work (the trainer's pack is built from it). */
+  published: (versionId: number) => Promise<void> = async () => undefined,
 ) {
   const base = () => packs.base;
 
@@ -192,6 +194,7 @@ export function createVariantsService(
         target: `variant:${variantId}`,
         detail: `v${n} (version ${draft.id})`,
       });
+      await published(draft.id);
       return n;
     });
     return { versionId: draft.id, version };

@@ -45,7 +45,7 @@ const ERROR_MEANING: Record<number, string> = {
   415: 'The request body is in a character set or encoding the service does not read',
   422: 'The request was read but has problems: `details` lists every one by field',
   429: 'Too many attempts: wait the number of seconds in `Retry-After`',
-  503: 'The database cannot take writes right now (disk full, read-only, busy): try again later',
+  503: 'Not now: the database cannot take writes (disk full, read-only, busy), or a file could not be made: try again later',
 };
 
 function errorResponse(status: number): ResponseConfig {

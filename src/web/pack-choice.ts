@@ -15,3 +15,11 @@ export function packChoice(req: Request): PackChoice {
 export async function packForRequest(pages: Pick<PagesService, 'packFor'>, req: Request): Promise<Pack> {
   return await pages.packFor(actorOf(req), packChoice(req));
 }
+
+/** The pack this request sees and its version id (null: the built-in pack), chosen as packForRequest chooses. */
+export async function packVersionForRequest(
+  pages: Pick<PagesService, 'seenVersion'>,
+  req: Request,
+): Promise<{ pack: Pack; versionId: number | null }> {
+  return await pages.seenVersion(actorOf(req), packChoice(req));
+}

@@ -37,6 +37,11 @@ export const viewHelpers = {
     const match = /\s*(https?:\/\/\S+?)[.,;)]?\s*$/.exec(source);
     return match ? { text: source.slice(0, match.index).trim(), url: match[1] } : { text: source, url: null };
   },
+  /** A download's size as GOV.UK writes it: "850 KB", "2.4 MB". */
+  fileSize(bytes: number): string {
+    if (bytes < 1000 * 1000) return `${Math.max(1, Math.round(bytes / 1000))} KB`;
+    return `${(bytes / 1000 / 1000).toFixed(1)} MB`;
+  },
   plural(n: number, one: string, many = `${one}s`): string {
     return `${n} ${n === 1 ? one : many}`;
   },

@@ -117,6 +117,7 @@ export async function makeTestApp(
     dir,
     async close() {
       services.mail.close();
+      await services.exportBuilds.close();
       await database.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },

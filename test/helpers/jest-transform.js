@@ -1,6 +1,8 @@
 // openid-client and its two dependencies ship only ES modules: Node loads them with require(), jest's module system
-// does not, so they are compiled to CommonJS for the tests. Shared by jest.config.js and jest.e2e.config.js.
-const ESM_ONLY = ['openid-client', 'oauth4webapi', 'jose'];
+// does not, so they are compiled to CommonJS for the tests. pptxgenjs is CommonJS but loads node:fs and node:https
+// with import() on every export, which jest's module system refuses (an unhandled rejection that fails the test);
+// compiled, import() becomes require(). Shared by jest.config.js and jest.e2e.config.js.
+const ESM_ONLY = ['openid-client', 'oauth4webapi', 'jose', 'pptxgenjs'];
 
 module.exports = {
   transform: {

@@ -83,3 +83,47 @@ export async function docxParagraphs(file: string): Promise<DocxParagraph[]> {
   const { stdout } = await run(SYSTEM_PYTHON, ['-c', READ_DOCX, file], { maxBuffer: 32 * 1024 * 1024 });
   return JSON.parse(stdout) as DocxParagraph[];
 }
+
+export interface DocxTable {
+  /** Each row's cells' text. */
+  rows: string[][];
+  /** The table grid's columns' widths added up, in twentieths of a point (what Word lays the table out by). */
+  gridWidth: number;
+  /** `fixed` when the table keeps its column widths whatever its text, else `autofit`. */
+  layout: string;
+}
+
+const READ_TABLES = `
+import json, sys, docx
+from docx.oxml.ns import qn
+d = docx.Document(sys.argv[1])
+out = []
+for t in d.tables:
+    grid = t._tbl.tblGrid
+    width = sum(int(c.get(qn("w:w")) or 0) for c in grid.findall(qn("w:gridCol")))
+    layout = t._tbl.tblPr.find(qn("w:tblLayout"))
+    out.append({
+        "rows": [[c.text for c in r.cells] for r in t.rows],
+        "gridWidth": width,
+        "layout": layout.get(qn("w:type")) if layout is not None else "autofit",
+    })
+print(json.dumps(out))
+`;
+
+/** The body's tables of a .docx (not nested ones), as python-docx reads them. */
+export async function docxTables(file: string): Promise<DocxTable[]> {
+  const { stdout } = await run(SYSTEM_PYTHON, ['-c', READ_TABLES, file], { maxBuffer: 32 * 1024 * 1024 });
+  return JSON.parse(stdout) as DocxTable[];
+}
+
+const READ_LINKS = `
+import json, sys, docx
+d = docx.Document(sys.argv[1])
+print(json.dumps([r.target_ref for r in d.part.rels.values() if r.is_external and r.reltype.endswith("/hyperlink")]))
+`;
+
+/** The addresses a .docx's live links open (its external hyperlink relationships), as python-docx reads them. */
+export async function docxLinks(file: string): Promise<string[]> {
+  const { stdout } = await run(SYSTEM_PYTHON, ['-c', READ_LINKS, file]);
+  return JSON.parse(stdout) as string[];
+}
