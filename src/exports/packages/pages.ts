@@ -42,6 +42,7 @@ function page(opts: {
 <meta charset="utf-8">
 <title>${e(opts.title)} – ${e(opts.meta.packTitle)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="${opts.root}assets/images/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="${opts.root}assets/govuk-frontend.min.css">
 <link rel="stylesheet" href="${opts.root}assets/app.css">${script}
 </head>
