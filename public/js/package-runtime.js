@@ -458,6 +458,34 @@
       return 'PT' + Math.round((Date.now() - startedAt) / 10) / 100 + 'S';
     }
 
+    var queue = Promise.resolve(true);
+
+    function put(text, keepalive) {
+      return fetch(stateUrl('packway.answers'), {
+        method: 'PUT',
+        headers: headers,
+        body: text,
+        keepalive: keepalive,
+      })
+        .then(function (r) {
+          return r.ok;
+        })
+        .catch(function () {
+          return false;
+        });
+    }
+
+    /** cmi5 allows one completed per registration: sent once, and remembered in the state document. */
+    function completed(keepalive) {
+      state.completedSent = true;
+      return statement('completed', { completion: true, duration: duration() }, keepalive).then(
+        function (ok) {
+          if (!ok) state.completedSent = false;
+          return ok;
+        },
+      );
+    }
+
     var normal = function () {
       return launch && launch.launchMode === 'Normal';
     };
@@ -498,35 +526,34 @@
             return { ok: false };
           });
       },
-      save: function (changed, text) {
+      /**
+       * Saves run one after another, so a later save never lands before an earlier one and `completed` goes once; the
+       * last save, as the page goes away, is sent at once with keepalive (a queued request would be cancelled).
+       */
+      save: function (changed, text, final) {
         if (!normal()) return Promise.resolve(false);
-        var completedBefore = state.completedSent === true;
-        return fetch(stateUrl('packway.answers'), { method: 'PUT', headers: headers, body: text })
-          .then(function (r) {
-            return r.ok;
-          })
-          .catch(function () {
-            return false;
+        if (final) {
+          // completed first: the state document sent after it says it was sent
+          if (state.done && !state.completedSent) void completed(true);
+          void put(serialise(), true);
+          return Promise.resolve(true);
+        }
+        queue = queue
+          .then(function () {
+            return put(serialise(), false);
           })
           .then(function (kept) {
-            // cmi5 allows one completed per registration: it is sent once, and remembered in the state document
-            if (!state.done || completedBefore) return kept;
-            return statement('completed', { completion: true, duration: duration() }).then(function (ok) {
-              if (!ok) return false;
-              state.completedSent = true;
-              return fetch(stateUrl('packway.answers'), {
-                method: 'PUT',
-                headers: headers,
-                body: serialise(),
-              })
-                .then(function () {
+            if (!state.done || state.completedSent) return kept;
+            return completed(false).then(function (ok) {
+              return (
+                ok &&
+                put(serialise(), false).then(function () {
                   return kept;
                 })
-                .catch(function () {
-                  return kept;
-                });
+              );
             });
           });
+        return queue;
       },
       finish: function () {
         if (!sessionStatements.initialized || sessionStatements.terminated) return;
@@ -559,14 +586,15 @@
       );
   }
 
-  function save(submittedForm) {
+  /** Takes in the page and saves it; `final` as the page goes away (no later chance to send anything). */
+  function save(submittedForm, final) {
     if (timer) clearTimeout(timer);
     timer = null;
     var changed = capture();
     if (!state.done && ruleMet(submittedForm)) state.done = true;
     if (!started || finished) return;
     if (lms.browse && lms.browse()) return;
-    var result = lms.save(changed, serialise());
+    var result = lms.save(changed, serialise(), final === true);
     if (result && typeof result.then === 'function') result.then(report);
     else report(result);
   }
@@ -641,7 +669,7 @@
   // the last answer is kept even when the learner closes the window mid-typing
   window.addEventListener('pagehide', function () {
     if (finished) return;
-    save();
+    save(false, true);
     finished = true;
     if (started) lms.finish();
   });
