@@ -25,39 +25,48 @@ function choices(
   const kind = type === 'radio' ? 'radios' : 'checkboxes';
   const items = options.map((opt, i) => {
     const id = `${idOf(name)}-${i}`;
+    // one required radio makes its whole group required
+    const attrs = `id="${id}" name="${e(name)}" type="${type}" value="${e(opt)}"${required && i === 0 ? ' required' : ''}`;
     return (
-      `<div class="govuk-${kind}__item"><input class="govuk-${kind}__input" id="${id}" name="${e(name)}" type="${type}" value="${e(opt)}"${required && type === 'radio' && i === 0 ? ' required' : ''}>` +
+      `<div class="govuk-${kind}__item"><input class="govuk-${kind}__input" ${attrs}>` +
       `<label class="govuk-label govuk-${kind}__label" for="${id}">${e(opt)}</label></div>`
     );
   });
   return `<div class="govuk-${kind} govuk-${kind}--small">${items.join('')}</div>`;
 }
 
+const labelText = (f: FormField): string => `${e(f.label)}${f.required ? '' : ' (optional)'}`;
+
 function fieldset(f: FormField, name: string, inner: string): string {
   const id = idOf(name);
   return (
     `<div class="govuk-form-group"><fieldset class="govuk-fieldset"${f.hint ? ` aria-describedby="${id}-hint"` : ''}>` +
-    `<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${e(f.label)}${f.required ? '' : ' (optional)'}</legend>` +
+    `<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${labelText(f)}</legend>` +
     `${hint(id, f.hint)}${inner}</fieldset></div>`
   );
 }
 
+/** A labelled control of its own: `control` is given the attributes every one of them has. */
+function single(f: FormField, name: string, control: (attrs: string) => string): string {
+  const id = idOf(name);
+  const attrs = `id="${id}" name="${e(name)}"${f.hint ? ` aria-describedby="${id}-hint"` : ''}${req(f)}`;
+  const label = `<label class="govuk-label govuk-label--s" for="${id}">${labelText(f)}</label>`;
+  return `<div class="govuk-form-group">${label}${hint(id, f.hint)}${control(attrs)}</div>`;
+}
+
 function field(g: FormGroup, f: FormField): string {
   const name = `f:${g.id}.${f.id}`;
-  const id = idOf(name);
-  const described = f.hint ? ` aria-describedby="${id}-hint"` : '';
-  const label = `<label class="govuk-label govuk-label--s" for="${id}">${e(f.label)}${f.required ? '' : ' (optional)'}</label>`;
   switch (f.type) {
     case 'textarea':
-      return `<div class="govuk-form-group">${label}${hint(id, f.hint)}<textarea class="govuk-textarea" id="${id}" name="${e(name)}" rows="5"${described}${req(f)}></textarea></div>`;
+      return single(f, name, (attrs) => `<textarea class="govuk-textarea" ${attrs} rows="5"></textarea>`);
     case 'text':
     case 'date':
-      return `<div class="govuk-form-group">${label}${hint(id, f.hint)}<input class="govuk-input" id="${id}" name="${e(name)}" type="${f.type}"${described}${req(f)}></div>`;
+      return single(f, name, (attrs) => `<input class="govuk-input" ${attrs} type="${f.type}">`);
     case 'select': {
       const options = ['', ...f.options]
         .map((o) => `<option value="${e(o)}">${e(o || 'Choose')}</option>`)
         .join('');
-      return `<div class="govuk-form-group">${label}${hint(id, f.hint)}<select class="govuk-select" id="${id}" name="${e(name)}"${described}${req(f)}>${options}</select></div>`;
+      return single(f, name, (attrs) => `<select class="govuk-select" ${attrs}>${options}</select>`);
     }
     case 'rating': {
       const scale = Array.from({ length: f.max - f.min + 1 }, (_, i) => String(f.min + i));
@@ -69,8 +78,9 @@ function field(g: FormGroup, f: FormField): string {
       return fieldset(f, name, choices('checkbox', name, f.options));
     case 'actions': {
       const rows = Array.from({ length: f.count }, (_, i) => {
-        const rowId = `${id}-${i}`;
-        return `<div class="govuk-form-group"><label class="govuk-label" for="${rowId}">Action ${i + 1}</label><input class="govuk-input" id="${rowId}" name="${e(name)}.${i}" type="text"></div>`;
+        const id = `${idOf(name)}-${i}`;
+        const input = `<input class="govuk-input" id="${id}" name="${e(name)}.${i}" type="text">`;
+        return `<div class="govuk-form-group"><label class="govuk-label" for="${id}">Action ${i + 1}</label>${input}</div>`;
       });
       return fieldset(f, name, rows.join(''));
     }
@@ -126,19 +136,20 @@ export function outcomesHtml(pack: Pack, mod: Module): string {
       ['achieved', 'Achieved'],
     ].map(([value, label]) => {
       const rid = `${idOf(name)}-${value}`;
-      return (
-        `<div class="govuk-radios__item"><input class="govuk-radios__input" id="${rid}" name="${e(name)}:status" type="radio" value="${value}">` +
-        `<label class="govuk-label govuk-radios__label" for="${rid}">${label}</label></div>`
-      );
+      const input = `<input class="govuk-radios__input" id="${rid}" name="${e(name)}:status" type="radio" value="${value}">`;
+      return `<div class="govuk-radios__item">${input}<label class="govuk-label govuk-radios__label" for="${rid}">${label}</label></div>`;
     });
     const standard = o?.standard ? `<div class="govuk-hint">Standard: ${e(o.standard)}</div>` : '';
+    const evidence = `${idOf(name)}-evidence`;
     return (
-      `<div class="pw-outcome" data-pw-outcome="${e(id)}"><h3 class="govuk-heading-s"><span class="pw-outcome-id">${e(id)}</span> ${e(o?.text ?? id)}</h3>${standard}` +
-      `<div class="govuk-form-group"><fieldset class="govuk-fieldset"><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Where are you with ${e(id)}?</legend>` +
+      `<div class="pw-outcome" data-pw-outcome="${e(id)}">` +
+      `<h3 class="govuk-heading-s"><span class="pw-outcome-id">${e(id)}</span> ${e(o?.text ?? id)}</h3>${standard}` +
+      `<div class="govuk-form-group"><fieldset class="govuk-fieldset">` +
+      `<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Where are you with ${e(id)}?</legend>` +
       `<div class="govuk-radios govuk-radios--small govuk-radios--inline">${status.join('')}</div></fieldset>` +
       `<p class="govuk-body-s pw-meta" data-pw-earlier="${e(id)}" hidden></p></div>` +
-      `<div class="govuk-form-group"><label class="govuk-label" for="${idOf(name)}-evidence">Evidence for ${e(id)}</label>` +
-      `<textarea class="govuk-textarea" id="${idOf(name)}-evidence" name="${e(name)}:evidence" rows="3"></textarea></div></div>`
+      `<div class="govuk-form-group"><label class="govuk-label" for="${evidence}">Evidence for ${e(id)}</label>` +
+      `<textarea class="govuk-textarea" id="${evidence}" name="${e(name)}:evidence" rows="3"></textarea></div></div>`
     );
   });
   return (

@@ -59,10 +59,11 @@ function sharedAssets(): Asset[] {
       path: `assets/fonts/${f}`,
       data: fs.readFileSync(path.join(govuk, 'assets', 'fonts', f)),
     })),
-    {
-      path: 'assets/images/govuk-crest.svg',
-      data: fs.readFileSync(path.join(govuk, 'assets', 'images', 'govuk-crest.svg')),
-    },
+    // the crest the styles name, and the favicon the pages name (a browser asks the server for /favicon.ico otherwise)
+    ...['govuk-crest.svg', 'favicon.svg'].map((f) => ({
+      path: `assets/images/${f}`,
+      data: fs.readFileSync(path.join(govuk, 'assets', 'images', f)),
+    })),
     { path: 'assets/app.css', data: fs.readFileSync(path.join(root, 'public', 'css', 'app.css')) },
     {
       path: 'assets/package-runtime.js',

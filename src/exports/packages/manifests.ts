@@ -31,7 +31,8 @@ function title(input: ManifestInput): string {
 }
 
 function description(input: ManifestInput): string {
-  return `${input.modules.length} module${input.modules.length === 1 ? '' : 's'} from ${describeVersion(input.meta)}: ${input.modules.map((m) => m.title).join('; ')}`;
+  const n = input.modules.length;
+  return `${n} module${n === 1 ? '' : 's'} from ${describeVersion(input.meta)}: ${input.modules.map((m) => m.title).join('; ')}`;
 }
 
 /** The identifier the learning system knows the package by: the pack and variant, not the version, so an update replaces it. */

@@ -27,6 +27,8 @@ export function packagedBody(html: string): string {
     .replace(/<a href="(https?:)/g, '<a target="_blank" rel="noopener noreferrer" href="$1');
 }
 
+const listItems = (texts: readonly string[]): string => texts.map((t) => `<li>${e(t)}</li>`).join('');
+
 function page(opts: {
   title: string;
   meta: ExportMeta;
@@ -73,7 +75,9 @@ function completionHtml(by: CompletesBy): string {
   return `<div class="pw-completion" id="completion">
 <h2 class="govuk-heading-m">Your progress on this module</h2>
 <p class="govuk-body">${RULE[by]}</p>${button}
-<div class="govuk-warning-text" data-pw-trimmed hidden><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"></strong></div>
+<div class="govuk-warning-text" data-pw-trimmed hidden>
+<span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"></strong>
+</div>
 <p class="govuk-body" data-pw-status role="status"></p>
 </div>`;
 }
@@ -82,15 +86,17 @@ function completionHtml(by: CompletesBy): string {
 export function modulePage(pack: Pack, meta: ExportMeta, mod: Module, format: PackageFormat): string {
   const by = completesByOf(mod);
   const slides = mod.slides.length
-    ? `<h2 class="govuk-heading-m">Slides</h2><ol class="govuk-list govuk-list--number">${mod.slides.map((s) => `<li>${e(s.title)}</li>`).join('')}</ol>`
+    ? `<h2 class="govuk-heading-m">Slides</h2><ol class="govuk-list govuk-list--number">${listItems(mod.slides.map((s) => s.title))}</ol>`
     : '';
-  const refs = mod.sources.map((s) => {
-    const ref = viewHelpers.reference(s);
-    const link = ref.url
-      ? ` <a class="govuk-link" target="_blank" rel="noopener noreferrer" href="${e(ref.url)}">${e(ref.url)}</a>`
-      : '';
-    return `<li>${e(ref.text)}${link}</li>`;
-  });
+  const refs = mod.sources
+    .map((s) => {
+      const ref = viewHelpers.reference(s);
+      const link = ref.url
+        ? ` <a class="govuk-link" target="_blank" rel="noopener noreferrer" href="${e(ref.url)}">${e(ref.url)}</a>`
+        : '';
+      return `<li>${e(ref.text)}${link}</li>`;
+    })
+    .join('');
   const body = `<div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
 <span class="govuk-caption-l">${e(viewHelpers.kindLabel(mod.kind))}</span>
 <h1 class="govuk-heading-xl">${e(mod.title)}</h1>
@@ -101,7 +107,7 @@ ${slides}
 ${mod.prompts.length ? promptsHtml(pack, mod) : ''}
 ${formHtml(mod)}
 ${outcomesHtml(pack, mod)}
-${refs.length ? `<h2 class="govuk-heading-m">References</h2><ul class="govuk-list govuk-list--bullet govuk-body-s">${refs.join('')}</ul>` : ''}
+${refs.length ? `<h2 class="govuk-heading-m">References</h2><ul class="govuk-list govuk-list--bullet govuk-body-s">${refs}</ul>` : ''}
 ${completionHtml(by)}
 </div></div>`;
   const data =
@@ -121,14 +127,16 @@ export function contentsPage(
       s.modules
         .map(
           (m) =>
-            `<li><a class="govuk-link" href="${modulePath(m)}">${e(m.title)}</a> <span class="pw-meta">about ${m.minutes} minutes</span></li>`,
+            `<li><a class="govuk-link" href="${modulePath(m)}">${e(m.title)}</a>` +
+            ` <span class="pw-meta">about ${m.minutes} minutes</span></li>`,
         )
         .join('') +
       '</ul>',
   );
   const body =
     `<h1 class="govuk-heading-xl">${e(meta.packTitle)}</h1>` +
-    `<p class="govuk-body">${e(describeVersion(meta))}. Each module is tracked on its own by your learning system: open modules from its course page so your progress is recorded.</p>` +
+    `<p class="govuk-body">${e(describeVersion(meta))}. Each module is tracked on its own by your learning system: ` +
+    'open modules from its course page so your progress is recorded.</p>' +
     list.join('');
   return page({ title: 'Contents', meta, root: '', body, script: false });
 }
