@@ -125,6 +125,28 @@ export function buildPackage(
   ];
 }
 
+/**
+ * Builds the package and writes its zip to `file`: the shape of the export worker's builders (issue 29's pipeline
+ * builds off the request thread and caches per pack version). Progress is two steps, the pages and the zip: the whole
+ * build of the built-in pack takes tens of milliseconds.
+ */
+export async function writePackageZip(
+  pack: Pack,
+  meta: ExportMeta,
+  format: PackageFormat,
+  scope: PackageScope,
+  file: string,
+  progress: (done: number, total: number) => void = () => {},
+): Promise<{ files: number; bytes: number }> {
+  progress(0, 2);
+  const files = buildPackage(pack, meta, format, scope);
+  progress(1, 2);
+  const zip = await zipPackage(files);
+  await fs.promises.writeFile(file, zip);
+  progress(2, 2);
+  return { files: files.length, bytes: zip.length };
+}
+
 /** The package as a zip with the manifest at its root, as every learning system's import expects. */
 export function zipPackage(files: readonly PackageFile[]): Promise<Buffer> {
   const zip = new yazl.ZipFile();
