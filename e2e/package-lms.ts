@@ -71,7 +71,13 @@ export async function serve(pkgDir: string, handle: Handler): Promise<StaticServ
           : null;
       if (file) {
         if (!fs.existsSync(file) || !fs.statSync(file).isFile()) return void res.writeHead(404).end();
-        res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+        // the strictest policy a learning system may serve a package under: nothing inline, nothing from elsewhere
+        const csp =
+          "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'";
+        res.writeHead(200, {
+          'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+          'content-security-policy': csp,
+        });
         return void res.end(fs.readFileSync(file));
       }
       if (!handle(req, res, body)) res.writeHead(404).end();

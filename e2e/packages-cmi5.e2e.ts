@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import validate from '@learninglocker/xapi-validation';
 import type { Browser, Page } from 'playwright-core';
 import type { Pack } from '../src/content/types';
-import { launchBrowser } from './harness';
+import { axe, launchBrowser } from './harness';
 import { builtInPack, serve, writePackage, type StaticServer } from './package-lms';
 
 /**
@@ -290,5 +290,29 @@ describe('cmi5 AU against a stand-in LMS', () => {
     await page.close();
     // it asked for nothing but its own files
     expect(lms.requested.slice(before).filter((p) => !p.startsWith('/pkg/'))).toEqual([]);
+  });
+
+  it('every kind of module page passes axe and runs under a strict CSP with no violation', async () => {
+    const ids = [
+      'intro-why-customer-focus',
+      'area-listening',
+      'raid-plan',
+      'activity-self-assessment',
+      'case-stoke-outcomes',
+      'slides-raids',
+    ];
+    for (const id of ids) {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      await page.goto(`${lms.url}/pkg/modules/${id}.html`);
+      await page.waitForSelector('[data-pw-status]:has-text("not open from a learning system")');
+      expect({ id, violations: await axe(page) }).toEqual({ id, violations: [] });
+      expect({ id, errors }).toEqual({ id, errors: [] });
+      await page.close();
+    }
   });
 });
