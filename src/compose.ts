@@ -64,9 +64,8 @@ import { createMessagesService } from './messages/messages.service';
 import { createReminders } from './messages/reminders.service';
 import { createCalendarService } from './messages/calendar.service';
 import { createExportsService } from './exports/exports.service';
-import { deckToPptx } from './exports/pptx';
 import { createDocumentsService } from './exports/documents.service';
-import { facilitatorGuideDocx, modulesToDocx } from './exports/docx';
+import { lazyDeckToPptx, lazyWordWriter } from './exports/writers';
 import type { Logger } from './shared/logger';
 import { systemClock, type Clock } from './shared/clock';
 
@@ -190,7 +189,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
   const documents = createDocumentsService({
     base: packs.base,
     versions: () => variantsRepo.versions(),
-    writer: { modulesToDocx, facilitatorGuideDocx },
+    writer: lazyWordWriter,
     organisationName: config.ORGANISATION_NAME ?? '',
     siteUrl: config.publicUrl,
   });
@@ -203,7 +202,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     base: packs.base,
     variants: variantsRepo,
     organisationName: config.ORGANISATION_NAME ?? '',
-    writeDeck: deckToPptx,
+    writeDeck: lazyDeckToPptx,
   });
   const jobs = createJobRunner({
     uow,
