@@ -1,9 +1,10 @@
-// The trainer's pack while it is prepared: asks the status endpoint every two seconds and shows how many files are
+// An export (the trainer's pack, a SCORM or cmi5 package) while it is prepared: asks the status endpoint every two seconds and shows how many files are
 // made; once it is ready (or has failed) the page is loaded again, which then shows the download (or what went wrong).
 // Without this script the page says how far it had got and offers a link to check again.
 const box = document.querySelector('[data-export-progress]');
 if (box) {
   const url = box.getAttribute('data-status-url');
+  const noun = box.getAttribute('data-export-noun');
   const count = box.querySelector('[data-export-count]');
   const bar = box.querySelector('[data-export-bar]');
   const announce = box.querySelector('[data-export-announce]');
@@ -18,7 +19,7 @@ if (box) {
           return;
         }
         if (status.total) {
-          count.textContent = `Preparing the trainer’s pack: ${status.done} of ${status.total} files`;
+          count.textContent = `Preparing the ${noun}: ${status.done} of ${status.total} files`;
           bar.max = status.total;
           bar.value = status.done;
           bar.textContent = `${status.done} of ${status.total}`;

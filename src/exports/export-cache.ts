@@ -10,7 +10,7 @@ import type { ExportKind } from './export-kinds';
  * never sees half a file, whatever instance or crash came before.
  *
  * A file's name is its key (the pack version's content and what the files say about it) and a fingerprint of the
- * code that makes exports (this folder's modules and the Office libraries' versions): an upgrade that changes how
+ * code that makes exports (this folder's modules, the files a package carries and the libraries' versions): an upgrade that changes how
  * files are written never serves a file made by the old code. Files of another fingerprint, and temporary files
  * left by a stopped build, are swept the first time a kind is built after a start.
  *
@@ -35,16 +35,39 @@ export interface ExportCache {
 }
 
 const TEMP_KEPT_MS = 3_600_000;
-const OFFICE_LIBRARIES = ['pptxgenjs', 'docx', 'yazl'];
+const LIBRARIES = ['pptxgenjs', 'docx', 'yazl', 'govuk-frontend'];
+/** Files outside this folder that go into packages as they are (the runtime that talks to the LMS, the app's styles). */
+const PACKAGED_FILES = ['public/js/package-runtime.js', 'public/css/app.css'];
 
-/** What makes exports: this folder's code (built or source) and the versions of the libraries that write the files. */
+/** This folder's code and its subfolders' (the packages'), sorted so the hash does not depend on the file system. */
+function codeFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => /\.(js|ts)$/.test(name) && !name.endsWith('.d.ts'))
+    .sort()
+    .map((name) => path.join(dir, name));
+}
+
+/** The repository's root (where package.json is), from src/ or from the compiled dist/src/. */
+function rootOf(dir: string): string {
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
+/**
+ * What makes exports: this folder's code (built or source), the files packages carry as they are, and the versions of
+ * the libraries that write the files (GOV.UK Frontend's styles and fonts go into every package).
+ */
 function codeFingerprint(): string {
   const hash = crypto.createHash('sha256');
-  for (const name of fs.readdirSync(__dirname).sort()) {
-    if (/\.(js|ts)$/.test(name) && !name.endsWith('.d.ts'))
-      hash.update(name).update(fs.readFileSync(path.join(__dirname, name)));
+  for (const file of codeFiles(__dirname))
+    hash.update(path.relative(__dirname, file)).update(fs.readFileSync(file));
+  const root = rootOf(__dirname);
+  for (const name of PACKAGED_FILES) {
+    const file = path.join(root, name);
+    hash.update(name).update(fs.existsSync(file) ? fs.readFileSync(file) : '?');
   }
-  for (const lib of OFFICE_LIBRARIES) {
+  for (const lib of LIBRARIES) {
     try {
       const { version } = JSON.parse(fs.readFileSync(require.resolve(`${lib}/package.json`), 'utf8')) as {
         version: string;

@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yazl from 'yazl';
-import type { Module, Pack } from '../../content/types';
+import type { Pack } from '../../content/types';
 import type { ExportMeta } from '../meta';
 import { cmi5CourseStructure, scorm12Manifest, scorm2004Manifest, type ManifestInput } from './manifests';
 import { contentsPage, modulePage, modulePath, type PackageFormat } from './pages';
+import { selectScope, type PackageScope } from './scope';
+
+export { PackageScopeError, selectScope, type PackageScope } from './scope';
 
 export type { PackageFormat } from './pages';
 export const PACKAGE_FORMATS: readonly PackageFormat[] = ['scorm12', 'scorm2004', 'cmi5'];
@@ -13,15 +16,6 @@ export interface PackageFile {
   path: string;
   data: Buffer | string;
 }
-
-/** Which part of the pack goes in: all of it, one section, or one module. */
-export interface PackageScope {
-  section?: string;
-  module?: string;
-}
-
-/** The section or module asked for is not in this pack version (a route answers 404). */
-export class PackageScopeError extends Error {}
 
 /** The repository's root (where package.json is), from src/ or from the compiled dist/src/. */
 function repoRoot(): string {
@@ -73,26 +67,6 @@ function sharedAssets(): Asset[] {
   return assetsCache;
 }
 
-/** The sections and modules the scope asks for, in pack order. */
-function select(
-  pack: Pack,
-  scope: PackageScope,
-): { sections: { title: string; modules: readonly Module[] }[]; title: string | null } {
-  if (scope.module) {
-    const mod = pack.modules.get(scope.module);
-    const section = mod && pack.sections.find((s) => s.modules.includes(mod));
-    if (!mod || !section) throw new PackageScopeError(`No module ${scope.module} in this pack`);
-    return { sections: [{ title: section.title, modules: [mod] }], title: mod.title };
-  }
-  if (scope.section) {
-    const section = pack.sections.find((s) => s.id === scope.section);
-    if (!section || !section.modules.length)
-      throw new PackageScopeError(`No section ${scope.section} in this pack`);
-    return { sections: [section], title: section.title };
-  }
-  return { sections: pack.sections.filter((s) => s.modules.length), title: null };
-}
-
 /** The package's files: its manifest, the contents page, one page per module and the shared assets. */
 export function buildPackage(
   pack: Pack,
@@ -100,7 +74,7 @@ export function buildPackage(
   format: PackageFormat,
   scope: PackageScope = {},
 ): PackageFile[] {
-  const { sections, title } = select(pack, scope);
+  const { sections, title } = selectScope(pack, scope);
   const modules = sections.flatMap((s) => s.modules);
   const assets = sharedAssets();
   const input: ManifestInput = {
