@@ -19,6 +19,7 @@ const SLOW = [
   'test/exports/trainer-pack.test.ts',
   'test/exports/pptx.test.ts',
   'test/exports/docx.test.ts',
+  'test/exports/packages-http.test.ts',
 ].map((file) => `<rootDir>/${file}`);
 
 const common = {
