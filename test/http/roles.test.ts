@@ -106,6 +106,12 @@ function table(): RouteCase[] {
     { method: 'get', path: '/api/v1/packs/builtin/trainer-pack', allowed: staff },
     { method: 'get', path: '/api/v1/packs/builtin/trainer-pack.zip', allowed: staff },
     { method: 'post', path: '/api/v1/packs/builtin/trainer-pack', allowed: staff },
+    { method: 'get', path: '/packs/builtin/export', allowed: staff },
+    { method: 'get', path: '/packs/builtin/export/scorm12', allowed: staff },
+    { method: 'get', path: '/packs/builtin/export/scorm2004.zip?section=case-studies', allowed: staff },
+    { method: 'get', path: '/api/v1/packs/builtin/export/cmi5?module=case-town-hall', allowed: staff },
+    { method: 'get', path: '/api/v1/packs/builtin/export/scorm12.zip', allowed: staff },
+    { method: 'post', path: '/api/v1/packs/builtin/export/scorm2004', allowed: staff },
     { method: 'get', path: '/api/v1/modules/case-town-hall', allowed: signedIn },
     { method: 'get', path: '/api/v1/users', allowed: ['admin'] },
     {
