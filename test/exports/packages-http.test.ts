@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import yauzl from 'yauzl';
 import { makeTestApp, REAL_PACK, type TestApp } from '../helpers/app';
+import { binary, unzip } from '../helpers/zip';
 import { zipPackage } from '../../src/exports/packages';
 
 // The SCORM 1.2, SCORM 2004 and cmi5 packages through HTTP, as trainers and admins download them: built in the export
@@ -14,41 +14,6 @@ import { zipPackage } from '../../src/exports/packages';
 const VARIANT_TITLE = 'Plan a Northshire <listening> & "front door"';
 const FORMATS = ['scorm12', 'scorm2004', 'cmi5'] as const;
 const manifestOf = (format: string) => (format === 'cmi5' ? 'cmi5.xml' : 'imsmanifest.xml');
-
-interface ZipEntry {
-  name: string;
-  data: Buffer;
-}
-
-function unzip(buffer: Buffer): Promise<ZipEntry[]> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true, decodeStrings: true }, (err, zip) => {
-      if (err || !zip) return reject(err ?? new Error('not a zip'));
-      const entries: ZipEntry[] = [];
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e ?? new Error('unreadable entry'));
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            entries.push({ name: entry.fileName, data: Buffer.concat(chunks) });
-            zip.readEntry();
-          });
-          stream.on('error', reject);
-        });
-      });
-      zip.on('end', () => resolve(entries));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
-}
-
-const binary = (res: request.Response, done: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-};
 
 /** `attachment; filename=NAME`, quoted or not (Express quotes a name only when it must). */
 const attachment = (name: string) =>

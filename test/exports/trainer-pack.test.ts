@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import yauzl from 'yauzl';
 import { csrfFrom, makeTestApp, PASSWORD, REAL_PACK, type TestApp } from '../helpers/app';
 import { onSqlite } from '../helpers/engine';
+import { binary, unzip, type ZipEntry } from '../helpers/zip';
 import { convertToPdf, pdfPageCount } from '../helpers/office';
 import { diskExportCache } from '../../src/exports/export-cache';
 import { createBuildsService } from '../../src/exports/builds.service';
@@ -19,41 +19,6 @@ import type { Pack } from '../../src/content/types';
 
 const ORGANISATION = 'Northshire Council';
 const VARIANT_PHRASE = 'Northshire residents meet the listening panel every month';
-
-interface ZipEntry {
-  name: string;
-  data: Buffer;
-}
-
-function unzip(buffer: Buffer): Promise<ZipEntry[]> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true, decodeStrings: true }, (err, zip) => {
-      if (err || !zip) return reject(err ?? new Error('not a zip'));
-      const entries: ZipEntry[] = [];
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e ?? new Error('unreadable entry'));
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            entries.push({ name: entry.fileName, data: Buffer.concat(chunks) });
-            zip.readEntry();
-          });
-          stream.on('error', reject);
-        });
-      });
-      zip.on('end', () => resolve(entries));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
-}
-
-const binary = (res: request.Response, done: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-};
 
 /** What the zip must hold for a pack: one .pptx per deck, one .docx per other module, in its section's folder. */
 function expectedFolders(pack: Pack): Map<string, { pptx: number; docx: number }> {
