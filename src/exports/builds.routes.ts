@@ -51,6 +51,12 @@ const PACKAGE: ExportAddress = {
   }),
 };
 
+/** The builds service's arguments for the export a request names, asked by the person signed in. */
+function askOf(address: ExportAddress, req: Request) {
+  const { kind, versionId, scope } = address.requestOf(req);
+  return [kind, versionId, actorOf(req), scope] as const;
+}
+
 /** A ready export, sent as a download (a new build has a new file name on disk, so nothing stale is cached). */
 function sendFile(res: Response, status: ExportStatus & { file?: string }): void {
   res.set('Cache-Control', 'private, no-cache');
@@ -61,10 +67,7 @@ function sendFile(res: Response, status: ExportStatus & { file?: string }): void
 function exportPages(router: Router, services: Services, address: ExportAddress): void {
   const staff = requireRole('trainer', 'admin');
   const exportsOf = services.exportBuilds;
-  const ask = (req: Request) => {
-    const { kind, versionId, scope } = address.requestOf(req);
-    return [kind, versionId, actorOf(req), scope] as const;
-  };
+  const ask = (req: Request) => askOf(address, req);
 
   const progressPage = (req: Request, res: Response, status: ExportStatus) => {
     const noun = exportNoun(status.kind);
@@ -172,10 +175,7 @@ function exportApi(
   const staff = requireRole('trainer', 'admin');
   const exportsOf = services.exportBuilds;
   const statusResponse = (description: string) => jsonResponse(exportStatusSchema, description);
-  const ask = (req: Request) => {
-    const { kind, versionId, scope } = address.requestOf(req);
-    return [kind, versionId, actorOf(req), scope] as const;
-  };
+  const ask = (req: Request) => askOf(address, req);
   const page = address.path.replace(/:(\w+)/g, '{$1}');
   const failed = `The ${contract.noun} could not be prepared: start it again with POST ${page}`;
   const inputs = { params: contract.params, ...(contract.query ? { query: contract.query } : {}) };

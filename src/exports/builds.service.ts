@@ -105,6 +105,9 @@ function partOf(pack: Pack, kind: ExportKind, scope: ExportScope): ExportPart | 
   }
 }
 
+/** What names the export a person asks for: its kind, the pack version, who asks, and (a package only) the part. */
+type Asked = [kind: ExportKind, versionId: VersionRef, actor: Actor, scope?: ExportScope];
+
 interface Build {
   state: ExportState;
   done?: Promise<void>;
@@ -263,26 +266,16 @@ export function createBuildsService(deps: BuildsDeps) {
   const statusOf = (t: Target, state: ExportState): ExportStatus => ({ ...state, ...identityOf(t) });
 
   /** Where an export stands (ready, building with its progress, or failed); asking starts a build not yet started. */
-  async function status(
-    kind: ExportKind,
-    versionId: VersionRef,
-    actor: Actor,
-    scope: ExportScope = {},
-  ): Promise<ExportStatus> {
-    const t = await target(kind, versionId, actor, scope);
+  async function status(...asked: Asked): Promise<ExportStatus> {
+    const t = await target(...asked);
     const state = await stateOf(t);
     delete state.file;
     return statusOf(t, state);
   }
 
   /** The file when it is ready (`file` set), else where it stands (starting its build when needed). */
-  async function download(
-    kind: ExportKind,
-    versionId: VersionRef,
-    actor: Actor,
-    scope: ExportScope = {},
-  ): Promise<ExportStatus & { file?: string }> {
-    const t = await target(kind, versionId, actor, scope);
+  async function download(...asked: Asked): Promise<ExportStatus & { file?: string }> {
+    const t = await target(...asked);
     return statusOf(t, await stateOf(t));
   }
 
@@ -336,16 +329,11 @@ export function createBuildsService(deps: BuildsDeps) {
   }
 
   /** Starts a failed build again (or any not yet built); a running or finished one is left as it is. */
-  async function retry(
-    kind: ExportKind,
-    versionId: VersionRef,
-    actor: Actor,
-    scope: ExportScope = {},
-  ): Promise<ExportStatus> {
-    const t = await target(kind, versionId, actor, scope);
+  async function retry(...asked: Asked): Promise<ExportStatus> {
+    const t = await target(...asked);
     const id = `${t.kind}/${t.key}`;
     if (builds.get(id)?.state.status === 'failed') builds.delete(id);
-    return status(kind, versionId, actor, scope);
+    return status(...asked);
   }
 
   /** Builds a version's exports and waits for them (the background job after a version is published). */
