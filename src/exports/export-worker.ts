@@ -6,12 +6,16 @@
 import v8 from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import type { ExportJob, ExportKind, ExportReport, FromExportWorker } from './export-kinds';
-import { facilitatorGuideDocx, modulesToDocx } from './docx';
 import { writePackageZip } from './packages';
-import { deckToPptx } from './pptx';
 import { writeTrainerPack, type BuildReport, type OfficeWriters } from './trainer-pack';
+import { lazyDeckToPptx, lazyWordWriter } from './writers';
 
-const OFFICE: OfficeWriters = { deck: deckToPptx, modules: modulesToDocx, guide: facilitatorGuideDocx };
+// the Office libraries load only in a worker that makes the trainer's pack: a package's worker starts without them
+const OFFICE: OfficeWriters = {
+  deck: lazyDeckToPptx,
+  modules: lazyWordWriter.modulesToDocx,
+  guide: lazyWordWriter.facilitatorGuideDocx,
+};
 
 type Builder = (job: ExportJob, progress: (done: number, total: number) => void) => Promise<BuildReport>;
 
