@@ -18,7 +18,8 @@ export const packSchema = z
       .union([z.number().int().positive(), z.literal('builtin')])
       .describe(
         'The version of the pack you see: the variant version’s id when your cohort is pinned to one, else `builtin`' +
-          ' (its trainer’s pack is `GET /packs/{versionId}/trainer-pack.zip`)',
+          ' (its trainer’s pack is `GET /packs/{versionId}/trainer-pack.zip`, its SCORM and cmi5 packages' +
+          ' `GET /packs/{versionId}/export/{format}.zip`)',
       ),
     hash: z.string(),
     sections: z.array(

@@ -1,10 +1,14 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { makeTestApp, REAL_PACK, type TestApp } from '../helpers/app';
+import { csrfFrom, makeTestApp, PASSWORD, REAL_PACK, type TestApp } from '../helpers/app';
 import { binary, unzip } from '../helpers/zip';
+import { diskExportCache } from '../../src/exports/export-cache';
+import { createBuildsService } from '../../src/exports/builds.service';
 import { zipPackage } from '../../src/exports/packages';
+import { createLogger } from '../../src/shared/logger';
 
 // The SCORM 1.2, SCORM 2004 and cmi5 packages through HTTP, as trainers and admins download them: built in the export
 // worker, served from the cache the second time, one section or one module alone, a variant version's own content,
@@ -321,5 +325,66 @@ describe('packages for other learning systems, through HTTP', () => {
     expect(variantPack.modules.has('northshire-front-door')).toBe(true);
     expect(entries.map((e) => e.name)).toContain('modules/northshire-front-door.html');
     expect(manifest).toContain('The Northshire front door');
+  });
+  it('shows a failed build as a page with a way to try again, for that part of the pack, never a 500', async () => {
+    let attempts = 0;
+    const failing = createBuildsService({
+      packs: t.services.packs,
+      versions: { published: async () => [] },
+      jobs: { enqueue: async () => undefined },
+      cache: diskExportCache(fs.mkdtempSync(path.join(os.tmpdir(), 'packway-failing-')), t.clock),
+      runner: {
+        run: async () => {
+          attempts++;
+          throw new Error('the zip writer broke');
+        },
+        close: async () => undefined,
+      },
+      clock: t.clock,
+      logger: createLogger('silent'),
+      organisationName: '',
+      siteUrl: t.config.publicUrl,
+    });
+    const app = t.appWith({ exportBuilds: failing });
+    const signedIn = request.agent(app);
+    const login = await csrfFrom(signedIn, '/login');
+    await signedIn
+      .post('/login')
+      .type('form')
+      .send({ email: (await t.user('trainer')).email, password: PASSWORD, _csrf: login })
+      .expect(303);
+    const asked = await signedIn.get('/packs/builtin/export/cmi5.zip?section=case-studies').expect(303);
+    const progressUrl = '/packs/builtin/export/cmi5?section=case-studies';
+    expect(asked.headers.location).toBe(progressUrl);
+    let page = await signedIn.get(progressUrl);
+    for (let i = 0; i < 50 && !page.text.includes('could not be prepared'); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      page = await signedIn.get(progressUrl);
+    }
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('The cmi5 package could not be prepared');
+    expect(page.text).toContain(`action="${progressUrl}"`);
+    expect(page.text).not.toContain('the zip writer broke'); // the reason is for admins
+    const api = await request(app)
+      .get('/api/v1/packs/builtin/export/cmi5.zip?section=case-studies')
+      .set(bearer(tokens.trainer))
+      .expect(503);
+    expect(api.body.error).toMatchObject({ code: 'export_failed' });
+    expect(api.body.error.message).toContain('POST /packs/{versionId}/export/{format}');
+    expect(attempts).toBe(1);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    await signedIn
+      .post(progressUrl)
+      .type('form')
+      .send({ _csrf: csrf })
+      .expect(303)
+      .expect('location', progressUrl);
+    for (let i = 0; i < 50 && attempts < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(attempts).toBe(2);
+    const retried = await request(app)
+      .post('/api/v1/packs/builtin/export/cmi5?section=case-studies')
+      .set(bearer(tokens.admin))
+      .expect(202);
+    expect(retried.body).toMatchObject({ kind: 'cmi5', part: { scope: 'section', id: 'case-studies' } });
   });
 });
