@@ -3,13 +3,13 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import {
   axe,
-  E2E_SETUP_CODE,
   launchBrowser,
   ROOT,
   shot,
   startApp,
   type AxeViolation,
   type RunningApp,
+  setUpAdministrator,
 } from './harness';
 
 /**
@@ -62,13 +62,7 @@ describe('an L&D admin sets Packway up', () => {
   it('sees the first-run checklist and the PUBLIC_URL warning', async () => {
     await page.goto(app.baseUrl);
     await page.waitForURL(/\/setup/);
-    await page.getByLabel('Set-up code').fill(E2E_SETUP_CODE);
-    await page.getByLabel('Your full name').fill(admin.name);
-    await page.getByLabel('Email address').fill(admin.email);
-    await page.getByLabel('Create a password').fill(admin.password);
-    await page.getByLabel('Confirm the password').fill(admin.password);
-    await page.getByRole('button', { name: 'Create administrator' }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/setup'));
+    await setUpAdministrator(page, app.baseUrl, admin);
     await page.goto(app.baseUrl);
     await expect(page.getByTestId('public-url-warning').innerText()).resolves.toContain(
       'Password links will not work for anyone else yet',

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { readZip } from '../src/variants/zip';
-import { E2E_SETUP_CODE, launchBrowser, startApp, type RunningApp } from './harness';
+import { launchBrowser, startApp, type RunningApp, setUpAdministrator } from './harness';
 
 /** Issue 29: a trainer in presenter mode downloads the deck as PowerPoint, and gets a file Office can open. */
 
@@ -20,14 +20,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   page = await context.newPage();
-  await page.goto(`${app.baseUrl}/setup`);
-  await page.getByLabel('Set-up code').fill(E2E_SETUP_CODE);
-  await page.getByLabel('Your full name').fill(trainer.name);
-  await page.getByLabel('Email address').fill(trainer.email);
-  await page.getByLabel('Create a password').fill(trainer.password);
-  await page.getByLabel('Confirm the password').fill(trainer.password);
-  await page.getByRole('button', { name: 'Create administrator' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/setup'));
+  await setUpAdministrator(page, app.baseUrl, trainer);
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axe, E2E_SETUP_CODE, launchBrowser, shot, SHOTS, startApp, type RunningApp } from './harness';
+import { axe, launchBrowser, shot, SHOTS, startApp, type RunningApp, setUpAdministrator } from './harness';
 
 /**
  * Issue 18, item 3 in a real Chromium: a raid plan with the GOV.UK date input, plain-English errors with what was
@@ -81,13 +81,7 @@ describe('forms', () => {
     const { context, page } = await newPage();
     await page.goto(app.baseUrl);
     await page.waitForURL(/\/setup/);
-    await page.getByLabel('Set-up code').fill(E2E_SETUP_CODE);
-    await page.getByLabel('Your full name').fill(admin.name);
-    await page.getByLabel('Email address').fill(admin.email);
-    await page.getByLabel('Create a password').fill(admin.password);
-    await page.getByLabel('Confirm the password').fill(admin.password);
-    await page.getByRole('button', { name: 'Create administrator' }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/setup'));
+    await setUpAdministrator(page, app.baseUrl, admin);
     await page.goto(`${app.baseUrl}/users`);
     await page.getByLabel('Full name').fill(learner.name);
     await page.getByLabel('Email address').fill(learner.email);

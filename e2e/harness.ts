@@ -106,3 +106,19 @@ export async function callApi(
 export async function tokenFor(baseUrl: string, email: string, password: string): Promise<string> {
   return (await callApi(baseUrl, 'POST', '/auth/token', null, { email, password })).token as string;
 }
+
+/** The first administrator, made through the set-up page with the set-up code (a fresh app has nobody yet). */
+export async function setUpAdministrator(
+  page: Page,
+  baseUrl: string,
+  person: { name: string; email: string; password: string },
+): Promise<void> {
+  if (!new URL(page.url(), baseUrl).pathname.startsWith('/setup')) await page.goto(`${baseUrl}/setup`);
+  await page.getByLabel('Set-up code').fill(E2E_SETUP_CODE);
+  await page.getByLabel('Your full name').fill(person.name);
+  await page.getByLabel('Email address').fill(person.email);
+  await page.getByLabel('Create a password').fill(person.password);
+  await page.getByLabel('Confirm the password').fill(person.password);
+  await page.getByRole('button', { name: 'Create administrator' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/setup'));
+}

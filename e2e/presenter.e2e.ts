@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axe, E2E_SETUP_CODE, launchBrowser, shot, startApp, type RunningApp } from './harness';
+import { axe, launchBrowser, shot, startApp, type RunningApp, setUpAdministrator } from './harness';
 
 /**
  * Issue 18 item 8: presenter mode in a real Chromium. The audience's window shows only the slide, scaled to fill the
@@ -22,14 +22,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
-  await page.goto(`${app.baseUrl}/setup`);
-  await page.getByLabel('Set-up code').fill(E2E_SETUP_CODE);
-  await page.getByLabel('Your full name').fill(admin.name);
-  await page.getByLabel('Email address').fill(admin.email);
-  await page.getByLabel('Create a password').fill(admin.password);
-  await page.getByLabel('Confirm the password').fill(admin.password);
-  await page.getByRole('button', { name: 'Create administrator' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/setup'));
+  await setUpAdministrator(page, app.baseUrl, admin);
 });
 afterAll(async () => {
   await browser?.close();

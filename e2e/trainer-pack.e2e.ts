@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { readZip } from '../src/variants/zip';
-import { axe, E2E_SETUP_CODE, launchBrowser, shot, startApp, type RunningApp } from './harness';
+import { axe, launchBrowser, shot, startApp, type RunningApp, setUpAdministrator } from './harness';
 
 /**
  * Issue 29: an L&D admin (staff, as a trainer is) asks for the trainer's pack on /pack: the progress page updates
@@ -23,14 +23,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   page = await context.newPage();
-  await page.goto(`${app.baseUrl}/setup`);
-  await page.getByLabel('Set-up code').fill(E2E_SETUP_CODE);
-  await page.getByLabel('Your full name').fill(admin.name);
-  await page.getByLabel('Email address').fill(admin.email);
-  await page.getByLabel('Create a password').fill(admin.password);
-  await page.getByLabel('Confirm the password').fill(admin.password);
-  await page.getByRole('button', { name: 'Create administrator' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/setup'));
+  await setUpAdministrator(page, app.baseUrl, admin);
 });
 afterAll(async () => {
   await browser?.close();

@@ -63,9 +63,8 @@ import { createOutbox } from './messages/outbox.service';
 import { createMessagesService } from './messages/messages.service';
 import { createReminders } from './messages/reminders.service';
 import { createCalendarService } from './messages/calendar.service';
-import { createExportsService } from './exports/exports.service';
 import { createDocumentsService } from './exports/documents.service';
-import { lazyDeckToPptx, lazyWordWriter } from './exports/writers';
+import { lazyOfficeWriter } from './exports/writers';
 import type { Logger } from './shared/logger';
 import { systemClock, type Clock } from './shared/clock';
 
@@ -189,7 +188,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
   const documents = createDocumentsService({
     base: packs.base,
     versions: () => variantsRepo.versions(),
-    writer: lazyWordWriter,
+    writer: lazyOfficeWriter,
     organisationName: config.ORGANISATION_NAME ?? '',
     siteUrl: config.publicUrl,
   });
@@ -197,12 +196,6 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     daysBefore: config.REMINDER_DAYS_BEFORE,
     digestDay: config.TRAINER_DIGEST_DAY,
     repeatWeeks: config.SELF_ASSESSMENT_REPEAT_WEEKS,
-  });
-  const exports = createExportsService({
-    base: packs.base,
-    variants: variantsRepo,
-    organisationName: config.ORGANISATION_NAME ?? '',
-    writeDeck: lazyDeckToPptx,
   });
   const jobs = createJobRunner({
     uow,
@@ -254,7 +247,6 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     outbox,
     reminders,
     calendar,
-    exports,
     documents,
     /** How messages leave (closed at shutdown). */
     mail: transport,

@@ -5,21 +5,26 @@ import { packQuerySchema } from '../modules/modules.schema';
 import { ApiRouter, strId } from '../web/api-route';
 import { requireUser } from '../web/guards';
 import { packForRequest } from '../web/pack-choice';
-import { PPTX_TYPE, type ExportFile } from './exports.service';
+import type { OfficeFile } from './documents.service';
+
+const PPTX_TYPE = 'application/vnd.openxmlformats-officedocument.presentationml.presentation';
 
 // A deck as PowerPoint, for anyone who may see the deck: the same pack as the deck's page (a learner's cohort's
 // variant, a `?cohort=` variant, an admin's preview), so what a cohort sees is what its trainer downloads.
 
-function sendFile(res: Response, file: ExportFile): void {
+function sendFile(res: Response, file: OfficeFile): void {
   // the name is the module's id, a slug: safe as it is, quoted as the issue asks
   res
-    .set({ 'Cache-Control': 'private', 'Content-Disposition': `attachment; filename="${file.fileName}"` })
-    .type(file.contentType)
-    .send(file.body);
+    .set({ 'Cache-Control': 'private', 'Content-Disposition': `attachment; filename="${file.filename}"` })
+    .type(PPTX_TYPE)
+    .send(file.bytes);
 }
 
-async function deckFile(services: Services, req: Request): Promise<ExportFile> {
-  return await services.exports.deckPptx(await packForRequest(services.pages, req), String(req.params.id));
+async function deckFile(services: Services, req: Request): Promise<OfficeFile> {
+  return await services.documents.deckPresentation(
+    await packForRequest(services.pages, req),
+    String(req.params.id),
+  );
 }
 
 export function deckExportRoutes(services: Services): Router {

@@ -4,7 +4,7 @@ import type { Services } from '../compose';
 import { ApiRouter, strId } from '../web/api-route';
 import { requireUser } from '../web/guards';
 import { packForRequest } from '../web/pack-choice';
-import type { WordFile } from './documents.service';
+import type { OfficeFile } from './documents.service';
 import { packQuerySchema } from '../modules/modules.schema';
 
 // Word downloads of the pack a person sees (their cohort's variant, or `?cohort=`'s): one module, a whole section,
@@ -41,7 +41,7 @@ const DOWNLOADS: readonly { kind: Kind; path: string; noun: string; operationId:
     },
   ];
 
-async function wordFile(services: Services, kind: Kind, req: Request): Promise<WordFile> {
+async function wordFile(services: Services, kind: Kind, req: Request): Promise<OfficeFile> {
   const pack = await packForRequest(services.pages, req);
   const id = String(req.params.id);
   if (kind === 'module') return await services.documents.moduleDocument(pack, id);
@@ -49,7 +49,7 @@ async function wordFile(services: Services, kind: Kind, req: Request): Promise<W
   return await services.documents.areaDocument(pack, id);
 }
 
-function send(res: Response, doc: WordFile): void {
+function send(res: Response, doc: OfficeFile): void {
   // the pack a person sees can change (a cohort moved to another version), so a download is never cached as theirs
   res.set('Cache-Control', 'private, no-store').type(DOCX_TYPE).attachment(doc.filename).send(doc.bytes);
 }

@@ -3,12 +3,15 @@ import { NotFound } from '../shared/errors';
 import type { VariantVersionSummary } from '../variants/variants.repo';
 import type { facilitatorGuideDocx, modulesToDocx } from './docx';
 import { describeVersion, type ExportMeta } from './meta';
+import type { deckToPptx } from './pptx';
 
-// Which Word document a trainer asked for (a module, a section, a learning area) from the pack they see, and where
-// it came from (the built-in pack or a variant's version). The writer (src/exports/docx.ts) decides how it looks.
+// Which Office file a person asked for (a deck as PowerPoint; a module, a section, a learning area as Word) from the
+// pack they see, and where it came from (the built-in pack or a variant's version): what a cohort pinned to a variant
+// reads is what its trainer downloads. The writers (src/exports/pptx.ts, docx.ts) decide how the files look.
 
-/** The Word writer, given by the composition root. */
-export interface WordWriter {
+/** The Office writers, given by the composition root. */
+export interface OfficeWriter {
+  deckToPptx: typeof deckToPptx;
   modulesToDocx: typeof modulesToDocx;
   facilitatorGuideDocx: typeof facilitatorGuideDocx;
 }
@@ -18,7 +21,7 @@ export interface DocumentsDeps {
   readonly base: Pack;
   /** Every stored variant version, to name the variant a pack was compiled from. */
   readonly versions: () => Promise<VariantVersionSummary[]>;
-  readonly writer: WordWriter;
+  readonly writer: OfficeWriter;
   /** `ORGANISATION_NAME` ('' when unset). */
   readonly organisationName: string;
   /** `PUBLIC_URL`: where the pack's own links lead from a file. */
@@ -27,7 +30,8 @@ export interface DocumentsDeps {
   readonly cacheBytes?: number;
 }
 
-export interface WordFile {
+export interface OfficeFile {
+  /** A safe ASCII file name (`slides-overview.pptx`). */
   readonly filename: string;
   readonly bytes: Buffer;
 }
@@ -85,13 +89,21 @@ export function createDocumentsService({
     return await cache.get(`${pack.hash}\n${what}\n${describeVersion(meta)}`, () => write(meta));
   }
 
-  const file = (name: string, bytes: Buffer): WordFile => ({
-    filename: `${name.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 100) || 'document'}.docx`,
+  const file = (name: string, bytes: Buffer, extension = 'docx'): OfficeFile => ({
+    filename: `${name.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 100) || 'document'}.${extension}`,
     bytes,
   });
 
+  /** A deck as PowerPoint; a module that is not a deck is not found. */
+  async function deckPresentation(pack: Pack, moduleId: string): Promise<OfficeFile> {
+    const deck = pack.modules.get(moduleId);
+    if (!deck || deck.slides.length === 0) throw new NotFound('There is no slide deck with that name');
+    const bytes = await cached(pack, `deck:${deck.id}`, (meta) => writer.deckToPptx(deck, meta));
+    return file(deck.id, bytes, 'pptx');
+  }
+
   /** One module as Word. */
-  async function moduleDocument(pack: Pack, moduleId: string): Promise<WordFile> {
+  async function moduleDocument(pack: Pack, moduleId: string): Promise<OfficeFile> {
     const mod = pack.modules.get(moduleId);
     if (!mod) throw new NotFound('There is no module with that name in your pack');
     return file(
@@ -101,7 +113,7 @@ export function createDocumentsService({
   }
 
   /** A whole section of the pack, its modules in order. */
-  async function sectionDocument(pack: Pack, sectionId: string): Promise<WordFile> {
+  async function sectionDocument(pack: Pack, sectionId: string): Promise<OfficeFile> {
     const section = pack.sections.find((s) => s.id === sectionId);
     if (!section) throw new NotFound('There is no section with that name in your pack');
     const bytes = await cached(pack, `section:${section.id}`, (meta) =>
@@ -111,7 +123,7 @@ export function createDocumentsService({
   }
 
   /** A learning area: its own module, then the activities and case studies written for it alone. */
-  async function areaDocument(pack: Pack, areaId: string): Promise<WordFile> {
+  async function areaDocument(pack: Pack, areaId: string): Promise<OfficeFile> {
     const area = pack.areas.find((a) => a.id === areaId);
     if (!area) throw new NotFound('There is no learning area with that name in your pack');
     const bytes = await cached(pack, `area:${area.id}`, (meta) =>
@@ -121,14 +133,14 @@ export function createDocumentsService({
   }
 
   /** The seven areas' session plans in running order, one document. */
-  async function facilitatorGuide(pack: Pack): Promise<WordFile> {
+  async function facilitatorGuide(pack: Pack): Promise<OfficeFile> {
     return file(
       'facilitator-guide',
       await cached(pack, 'facilitator-guide', (meta) => writer.facilitatorGuideDocx(pack, meta)),
     );
   }
 
-  return { metaFor, moduleDocument, sectionDocument, areaDocument, facilitatorGuide };
+  return { metaFor, deckPresentation, moduleDocument, sectionDocument, areaDocument, facilitatorGuide };
 }
 export type DocumentsService = ReturnType<typeof createDocumentsService>;
 

@@ -4,7 +4,11 @@ import path from 'node:path';
 import { compilePack } from '../../src/content/compile';
 import { readContentDir } from '../../src/content/load';
 import type { Pack } from '../../src/content/types';
-import { createDocumentsService, DocumentCache, type WordWriter } from '../../src/exports/documents.service';
+import {
+  createDocumentsService,
+  DocumentCache,
+  type OfficeWriter,
+} from '../../src/exports/documents.service';
 import { facilitatorGuideDocx, modulesToDocx, sessionPlans } from '../../src/exports/docx';
 import type { ExportMeta } from '../../src/exports/meta';
 import type { VariantVersionSummary } from '../../src/variants/variants.repo';
@@ -98,12 +102,13 @@ describeFiles('the documents service', () => {
   const base = fixtureWith({});
   const variant = fixtureWith({ [LISTENING]: 'In Northshire we say residents.' });
   const calls: { title: string; modules: string[]; meta: ExportMeta }[] = [];
-  const writer: WordWriter = {
+  const writer: OfficeWriter = {
     modulesToDocx: async (title, modules, _pack, meta) => {
       calls.push({ title, modules: modules.map((m) => m.id), meta });
       return Buffer.from(`${title} ${calls.length}`);
     },
     facilitatorGuideDocx: async () => Buffer.from('guide'),
+    deckToPptx: async (deck) => Buffer.from(`deck ${deck.id}`),
   };
   const summary = (over: Partial<VariantVersionSummary>): VariantVersionSummary => ({
     id: 1,

@@ -42,6 +42,15 @@ export interface TestApp {
   signIn(email: string, password?: string): Promise<{ agent: TestAgent; csrf: string }>;
   /** An API bearer token for the user. */
   token(email: string, password?: string): Promise<string>;
+  /**
+   * A variant uploaded and published through the API by an admin (`adminToken`): one file of the pack's replaced or
+   * added (`fileName` as an upload names it). Returns the variant's id and the published version's id.
+   */
+  publishVariant(
+    adminToken: string,
+    name: string,
+    file: { fileName: string; text: string },
+  ): Promise<{ variantId: number; versionId: number }>;
   /** The same app over these services instead of the composed ones (fakes that fail on demand), with the same checks. */
   appWith(overrides: Partial<Services>): Express;
   /** Every route the application registers (the app inside the test's response-checking wrapper). */
@@ -146,6 +155,19 @@ export async function makeTestApp(
       const res = await request(app).post('/api/v1/auth/token').send({ email, password });
       if (res.status !== 201) throw new Error(`token failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.token as string;
+    },
+    async publishVariant(adminToken, name, { fileName, text }) {
+      const bearer = { Authorization: `Bearer ${adminToken}` };
+      const up = await request(app)
+        .post('/api/v1/variants')
+        .set(bearer)
+        .field('name', name)
+        .attach('file', Buffer.from(text), fileName);
+      if (up.status !== 201)
+        throw new Error(`variant upload failed: ${up.status} ${JSON.stringify(up.body)}`);
+      const pub = await request(app).post(`/api/v1/variants/${up.body.id}/publish`).set(bearer);
+      if (pub.status !== 201) throw new Error(`publish failed: ${pub.status} ${JSON.stringify(pub.body)}`);
+      return { variantId: up.body.id as number, versionId: pub.body.versionId as number };
     },
   };
 }

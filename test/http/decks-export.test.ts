@@ -52,19 +52,15 @@ beforeAll(async () => {
   const learner = await t.user('learner');
   learnerEmail = learner.email;
   learnerToken = await t.token(learner.email);
-  const up = await request(t.app)
-    .post('/api/v1/variants')
-    .set(auth(admin))
-    .field('name', 'Northshire')
-    .attach('file', Buffer.from(VARIANT_DECK), 'overview.md');
-  expect(up.status).toBe(201);
-  const pub = await request(t.app).post(`/api/v1/variants/${up.body.id}/publish`).set(auth(admin));
-  expect(pub.status).toBe(201);
+  const { versionId } = await t.publishVariant(admin, 'Northshire', {
+    fileName: 'overview.md',
+    text: VARIANT_DECK,
+  });
   cohortId = (
     await request(t.app)
       .post('/api/v1/cohorts')
       .set(auth(admin))
-      .send({ name: 'Northshire leaders', variantId: pub.body.versionId })
+      .send({ name: 'Northshire leaders', variantId: versionId })
   ).body.id;
   await request(t.app)
     .post(`/api/v1/cohorts/${cohortId}/members`)

@@ -44,19 +44,15 @@ beforeAll(async () => {
   admin = await t.token((await t.user('admin')).email);
   trainer = await t.user('trainer');
   learner = await t.user('learner');
-  const up = await request(t.app)
-    .post('/api/v1/variants')
-    .set(auth(admin))
-    .field('name', 'Northshire')
-    .attach('file', Buffer.from(LISTENING), 'listening.md');
-  expect(up.status).toBe(201);
-  const pub = await request(t.app).post(`/api/v1/variants/${up.body.id}/publish`).set(auth(admin));
-  expect(pub.status).toBe(201);
+  const { versionId } = await t.publishVariant(admin, 'Northshire', {
+    fileName: 'listening.md',
+    text: LISTENING,
+  });
   trainerToken = await t.token(trainer.email);
   const cohort = await request(t.app)
     .post('/api/v1/cohorts')
     .set(auth(trainerToken))
-    .send({ name: 'Northshire', variantId: pub.body.versionId });
+    .send({ name: 'Northshire', variantId: versionId });
   expect(cohort.status).toBe(201);
   cohortId = cohort.body.id;
   await request(t.app)

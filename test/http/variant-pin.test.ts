@@ -19,14 +19,10 @@ const LISTENING = fs.readFileSync(
 beforeAll(async () => {
   t = await makeTestApp();
   admin = await t.token((await t.user('admin')).email);
-  const up = await request(t.app)
-    .post('/api/v1/variants')
-    .set(auth(admin))
-    .field('name', 'Northshire')
-    .attach('file', Buffer.from(LISTENING), 'listening.md');
-  expect(up.status).toBe(201);
-  const pub = await request(t.app).post(`/api/v1/variants/${up.body.id}/publish`).set(auth(admin));
-  versionId = pub.body.versionId;
+  ({ versionId } = await t.publishVariant(admin, 'Northshire', {
+    fileName: 'listening.md',
+    text: LISTENING,
+  }));
   cohortId = (await request(t.app).post('/api/v1/cohorts').set(auth(admin)).send({ name: 'Northshire' })).body
     .id;
 });
