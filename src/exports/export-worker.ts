@@ -8,13 +8,13 @@ import { parentPort } from 'node:worker_threads';
 import type { ExportJob, ExportKind, ExportReport, FromExportWorker } from './export-kinds';
 import { writePackageZip } from './packages';
 import { writeTrainerPack, type BuildReport, type OfficeWriters } from './trainer-pack';
-import { lazyDeckToPptx, lazyWordWriter } from './writers';
+import { lazyOfficeWriter } from './writers';
 
 // the Office libraries load only in a worker that makes the trainer's pack: a package's worker starts without them
 const OFFICE: OfficeWriters = {
-  deck: lazyDeckToPptx,
-  modules: lazyWordWriter.modulesToDocx,
-  guide: lazyWordWriter.facilitatorGuideDocx,
+  deck: lazyOfficeWriter.deckToPptx,
+  modules: lazyOfficeWriter.modulesToDocx,
+  guide: lazyOfficeWriter.facilitatorGuideDocx,
 };
 
 type Builder = (job: ExportJob, progress: (done: number, total: number) => void) => Promise<BuildReport>;
