@@ -1,14 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { csrfFrom, makeTestApp, PASSWORD, REAL_PACK, type TestApp } from '../helpers/app';
+import { buildsWith } from '../helpers/builds';
 import { binary, unzip } from '../helpers/zip';
-import { diskExportCache } from '../../src/exports/export-cache';
-import { createBuildsService } from '../../src/exports/builds.service';
 import { zipPackage } from '../../src/exports/packages';
-import { createLogger } from '../../src/shared/logger';
 
 // The SCORM 1.2, SCORM 2004 and cmi5 packages through HTTP, as trainers and admins download them: built in the export
 // worker, served from the cache the second time, one section or one module alone, a variant version's own content,
@@ -326,24 +323,12 @@ describe('packages for other learning systems, through HTTP', () => {
     expect(entries.map((e) => e.name)).toContain('modules/northshire-front-door.html');
     expect(manifest).toContain('The Northshire front door');
   });
+
   it('shows a failed build as a page with a way to try again, for that part of the pack, never a 500', async () => {
     let attempts = 0;
-    const failing = createBuildsService({
-      packs: t.services.packs,
-      versions: { published: async () => [] },
-      jobs: { enqueue: async () => undefined },
-      cache: diskExportCache(fs.mkdtempSync(path.join(os.tmpdir(), 'packway-failing-')), t.clock),
-      runner: {
-        run: async () => {
-          attempts++;
-          throw new Error('the zip writer broke');
-        },
-        close: async () => undefined,
-      },
-      clock: t.clock,
-      logger: createLogger('silent'),
-      organisationName: '',
-      siteUrl: t.config.publicUrl,
+    const failing = buildsWith(t, async () => {
+      attempts++;
+      throw new Error('the zip writer broke');
     });
     const app = t.appWith({ exportBuilds: failing });
     const signedIn = request.agent(app);

@@ -6,11 +6,9 @@ import path from 'node:path';
 import request from 'supertest';
 import { csrfFrom, makeTestApp, PASSWORD, REAL_PACK, type TestApp } from '../helpers/app';
 import { onSqlite } from '../helpers/engine';
+import { buildsWith } from '../helpers/builds';
 import { binary, unzip, type ZipEntry } from '../helpers/zip';
 import { convertToPdf, pdfPageCount } from '../helpers/office';
-import { diskExportCache } from '../../src/exports/export-cache';
-import { createBuildsService } from '../../src/exports/builds.service';
-import { createLogger } from '../../src/shared/logger';
 import type { Pack } from '../../src/content/types';
 
 // The trainer's pack of the built-in pack, made once through HTTP as a trainer: every file in it is where it should
@@ -250,19 +248,9 @@ describe('the trainer’s pack', () => {
     expect(figures.warmMs).toBeLessThan(2_000);
     expect((again.body as Buffer).equals(first.body as Buffer)).toBe(true);
     // a new process over the same DATA_DIR finds it on disk, built, without building again
-    const fresh = createBuildsService({
-      packs: t.services.packs,
-      versions: { published: async () => [] },
-      jobs: { enqueue: async () => undefined },
-      cache: diskExportCache(t.dir, t.clock),
-      runner: {
-        run: () => Promise.reject(new Error('a cached export must not be built again')),
-        close: async () => undefined,
-      },
-      clock: t.clock,
-      logger: createLogger('silent'),
+    const fresh = buildsWith(t, () => Promise.reject(new Error('a cached export must not be built again')), {
       organisationName: ORGANISATION,
-      siteUrl: t.config.publicUrl,
+      cacheDir: t.dir,
     });
     const trainerActor = { id: trainer.id, email: trainer.email, role: 'trainer' as const, name: 'T' };
     const status = await fresh.status('trainer-pack', 'builtin', trainerActor);
@@ -345,29 +333,20 @@ describe('the trainer’s pack', () => {
   it('shares one build between everyone who asks while it runs', async () => {
     let runs = 0;
     let finish: () => void = () => undefined;
-    const shared = createBuildsService({
-      packs: t.services.packs,
-      versions: { published: async () => [] },
-      jobs: { enqueue: async () => undefined },
-      cache: diskExportCache(fs.mkdtempSync(path.join(os.tmpdir(), 'packway-shared-')), t.clock),
-      runner: {
-        run: (job, progress) => {
-          runs++;
-          progress(1, 2);
-          return new Promise((resolve) => {
-            finish = () => {
-              fs.writeFileSync(job.file, 'zip');
-              resolve({ files: 2, bytes: 3, heapPeakMb: 1 });
-            };
-          });
-        },
-        close: async () => undefined,
+    const shared = buildsWith(
+      t,
+      (job, progress) => {
+        runs++;
+        progress(1, 2);
+        return new Promise((resolve) => {
+          finish = () => {
+            fs.writeFileSync(job.file, 'zip');
+            resolve({ files: 2, bytes: 3, heapPeakMb: 1 });
+          };
+        });
       },
-      clock: t.clock,
-      logger: createLogger('silent'),
-      organisationName: ORGANISATION,
-      siteUrl: t.config.publicUrl,
-    });
+      { organisationName: ORGANISATION },
+    );
     const app = t.appWith({ exportBuilds: shared });
     const asking = await Promise.all(
       [trainerToken, adminToken, trainerToken, adminToken].map((token, i) =>
@@ -399,23 +378,14 @@ describe('the trainer’s pack', () => {
 
   it('shows a failed build as a page with a way to try again, never a 500', async () => {
     let attempts = 0;
-    const failing = createBuildsService({
-      packs: t.services.packs,
-      versions: { published: async () => [] },
-      jobs: { enqueue: async () => undefined },
-      cache: diskExportCache(fs.mkdtempSync(path.join(os.tmpdir(), 'packway-failing-')), t.clock),
-      runner: {
-        run: async () => {
-          attempts++;
-          throw new Error('the writer broke');
-        },
-        close: async () => undefined,
+    const failing = buildsWith(
+      t,
+      async () => {
+        attempts++;
+        throw new Error('the writer broke');
       },
-      clock: t.clock,
-      logger: createLogger('silent'),
-      organisationName: ORGANISATION,
-      siteUrl: t.config.publicUrl,
-    });
+      { organisationName: ORGANISATION },
+    );
     const app = t.appWith({ exportBuilds: failing });
     const agent = await signInOn(app, trainer.email);
     await agent.get('/packs/builtin/trainer-pack.zip').expect(303);
