@@ -48,11 +48,9 @@ export const packSchema = z
           z.object({
             id: z.string(),
             text: z.string(),
-            review: z
-              .enum(['trainer', 'self'])
-              .meta({
-                description: 'Who confirms it once marked achieved: a trainer, or nobody (self-assessed)',
-              }),
+            review: z.enum(['trainer', 'self']).meta({
+              description: 'Who confirms it once marked achieved: a trainer, or nobody (self-assessed)',
+            }),
           }),
         ),
       }),
