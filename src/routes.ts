@@ -14,6 +14,7 @@ import { metricsForAdmins } from './ops/health.routes';
 import { privacyApiRoutes, privacyRoutes } from './privacy/privacy.routes';
 import { progressApiRoutes, progressRoutes } from './progress/progress.routes';
 import { reportApiRoutes, reportRoutes } from './reports/reports.routes';
+import { reviewApiRoutes, reviewRoutes } from './reviews/reviews.routes';
 import { responseApiRoutes, responseRoutes } from './responses/responses.routes';
 import { searchApiRoutes, searchRoutes } from './search/search.routes';
 import { adminHomeRoutes } from './pages/admin-home.routes';
@@ -74,6 +75,7 @@ export function apiRoutes(services: Services, config: Config): ApiRouter[] {
     xapiApiRoutes(services), // /events
     privacyApiRoutes(services), // /me/export /users/:id/export /users/:id/erase
     messageApiRoutes(services), // /messages
+    reviewApiRoutes(services), // /cohorts/:id/reviews /reviews/:id /me/outcomes/:outcomeId/reviews
   ];
 }
 
@@ -113,6 +115,7 @@ function pageRoutes(services: Services, sessions: SessionSupport, config: Config
     privacyRoutes(services), // /account/data /users/:id/data /users/:id/erase
     messagePublicRoutes(services), // /password/forgot /unsubscribe/:userId/:kind/:signature /calendar/:token.ics (public)
     messageRoutes(services), // /account/notifications /account/calendar /calendar/modules/:id.ics /admin/messages
+    reviewRoutes(services), // /cohorts/:id/reviews
   ];
 }
 
