@@ -144,7 +144,7 @@ export function createLtiRepo(db: Sql): LtiRepo {
     publishedKeys: async (now) =>
       (
         await db.all<KeyRow>(
-          `${KEY} WHERE is_current = 1 OR publish_until > ? ORDER BY is_current DESC, created_at DESC`,
+          `${KEY} WHERE is_current = 1 OR publish_until > ? ORDER BY CASE WHEN is_current = 1 THEN 0 ELSE 1 END, created_at DESC`,
           [now],
         )
       ).map(toKey),
