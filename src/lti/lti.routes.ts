@@ -16,6 +16,7 @@ import {
   platformInputSchema,
   platformListSchema,
   platformParams,
+  platformError,
   platformSchema,
   windowLinkSchema,
 } from './lti.schema';
@@ -79,7 +80,11 @@ export function ltiRoutes(services: Services, sessions: SessionSupport, publicUr
   router.post('/lti/launch', publicRoute, async (req, res) => {
     const parsed = launchFormSchema.safeParse(req.body);
     try {
-      if (!parsed.success) throw new LaunchRefused(400, BAD_LAUNCH, 'launch without id_token or state');
+      if (!parsed.success) {
+        const answer = platformError.safeParse(req.body);
+        if (answer.success) await lti.platformRefused(answer.data, clientIp(req));
+        throw new LaunchRefused(400, BAD_LAUNCH, 'launch without id_token or state');
+      }
       const done = await lti.finish(parsed.data.id_token, parsed.data.state, clientIp(req));
       const { sessionId } = await services.auth.startSession(
         done.user,

@@ -110,6 +110,13 @@ export const launchFormSchema = z.object({
   state: z.string().min(1).max(500),
 });
 
+/** The platform's answer when it would not authenticate the person (OIDC error response, form_post). */
+export const platformError = z.object({
+  error: z.string().min(1).max(200),
+  error_description: z.string().max(1000).optional(),
+  state: z.string().min(1).max(500),
+});
+
 const CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/';
 const shortText = z.string().max(2000);
 

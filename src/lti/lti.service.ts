@@ -52,14 +52,19 @@ function ltiRoleOf(uri: string): LtiRole | null {
   return null;
 }
 
-/** The module a launch names: `/modules/:id` in its target link, or a custom `module` parameter. */
-function moduleNamed(claims: LaunchClaims): string | null {
+/** The module a launch names: a custom `module` parameter, or `/modules/:id` in its target link (on Packway's origin). */
+function moduleNamed(claims: LaunchClaims, origin: string): string | null {
   const custom = claims[`${LTI_CLAIM}custom`];
   const fromCustom = custom?.module ?? custom?.module_id;
   if (typeof fromCustom === 'string' && fromCustom.trim()) return fromCustom.trim();
   const target = URL.parse(claims[`${LTI_CLAIM}target_link_uri`]);
-  const match = target ? /^\/modules\/([^/?#]+)\/?$/.exec(target.pathname) : null;
-  return match ? decodeURIComponent(match[1]) : null;
+  const match = target?.origin === origin ? /^\/modules\/([^/?#]+)\/?$/.exec(target.pathname) : null;
+  if (!match) return null;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return null; // a malformed escape names no module
+  }
 }
 
 /** The origin whose pages may frame the session: the platform's pages (return_url) when named, else its issuer. */
@@ -261,6 +266,27 @@ export function createLtiService({
       };
       for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
       return url;
+    }, ip);
+  }
+
+  /**
+   * The platform answered the authentication request with an error (the person is not signed in there, or may not
+   * use the tool): the launch under way ends, and the refusal says what the platform said.
+   */
+  function platformRefused(
+    answer: { error: string; error_description?: string; state: string },
+    ip: string,
+  ): Promise<never> {
+    return guarded(async () => {
+      const pending = await repo.takeLaunch(hashToken(answer.state));
+      const platform = pending ? await repo.platform(pending.platformId) : undefined;
+      const said = `${answer.error}${answer.error_description ? `: ${answer.error_description}` : ''}`;
+      throw new LaunchRefused(
+        400,
+        `Your learning platform did not confirm who you are. Sign in to it again, then open the activity again. ${ASK}`,
+        `the platform answered ${said}`.slice(0, 400),
+        platform?.name ?? null,
+      );
     }, ip);
   }
 
@@ -527,7 +553,7 @@ export function createLtiService({
         const cohort = await cohortOf(platform, claims, actor);
         const teaches = mapped.teaches && role !== 'learner';
         if (cohort) await join(cohort.id, account, teaches, actor);
-        const named = moduleNamed(claims);
+        const named = moduleNamed(claims, new URL(publicUrl).origin);
         const moduleId = named && (await moduleExists(named, cohort?.id ?? null)) ? named : null;
         const link = claims[`${LTI_CLAIM}resource_link`];
         await repo.upsertResourceLink(
@@ -584,7 +610,20 @@ export function createLtiService({
     return repo.deleteExpiredLaunches(now);
   }
 
-  return { platforms, register, remove, jwks, keys, rotateKey, begin, finish, openWindow, sweep, launchUrl };
+  return {
+    platforms,
+    register,
+    remove,
+    jwks,
+    keys,
+    rotateKey,
+    begin,
+    finish,
+    platformRefused,
+    openWindow,
+    sweep,
+    launchUrl,
+  };
 }
 
 export type LtiService = ReturnType<typeof createLtiService>;

@@ -378,6 +378,41 @@ describe('a launch Packway refuses', () => {
     );
   });
 
+  it('the platform’s own refusal (the person is not signed in there: login_required)', async () => {
+    const stranger = new PlatformBrowser(platform);
+    const hint = `launch-${++hints}`;
+    await platform.setLaunches({ [hint]: launchClaims() });
+    const init = await request(t.app)
+      .get('/lti/login')
+      .query({
+        iss: platform.issuer,
+        login_hint: 'rita',
+        target_link_uri: `${PUBLIC_URL}/`,
+        lti_message_hint: hint,
+        client_id: LTI_CLIENT_ID,
+      });
+    const post = await stranger.authorise(init.headers.location);
+    expect(post.fields.error).toBe('login_required');
+    const res = await request(t.app).post('/lti/launch').type('form').send(post.fields);
+    await expectRefused(
+      { res, cookie: null, setCookie: [], fields: post.fields },
+      400,
+      /platform answered login_required/,
+    );
+    expect(res.text).toContain('did not confirm who you are');
+  });
+
+  it('a target link with a malformed escape opens no module, and is no error', async () => {
+    const launched = await launch(
+      t,
+      browser,
+      'rita',
+      launchClaims({ target: `${PUBLIC_URL}/modules/%E0%A4%A` }),
+    );
+    expect(launched.res.status).toBe(303);
+    expect(launched.res.headers.location).toBe('/');
+  });
+
   it('a role Packway does not know', async () => {
     await expectRefused(
       await launch(t, browser, 'rita', launchClaims({ roles: [ROLE.mentor] })),
