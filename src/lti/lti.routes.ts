@@ -6,6 +6,7 @@ import { actorOf } from '../web/actor';
 import { formAction, type FormProblems } from '../web/form-action';
 import { publicRoute, requireRole } from '../web/guards';
 import { renderPage } from '../web/render';
+import { allowFraming } from '../web/middleware/security-headers';
 import { parseInput } from '../shared/validate';
 import { LaunchRefused } from './lti.errors';
 import { platformJson } from './lti.presenter';
@@ -29,6 +30,11 @@ const BAD_LAUNCH =
 
 function refusedPage(req: Request, res: Response, err: LaunchRefused): void {
   req.log.warn({ reason: err.reason }, 'LTI launch refused');
+  // shown in the platform's frame, whichever platform it is: the page has no session, no form and nothing to click
+  // for a framing page to trick anyone into, and with frame-ancestors 'none' the person would see a blocked frame
+  allowFraming(res, '*');
+  res.locals.user = undefined; // so the page carries no sign-out form either, whoever else this browser is
+  res.locals.newWindow = undefined;
   renderPage(
     req,
     res,

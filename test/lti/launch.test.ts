@@ -320,6 +320,8 @@ describe('launches after the first', () => {
 async function expectRefused(launched: Launched, status: number, reason: RegExp): Promise<void> {
   expect(launched.res.status).toBe(status);
   expect(launched.res.text).toContain('Packway could not be opened');
+  // the page is shown in the platform's frame
+  expect(launched.res.headers['content-security-policy']).toContain('frame-ancestors *');
   expect(launched.cookie).toBeNull();
   const entry = await t.db.get<{ detail: string }>(
     `SELECT detail FROM audit_log WHERE action = 'lti.launch-refused' ORDER BY id DESC LIMIT 1`,
