@@ -120,3 +120,23 @@ it('opens the same page in a window of its own, signed in there', async () => {
   expect(await popup.locator('#new-window').count()).toBe(0);
   await popup.close();
 });
+
+it('shows a refused launch as a plain page inside the frame', async () => {
+  await platform.tamper('audience');
+  try {
+    const course = new URL(`${platform.origin}/lms/course/course-101-listening`);
+    course.search = new URLSearchParams({ tool, login: 'lena', client_id: LTI_CLIENT_ID }).toString();
+    await page.goto(course.href);
+    const refused = page.waitForResponse((r) => r.url() === `${tool}/lti/launch`);
+    await page.getByRole('button', { name: 'Open Packway' }).click();
+    expect((await refused).status()).toBe(401);
+    const frame = page.frameLocator('#tool');
+    await frame.locator('h1', { hasText: 'Packway could not be opened' }).waitFor();
+    expect(await frame.locator('#reason').textContent()).toContain(
+      'could not confirm that this launch came from',
+    );
+    await shot(page, 'lti-framed-refusal');
+  } finally {
+    await platform.tamper('none');
+  }
+});
