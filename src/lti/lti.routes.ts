@@ -19,6 +19,7 @@ import {
   platformParams,
   platformError,
   platformSchema,
+  rotatedKeySchema,
   windowLinkSchema,
 } from './lti.schema';
 import { safeNext } from '../auth/auth.schema';
@@ -212,6 +213,20 @@ export function ltiApiRoutes(services: Services): ApiRouter {
       async (req, res) => {
         const platform = await lti.register(actorOf(req), parseInput(platformInputSchema, req.body));
         res.status(201).json(platformJson(platform));
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/lti/keys/rotate',
+        operationId: 'rotateLtiToolKey',
+        tag: 'lti',
+        summary: "Make a new key for Packway's signed tokens; the old one stays published for a day",
+        ok: { 201: jsonResponse(rotatedKeySchema, 'The new key id and the one it replaced') },
+      },
+      admin,
+      async (req, res) => {
+        res.status(201).json(await lti.rotateKey(actorOf(req)));
       },
     )
     .route(

@@ -169,3 +169,14 @@ export const windowLinkSchema = z.object({
   until: z.string().max(20),
   sig: z.string().max(100),
 });
+
+/** `POST /api/v1/lti/keys/rotate`: Packway's new key, and the one still published beside it. */
+export const rotatedKeySchema = z
+  .object({
+    kid: z.string().describe('The key id of the new current key'),
+    previousKid: z
+      .string()
+      .nullable()
+      .describe('The key it replaced, published for another day (null when there was none)'),
+  })
+  .meta({ id: 'LtiRotatedKey' });

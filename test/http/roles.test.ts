@@ -174,6 +174,7 @@ function table(): RouteCase[] {
     { method: 'get', path: '/admin/lti', allowed: ['admin'] },
     { method: 'get', path: '/api/v1/lti/platforms', allowed: ['admin'] },
     { method: 'post', path: '/api/v1/lti/platforms', allowed: ['admin'], body: {} },
+    { method: 'post', path: '/api/v1/lti/keys/rotate', allowed: ['admin'] },
   ];
 }
 

@@ -168,6 +168,16 @@ describe('/api/v1/lti/platforms', () => {
     );
   });
 
+  it('rotates Packway’s key, both keys then published', async () => {
+    const admin = await t.user('admin');
+    const token = await t.token(admin.email);
+    const res = await request(t.app).post('/api/v1/lti/keys/rotate').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(201);
+    const kids = (await request(t.app).get('/lti/jwks')).body.keys.map((k: { kid: string }) => k.kid);
+    expect(kids[0]).toBe(res.body.kid);
+    expect(kids).toContain(res.body.previousKid);
+  });
+
   it('is for administrators only', async () => {
     const learner = await t.user('learner');
     const token = await t.token(learner.email);
