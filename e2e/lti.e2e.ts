@@ -9,7 +9,8 @@ import {
   startTestPlatform,
   type TestPlatform,
 } from '../test/helpers/lti';
-import { launchBrowser, shot } from './harness';
+import { PASSWORD } from '../test/helpers/app';
+import { axe, launchBrowser, shot } from './harness';
 
 /**
  * Packway launched inside a learning platform's page in a real Chromium: the platform (oidc-provider in a child
@@ -138,5 +139,27 @@ it('shows a refused launch as a plain page inside the frame', async () => {
     await shot(page, 'lti-framed-refusal');
   } finally {
     await platform.tamper('none');
+  }
+});
+
+it('gives administrators an accessible /admin/lti page, with its form’s problems in an error summary', async () => {
+  const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  try {
+    await admin.goto(`${tool}/login`);
+    await admin.getByLabel('Email address').fill('admin@example.org');
+    await admin.getByLabel('Password').fill(PASSWORD);
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await admin.waitForURL(`${tool}/`);
+    await admin.goto(`${tool}/admin/lti`);
+    expect(await admin.locator('#platforms').textContent()).toContain('Test Moodle');
+    expect(await axe(admin)).toEqual([]);
+    await admin.getByRole('button', { name: 'Register the platform' }).click();
+    await admin.locator('.govuk-error-summary').waitFor();
+    expect(await axe(admin)).toEqual([]);
+    await admin.setViewportSize({ width: 320, height: 800 });
+    expect(await axe(admin)).toEqual([]);
+    await shot(admin, 'lti-admin-errors-320');
+  } finally {
+    await admin.close();
   }
 });
