@@ -346,7 +346,7 @@ export function createLtiService({
     const deploymentId = claims[`${LTI_CLAIM}deployment_id`];
     if (!platform.deploymentIds.includes(deploymentId))
       throw new LaunchRefused(403, NOT_A_LAUNCH, `unregistered deployment ${deploymentId}`, platform.name);
-    return { platform, claims };
+    return { platform, claims, loginTarget: pending.targetLinkUri };
   }
 
   /** The Packway role the launch's LTI roles give: the highest; null when none is one Packway knows. */
@@ -530,7 +530,7 @@ export function createLtiService({
    */
   function finish(idToken: string, state: string, ip: string): Promise<LaunchDone> {
     return guarded(async () => {
-      const { platform, claims } = await verify(idToken, state);
+      const { platform, claims, loginTarget } = await verify(idToken, state);
       const mapped = roleOf(claims, platform);
       if (!mapped)
         throw new LaunchRefused(
@@ -578,10 +578,15 @@ export function createLtiService({
           actorEmail: account.email,
           action: 'lti.launch',
           target: cohort ? `cohort:${cohort.id}` : `user:${account.id}`,
-          detail: `${platform.name}: ${teaches ? 'trainer' : 'learner'}, link ${link.id} -> ${landing}`.slice(
-            0,
-            500,
-          ),
+          // the signed claim decides; a login initiation that named another target is noted (the two should agree)
+          detail: [
+            `${platform.name}: ${teaches ? 'trainer' : 'learner'}, link ${link.id} -> ${landing}`,
+            loginTarget === claims[`${LTI_CLAIM}target_link_uri`]
+              ? ''
+              : ` (login initiation named ${loginTarget})`,
+          ]
+            .join('')
+            .slice(0, 500),
           ip,
         });
         return { user: { id: account.id, email: account.email, name: account.name, role }, landing };
