@@ -1,5 +1,6 @@
 import type { AuditRepo } from '../audit/audit.repo';
 import type { CohortsRepo } from '../cohorts/cohorts.repo';
+import { UniqueViolation } from '../db/errors';
 import type { UnitOfWork } from '../db/ports';
 import type { Actor, Role } from '../shared/actor';
 import { isoOf, type Clock } from '../shared/clock';
@@ -35,6 +36,15 @@ const NOT_A_LAUNCH = `Your learning platform sent Packway something it cannot op
 const UNKNOWN_PLATFORM = `Packway does not know this learning platform: an administrator must register it first. ${ASK}`;
 const KEYS_DOWN =
   'Packway cannot reach your learning platform to check this launch just now. Try again in a few minutes.';
+
+async function retryOnce<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (!(err instanceof UniqueViolation)) throw err;
+    return work();
+  }
+}
 
 /** The LTI role vocabularies Packway reads (context and institution roles, and the deprecated short names). */
 const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/';
@@ -539,58 +549,62 @@ export function createLtiService({
           `no role Packway maps in ${claims[`${LTI_CLAIM}roles`].join(' ') || '(none)'}`,
           platform.name,
         );
-      const done = await uow.run(async () => {
-        const account = await personOf(platform, claims, mapped.role, ip);
-        if (account.disabled)
-          throw new LaunchRefused(
-            403,
-            'Your Packway account is switched off. Ask your learning and development team.',
-            'account disabled',
-            platform.name,
+      // two first launches of one person or course at once (a double click): the second's insert loses the race on
+      // a unique key; run again, it finds what the first made
+      const done = await retryOnce(() =>
+        uow.run(async () => {
+          const account = await personOf(platform, claims, mapped.role, ip);
+          if (account.disabled)
+            throw new LaunchRefused(
+              403,
+              'Your Packway account is switched off. Ask your learning and development team.',
+              'account disabled',
+              platform.name,
+            );
+          const role = await promote(account, mapped.role, ip);
+          const actor: Actor = { id: account.id, email: account.email, name: account.name, role, ip };
+          const cohort = await cohortOf(platform, claims, actor);
+          const teaches = mapped.teaches && role !== 'learner';
+          if (cohort) await join(cohort.id, account, teaches, actor);
+          const named = moduleNamed(claims, new URL(publicUrl).origin);
+          const moduleId = named && (await moduleExists(named, cohort?.id ?? null)) ? named : null;
+          const link = claims[`${LTI_CLAIM}resource_link`];
+          await repo.upsertResourceLink(
+            {
+              issuer: platform.issuer,
+              deploymentId: claims[`${LTI_CLAIM}deployment_id`],
+              resourceLinkId: link.id,
+              contextRowId: cohort?.row ?? null,
+              moduleId,
+              title: link.title ?? null,
+              lineitemUrl: claims['https://purl.imsglobal.org/spec/lti-ags/claim/endpoint']?.lineitem ?? null,
+            },
+            clock.now(),
           );
-        const role = await promote(account, mapped.role, ip);
-        const actor: Actor = { id: account.id, email: account.email, name: account.name, role, ip };
-        const cohort = await cohortOf(platform, claims, actor);
-        const teaches = mapped.teaches && role !== 'learner';
-        if (cohort) await join(cohort.id, account, teaches, actor);
-        const named = moduleNamed(claims, new URL(publicUrl).origin);
-        const moduleId = named && (await moduleExists(named, cohort?.id ?? null)) ? named : null;
-        const link = claims[`${LTI_CLAIM}resource_link`];
-        await repo.upsertResourceLink(
-          {
-            issuer: platform.issuer,
-            deploymentId: claims[`${LTI_CLAIM}deployment_id`],
-            resourceLinkId: link.id,
-            contextRowId: cohort?.row ?? null,
-            moduleId,
-            title: link.title ?? null,
-            lineitemUrl: claims['https://purl.imsglobal.org/spec/lti-ags/claim/endpoint']?.lineitem ?? null,
-          },
-          clock.now(),
-        );
-        const landing = moduleId
-          ? `/modules/${encodeURIComponent(moduleId)}`
-          : teaches && cohort
-            ? `/cohorts/${cohort.id}`
-            : '/';
-        await audit.record({
-          actorId: account.id,
-          actorEmail: account.email,
-          action: 'lti.launch',
-          target: cohort ? `cohort:${cohort.id}` : `user:${account.id}`,
-          // the signed claim decides; a login initiation that named another target is noted (the two should agree)
-          detail: [
-            `${platform.name}: ${teaches ? 'trainer' : 'learner'}, link ${link.id} -> ${landing}`,
-            loginTarget === claims[`${LTI_CLAIM}target_link_uri`]
-              ? ''
-              : ` (login initiation named ${loginTarget})`,
-          ]
-            .join('')
-            .slice(0, 500),
-          ip,
-        });
-        return { user: { id: account.id, email: account.email, name: account.name, role }, landing };
-      });
+          const landing = moduleId
+            ? `/modules/${encodeURIComponent(moduleId)}`
+            : teaches && cohort
+              ? `/cohorts/${cohort.id}`
+              : '/';
+          await audit.record({
+            actorId: account.id,
+            actorEmail: account.email,
+            action: 'lti.launch',
+            target: cohort ? `cohort:${cohort.id}` : `user:${account.id}`,
+            // the signed claim decides; a login initiation that named another target is noted (the two should agree)
+            detail: [
+              `${platform.name}: ${teaches ? 'trainer' : 'learner'}, link ${link.id} -> ${landing}`,
+              loginTarget === claims[`${LTI_CLAIM}target_link_uri`]
+                ? ''
+                : ` (login initiation named ${loginTarget})`,
+            ]
+              .join('')
+              .slice(0, 500),
+            ip,
+          });
+          return { user: { id: account.id, email: account.email, name: account.name, role }, landing };
+        }),
+      );
       return { ...done, platformId: platform.id, frameOrigin: frameOriginOf(platform, claims) };
     }, ip);
   }

@@ -51,7 +51,8 @@ beforeAll(async () => {
 afterAll(async () => {
   const sorted = [...launchMs].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1);
-  console.log(`POST /lti/launch: ${sorted.length} launches, median ${at(0.5)} ms, p90 ${at(0.9)} ms`);
+  if (sorted.length)
+    console.log(`POST /lti/launch: ${sorted.length} launches, median ${at(0.5)} ms, p90 ${at(0.9)} ms`);
   await t.close();
   await platform.stop();
 });
@@ -288,6 +289,40 @@ describe('launches after the first', () => {
     const breakGlass = await launch(t, boss, 'boss', launchClaims());
     expect(breakGlass.res.status).toBe(409);
     expect(breakGlass.res.text).toContain('administrator account');
+  });
+
+  it('makes one person and one cohort of two first launches at the same moment (a double click)', async () => {
+    const browser = await person('dee');
+    const forms: Record<string, string>[] = [];
+    for (const n of [1, 2]) {
+      const hint = `launch-${++hints}`;
+      await platform.setLaunches({
+        [hint]: launchClaims({ contextId: 'course-race', resourceLinkId: `race-${n}` }),
+      });
+      const init = await request(t.app)
+        .get('/lti/login')
+        .query({
+          iss: platform.issuer,
+          login_hint: 'dee',
+          target_link_uri: `${PUBLIC_URL}/`,
+          lti_message_hint: hint,
+          client_id: LTI_CLIENT_ID,
+        });
+      forms.push((await browser.authorise(init.headers.location)).fields);
+    }
+    const answers = await Promise.all(
+      forms.map((f) => request(t.app).post('/lti/launch').type('form').send(f)),
+    );
+    expect(answers.map((a) => a.status)).toEqual([303, 303]);
+    expect(
+      await t.db.all('SELECT id FROM users WHERE email_norm = ?', ['dee@council.example.gov.uk']),
+    ).toHaveLength(1);
+    expect(await t.db.all(`SELECT id FROM lti_contexts WHERE context_id = 'course-race'`)).toHaveLength(1);
+    expect(
+      await t.db
+        .all(`SELECT c.id FROM cohorts c WHERE c.name = 'Customer focused leadership 2026' AND c.id NOT IN
+      (SELECT cohort_id FROM lti_contexts)`),
+    ).toHaveLength(0);
   });
 
   it('offers a window of its own that signs the person in there (a first-party session)', async () => {
