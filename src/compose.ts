@@ -68,6 +68,9 @@ import { createReminders } from './messages/reminders.service';
 import { createCalendarService } from './messages/calendar.service';
 import { createDocumentsService } from './exports/documents.service';
 import { lazyOfficeWriter } from './exports/writers';
+import { createLtiRepo } from './lti/lti.sql';
+import { createJoseTokens } from './lti/lti.jose';
+import { createLtiService } from './lti/lti.service';
 import type { Logger } from './shared/logger';
 import { systemClock, type Clock } from './shared/clock';
 
@@ -230,6 +233,21 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     digestDay: config.TRAINER_DIGEST_DAY,
     repeatWeeks: config.SELF_ASSESSMENT_REPEAT_WEEKS,
   });
+  const lti = createLtiService({
+    uow,
+    repo: createLtiRepo(db),
+    tokens: createJoseTokens(),
+    users: usersRepo,
+    cohorts: cohortsRepo,
+    audit: auditRepo,
+    clock,
+    async moduleExists(moduleId, cohortId) {
+      const versionId =
+        cohortId === null ? null : ((await cohortsRepo.get(cohortId))?.variantVersionId ?? null);
+      return (await packs.forVersion(versionId)).modules.has(moduleId);
+    },
+    publicUrl: config.publicUrl,
+  });
   const jobs = createJobRunner({
     uow,
     repo: jobsRepo,
@@ -240,7 +258,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     observe: metrics.jobEnded,
     handlers: [
       xapiForwarding(xapi, clock),
-      sessionSweeping(auth, sso),
+      sessionSweeping(auth, sso, lti),
       retention(uow, privacy, config.RETENTION_MONTHS),
       retentionErasure(uow, privacy, config.RETENTION_MONTHS),
       mailSending(uow, outbox),
@@ -282,6 +300,8 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     reminders,
     calendar,
     documents,
+    /** LTI 1.3: platforms, Packway's keys, launches. */
+    lti,
     /** How messages leave (closed at shutdown). */
     mail: transport,
   };

@@ -26,6 +26,7 @@ import { buildApiRoutes, buildRoutes } from './exports/builds.routes';
 import { xapiTermRoutes } from './xapi/extensions.routes';
 import { xapiApiRoutes } from './xapi/xapi.routes';
 import { messageApiRoutes, messagePublicRoutes, messageRoutes } from './messages/messages.routes';
+import { ltiApiRoutes, ltiRoutes } from './lti/lti.routes';
 import { ApiRouter, jsonResponse, type ApiOperation } from './web/api-route';
 import { publicRoute, requireUser } from './web/guards';
 import type { SessionSupport } from './web/middleware/session';
@@ -76,6 +77,7 @@ export function apiRoutes(services: Services, config: Config): ApiRouter[] {
     privacyApiRoutes(services), // /me/export /users/:id/export /users/:id/erase
     messageApiRoutes(services), // /messages
     reviewApiRoutes(services), // /cohorts/:id/reviews /reviews/:id /me/outcomes/:outcomeId/reviews
+    ltiApiRoutes(services), // /lti/platforms
   ];
 }
 
@@ -116,6 +118,7 @@ function pageRoutes(services: Services, sessions: SessionSupport, config: Config
     messagePublicRoutes(services), // /password/forgot /unsubscribe/:userId/:kind/:signature /calendar/:token.ics (public)
     messageRoutes(services), // /account/notifications /account/calendar /calendar/modules/:id.ics /admin/messages
     reviewRoutes(services), // /cohorts/:id/reviews
+    ltiRoutes(services, sessions, config.publicUrl), // /lti/login /lti/launch /lti/jwks (public) /admin/lti
   ];
 }
 

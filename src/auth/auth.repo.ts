@@ -20,7 +20,15 @@ export interface SessionRecord {
   previewVersionId: number | null;
   /** A message waiting for the next page. */
   flash: string | null;
+  /** The origin that may frame this session's pages (a session made by an LTI launch); null for every other. */
+  frameOrigin: string | null;
   user: SignedInUser;
+}
+
+/** A session made by an LTI launch: the platform that made it (removing it ends the session) and its framing origin. */
+export interface SessionFrame {
+  platformId: number;
+  origin: string;
 }
 
 /** Sign-in failures for one account within a window. */
@@ -44,7 +52,13 @@ export interface AddressFailures {
  * Every method returns a promise.
  */
 export interface AuthRepo {
-  createSession(idHash: string, userId: number, csrfToken: string, now: number): Promise<void>;
+  createSession(
+    idHash: string,
+    userId: number,
+    csrfToken: string,
+    now: number,
+    frame?: SessionFrame,
+  ): Promise<void>;
   /** The session, when it exists and its account is enabled. */
   session(idHash: string): Promise<SessionRecord | undefined>;
   touchSession(idHash: string, now: number): Promise<void>;

@@ -3,7 +3,7 @@ import type { UnitOfWork } from '../db/ports';
 import type { Config } from '../config';
 import type { AuditRepo } from '../audit/audit.repo';
 import type { UsersRepo } from '../users/users.repo';
-import type { AuthRepo, SignedInUser } from './auth.repo';
+import type { AuthRepo, SessionFrame, SignedInUser } from './auth.repo';
 import { hashToken, newToken, verifyPassword } from './password';
 import type { Throttle } from './throttle';
 import type { SsoRepo } from './sso.repo';
@@ -21,6 +21,8 @@ export interface ResumedSession {
   previewVersionId: number | null;
   /** A message left for this page by the previous action, now taken. */
   flash: string | null;
+  /** The origin that may frame the session's pages (made by an LTI launch), else null. */
+  frameOrigin: string | null;
 }
 
 /** How often a session's last-seen time is written: often enough for the idle timeout, not on every request. */
@@ -59,6 +61,7 @@ export function createAuthService(
       csrfToken: session.csrfToken,
       previewVersionId: session.user.role === 'admin' ? session.previewVersionId : null,
       flash,
+      frameOrigin: session.frameOrigin,
     };
   }
 
@@ -137,13 +140,14 @@ export function createAuthService(
     user: SignedInUser,
     ip: string,
     previousIdHash?: string,
-    via: 'page' | 'sso' = 'page',
+    via: 'page' | 'sso' | 'lti' = 'page',
+    frame?: SessionFrame,
   ): Promise<{ sessionId: string }> {
     const { token: sessionId, hash } = newToken();
     const csrf = crypto.randomBytes(24).toString('base64url');
     await uow.run(async () => {
       if (previousIdHash) await repo.deleteSession(previousIdHash);
-      await repo.createSession(hash, user.id, csrf, clock.now());
+      await repo.createSession(hash, user.id, csrf, clock.now(), frame);
       await users.touch(user.id, isoOf(clock));
       await audit.record({
         actorId: user.id,

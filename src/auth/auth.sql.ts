@@ -17,6 +17,7 @@ interface SessionRow extends UserColumns {
   last_seen_at: number;
   preview_version_id: number | null;
   flash: string | null;
+  frame_origin: string | null;
 }
 
 const toUser = (r: UserColumns): SignedInUser => ({
@@ -35,17 +36,18 @@ function toSession(r: SessionRow): SessionRecord {
     lastSeenAt: r.last_seen_at,
     previewVersionId: r.preview_version_id,
     flash: r.flash,
+    frameOrigin: r.frame_origin,
     user: toUser(r),
   };
 }
 
-const SESSION_INSERT =
-  'INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)';
+const SESSION_INSERT = `INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, lti_platform_id,
+    frame_origin) VALUES (?, ?, ?, ?, ?, ?, ?)`;
 // The learner's pinned variant (that of their latest cohort) comes with who they are: one query per request, and never
 // a cached pin that another instance's change of membership or pin could have made stale.
 const PINNED = `(SELECT c.variant_version_id FROM cohort_members m JOIN cohorts c ON c.id = m.cohort_id
     WHERE m.user_id = u.id ORDER BY m.added_at DESC, m.cohort_id DESC LIMIT 1) AS pinned_version_id`;
-const SESSION_GET = `SELECT s.id_hash, s.csrf_token, s.created_at, s.last_seen_at, s.preview_version_id, s.flash,
+const SESSION_GET = `SELECT s.id_hash, s.csrf_token, s.created_at, s.last_seen_at, s.preview_version_id, s.flash, s.frame_origin,
     u.id AS user_id, u.email, u.name, u.role, ${PINNED}
   FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND u.disabled = 0`;
 const TOKEN_INSERT =
@@ -83,8 +85,16 @@ export function createAuthRepo(db: Sql): AuthRepo {
   const setting = async (key: string) =>
     (await db.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [key]))?.value;
   return {
-    async createSession(idHash, userId, csrfToken, now) {
-      await db.run(SESSION_INSERT, [idHash, userId, csrfToken, now, now]);
+    async createSession(idHash, userId, csrfToken, now, frame) {
+      await db.run(SESSION_INSERT, [
+        idHash,
+        userId,
+        csrfToken,
+        now,
+        now,
+        frame?.platformId ?? null,
+        frame?.origin ?? null,
+      ]);
     },
     async session(idHash) {
       const row = await db.get<SessionRow>(SESSION_GET, [idHash]);

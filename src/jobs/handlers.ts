@@ -36,14 +36,15 @@ export function xapiForwarding(xapi: Pick<XapiService, 'forwardOnce'>, clock: Cl
 /** Ends idle and too-old sessions, and forgets single sign-ins that were started and never finished. */
 export function sessionSweeping(
   auth: Pick<AuthService, 'sweepSessions'>,
-  sso: Pick<SsoService, 'sweep'>,
+  /** Sign-ins and launches under way (single sign-on, LTI) that were never finished. */
+  ...pending: Pick<SsoService, 'sweep'>[]
 ): JobHandler {
   return {
     kind: 'sessions.sweep',
     everyMs: 10 * 60_000,
     async run() {
       await auth.sweepSessions();
-      await sso.sweep();
+      for (const p of pending) await p.sweep();
     },
   };
 }

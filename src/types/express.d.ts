@@ -15,7 +15,13 @@ declare global {
       /** How the request was signed in, if at all. */
       authVia?: 'session' | 'bearer';
       /** The session's hashed id and CSRF token (page sessions only). */
-      sessionInfo?: { idHash: string; csrfToken: string; previewVersionId: number | null };
+      sessionInfo?: {
+        idHash: string;
+        csrfToken: string;
+        previewVersionId: number | null;
+        /** The origin that may frame this session's pages (a session made by an LTI launch), else null. */
+        frameOrigin: string | null;
+      };
       requestId: string;
       /** Leaves a message for the next page of this browser session (a no-op for API callers). */
       flash(text: string): Promise<void>;

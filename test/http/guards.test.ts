@@ -34,6 +34,14 @@ const PUBLIC = [
   'GET /unsubscribe/:userId/:kind/:signature',
   'POST /unsubscribe/:userId/:kind/:signature',
   'GET /calendar/:file',
+  // issue 31 (LTI 1.3): the platform's servers fetch Packway's public keys; the login initiation and the launch come
+  // from the platform with no Packway session (the platform's signed id_token and a one-time state are the authority);
+  // a framed page's new-window link is signed for a live framed session
+  'GET /lti/jwks',
+  'GET /lti/login',
+  'POST /lti/login',
+  'POST /lti/launch',
+  'GET /lti/window',
 ];
 
 let t: TestApp;

@@ -181,6 +181,11 @@ function table(): RouteCase[] {
     { method: 'get', path: '/calendar/modules/area-listening.ics', allowed: ['learner'] },
     { method: 'get', path: '/admin/messages', allowed: ['admin'] },
     { method: 'get', path: '/api/v1/messages', allowed: ['admin'] },
+    { method: 'get', path: '/lti/jwks', allowed: all },
+    { method: 'get', path: '/admin/lti', allowed: ['admin'] },
+    { method: 'get', path: '/api/v1/lti/platforms', allowed: ['admin'] },
+    { method: 'post', path: '/api/v1/lti/platforms', allowed: ['admin'], body: {} },
+    { method: 'post', path: '/api/v1/lti/keys/rotate', allowed: ['admin'] },
   ];
 }
 
@@ -296,6 +301,14 @@ describe('every route answers each role as it should', () => {
       '/account/calendar/revoke',
       '/admin/messages/test',
       '/admin/messages/:id/resend',
+      // LTI: a platform's launch steps answer 400 without the platform's input, for everyone (test/lti/launch.test.ts);
+      // the admin's form posts and the removal of a platform are in test/lti/platforms.test.ts
+      '/lti/login',
+      '/lti/launch',
+      '/lti/window',
+      '/admin/lti/:id/delete',
+      '/admin/lti/keys/rotate',
+      '/lti/platforms/:id',
     ]);
     const tablePaths = table().flatMap((r) => [r.path, r.path.replace(/^\/api\/v1/, '')]);
     const matches = (route: string) => {

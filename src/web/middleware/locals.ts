@@ -22,7 +22,11 @@ export function pageLocals(
     req.flash = flash;
     const preview = req.sessionInfo?.previewVersionId;
     const finish = () => {
-      if (!isApi(req)) res.locals.csrfToken = sessions.csrfToken(req, res);
+      if (!isApi(req)) {
+        res.locals.csrfToken = sessions.csrfToken(req, res);
+        // a page in a learning platform's frame (a session made by an LTI launch) offers a window of its own
+        if (req.sessionInfo?.frameOrigin) res.locals.newWindow = sessions.newWindowLink(req);
+      }
       next();
     };
     if (!preview) {

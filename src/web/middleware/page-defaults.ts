@@ -11,6 +11,7 @@ export const pageDefaults: RequestHandler = (req, res, next) => {
     csrfToken: '',
     previewing: undefined,
     flash: undefined,
+    newWindow: undefined,
     currentPath: req.path,
   };
   next();

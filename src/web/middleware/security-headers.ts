@@ -40,3 +40,17 @@ export function securityHeaders(config: Config): RequestHandler {
     next();
   };
 }
+
+/**
+ * Lets `origin` (and only it) frame this response: the session was made by an LTI launch from the platform there.
+ * Every other response keeps `frame-ancestors 'none'` (and helmet's X-Frame-Options, which would otherwise forbid it).
+ */
+export function allowFraming(res: Response, origin: string): void {
+  const csp = res.getHeader('Content-Security-Policy');
+  if (typeof csp === 'string')
+    res.setHeader(
+      'Content-Security-Policy',
+      csp.replace(/frame-ancestors [^;]*/, `frame-ancestors ${origin}`),
+    );
+  res.removeHeader('X-Frame-Options');
+}

@@ -4,6 +4,7 @@ import type { AppConfig } from '../../config';
 import type { AuthService } from '../../auth/auth.service';
 import { hashToken } from '../../auth/password';
 import { Forbidden, Unauthorized } from '../../shared/errors';
+import { allowFraming } from './security-headers';
 
 export const SESSION_COOKIE = 'packway_session';
 const ANON_COOKIE = 'packway_anon';
@@ -11,6 +12,8 @@ const ANON_COOKIE = 'packway_anon';
  * top-level redirect, which is why the provider is asked to answer in the query string, not with a form post). */
 const SIGN_IN_COOKIE = 'packway_signin';
 const SIGN_IN_COOKIE_PATH = '/login/sso';
+/** How long an "Open in a new window" link of a framed page signs its person in. */
+const WINDOW_LINK_MS = 60 * 60_000;
 
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -76,6 +79,18 @@ export function createSessionSupport(config: AppConfig, auth: AuthService) {
     return parts.join('; ');
   }
 
+  /**
+   * The cookie of a session made by an LTI launch, which lives in the platform's frame: sent on cross-site requests
+   * (SameSite=None, which browsers accept only with Secure: https, or http://localhost, which browsers treat as
+   * secure), and kept apart per top-level site (Partitioned, CHIPS), so browsers that block third-party cookies still
+   * keep it. Written by hand: Express's cookie serialiser does not know Partitioned.
+   */
+  function framedCookieOptions(maxAgeMs?: number): string {
+    const parts = ['Path=/', 'HttpOnly', 'SameSite=None', 'Secure', 'Partitioned'];
+    if (maxAgeMs !== undefined) parts.push(`Max-Age=${Math.floor(maxAgeMs / 1000)}`);
+    return parts.join('; ');
+  }
+
   function setCookie(res: Response, name: string, value: string, options: string): void {
     const prior = res.getHeader('Set-Cookie');
     const list = Array.isArray(prior) ? prior : prior ? [String(prior)] : [];
@@ -104,7 +119,13 @@ export function createSessionSupport(config: AppConfig, auth: AuthService) {
     }
     req.user = session.user;
     req.authVia = 'session';
-    req.sessionInfo = { idHash, csrfToken: session.csrfToken, previewVersionId: session.previewVersionId };
+    req.sessionInfo = {
+      idHash,
+      csrfToken: session.csrfToken,
+      previewVersionId: session.previewVersionId,
+      frameOrigin: session.frameOrigin,
+    };
+    if (session.frameOrigin) allowFraming(res, session.frameOrigin);
     if (session.flash) res.locals.flash = session.flash;
     return next();
   };
@@ -129,6 +150,9 @@ export function createSessionSupport(config: AppConfig, auth: AuthService) {
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.authVia === 'bearer') return next();
     // a one-click unsubscribe (RFC 8058) comes from a mail program with no cookie or form: its signed address proves it
     if (req.path.startsWith('/unsubscribe/')) return next();
+    // an LTI launch is a cross-site form post from the learning platform: its signed id_token and one-time state
+    // prove it (and its login initiation carries nothing a forger could use)
+    if (req.path === '/lti/launch' || req.path === '/lti/login') return next();
     // An API call that carries no session cookie has no ambient authority a forged request could borrow.
     if (req.originalUrl.startsWith('/api/') && req.authVia !== 'session') return next();
     const body = req.body as Record<string, unknown> | undefined;
@@ -155,12 +179,48 @@ export function createSessionSupport(config: AppConfig, auth: AuthService) {
     if (req.sessionInfo && req.authVia === 'session') await auth.leaveFlash(req.sessionInfo.idHash, text);
   }
 
-  function startSessionCookie(req: Request, res: Response, sessionId: string): void {
-    setCookie(res, SESSION_COOKIE, sign(sessionId, config.sessionSecret), cookieOptions(req));
+  /** The session's cookie: `framed` for a session made by an LTI launch (see framedCookieOptions). */
+  function startSessionCookie(req: Request, res: Response, sessionId: string, framed = false): void {
+    const options = framed ? framedCookieOptions() : cookieOptions(req);
+    setCookie(res, SESSION_COOKIE, sign(sessionId, config.sessionSecret), options);
   }
 
   function clearSessionCookie(req: Request, res: Response): void {
-    setCookie(res, SESSION_COOKIE, '', cookieOptions(req, 0));
+    if (req.sessionInfo?.frameOrigin) setCookie(res, SESSION_COOKIE, '', framedCookieOptions(0));
+    else setCookie(res, SESSION_COOKIE, '', cookieOptions(req, 0));
+  }
+
+  /**
+   * A page in a platform's frame offers to open itself in a window of its own. The new window is a first-party context
+   * where the partitioned cookie is not sent, so the link carries a signature over the person, the page, a time limit
+   * and the framed session's id hash (never the id itself): it signs the person in only while that session lives.
+   */
+  function windowSignature(userId: number, to: string, until: string, idHash: string): string {
+    return crypto
+      .createHmac('sha256', config.sessionSecret)
+      .update(`lti-window|${userId}|${to}|${until}|${idHash}`)
+      .digest('base64url');
+  }
+
+  function newWindowLink(req: Request): string | undefined {
+    const info = req.sessionInfo;
+    if (!info?.frameOrigin || !req.user) return undefined;
+    const here = req.originalUrl;
+    const to = req.method === 'GET' && here.startsWith('/') && !here.startsWith('//') ? here : '/';
+    const until = String(Date.now() + WINDOW_LINK_MS);
+    const sig = windowSignature(req.user.id, to, until, info.idHash);
+    return `/lti/window?${new URLSearchParams({ u: String(req.user.id), to, until, sig }).toString()}`;
+  }
+
+  /** Whether a new-window link was signed for the framed session with this id hash, and is still in time. */
+  function windowLinkHolds(
+    link: { u: number; to: string; until: string; sig: string },
+    idHash: string,
+  ): boolean {
+    if (!/^\d{1,15}$/.test(link.until) || Number(link.until) < Date.now()) return false;
+    const expected = Buffer.from(windowSignature(link.u, link.to, link.until, idHash));
+    const actual = Buffer.from(link.sig);
+    return expected.length === actual.length && crypto.timingSafeEqual(expected, actual);
   }
 
   /** This browser's sign-in cookie value, read from the request. */
@@ -190,6 +250,8 @@ export function createSessionSupport(config: AppConfig, auth: AuthService) {
     clearSessionCookie,
     signInBrowser,
     ensureSignInBrowser,
+    newWindowLink,
+    windowLinkHolds,
   };
 }
 export type SessionSupport = ReturnType<typeof createSessionSupport>;

@@ -1,0 +1,126 @@
+import type { Role } from '../shared/actor';
+
+/** A learning platform registered to launch Packway. Times are milliseconds since the epoch. */
+export interface Platform {
+  id: number;
+  name: string;
+  issuer: string;
+  clientId: string;
+  deploymentIds: string[];
+  authLoginUrl: string;
+  tokenUrl: string;
+  jwksUrl: string;
+  /** The Packway role an LTI Administrator of this platform gets. */
+  adminRole: Role;
+  /** The administrators vouch that the platform's email addresses are verified (linking existing accounts). */
+  trustEmail: boolean;
+  registeredVia: 'manual' | 'dynamic';
+  createdAt: number;
+}
+
+export type NewPlatform = Omit<Platform, 'id' | 'createdAt' | 'registeredVia'>;
+
+/** One of Packway's key pairs, as stored (JWK JSON). */
+export interface ToolKeyRecord {
+  kid: string;
+  publicJwk: Record<string, unknown>;
+  privateJwk: Record<string, unknown>;
+  current: boolean;
+  createdAt: number;
+  /** Until when a rotated-out key is still published; null for the current key. */
+  publishUntil: number | null;
+}
+
+/** A launch under way: from the platform's login initiation to its id_token. */
+export interface PendingLaunch {
+  stateHash: string;
+  platformId: number;
+  nonce: string;
+  targetLinkUri: string;
+  expiresAt: number;
+}
+
+/** An account as a launch sees it. */
+export interface LtiAccount {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  disabled: boolean;
+  hasPassword: boolean;
+  /** The subject this account is already linked to at the issuer asked about, if any. */
+  subjectAtIssuer: string | null;
+}
+
+/** A platform's course and the cohort it is. */
+export interface LtiContext {
+  id: number;
+  cohortId: number;
+  title: string;
+}
+
+export interface ContextKey {
+  issuer: string;
+  deploymentId: string;
+  contextId: string;
+}
+
+/** The endpoints of the Advantage services a launch names (stored for grade passback and roster sync). */
+export interface ServiceEndpoints {
+  membershipsUrl: string | null;
+  lineitemsUrl: string | null;
+}
+
+export interface ResourceLinkInput {
+  issuer: string;
+  deploymentId: string;
+  resourceLinkId: string;
+  contextRowId: number | null;
+  moduleId: string | null;
+  title: string | null;
+  lineitemUrl: string | null;
+}
+
+/** Platforms, Packway's keys, launches under way, identities, contexts and resource links. */
+export interface LtiRepo {
+  platforms(): Promise<Platform[]>;
+  platform(id: number): Promise<Platform | undefined>;
+  platformsByIssuer(issuer: string): Promise<Platform[]>;
+  /** Undefined when (issuer, client id) is already registered. */
+  insertPlatform(p: NewPlatform, createdBy: number | null, now: number): Promise<number | undefined>;
+  deletePlatform(id: number): Promise<boolean>;
+
+  /** Keys to publish at `now`: the current one and those rotated out but still within their time. */
+  publishedKeys(now: number): Promise<ToolKeyRecord[]>;
+  currentKey(): Promise<ToolKeyRecord | undefined>;
+  /** Adds a key as the current one; false when another already is (someone else made it first). */
+  insertCurrentKey(key: Omit<ToolKeyRecord, 'current' | 'publishUntil'>): Promise<boolean>;
+  /** The current key stops being current, published until `publishUntil`. */
+  retireCurrentKey(now: number, publishUntil: number): Promise<void>;
+  deleteUnpublishedKeys(now: number): Promise<number>;
+
+  saveLaunch(p: PendingLaunch): Promise<void>;
+  /** Takes the launch with this state: it can be taken once. */
+  takeLaunch(stateHash: string): Promise<PendingLaunch | undefined>;
+  deleteExpiredLaunches(now: number): Promise<number>;
+
+  /** The account linked to (issuer, subject). */
+  accountByIdentity(issuer: string, subject: string): Promise<LtiAccount | undefined>;
+  accountByEmail(email: string, issuer: string): Promise<LtiAccount | undefined>;
+  link(userId: number, issuer: string, subject: string, now: number): Promise<void>;
+  recordLaunch(issuer: string, subject: string, now: number): Promise<void>;
+  setRole(userId: number, role: Role): Promise<void>;
+  /** The id hashes of the person's live sessions made by launches (for the new-window link). */
+  framedSessions(userId: number): Promise<string[]>;
+
+  context(key: ContextKey): Promise<LtiContext | undefined>;
+  insertContext(
+    key: ContextKey,
+    cohortId: number,
+    title: string,
+    endpoints: ServiceEndpoints,
+    now: number,
+  ): Promise<number>;
+  updateContext(id: number, title: string, endpoints: ServiceEndpoints): Promise<void>;
+  upsertResourceLink(link: ResourceLinkInput, now: number): Promise<void>;
+}

@@ -1,0 +1,277 @@
+import type { Sql } from '../db/ports';
+import type { Role } from '../shared/actor';
+import type { LtiAccount, LtiRepo, PendingLaunch, Platform, ToolKeyRecord } from './lti.repo';
+
+interface PlatformRow {
+  id: number;
+  name: string;
+  issuer: string;
+  client_id: string;
+  auth_login_url: string;
+  token_url: string;
+  jwks_url: string;
+  admin_role: Role;
+  trust_email: number;
+  registered_via: 'manual' | 'dynamic';
+  created_at: number;
+}
+
+interface KeyRow {
+  kid: string;
+  public_jwk: string;
+  private_jwk: string;
+  is_current: number | null;
+  created_at: number;
+  publish_until: number | null;
+}
+
+interface LaunchRow {
+  state_hash: string;
+  platform_id: number;
+  nonce: string;
+  target_link_uri: string;
+  expires_at: number;
+}
+
+interface AccountRow {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  disabled: number;
+  has_password: number;
+  subject: string | null;
+}
+
+const PLATFORM = `SELECT id, name, issuer, client_id, auth_login_url, token_url, jwks_url, admin_role, trust_email,
+  registered_via, created_at FROM lti_platforms`;
+const KEY = 'SELECT kid, public_jwk, private_jwk, is_current, created_at, publish_until FROM lti_tool_keys';
+const ACCOUNT = `SELECT u.id, u.email, u.name, u.role, u.disabled,
+    CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password,
+    (SELECT i.subject FROM lti_identities i WHERE i.user_id = u.id AND i.issuer = @issuer) AS subject
+  FROM users u`;
+
+const toKey = (r: KeyRow): ToolKeyRecord => ({
+  kid: r.kid,
+  publicJwk: JSON.parse(r.public_jwk) as Record<string, unknown>,
+  privateJwk: JSON.parse(r.private_jwk) as Record<string, unknown>,
+  current: r.is_current === 1,
+  createdAt: Number(r.created_at),
+  publishUntil: r.publish_until === null ? null : Number(r.publish_until),
+});
+
+const toLaunch = (r: LaunchRow): PendingLaunch => ({
+  stateHash: r.state_hash,
+  platformId: Number(r.platform_id),
+  nonce: r.nonce,
+  targetLinkUri: r.target_link_uri,
+  expiresAt: Number(r.expires_at),
+});
+
+const toAccount = (r: AccountRow): LtiAccount => ({
+  id: Number(r.id),
+  email: r.email,
+  name: r.name,
+  role: r.role,
+  disabled: Boolean(r.disabled),
+  hasPassword: Boolean(r.has_password),
+  subjectAtIssuer: r.subject,
+});
+
+export function createLtiRepo(db: Sql): LtiRepo {
+  async function withDeployments(rows: PlatformRow[]): Promise<Platform[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => Number(r.id));
+    const deployments = await db.all<{ platform_id: number; deployment_id: string }>(
+      `SELECT platform_id, deployment_id FROM lti_deployments WHERE platform_id IN (${ids.map(() => '?').join(', ')})
+        ORDER BY deployment_id`,
+      ids,
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      name: r.name,
+      issuer: r.issuer,
+      clientId: r.client_id,
+      deploymentIds: deployments
+        .filter((d) => Number(d.platform_id) === Number(r.id))
+        .map((d) => d.deployment_id),
+      authLoginUrl: r.auth_login_url,
+      tokenUrl: r.token_url,
+      jwksUrl: r.jwks_url,
+      adminRole: r.admin_role,
+      trustEmail: Boolean(r.trust_email),
+      registeredVia: r.registered_via,
+      createdAt: Number(r.created_at),
+    }));
+  }
+  const account = (row: AccountRow | undefined) => (row ? toAccount(row) : undefined);
+
+  return {
+    platforms: async () => withDeployments(await db.all<PlatformRow>(`${PLATFORM} ORDER BY name, id`)),
+    async platform(id) {
+      return (await withDeployments(await db.all<PlatformRow>(`${PLATFORM} WHERE id = ?`, [id])))[0];
+    },
+    platformsByIssuer: async (issuer) =>
+      withDeployments(await db.all<PlatformRow>(`${PLATFORM} WHERE issuer = ? ORDER BY id`, [issuer])),
+    async insertPlatform(p, createdBy, now) {
+      const row = await db.get<{ id: number }>(
+        `INSERT INTO lti_platforms (name, issuer, client_id, auth_login_url, token_url, jwks_url, admin_role, trust_email,
+            created_by, created_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issuer, client_id) DO NOTHING RETURNING id`,
+        [
+          p.name,
+          p.issuer,
+          p.clientId,
+          p.authLoginUrl,
+          p.tokenUrl,
+          p.jwksUrl,
+          p.adminRole,
+          p.trustEmail ? 1 : 0,
+          createdBy,
+          now,
+        ],
+      );
+      if (!row) return undefined;
+      for (const deploymentId of new Set(p.deploymentIds))
+        await db.run('INSERT INTO lti_deployments (platform_id, deployment_id) VALUES (?, ?)', [
+          row.id,
+          deploymentId,
+        ]);
+      return Number(row.id);
+    },
+    deletePlatform: async (id) => (await db.run('DELETE FROM lti_platforms WHERE id = ?', [id])).changes > 0,
+
+    publishedKeys: async (now) =>
+      (
+        await db.all<KeyRow>(
+          `${KEY} WHERE is_current = 1 OR publish_until > ? ORDER BY CASE WHEN is_current = 1 THEN 0 ELSE 1 END, created_at DESC`,
+          [now],
+        )
+      ).map(toKey),
+    async currentKey() {
+      const row = await db.get<KeyRow>(`${KEY} WHERE is_current = 1`);
+      return row ? toKey(row) : undefined;
+    },
+    async insertCurrentKey(key) {
+      const result = await db.run(
+        `INSERT INTO lti_tool_keys (kid, public_jwk, private_jwk, is_current, created_at) VALUES (?, ?, ?, 1, ?)
+          ON CONFLICT DO NOTHING`,
+        [key.kid, JSON.stringify(key.publicJwk), JSON.stringify(key.privateJwk), key.createdAt],
+      );
+      return result.changes > 0;
+    },
+    async retireCurrentKey(now, publishUntil) {
+      await db.run(
+        'UPDATE lti_tool_keys SET is_current = NULL, retired_at = ?, publish_until = ? WHERE is_current = 1',
+        [now, publishUntil],
+      );
+    },
+    deleteUnpublishedKeys: async (now) =>
+      (await db.run('DELETE FROM lti_tool_keys WHERE is_current IS NULL AND publish_until <= ?', [now]))
+        .changes,
+
+    async saveLaunch(p) {
+      await db.run(
+        `INSERT INTO lti_logins (state_hash, platform_id, nonce, target_link_uri, expires_at)
+          VALUES (@stateHash, @platformId, @nonce, @targetLinkUri, @expiresAt)`,
+        { ...p },
+      );
+    },
+    async takeLaunch(stateHash) {
+      const row = await db.get<LaunchRow>(
+        `DELETE FROM lti_logins WHERE state_hash = ?
+          RETURNING state_hash, platform_id, nonce, target_link_uri, expires_at`,
+        [stateHash],
+      );
+      return row ? toLaunch(row) : undefined;
+    },
+    deleteExpiredLaunches: async (now) =>
+      (await db.run('DELETE FROM lti_logins WHERE expires_at <= ?', [now])).changes,
+
+    accountByIdentity: async (issuer, subject) =>
+      account(
+        await db.get<AccountRow>(
+          `${ACCOUNT} JOIN lti_identities l ON l.user_id = u.id WHERE l.issuer = @issuer AND l.subject = @subject`,
+          { issuer, subject },
+        ),
+      ),
+    accountByEmail: async (email, issuer) =>
+      account(await db.get<AccountRow>(`${ACCOUNT} WHERE u.email_norm = lower(@email)`, { issuer, email })),
+    async link(userId, issuer, subject, now) {
+      await db.run(
+        'INSERT INTO lti_identities (user_id, issuer, subject, created_at, last_launch_at) VALUES (?, ?, ?, ?, ?)',
+        [userId, issuer, subject, now, now],
+      );
+    },
+    async recordLaunch(issuer, subject, now) {
+      await db.run('UPDATE lti_identities SET last_launch_at = ? WHERE issuer = ? AND subject = ?', [
+        now,
+        issuer,
+        subject,
+      ]);
+    },
+    async setRole(userId, role) {
+      await db.run('UPDATE users SET role = ? WHERE id = ?', [role, userId]);
+    },
+    framedSessions: async (userId) =>
+      (
+        await db.all<{ id_hash: string }>(
+          'SELECT id_hash FROM sessions WHERE user_id = ? AND frame_origin IS NOT NULL ORDER BY created_at DESC LIMIT 20',
+          [userId],
+        )
+      ).map((r) => r.id_hash),
+
+    async context(key) {
+      const row = await db.get<{ id: number; cohort_id: number; title: string }>(
+        'SELECT id, cohort_id, title FROM lti_contexts WHERE issuer = ? AND deployment_id = ? AND context_id = ?',
+        [key.issuer, key.deploymentId, key.contextId],
+      );
+      return row ? { id: Number(row.id), cohortId: Number(row.cohort_id), title: row.title } : undefined;
+    },
+    async insertContext(key, cohortId, title, endpoints, now) {
+      const row = await db.get<{ id: number }>(
+        `INSERT INTO lti_contexts (issuer, deployment_id, context_id, cohort_id, title, memberships_url, lineitems_url,
+            created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        [
+          key.issuer,
+          key.deploymentId,
+          key.contextId,
+          cohortId,
+          title,
+          endpoints.membershipsUrl,
+          endpoints.lineitemsUrl,
+          now,
+        ],
+      );
+      return Number(row!.id);
+    },
+    async updateContext(id, title, endpoints) {
+      await db.run(
+        `UPDATE lti_contexts SET title = ?, memberships_url = COALESCE(?, memberships_url),
+            lineitems_url = COALESCE(?, lineitems_url) WHERE id = ?`,
+        [title, endpoints.membershipsUrl, endpoints.lineitemsUrl, id],
+      );
+    },
+    async upsertResourceLink(link, now) {
+      await db.run(
+        `INSERT INTO lti_resource_links (issuer, deployment_id, resource_link_id, context_row_id, module_id, title,
+            lineitem_url, created_at, last_launch_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+          ON CONFLICT (issuer, deployment_id, resource_link_id) DO UPDATE SET context_row_id = excluded.context_row_id,
+            module_id = excluded.module_id, title = excluded.title,
+            lineitem_url = COALESCE(excluded.lineitem_url, lti_resource_links.lineitem_url),
+            last_launch_at = excluded.last_launch_at`,
+        [
+          link.issuer,
+          link.deploymentId,
+          link.resourceLinkId,
+          link.contextRowId,
+          link.moduleId,
+          link.title,
+          link.lineitemUrl,
+          now,
+          now,
+        ],
+      );
+    },
+  };
+}

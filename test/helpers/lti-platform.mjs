@@ -1,0 +1,291 @@
+// A learning platform for the LTI tests: `oidc-provider` (a certified OpenID Provider) in its own process, on loopback,
+// issuing LTI 1.3 launch id_tokens through a real authorisation request (response_type id_token, response_mode
+// form_post, prompt none), with the LTI claims of each launch added to the token, and a few LMS pages around it:
+//
+//   node test/helpers/lti-platform.mjs '{"clients":[…]}'     prints "READY <port>" once listening
+//
+//   GET  /lms/signin?login=…             signs the browser in to the platform (as a person signs in to Moodle first)
+//   GET  /lms/course/:hint?tool=…        a course page: Packway in an iframe, started by a login initiation form
+//   PUT  /__test/accounts  {login: {claims}}          who exists on the platform
+//   PUT  /__test/launches  {hint: {claims}}           the LTI claims a launch with lti_message_hint=hint carries
+//   POST /__test/tamper    {mode}                     re-sign the next launches' id_token wrongly: issuer | audience |
+//                                                     unknown-key | unsigned | expired | several-audiences | none
+//   POST /__test/jwks      {down}                     the key set answers 503 while down
+//   POST /__test/rotate                               a new signing key (the old one still published)
+//   GET  /__test/stats                                {jwksFetches}
+//
+// The provider refuses http (and localhost) redirect URIs for clients of the implicit flow, which an LTI tool is; the
+// tests run Packway on http loopback, so those two client-schema checks are relaxed here, and only here.
+
+import { Buffer } from 'node:buffer';
+import http from 'node:http';
+import { generateKeyPair, exportJWK, importJWK, SignJWT } from 'jose';
+import Provider from 'oidc-provider';
+
+const settings = JSON.parse(process.argv[2] ?? '{}');
+const prefix = '/platform';
+const CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/';
+const LTI_CLAIMS = [
+  'message_type',
+  'version',
+  'deployment_id',
+  'target_link_uri',
+  'roles',
+  'context',
+  'resource_link',
+  'custom',
+  'launch_presentation',
+  'tool_platform',
+].map((c) => CLAIM + c);
+const SERVICE_CLAIMS = [
+  'https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice',
+  'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint',
+];
+
+let accounts = {};
+let launches = {};
+let keys = [await newKey('platform-key-1')];
+let tamper = 'none';
+let jwksDown = false;
+let jwksFetches = 0;
+let provider;
+let port;
+
+async function newKey(kid) {
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  return { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
+}
+
+const escapeHtml = (s) =>
+  String(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+  );
+
+function build() {
+  provider = new Provider(`http://127.0.0.1:${port}${prefix}`, {
+    clients: [
+      ...settings.clients,
+      {
+        // the platform's own portal, through which people sign in to the platform
+        client_id: 'lms-portal',
+        client_secret: 'the-platform-portal-secret',
+        response_types: ['code'],
+        grant_types: ['authorization_code'],
+        redirect_uris: [`http://127.0.0.1:${port}/lms/home`],
+      },
+    ],
+    jwks: { keys },
+    cookies: { keys: ['test-platform-cookie-key'] },
+    responseTypes: ['id_token', 'code'],
+    pkce: { required: () => false },
+    conformIdTokenClaims: false,
+    extraParams: ['lti_message_hint', 'lti_deployment_id'],
+    claims: {
+      openid: [
+        'sub',
+        'email',
+        'email_verified',
+        'name',
+        'given_name',
+        'family_name',
+        ...LTI_CLAIMS,
+        ...SERVICE_CLAIMS,
+      ],
+    },
+    features: { devInteractions: { enabled: false } },
+    interactions: { url: (_ctx, interaction) => `/lms/interaction/${interaction.uid}` },
+    // the platform's own tool: people are never asked to consent to it
+    async loadExistingGrant(ctx) {
+      const grantId =
+        ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
+      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+      const grant = new ctx.oidc.provider.Grant({
+        clientId: ctx.oidc.client.clientId,
+        accountId: ctx.oidc.session.accountId,
+      });
+      grant.addOIDCScope('openid');
+      await grant.save();
+      ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId, grant.jti);
+      return grant;
+    },
+    async findAccount(ctx, id) {
+      const account = accounts[id];
+      if (!account) return undefined;
+      const hint = ctx.oidc?.params?.lti_message_hint;
+      const launch = (hint && launches[hint]) || {};
+      return { accountId: id, claims: () => ({ sub: id, ...account.claims, ...launch }) };
+    },
+  });
+  const invalidate = provider.Client.Schema.prototype.invalidate;
+  provider.Client.Schema.prototype.invalidate = function (message, code) {
+    if (code === 'implicit-force-https' || code === 'implicit-forbid-localhost') return;
+    return invalidate.call(this, message, code);
+  };
+  provider.proxy = false;
+  provider.use(async (ctx, next) => {
+    if (ctx.path === '/jwks') {
+      jwksFetches++;
+      if (jwksDown) {
+        ctx.status = 503;
+        ctx.body = 'down for maintenance';
+        return;
+      }
+    }
+    await next();
+    if (tamper !== 'none' && typeof ctx.body === 'string' && ctx.body.includes('name="id_token"')) {
+      const match = /name="id_token" value="([^"]+)"/.exec(ctx.body);
+      if (match) ctx.body = ctx.body.replace(match[1], await resign(match[1]));
+    }
+  });
+}
+
+async function resign(idToken) {
+  const payload = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString());
+  let key = keys[0];
+  if (tamper === 'issuer') payload.iss = 'https://lms.example.net/another-platform';
+  if (tamper === 'audience') payload.aud = 'somebody-elses-tool';
+  if (tamper === 'several-audiences') {
+    payload.aud = [payload.aud, 'another-tool'];
+    delete payload.azp;
+  }
+  if (tamper === 'expired') {
+    payload.iat = Math.floor(Date.now() / 1000) - 7200;
+    payload.exp = payload.iat + 600;
+  }
+  if (tamper === 'unsigned') {
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    return `${header}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.`;
+  }
+  if (tamper === 'unknown-key') key = await newKey('never-published');
+  const signingKey = await importJWK(key, 'RS256');
+  return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: key.kid }).sign(signingKey);
+}
+
+function page(title, body) {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
+<body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
+}
+
+async function readBody(req) {
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  return body;
+}
+
+function send(res, status, html, headers = {}) {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers });
+  res.end(html);
+}
+
+/** The platform's sign-in: an authorisation request for the platform's own portal client, which needs a login. */
+function signIn(res, url) {
+  const auth = new globalThis.URL(`http://127.0.0.1:${port}${prefix}/auth`);
+  auth.search = new URLSearchParams({
+    client_id: 'lms-portal',
+    response_type: 'code',
+    scope: 'openid',
+    redirect_uri: `http://127.0.0.1:${port}/lms/home`,
+    login_hint: url.searchParams.get('login') ?? '',
+  }).toString();
+  res.writeHead(303, { location: auth.href });
+  res.end();
+}
+
+async function interaction(req, res, uid) {
+  const details = await provider.interactionDetails(req, res);
+  if (details.uid !== uid) throw new Error('interaction mismatch');
+  if (details.prompt.name === 'login') {
+    // the platform knows who is at the keyboard (login_hint); a real LMS would show its own login page here
+    const login = details.params.login_hint;
+    if (!accounts[login]) return send(res, 400, page('Unknown person', `<p>${escapeHtml(login)}</p>`));
+    return provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: login } },
+      { mergeWithLastSubmission: false },
+    );
+  }
+  const grant = new provider.Grant({
+    accountId: details.session.accountId,
+    clientId: details.params.client_id,
+  });
+  grant.addOIDCScope('openid');
+  const grantId = await grant.save();
+  return provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+}
+
+/** A course page: Packway in a frame, opened by the platform's login initiation form posted into it. */
+function course(res, hint, url) {
+  const tool = url.searchParams.get('tool');
+  const launch = launches[hint];
+  if (!tool || !launch) return send(res, 404, page('No such course', ''));
+  const fields = {
+    iss: `http://127.0.0.1:${port}${prefix}`,
+    login_hint: url.searchParams.get('login') ?? '',
+    target_link_uri: launch[`${CLAIM}target_link_uri`],
+    lti_message_hint: hint,
+    lti_deployment_id: launch[`${CLAIM}deployment_id`],
+    client_id: url.searchParams.get('client_id') ?? '',
+  };
+  const inputs = Object.entries(fields)
+    .map(([k, v]) => `<input type="hidden" name="${k}" value="${escapeHtml(v)}">`)
+    .join('');
+  const title = launch[`${CLAIM}context`]?.title ?? 'Course';
+  send(
+    res,
+    200,
+    page(
+      title,
+      `<form id="launch" method="post" action="${escapeHtml(tool)}/lti/login" target="tool">${inputs}
+<button type="submit">Open Packway</button></form>
+<iframe name="tool" id="tool" title="Packway" width="1000" height="700"></iframe>`,
+    ),
+  );
+}
+
+async function control(req, res, path) {
+  if (path === '/__test/stats') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return res.end(JSON.stringify({ jwksFetches }));
+  }
+  const body = JSON.parse((await readBody(req)) || '{}');
+  if (path === '/__test/accounts') accounts = body;
+  else if (path === '/__test/launches') launches = { ...launches, ...body };
+  else if (path === '/__test/tamper') tamper = body.mode;
+  else if (path === '/__test/jwks') jwksDown = Boolean(body.down);
+  else if (path === '/__test/rotate') {
+    keys = [await newKey(`platform-key-${keys.length + 1}`), ...keys];
+    build();
+  } else return send(res, 404, '');
+  res.writeHead(204);
+  res.end();
+}
+
+const server = http.createServer((req, res) => {
+  const url = new globalThis.URL(req.url, 'http://127.0.0.1');
+  const done = (err) => {
+    if (!err) return;
+    console.error(err);
+    if (!res.headersSent) res.writeHead(500);
+    res.end();
+  };
+  if (url.pathname.startsWith('/__test/')) return control(req, res, url.pathname).catch(done);
+  if (url.pathname === '/lms/signin') return signIn(res, url);
+  if (url.pathname === '/lms/home') return send(res, 200, page('Your courses', '<p>Signed in.</p>'));
+  const step = /^\/lms\/interaction\/([^/]+)$/.exec(url.pathname);
+  if (step) return interaction(req, res, step[1]).catch(done);
+  const courseMatch = /^\/lms\/course\/([^/]+)$/.exec(url.pathname);
+  if (courseMatch) return course(res, decodeURIComponent(courseMatch[1]), url);
+  if (!url.pathname.startsWith(prefix)) return send(res, 404, '');
+  req.originalUrl = req.url;
+  req.url = req.url.slice(prefix.length) || '/';
+  return provider.callback()(req, res);
+});
+
+server.listen(0, '127.0.0.1', () => {
+  port = server.address().port;
+  build();
+  process.stdout.write(`READY ${port}\n`);
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
