@@ -66,6 +66,10 @@ import { createCalendarService } from './messages/calendar.service';
 import { createExportsService } from './exports/exports.service';
 import { createDocumentsService } from './exports/documents.service';
 import { lazyDeckToPptx, lazyWordWriter } from './exports/writers';
+import { createBadgesRepo } from './badges/badges.sql';
+import { createBadgesService } from './badges/badges.service';
+import { achievedOutcomesEvidence } from './badges/area-evidence';
+import { dataIntegritySigner } from './badges/credential-signer';
 import type { Logger } from './shared/logger';
 import { systemClock, type Clock } from './shared/clock';
 
@@ -204,6 +208,19 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     organisationName: config.ORGANISATION_NAME ?? '',
     writeDeck: lazyDeckToPptx,
   });
+  const badges = createBadgesService({
+    uow,
+    repo: createBadgesRepo(db),
+    audit: auditRepo,
+    signer: dataIntegritySigner,
+    evidence: achievedOutcomesEvidence(progressRepo),
+    clock,
+    user: (id) => usersRepo.byId(id),
+    learnerPack: (learner) =>
+      cohorts.packFor({ id: learner.id, email: learner.email, name: learner.name, role: learner.role }),
+    publicUrl: config.publicUrl,
+    organisationName: config.ORGANISATION_NAME ?? '',
+  });
   const jobs = createJobRunner({
     uow,
     repo: jobsRepo,
@@ -256,6 +273,8 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     calendar,
     exports,
     documents,
+    /** Open Badges 3.0 credentials per learning area: issuing, revoking, checking. */
+    badges,
     /** How messages leave (closed at shutdown). */
     mail: transport,
   };

@@ -25,6 +25,7 @@ import { buildApiRoutes, buildRoutes } from './exports/builds.routes';
 import { xapiTermRoutes } from './xapi/extensions.routes';
 import { xapiApiRoutes } from './xapi/xapi.routes';
 import { messageApiRoutes, messagePublicRoutes, messageRoutes } from './messages/messages.routes';
+import { badgeApiRoutes, badgeRoutes } from './badges/badges.routes';
 import { ApiRouter, jsonResponse, type ApiOperation } from './web/api-route';
 import { publicRoute, requireUser } from './web/guards';
 import type { SessionSupport } from './web/middleware/session';
@@ -74,6 +75,7 @@ export function apiRoutes(services: Services, config: Config): ApiRouter[] {
     xapiApiRoutes(services), // /events
     privacyApiRoutes(services), // /me/export /users/:id/export /users/:id/erase
     messageApiRoutes(services), // /messages
+    badgeApiRoutes(services), // /me/badges /badges/issue /badges/:id/revoke /badges/verify
   ];
 }
 
@@ -113,6 +115,7 @@ function pageRoutes(services: Services, sessions: SessionSupport, config: Config
     privacyRoutes(services), // /account/data /users/:id/data /users/:id/erase
     messagePublicRoutes(services), // /password/forgot /unsubscribe/:userId/:kind/:signature /calendar/:token.ics (public)
     messageRoutes(services), // /account/notifications /account/calendar /calendar/modules/:id.ics /admin/messages
+    badgeRoutes(services), // /badges/issuer /badges/status/1 /badges/check /badges/:id (public) /account/badges /admin/badges
   ];
 }
 

@@ -1,0 +1,315 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import request from 'supertest';
+import Ajv2019 from 'ajv/dist/2019';
+import { makeTestApp, type TestApp } from '../helpers/app';
+import { independentlyVerify } from '../helpers/ob-verifier';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const SCHEMA = path.join(
+  __dirname,
+  '..',
+  'fixtures',
+  'standards',
+  'openbadges-3.0',
+  'achievementcredential.schema.json',
+);
+// the official schema names `format`s (uri, date-time) that ajv checks only with ajv-formats, which the project does
+// not carry: structure, types, required fields and arrays are what is checked here
+const validate = new Ajv2019({ strict: false, validateFormats: false, allErrors: true }).compile(
+  JSON.parse(fs.readFileSync(SCHEMA, 'utf8')) as object,
+);
+
+let t: TestApp;
+let adminToken: string;
+let learner: { id: number; email: string; token: string };
+let other: { id: number; email: string; token: string };
+
+async function person(role: 'learner' | 'admin') {
+  const u = await t.user(role);
+  return { ...u, token: await t.token(u.email) };
+}
+
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+async function setOutcome(token: string, outcomeId: string, status = 'achieved') {
+  await request(t.app)
+    .put(`/api/v1/me/outcomes/${outcomeId}`)
+    .set(bearer(token))
+    .send({ status, evidence: status === 'achieved' ? `What I did for ${outcomeId}` : '' })
+    .expect(200);
+}
+
+async function issue(userId?: number): Promise<Json[]> {
+  const res = await request(t.app)
+    .post('/api/v1/badges/issue')
+    .set(bearer(adminToken))
+    .send(userId === undefined ? {} : { userId })
+    .expect(200);
+  return (res.body as { issued: Json[] }).issued;
+}
+
+async function myBadges(token: string): Promise<{ badges: Json[]; credential: Json[] }> {
+  return (await request(t.app).get('/api/v1/me/badges').set(bearer(token)).expect(200)).body;
+}
+
+async function issuerKey(): Promise<string> {
+  const profile = (await request(t.app).get('/badges/issuer').expect(200)).body as Json;
+  return profile.verificationMethod[0].publicKeyMultibase;
+}
+
+/** What the check page says of a pasted text, as a visitor signed out (with the form's token). */
+async function checkPasted(text: string): Promise<string> {
+  const agent = request.agent(t.app);
+  const page = await agent.get('/badges/check').expect(200);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+  const res = await agent
+    .post('/badges/check')
+    .type('form')
+    .send({ _csrf: csrf, credential: text })
+    .expect(200);
+  return res.text;
+}
+
+beforeAll(async () => {
+  t = await makeTestApp({ env: { ORGANISATION_NAME: 'Example Council' } });
+  adminToken = (await person('admin')).token;
+  learner = await person('learner');
+  other = await person('learner');
+});
+afterAll(() => t.close());
+
+describe('Open Badges 3.0 credentials per learning area', () => {
+  let credential: Json;
+  let badgeId: string;
+
+  it('issues nothing for an area with an outcome not achieved, then one badge once every outcome is', async () => {
+    await setOutcome(learner.token, 'LI1');
+    await setOutcome(learner.token, 'LI2');
+    expect(await issue(learner.id)).toEqual([]);
+    await setOutcome(learner.token, 'LI3');
+    const issued = await issue();
+    expect(issued.map((b) => b.areaId)).toEqual(['listening']);
+    badgeId = issued[0].id;
+    credential = issued[0].credential;
+    // asking again issues nothing more: the same confirmation has its badge
+    expect(await issue()).toEqual([]);
+  });
+
+  it('is an AchievementCredential the official JSON Schema accepts, with arrays, a hashed identity and a status entry', () => {
+    validate(credential);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(credential['@context']).toEqual([
+      'https://www.w3.org/ns/credentials/v2',
+      'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+    ]);
+    expect(credential.type).toEqual(['VerifiableCredential', 'AchievementCredential']);
+    expect(Array.isArray(credential.proof) && credential.proof.length).toBe(1);
+    expect(credential.proof[0]).toMatchObject({ type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022' });
+    expect(credential.issuer).toMatchObject({ type: ['Profile'], name: 'Example Council' });
+    expect(credential.issuer.id).toBe(`${t.config.publicUrl}/badges/issuer`);
+    const subject = credential.credentialSubject;
+    expect(subject.identifier[0]).toMatchObject({
+      type: 'IdentityObject',
+      hashed: true,
+      identityType: 'emailAddress',
+    });
+    expect(JSON.stringify(credential)).not.toContain(learner.email);
+    expect(JSON.stringify(credential)).not.toContain('What I did for'); // the learner's own evidence stays private
+    expect(subject.achievement).toMatchObject({
+      type: ['Achievement'],
+      achievementType: 'Competency',
+      name: 'Listening and customer insight',
+    });
+    expect(subject.achievement.criteria.narrative).toContain('LI3');
+    expect(subject.achievement.image.id).toMatch(/^data:image\/svg\+xml;base64,/);
+    expect(credential.evidence).toHaveLength(3);
+    expect(credential.credentialStatus).toMatchObject({
+      type: 'BitstringStatusListEntry',
+      statusPurpose: 'revocation',
+      statusListCredential: `${t.config.publicUrl}/badges/status/1`,
+    });
+  });
+
+  it('verifies with an independent verifier (pyld + PyNaCl), which refuses it after any change', async () => {
+    const changed = (change: (c: Json) => void) => {
+      const copy = structuredClone(credential);
+      change(copy);
+      return copy;
+    };
+    const proofValue: string = credential.proof[0].proofValue;
+    const documents = [
+      credential,
+      changed((c) => (c.credentialSubject.achievement.name = 'Listening well')),
+      changed((c) => (c.validFrom = '2020-01-01T00:00:00Z')),
+      changed((c) => (c.credentialSubject.identifier[0].identityHash = `sha256$${'0'.repeat(64)}`)),
+      changed(
+        (c) =>
+          (c.proof[0].proofValue = `${proofValue.slice(0, -2)}${proofValue.endsWith('a') ? 'bb' : 'aa'}`),
+      ),
+      changed((c) => (c.proof[0].created = '2020-01-01T00:00:00Z')),
+    ];
+    const results = await independentlyVerify(documents, await issuerKey());
+    expect(results.map((r) => r.verified)).toEqual([true, false, false, false, false, false]);
+  });
+
+  it('serves a signed status list of 131,072 entries that verifies independently', async () => {
+    const list = (await request(t.app).get('/badges/status/1').expect(200)).body as Json;
+    expect(list.type).toEqual(['VerifiableCredential', 'BitstringStatusListCredential']);
+    const encoded: string = list.credentialSubject.encodedList;
+    expect(encoded.startsWith('u')).toBe(true);
+    expect(gunzipSync(Buffer.from(encoded.slice(1), 'base64url')).length * 8).toBe(131_072);
+    const [result] = await independentlyVerify([list], await issuerKey());
+    expect(result).toEqual({ verified: true, reason: 'ok' });
+  });
+
+  it('shows a learner only their own badges', async () => {
+    const mine = await myBadges(learner.token);
+    expect(mine.badges.map((b) => b.id)).toEqual([badgeId]);
+    expect(mine.credential).toEqual([credential]);
+    expect((await myBadges(other.token)).badges).toEqual([]);
+    const { agent } = await t.signIn(other.email);
+    await agent.get(`/account/badges/${badgeId}.json`).expect(404);
+    await agent.get(`/account/badges/${badgeId}.svg`).expect(404);
+    const own = await t.signIn(learner.email);
+    const page = await own.agent.get('/account/badges').expect(200);
+    expect(page.text).toContain(`/badges/${badgeId}`);
+    expect(page.text).toContain(
+      'https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&amp;name=Listening',
+    );
+    const json = await own.agent.get(`/account/badges/${badgeId}.json`).expect(200);
+    expect(JSON.parse(json.text)).toEqual(credential);
+  });
+
+  it('bakes the credential into the SVG image, and the check page reads it back', async () => {
+    const { agent } = await t.signIn(learner.email);
+    const svg = (
+      await agent
+        .get(`/account/badges/${badgeId}.svg`)
+        .buffer(true)
+        .parse((res, cb) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+          res.on('end', () => cb(null, text));
+        })
+        .expect('Content-Type', /image\/svg\+xml/)
+        .expect(200)
+    ).body as string;
+    expect(svg).toMatch(/^<svg xmlns:openbadges="https:\/\/purl.imsglobal.org\/ob\/v3p0"/);
+    const baked = /<openbadges:credential><!\[CDATA\[([\s\S]*)\]\]><\/openbadges:credential>/.exec(svg)![1];
+    expect(JSON.parse(baked)).toEqual(credential);
+    expect(await checkPasted(svg)).toContain('This badge verifies');
+  });
+
+  it('says plainly why a credential does not verify: tampered, other issuer, broken proof, not JSON, not a badge', async () => {
+    const text = (c: Json) => JSON.stringify(c);
+    expect(await checkPasted(text(credential))).toContain('This badge verifies');
+    const tampered = structuredClone(credential);
+    tampered.credentialSubject.achievement.name = 'Listening (with distinction)';
+    expect(await checkPasted(text(tampered))).toContain('changed since it was issued');
+    const foreign = structuredClone(credential);
+    foreign.issuer.id = 'https://badges.example.com/issuer';
+    expect(await checkPasted(text(foreign))).toContain('was not issued by Example Council');
+    const broken = structuredClone(credential);
+    broken.proof[0].proofValue = 'not-a-signature';
+    expect(await checkPasted(text(broken))).toContain('signature is missing or damaged');
+    const unsigned = structuredClone(credential);
+    delete unsigned.proof;
+    expect(await checkPasted(text(unsigned))).toContain('signature is missing or damaged');
+    expect(await checkPasted('{"name": "a badge",')).toContain('it is not JSON');
+    expect(await checkPasted('{"name": "a badge"}')).toContain('not an Open Badges credential');
+    expect(await checkPasted('<svg xmlns="http://www.w3.org/2000/svg"></svg>')).toContain(
+      'not an image with a badge baked in',
+    );
+  });
+
+  it('shows the badge publicly with what it means, who issued it and that it verifies', async () => {
+    const page = await request(t.app).get(`/badges/${badgeId}`).expect(200);
+    expect(page.text).toContain('Verified');
+    expect(page.text).toContain('Example Council');
+    expect(page.text).toContain('Tell customers what changed because of what they said');
+    await request(t.app).get('/badges/not-a-badge').expect(404);
+    await request(t.app).get('/badges/00000000-0000-4000-8000-000000000000').expect(404);
+  });
+
+  it('lets only an admin revoke, with a reason; then every check fails with "revoked"', async () => {
+    await request(t.app)
+      .post(`/api/v1/badges/${badgeId}/revoke`)
+      .set(bearer(learner.token))
+      .send({ reason: 'mine' })
+      .expect(403);
+    await request(t.app)
+      .post(`/api/v1/badges/${badgeId}/revoke`)
+      .set(bearer(adminToken))
+      .send({ reason: ' ' })
+      .expect(422);
+    const revoked = await request(t.app)
+      .post(`/api/v1/badges/${badgeId}/revoke`)
+      .set(bearer(adminToken))
+      .send({ reason: 'Evidence was copied' })
+      .expect(200);
+    expect(revoked.body.revokedAt).not.toBeNull();
+    await request(t.app)
+      .post(`/api/v1/badges/${badgeId}/revoke`)
+      .set(bearer(adminToken))
+      .send({ reason: 'again' })
+      .expect(409);
+    const audit = await t.db.all<{ action: string; detail: string }>(
+      "SELECT action, detail FROM audit_log WHERE action LIKE 'badge.%' ORDER BY id",
+    );
+    expect(audit.map((a) => a.action)).toEqual(['badge.issue', 'badge.revoke']);
+    expect(audit[1].detail).toContain('Evidence was copied');
+    expect(await checkPasted(JSON.stringify(credential))).toContain('has revoked this badge');
+    const page = await request(t.app).get(`/badges/${badgeId}`).expect(200);
+    expect(page.text).toContain('Revoked');
+    const verify = await request(t.app).post('/api/v1/badges/verify').send(credential).expect(200);
+    expect(verify.body).toMatchObject({ verified: false, problem: 'revoked' });
+    // the status list has the badge's bit set, and still verifies independently
+    const list = (await request(t.app).get('/badges/status/1').expect(200)).body as Json;
+    const bits = gunzipSync(Buffer.from(list.credentialSubject.encodedList.slice(1), 'base64url'));
+    const index = Number(credential.credentialStatus.statusListIndex);
+    expect(bits[index >> 3] & (0x80 >> (index & 7))).not.toBe(0);
+    expect((await independentlyVerify([list], await issuerKey()))[0].verified).toBe(true);
+  });
+
+  it('issues a new badge when the area is confirmed again after a change, leaving the first as issued', async () => {
+    const before = await t.db.get<{ credential: string }>('SELECT credential FROM badges WHERE id = ?', [
+      badgeId,
+    ]);
+    await setOutcome(learner.token, 'LI2', 'in_progress');
+    expect(await issue(learner.id)).toEqual([]);
+    await setOutcome(learner.token, 'LI2');
+    const issued = await issue(learner.id);
+    expect(issued).toHaveLength(1);
+    expect(issued[0].id).not.toBe(badgeId);
+    expect(issued[0].credential.credentialStatus.statusListIndex).not.toBe(
+      credential.credentialStatus.statusListIndex,
+    );
+    const after = await t.db.get<{ credential: string }>('SELECT credential FROM badges WHERE id = ?', [
+      badgeId,
+    ]);
+    expect(after).toEqual(before);
+    const verify = await request(t.app).post('/api/v1/badges/verify').send(issued[0].credential).expect(200);
+    expect(verify.body).toMatchObject({ verified: true, problem: null });
+  });
+
+  it('shows the learner’s email address only on badges issued after they choose it', async () => {
+    const { agent, csrf } = await t.signIn(other.email);
+    await agent
+      .post('/account/badges/settings')
+      .type('form')
+      .send({ _csrf: csrf, showEmail: 'yes' })
+      .expect(303);
+    for (const id of ['ME1', 'ME2', 'ME3']) await setOutcome(other.token, id);
+    const [badge] = await issue(other.id);
+    expect(badge.credential.credentialSubject.identifier[0]).toEqual({
+      type: 'IdentityObject',
+      identityHash: other.email,
+      identityType: 'emailAddress',
+      hashed: false,
+    });
+    expect(validate(badge.credential)).toBe(true);
+  });
+});
