@@ -22,6 +22,9 @@ import { createRemovalsService } from './cohorts/removals.service';
 import { createMatrixService } from './cohorts/matrix.service';
 import { createProgressRepo } from './progress/progress.sql';
 import { createProgressService } from './progress/progress.service';
+import { createReviewsRepo } from './reviews/reviews.sql';
+import { createReviewsService } from './reviews/reviews.service';
+import { createAreaWatch } from './reviews/area-watch';
 import { createResponsesRepo } from './responses/responses.sql';
 import { createResponsesService } from './responses/responses.service';
 import { createFormsRepo } from './forms/forms.sql';
@@ -168,7 +171,26 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
   const cohortAssignments = createAssignmentsService({ ...cohortDeps, tellAssigned: messages.assigned });
   const cohortRemovals = createRemovalsService(cohortDeps);
   const cohortMatrix = createMatrixService({ ...cohortDeps, progress: progressRepo });
-  const progress = createProgressService(uow, progressRepo, cohortsRepo, eventsRepo, clock);
+  const reviewsRepo = createReviewsRepo(db);
+  // Told, inside the transaction, when a learner's area becomes confirmed or stops being: reviews.onAreaChange(listener)
+  // adds to it (the badges feature, tests). See src/reviews/area-watch.ts.
+  const areaWatch = createAreaWatch(progressRepo);
+  const progress = createProgressService(uow, progressRepo, cohortsRepo, eventsRepo, clock, {
+    submissions: reviewsRepo,
+    watch: areaWatch,
+  });
+  const reviews = createReviewsService({
+    uow,
+    reviews: reviewsRepo,
+    progress: progressRepo,
+    cohorts: cohortsRepo,
+    access: cohorts,
+    packs,
+    events: eventsRepo,
+    audit: auditRepo,
+    watch: areaWatch,
+    clock,
+  });
   const responses = createResponsesService(uow, createResponsesRepo(db), eventsRepo, clock);
   const formsRepo = createFormsRepo(db);
   const forms = createFormsService(uow, formsRepo, eventsRepo, clock);
@@ -255,6 +277,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     cohortRemovals,
     cohortMatrix,
     progress,
+    reviews,
     responses,
     forms,
     reports,

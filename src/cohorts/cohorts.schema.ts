@@ -165,7 +165,7 @@ export const dateFromParts = dayFromParts;
 // What the API answers (the presenters' return types are these, so the OpenAPI document and the code agree).
 
 const day = z.iso.date();
-const outcomeStatus = z.enum(['not_started', 'in_progress', 'achieved']);
+const outcomeStatus = z.enum(['not_started', 'in_progress', 'awaiting_review', 'achieved']);
 const assignmentStatus = z.enum(['not_started', 'in_progress', 'completed', 'overdue']);
 const person = z.object({ id: z.number().int(), email: z.email(), name: z.string() });
 

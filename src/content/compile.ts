@@ -322,10 +322,23 @@ function collectAreas(raw: RawModule[], errors: ErrorList): Area[] {
         errors.add(m.file, line, `duplicate outcome id "${o.id}" (also in ${seenOutcomes.get(o.id)})`);
       } else {
         seenOutcomes.set(o.id, m.file);
-        outcomes.push({ id: o.id, text: o.text, areaId: data.area.id, standard: o.standard ?? null });
+        outcomes.push({
+          id: o.id,
+          text: o.text,
+          areaId: data.area.id,
+          standard: o.standard ?? null,
+          review: o.review ?? data.review,
+        });
       }
     });
-    areas.push({ id: data.area.id, short: data.area.short, title: data.title, moduleId: data.id, outcomes });
+    areas.push({
+      id: data.area.id,
+      short: data.area.short,
+      title: data.title,
+      moduleId: data.id,
+      review: data.review,
+      outcomes,
+    });
   }
   return areas;
 }

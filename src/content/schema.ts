@@ -81,11 +81,15 @@ const common = {
 
 export const moduleSchema = z.object({ ...common, outcomes: z.array(outcomeId).default([]) });
 
+/** Who confirms an outcome the learner marks achieved: their trainer (the default) or nobody (self-assessed). */
+const reviewRule = z.enum(['trainer', 'self'], { message: 'review must be "trainer" or "self"' });
+
 export const learningAreaSchema = z.object({
   ...common,
   area: z.object({ id: slug, short: z.string().regex(/^[A-Z]{2,4}$/, 'must be 2 to 4 capital letters') }),
+  review: reviewRule.default('trainer'),
   outcomes: z
-    .array(z.object({ id: outcomeId, text, standard: text.optional() }))
+    .array(z.object({ id: outcomeId, text, standard: text.optional(), review: reviewRule.optional() }))
     .min(3, 'a learning area needs 3 to 5 outcomes')
     .max(5, 'a learning area needs 3 to 5 outcomes'),
 });

@@ -16,13 +16,22 @@ export interface Outcome {
   readonly areaId: string;
   /** What evidence is enough to count the outcome as achieved; `null` when the pack gives none. */
   readonly standard: string | null;
+  /**
+   * Who confirms it once the learner marks it achieved: `trainer` (it waits for review) or `self` (self-assessed,
+   * achieved at once). From the outcome's own `review`, else its area's, else `trainer`.
+   */
+  readonly review: ReviewRule;
 }
+
+export type ReviewRule = 'trainer' | 'self';
 
 export interface Area {
   readonly id: string;
   readonly short: string;
   readonly title: string;
   readonly moduleId: string;
+  /** The area's `review` (its outcomes may each say otherwise). */
+  readonly review: ReviewRule;
   readonly outcomes: readonly Outcome[];
 }
 

@@ -37,6 +37,8 @@ export function areaProgressJson(a: AreaProgress): z.infer<typeof areaProgressJs
       status: o.status,
       evidence: o.evidence,
       updatedAt: o.updatedAt ? o.updatedAt.toISOString() : null,
+      confirmed: o.confirmed && { ...o.confirmed, at: o.confirmed.at.toISOString() },
+      returned: o.returned && { ...o.returned, at: o.returned.at.toISOString() },
     })),
     achieved: a.achieved,
     total: a.total,

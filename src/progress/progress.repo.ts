@@ -1,5 +1,18 @@
-export type OutcomeStatus = 'not_started' | 'in_progress' | 'achieved';
+import type { ClaimedStatus, ReviewDecision } from './status';
+
+/** What the learner set: the status every surface shows comes from it by outcomeStatus (./status). */
+export type OutcomeStatus = ClaimedStatus;
 export type ModuleStatus = 'in_progress' | 'completed';
+
+/** The submission the learner's current claim made, and what a trainer decided on it (`decision` null: waiting). */
+export interface CurrentReview {
+  id: number;
+  decision: ReviewDecision | null;
+  decidedById: number | null;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  comment: string;
+}
 
 /** A learner's status on one outcome, with the evidence they wrote. */
 export interface OutcomeProgress {
@@ -7,6 +20,8 @@ export interface OutcomeProgress {
   status: OutcomeStatus;
   evidence: string;
   updatedAt: Date;
+  /** Null when the claim never went for review (not yet achieved, or the review history was erased). */
+  review: CurrentReview | null;
 }
 
 /** One past state of an outcome (newest first when listed). */
@@ -42,8 +57,8 @@ export interface ProgressRepo {
   /** Undoes a completion: back to in progress (work kept) or no row at all (nothing done); false when not completed. */
   uncompleteModule(userId: number, moduleId: string, keepStarted: boolean): Promise<boolean>;
   outcomes(userId: number): Promise<OutcomeProgress[]>;
-  /** The ids of the outcomes this learner has achieved (statuses only: no evidence to read). */
-  achievedOutcomes(userId: number): Promise<string[]>;
+  /** The outcomes this learner claims achieved, with their submission's decision (no evidence to read). */
+  achievedOutcomes(userId: number): Promise<{ outcomeId: string; decision: ReviewDecision | null }[]>;
   /** Only the named outcomes (a module page shows a handful of the 35). */
   /** The learner's status on a module and their progress on some outcomes (its own), in one read. */
   moduleAndOutcomes(
@@ -60,8 +75,14 @@ export interface ProgressRepo {
     evidence: string,
     now: string,
   ): Promise<string>;
+  /** Points the learner's claim at the submission it made (null: none). */
+  linkReview(userId: number, outcomeId: string, reviewId: number | null): Promise<void>;
   history(userId: number, outcomeId: string): Promise<OutcomeChange[]>;
-  /** Each member's outcome statuses as one text, `LI1=achieved,ME2=in_progress` (outcomes not started are absent). */
+  /**
+   * Each member's outcome claims as one text, `LI1=achieved:c,LI2=achieved:w,ME2=in_progress` (outcomes not started are
+   * absent; an achieved claim carries its submission's decision: `c` confirmed, `r` returned, `w` waiting, none when
+   * it never went for review).
+   */
   cohortOutcomes(cohortId: number): Promise<Map<number, string>>;
   /** Each member's state on the cohort's assigned modules (modules not opened are absent). */
   cohortModules(cohortId: number): Promise<MemberModuleStatus[]>;

@@ -11,6 +11,15 @@ export const outcomeUpdateSchema = z.object({
     .max(EVIDENCE_MAX, `Evidence must be ${EVIDENCE_MAX.toLocaleString('en-GB')} characters or fewer`)
     .optional()
     .default(''),
+  note: z
+    .string()
+    .max(
+      EVIDENCE_MAX,
+      `Your answer to the feedback must be ${EVIDENCE_MAX.toLocaleString('en-GB')} characters or fewer`,
+    )
+    .optional()
+    .default('')
+    .meta({ description: 'When resubmitting returned evidence: your answer to the trainer’s feedback' }),
 });
 
 /** A learner's status on one outcome, with evidence (required for "achieved", checked by the service). */
@@ -18,7 +27,13 @@ export type OutcomeUpdate = z.output<typeof outcomeUpdateSchema>;
 
 // What the API answers (the presenters' return types are these, so the OpenAPI document and the code agree).
 
-const outcomeStatus = z.enum(['not_started', 'in_progress', 'achieved']);
+/** Where a learner stands on an outcome (src/progress/status.ts): achieved evidence may wait for a trainer's review. */
+export const outcomeStatusJson = z
+  .enum(['not_started', 'in_progress', 'awaiting_review', 'achieved'])
+  .meta({ id: 'OutcomeStatus' });
+const outcomeStatus = outcomeStatusJson;
+/** Who confirmed an outcome, or returned it with feedback, and when. */
+const decidedJson = z.object({ by: z.string(), at: z.iso.datetime(), comment: z.string() });
 
 /** `GET /api/v1/me/assignments`: each assigned module with its due day and status. */
 export const learnerAssignmentsJsonSchema = z
@@ -50,6 +65,10 @@ export const areaProgressJsonSchema = z
         status: outcomeStatus,
         evidence: z.string(),
         updatedAt: z.iso.datetime().nullable(),
+        confirmed: decidedJson.nullable().meta({ description: 'Who confirmed the evidence and when' }),
+        returned: decidedJson
+          .nullable()
+          .meta({ description: 'The feedback on evidence returned and not yet resubmitted' }),
       }),
     ),
     achieved: z.number().int(),

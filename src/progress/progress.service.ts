@@ -1,13 +1,16 @@
 import type { Actor } from '../shared/actor';
 import type { UnitOfWork } from '../db/ports';
-import type { Pack } from '../content/types';
+import type { Outcome, Pack } from '../content/types';
 import type { CohortsRepo } from '../cohorts/cohorts.repo';
 import { assignmentStatus, type AssignmentStatus } from '../cohorts/assignments.service';
 import { isoOf, todayOf, type Clock } from '../shared/clock';
 import type { EventsRepo } from '../events/events.repo';
 import { Forbidden, Invalid, NotFound } from '../shared/errors';
-import type { ModuleStatus, OutcomeProgress, OutcomeStatus, ProgressRepo } from './progress.repo';
+import type { ModuleStatus, OutcomeProgress, ProgressRepo } from './progress.repo';
 import type { OutcomeUpdate } from './progress.schema';
+import { outcomeStatus, type OutcomeStatus as ShownStatus } from './status';
+import type { ReviewsRepo } from '../reviews/reviews.repo';
+import type { AreaWatch } from '../reviews/area-watch';
 
 type User = Actor;
 
@@ -24,9 +27,31 @@ export interface LearnerAssignment {
 export interface OutcomeView {
   id: string;
   text: string;
-  status: OutcomeStatus;
+  status: ShownStatus;
   evidence: string;
   updatedAt: Date | null;
+  /** Who confirmed it and when (achieved by a trainer's confirmation), or null. */
+  confirmed: { by: string; at: Date; comment: string } | null;
+  /** The trainer's feedback when they returned it and the learner has not resubmitted yet, or null. */
+  returned: { by: string; at: Date; comment: string } | null;
+}
+
+/** An outcome of the pack as the learner's saved row (if any) makes it look: the one rating rule, applied. */
+export function outcomeViewOf(o: Outcome, p: OutcomeProgress | undefined): OutcomeView {
+  const r = p?.review;
+  const decided = r?.decidedAt ? { by: r.decidedBy ?? '', at: r.decidedAt, comment: r.comment } : null;
+  const status = p
+    ? outcomeStatus(p.status, p.status === 'achieved' ? r?.decision : undefined, o.review)
+    : 'not_started';
+  return {
+    id: o.id,
+    text: o.text,
+    status,
+    evidence: p?.evidence ?? '',
+    updatedAt: p?.updatedAt ?? null,
+    confirmed: status === 'achieved' && r?.decision === 'confirmed' ? decided : null,
+    returned: p?.status === 'in_progress' && r?.decision === 'returned' ? decided : null,
+  };
 }
 
 export interface AreaProgress {
@@ -41,7 +66,8 @@ export interface AreaProgress {
 
 export interface OutcomeSaved {
   outcomeId: string;
-  status: OutcomeStatus;
+  /** Where the learner now stands (outcomeStatus): achieved evidence may wait for review. */
+  status: ShownStatus;
   evidence: string;
   updatedAt: Date;
   changed: boolean;
@@ -53,6 +79,7 @@ export function createProgressService(
   cohorts: CohortsRepo,
   events: EventsRepo,
   clock: Clock,
+  reviewing: { submissions: ReviewsRepo; watch: AreaWatch },
 ) {
   function requireLearner(user: User): void {
     if (user.role !== 'learner') throw new Forbidden('Only learners record their own progress');
@@ -198,29 +225,39 @@ export function createProgressService(
     if (prior && prior.status === data.status && prior.evidence === data.evidence) {
       return {
         outcomeId,
-        status: prior.status,
+        status: outcomeStatus(prior.status, prior.review?.decision, outcome.review),
         evidence: prior.evidence,
         updatedAt: prior.updatedAt,
         changed: false,
       };
     }
+    // Achieved evidence is a submission for review (kept even where the outcome is self-assessed, so a pack that
+    // later asks for review finds it waiting); a new claim replaces the one under review.
+    const status = outcomeStatus(data.status, data.status === 'achieved' ? null : undefined, outcome.review);
     const updatedAt = await uow.runGrouped(async () => {
-      const at = await progress.setOutcome(user.id, outcomeId, data.status, data.evidence, isoOf(clock));
-      await events.append(
-        {
-          userId: user.id,
-          verb: 'progressed',
-          objectType: 'outcome',
-          objectId: outcomeId,
-          result: { status: data.status, completion: data.status === 'achieved' },
-        },
-        at,
-      );
-      return at;
+      const now = isoOf(clock);
+      return reviewing.watch.around(user.id, pack, outcomeId, now, async () => {
+        const at = await progress.setOutcome(user.id, outcomeId, data.status, data.evidence, now);
+        if (data.status === 'achieved') {
+          const id = await reviewing.submissions.submit(user.id, outcomeId, data.evidence, data.note, at);
+          await progress.linkReview(user.id, outcomeId, id);
+        }
+        await events.append(
+          {
+            userId: user.id,
+            verb: 'progressed',
+            objectType: 'outcome',
+            objectId: outcomeId,
+            result: { status, completion: status === 'achieved' },
+          },
+          at,
+        );
+        return at;
+      });
     });
     return {
       outcomeId,
-      status: data.status,
+      status,
       evidence: data.evidence,
       updatedAt: new Date(updatedAt),
       changed: true,
@@ -236,16 +273,7 @@ export function createProgressService(
   async function learnerProgress(userId: number, pack: Pack): Promise<AreaProgress[]> {
     const saved = await outcomeMap(userId);
     return pack.areas.map((area) => {
-      const outcomes = area.outcomes.map((o): OutcomeView => {
-        const p = saved.get(o.id);
-        return {
-          id: o.id,
-          text: o.text,
-          status: p?.status ?? 'not_started',
-          evidence: p?.evidence ?? '',
-          updatedAt: p?.updatedAt ?? null,
-        };
-      });
+      const outcomes = area.outcomes.map((o) => outcomeViewOf(o, saved.get(o.id)));
       return {
         id: area.id,
         short: area.short,
@@ -260,13 +288,15 @@ export function createProgressService(
 
   /** The areas with achieved / total only (the learner's home): no outcome's evidence is read. */
   async function areaTotals(userId: number, pack: Pack): Promise<Omit<AreaProgress, 'outcomes'>[]> {
-    const achieved = new Set(await progress.achievedOutcomes(userId));
+    const claimed = new Map((await progress.achievedOutcomes(userId)).map((a) => [a.outcomeId, a.decision]));
+    const achieved = (o: Outcome) =>
+      claimed.has(o.id) && outcomeStatus('achieved', claimed.get(o.id), o.review) === 'achieved';
     return pack.areas.map((area) => ({
       id: area.id,
       short: area.short,
       title: area.title,
       moduleId: area.moduleId,
-      achieved: area.outcomes.filter((o) => achieved.has(o.id)).length,
+      achieved: area.outcomes.filter(achieved).length,
       total: area.outcomes.length,
     }));
   }
@@ -280,13 +310,7 @@ export function createProgressService(
       progress.outcome(userId, outcomeId),
       progress.history(userId, outcomeId),
     ]);
-    const view: OutcomeView = {
-      id: outcome.id,
-      text: outcome.text,
-      status: p?.status ?? 'not_started',
-      evidence: p?.evidence ?? '',
-      updatedAt: p?.updatedAt ?? null,
-    };
+    const view = outcomeViewOf(outcome, p);
     return {
       outcome: { ...view, standard: outcome.standard ?? null },
       area,
