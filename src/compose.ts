@@ -57,6 +57,7 @@ import {
   sessionSweeping,
   xapiForwarding,
   exportPreparing,
+  badgeIssuing,
 } from './jobs/handlers';
 import type { MailTransport } from './messages/mail.port';
 import { createMailTransport } from './messages/transport';
@@ -71,7 +72,6 @@ import { createDocumentsService } from './exports/documents.service';
 import { lazyDeckToPptx, lazyWordWriter } from './exports/writers';
 import { createBadgesRepo } from './badges/badges.sql';
 import { createBadgesService } from './badges/badges.service';
-import { achievedOutcomesEvidence } from './badges/area-evidence';
 import { dataIntegritySigner } from './badges/credential-signer';
 import type { Logger } from './shared/logger';
 import { systemClock, type Clock } from './shared/clock';
@@ -235,14 +235,27 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     repo: createBadgesRepo(db),
     audit: auditRepo,
     signer: dataIntegritySigner,
-    evidence: achievedOutcomesEvidence(progressRepo),
+    evidence: {
+      async confirmedArea(learnerId, pack, areaId) {
+        const c = await reviews.areaConfirmed(learnerId, areaId, pack);
+        return c.confirmed
+          ? c.outcomes.map((o) => ({
+              outcomeId: o.id,
+              confirmedAt: o.confirmedAt,
+              confirmedBy: o.confirmedBy,
+            }))
+          : null;
+      },
+    },
     clock,
+    jobs: jobsRepo,
     user: (id) => usersRepo.byId(id),
     learnerPack: (learner) =>
       cohorts.packFor({ id: learner.id, email: learner.email, name: learner.name, role: learner.role }),
     publicUrl: config.publicUrl,
     organisationName: config.ORGANISATION_NAME ?? '',
   });
+  reviews.onAreaChange((change) => badges.areaChanged(change));
   const jobs = createJobRunner({
     uow,
     repo: jobsRepo,
@@ -260,6 +273,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
       passwordResets(uow, messages),
       reminderChecks(reminders, config.REMINDER_CHECK_MINUTES),
       exportPreparing(exportBuilds),
+      badgeIssuing(badges),
     ],
   });
 

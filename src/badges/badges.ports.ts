@@ -1,4 +1,5 @@
 /** What the badge service needs of the world outside it: signing, and whether a learner's area is confirmed. */
+import type { Pack } from '../content/types';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -29,21 +30,17 @@ export interface CredentialSigner {
   verify(document: JsonObject, issuer: TrustedIssuer, now: Date): Promise<ProofCheck>;
 }
 
-/** One outcome of an area as confirmed for a learner: when, and by whom (null: the area is self-assessed). */
+/** One outcome of an area as confirmed for a learner: when, and by whom (their name at the time). */
 export interface ConfirmedOutcome {
   outcomeId: string;
   confirmedAt: Date;
-  confirmedBy: string | null;
+  confirmedBy: string;
 }
 
 /**
- * Whether every outcome of a learning area is confirmed for a learner (issue 32's evidence review answers it).
- * Null when any outcome is not confirmed.
+ * Whether every outcome of a learning area of this pack is confirmed for a learner (the evidence review answers it,
+ * src/reviews): the confirmed outcomes, or null when any is not confirmed.
  */
 export interface AreaEvidence {
-  confirmedArea(
-    learnerId: number,
-    areaId: string,
-    outcomeIds: readonly string[],
-  ): Promise<ConfirmedOutcome[] | null>;
+  confirmedArea(learnerId: number, pack: Pack, areaId: string): Promise<ConfirmedOutcome[] | null>;
 }

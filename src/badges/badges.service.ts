@@ -6,6 +6,7 @@ import type { Actor } from '../shared/actor';
 import type { Clock } from '../shared/clock';
 import { longDate } from '../shared/dates';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
+import type { JobsRepo } from '../jobs/jobs.repo';
 import type { UserRecord } from '../users/users.repo';
 import type { AreaEvidence, CredentialSigner, JsonObject, SigningKey, TrustedIssuer } from './badges.ports';
 import type { BadgeRecord, BadgesRepo, IssuerKey } from './badges.repo';
@@ -27,6 +28,7 @@ export interface BadgesDeps {
   signer: CredentialSigner;
   evidence: AreaEvidence;
   clock: Clock;
+  jobs: Pick<JobsRepo, 'enqueue'>;
   /** A person's account (the learner a badge is for). */
   user: (id: number) => Promise<UserRecord | undefined>;
   /** The pack a learner sees (their latest cohort's variant, or the built-in pack). */
@@ -62,6 +64,8 @@ export interface BadgeView {
 }
 
 const ISSUE_ATTEMPTS = 8;
+/** The job that issues a badge after an area is confirmed. */
+export const ISSUE_JOB = 'badge.issue';
 const MAX_REASON = 500;
 
 const viewOf = (b: BadgeRecord): BadgeView => ({
@@ -208,11 +212,7 @@ export function createBadgesService(deps: BadgesDeps) {
     if (!learner || learner.role !== 'learner') throw new NotFound('No learner with that id');
     const pack = await deps.learnerPack(learner);
     const area = areaOf(pack, areaId);
-    const confirmed = await evidence.confirmedArea(
-      learnerId,
-      areaId,
-      area.outcomes.map((o) => o.id),
-    );
+    const confirmed = await evidence.confirmedArea(learnerId, pack, areaId);
     if (!confirmed) return { badge: null, issued: false };
     const basis = new Date(Math.max(...confirmed.map((c) => c.confirmedAt.getTime()))).toISOString();
     const existing = await repo.forBasis(learnerId, areaId, basis);
@@ -250,6 +250,39 @@ export function createBadgesService(deps: BadgesDeps) {
       // another badge took the random status index a moment earlier: draw again
     }
     throw new Conflict('Could not find a free place in the revocation list. Try again.');
+  }
+
+  /**
+   * Told by the evidence review, inside its transaction, when a learner's area becomes confirmed (or stops being):
+   * signing waits for a job, so the decision's transaction holds database work only. An area that stops being
+   * confirmed changes no issued badge; confirmed again, it gets a new one.
+   */
+  async function areaChanged(change: {
+    learnerId: number;
+    areaId: string;
+    confirmed: boolean;
+  }): Promise<void> {
+    if (!change.confirmed) return;
+    await deps.jobs.enqueue(
+      {
+        kind: ISSUE_JOB,
+        uniqueKey: `badge:${change.learnerId}:${change.areaId}`,
+        payload: JSON.stringify({ learnerId: change.learnerId, areaId: change.areaId }),
+        runAt: clock.now(),
+      },
+      clock.now(),
+    );
+  }
+
+  /** The job: issues the badge if the area is still confirmed (a learner may have changed evidence since). */
+  async function runIssueJob(payload: string): Promise<void> {
+    const { learnerId, areaId } = JSON.parse(payload) as { learnerId: number; areaId: string };
+    try {
+      await issueIfConfirmed(learnerId, areaId, null);
+    } catch (error) {
+      // a learner erased or an area gone from their pack since: nothing to issue, nothing to retry
+      if (!(error instanceof NotFound)) throw error;
+    }
   }
 
   /** Every area of a learner's pack with every outcome confirmed: issues what is not issued yet. */
@@ -452,6 +485,8 @@ export function createBadgesService(deps: BadgesDeps) {
     statusList,
     issueIfConfirmed,
     issueForLearner,
+    areaChanged,
+    runIssueJob,
     issueOnDemand,
     mine,
     own,

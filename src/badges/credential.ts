@@ -42,7 +42,7 @@ export interface BadgeOutcome {
   text: string;
   standard: string | null;
   confirmedAt: Date;
-  confirmedBy: string | null;
+  confirmedBy: string;
 }
 
 export interface BadgeFacts {
@@ -94,7 +94,9 @@ function criteriaNarrative(facts: BadgeFacts): string {
 }
 
 function evidenceOf(o: BadgeOutcome): JsonObject {
-  const who = o.confirmedBy ? `Evidence reviewed and confirmed by ${o.confirmedBy}` : 'Self-assessed outcome';
+  const who = o.confirmedBy
+    ? `Evidence reviewed and confirmed by ${o.confirmedBy}`
+    : 'Evidence reviewed and confirmed';
   return {
     type: ['Evidence'],
     name: `${o.id}: ${o.text}`,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import request from 'supertest';
 import Ajv2019 from 'ajv/dist/2019';
+import type { Actor } from '../../src/shared/actor';
 import { makeTestApp, type TestApp } from '../helpers/app';
 import { independentlyVerify } from '../helpers/ob-verifier';
 
@@ -24,6 +25,7 @@ const validate = new Ajv2019({ strict: false, validateFormats: false, allErrors:
 
 let t: TestApp;
 let adminToken: string;
+let trainer: Actor;
 let learner: { id: number; email: string; token: string };
 let other: { id: number; email: string; token: string };
 
@@ -34,13 +36,23 @@ async function person(role: 'learner' | 'admin') {
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
-async function setOutcome(token: string, outcomeId: string, status = 'achieved') {
+async function setOutcome(token: string, outcomeId: string, evidence = `What I did for ${outcomeId}`) {
   await request(t.app)
     .put(`/api/v1/me/outcomes/${outcomeId}`)
     .set(bearer(token))
-    .send({ status, evidence: status === 'achieved' ? `What I did for ${outcomeId}` : '' })
+    .send({ status: 'achieved', evidence })
     .expect(200);
 }
+
+/** The learner claims the outcome achieved and their trainer confirms the evidence (the evidence review). */
+async function confirmed(learnerId: number, token: string, outcomeId: string) {
+  await setOutcome(token, outcomeId);
+  const [latest] = await t.services.reviews.history(learnerId, outcomeId);
+  await t.services.reviews.decide(latest.id, { decision: 'confirm', comment: 'Well evidenced' }, trainer);
+}
+
+/** Runs the badge jobs the review's decisions queued; answers how many ran. */
+const runIssueJobs = () => t.services.jobs.runDue(['badge.issue']);
 
 async function issue(userId?: number): Promise<Json[]> {
   const res = await request(t.app)
@@ -78,6 +90,18 @@ beforeAll(async () => {
   adminToken = (await person('admin')).token;
   learner = await person('learner');
   other = await person('learner');
+  const tr = await t.user('trainer', 'rita@example.org', 'Rita Reviewer');
+  trainer = { id: tr.id, email: tr.email, name: 'Rita Reviewer', role: 'trainer' };
+  const trainerToken = await t.token(tr.email);
+  const cohort = await request(t.app)
+    .post('/api/v1/cohorts')
+    .set(bearer(trainerToken))
+    .send({ name: 'Badged' });
+  await request(t.app)
+    .post(`/api/v1/cohorts/${cohort.body.id}/members`)
+    .set(bearer(trainerToken))
+    .send({ emails: [learner.email, other.email] })
+    .expect(201);
 });
 afterAll(() => t.close());
 
@@ -85,17 +109,22 @@ describe('Open Badges 3.0 credentials per learning area', () => {
   let credential: Json;
   let badgeId: string;
 
-  it('issues nothing for an area with an outcome not achieved, then one badge once every outcome is', async () => {
-    await setOutcome(learner.token, 'LI1');
-    await setOutcome(learner.token, 'LI2');
+  it('issues nothing until a trainer confirmed every outcome of the area, then one badge (by its job)', async () => {
+    await confirmed(learner.id, learner.token, 'LI1');
+    await confirmed(learner.id, learner.token, 'LI2');
+    await setOutcome(learner.token, 'LI3'); // claimed, awaiting review
     expect(await issue(learner.id)).toEqual([]);
-    await setOutcome(learner.token, 'LI3');
-    const issued = await issue();
-    expect(issued.map((b) => b.areaId)).toEqual(['listening']);
-    badgeId = issued[0].id;
-    credential = issued[0].credential;
-    // asking again issues nothing more: the same confirmation has its badge
+    expect(await runIssueJobs()).toBe(0);
+    const [latest] = await t.services.reviews.history(learner.id, 'LI3');
+    await t.services.reviews.decide(latest.id, { decision: 'confirm', comment: '' }, trainer);
+    expect(await runIssueJobs()).toBe(1);
+    const mine = await myBadges(learner.token);
+    expect(mine.badges.map((b) => b.areaId)).toEqual(['listening']);
+    badgeId = mine.badges[0].id;
+    credential = mine.badges[0].credential;
+    // an administrator's "issue now" issues nothing more: the same confirmation has its badge
     expect(await issue()).toEqual([]);
+    expect((await myBadges(learner.token)).badges).toHaveLength(1);
   });
 
   it('is an AchievementCredential the official JSON Schema accepts, with arrays, a hashed identity and a status entry', () => {
@@ -126,6 +155,7 @@ describe('Open Badges 3.0 credentials per learning area', () => {
     expect(subject.achievement.criteria.narrative).toContain('LI3');
     expect(subject.achievement.image.id).toMatch(/^data:image\/svg\+xml;base64,/);
     expect(credential.evidence).toHaveLength(3);
+    expect(credential.evidence[0].narrative).toContain('confirmed by Rita Reviewer');
     expect(credential.credentialStatus).toMatchObject({
       type: 'BitstringStatusListEntry',
       statusPurpose: 'revocation',
@@ -278,10 +308,14 @@ describe('Open Badges 3.0 credentials per learning area', () => {
     const before = await t.db.get<{ credential: string }>('SELECT credential FROM badges WHERE id = ?', [
       badgeId,
     ]);
-    await setOutcome(learner.token, 'LI2', 'in_progress');
+    // evidence changed after confirmation goes back to review: no new badge until a trainer confirms it again
+    await setOutcome(learner.token, 'LI2', 'What I did for LI2, and what came of it');
     expect(await issue(learner.id)).toEqual([]);
-    await setOutcome(learner.token, 'LI2');
-    const issued = await issue(learner.id);
+    expect(await runIssueJobs()).toBe(0);
+    const [latest] = await t.services.reviews.history(learner.id, 'LI2');
+    await t.services.reviews.decide(latest.id, { decision: 'confirm', comment: '' }, trainer);
+    expect(await runIssueJobs()).toBe(1);
+    const issued = (await myBadges(learner.token)).badges.filter((b) => b.id !== badgeId);
     expect(issued).toHaveLength(1);
     expect(issued[0].id).not.toBe(badgeId);
     expect(issued[0].credential.credentialStatus.statusListIndex).not.toBe(
@@ -302,8 +336,9 @@ describe('Open Badges 3.0 credentials per learning area', () => {
       .type('form')
       .send({ _csrf: csrf, showEmail: 'yes' })
       .expect(303);
-    for (const id of ['ME1', 'ME2', 'ME3']) await setOutcome(other.token, id);
-    const [badge] = await issue(other.id);
+    for (const id of ['ME1', 'ME2', 'ME3']) await confirmed(other.id, other.token, id);
+    await runIssueJobs();
+    const [badge] = (await myBadges(other.token)).badges;
     expect(badge.credential.credentialSubject.identifier[0]).toEqual({
       type: 'IdentityObject',
       identityHash: other.email,
