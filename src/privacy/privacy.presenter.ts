@@ -42,6 +42,8 @@ export const RECORD_SECTIONS: { key: keyof PersonRecord; title: string }[] = [
   { key: 'notificationOptOuts', title: 'Messages they turned off' },
   { key: 'calendarFeed', title: 'Calendar address' },
   { key: 'remindersSent', title: 'Reminders sent' },
+  { key: 'badges', title: 'Badges issued (Open Badges credentials)' },
+  { key: 'badgeSettings', title: 'How badges name them' },
   { key: 'auditEntries', title: 'Audit log entries' },
   { key: 'variantsCreated', title: 'Pack variants created' },
   { key: 'variantVersionsUploaded', title: 'Pack variant versions uploaded' },

@@ -23,6 +23,9 @@ export interface PersonRecord {
   notificationOptOuts: Row[];
   calendarFeed: Row[];
   remindersSent: Row[];
+  /** The badges issued to them, each with its signed credential, and whether badges show their address. */
+  badges: Row[];
+  badgeSettings: Row[];
   auditEntries: Row[];
   variantsCreated: Row[];
   variantVersionsUploaded: Row[];

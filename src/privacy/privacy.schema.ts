@@ -41,6 +41,8 @@ export const subjectExportJsonSchema = z
       notificationOptOuts: rows,
       calendarFeed: rows,
       remindersSent: rows,
+      badges: rows,
+      badgeSettings: rows,
       auditEntries: rows,
       variantsCreated: rows,
       variantVersionsUploaded: rows,

@@ -163,6 +163,8 @@ describe('subject access export', () => {
       notification_opt_outs: 'notificationOptOuts',
       calendar_feeds: 'calendarFeed',
       reminders_sent: 'remindersSent',
+      badges: 'badges',
+      badge_settings: 'badgeSettings',
     };
     for (const { table, hasUserId } of await schema()) {
       if (!hasUserId) continue;
