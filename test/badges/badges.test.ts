@@ -348,3 +348,64 @@ describe('Open Badges 3.0 credentials per learning area', () => {
     expect(validate(badge.credential)).toBe(true);
   });
 });
+
+describe('the issuer and what verification may load', () => {
+  it('publishes the issuer Profile with its key, and makes the key once however many ask at once', async () => {
+    const profiles = await Promise.all([1, 2, 3].map(() => request(t.app).get('/badges/issuer').expect(200)));
+    const keys = profiles.map((p) =>
+      (p.body as Json).verificationMethod.map((k: Json) => k.publicKeyMultibase),
+    );
+    expect(new Set(keys.flat()).size).toBe(1);
+    const profile = profiles[0].body as Json;
+    expect(profile).toMatchObject({
+      id: `${t.config.publicUrl}/badges/issuer`,
+      type: ['Profile'],
+      name: 'Example Council',
+    });
+    expect(profile.verificationMethod[0].publicKeyMultibase).toMatch(/^z6Mk/);
+    expect(JSON.stringify(profile)).not.toMatch(/secretKey/);
+    const key = await request(t.app).get(new URL(profile.assertionMethod[0]).pathname).expect(200);
+    expect(key.body).toMatchObject({ type: 'Multikey', controller: profile.id });
+    expect(await t.db.all('SELECT id FROM badge_keys')).toHaveLength(1);
+    await request(t.app).get('/badges/issuer/keys/999').expect(404);
+    await request(t.app).get('/badges/status/2').expect(404);
+  });
+
+  it('never fetches a context it does not hold: a credential naming another one fails, nothing is loaded', async () => {
+    const [badge] = (await myBadges(learner.token)).badges;
+    const extra = structuredClone(badge.credential);
+    extra['@context'] = [...extra['@context'], 'https://example.com/evil-context.json'];
+    const res = await request(t.app).post('/api/v1/badges/verify').send(extra).expect(200);
+    expect(res.body).toMatchObject({ verified: false, problem: 'tampered' });
+  });
+
+  it('checks an uploaded .json file as it checks pasted text', async () => {
+    const [badge] = (await myBadges(learner.token)).badges;
+    const agent = request.agent(t.app);
+    const page = await agent.get('/badges/check').expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    const res = await agent
+      .post('/badges/check')
+      .field('_csrf', csrf)
+      .attach('file', Buffer.from(JSON.stringify(badge.credential)), 'badge.json')
+      .expect(200);
+    expect(res.text).toContain(badge.revokedAt ? 'has revoked this badge' : 'This badge verifies');
+  });
+
+  it('lists the badges on the printable learning record', async () => {
+    const { agent } = await t.signIn(learner.email);
+    const page = await agent.get('/account/record').expect(200);
+    expect(page.text).toContain('id="badges"');
+    expect(page.text).toContain('Listening and customer insight');
+    expect(page.text).toContain(`${t.config.publicUrl}/badges/`);
+  });
+
+  it('lets an administrator issue from the Badges page', async () => {
+    const { agent, csrf } = await t.signIn(
+      (await t.db.get<{ email: string }>("SELECT email FROM users WHERE role = 'admin'"))!.email,
+    );
+    await agent.get('/admin/badges').expect(200);
+    const done = await agent.post('/admin/badges/issue').type('form').send({ _csrf: csrf }).expect(200);
+    expect(done.text).toMatch(/id="issued-count">0 badges issued/);
+  });
+});
