@@ -93,6 +93,9 @@ export function createBadgesService(deps: BadgesDeps) {
     url: deps.publicUrl,
   };
 
+  /** The signed status list as last signed by this instance, with what it was signed for. */
+  let statusCache: { stamp: string; credential: JsonObject } | undefined;
+
   /** The key that signs, made on first use; two instances racing keep whichever was stored first. */
   async function signingKey(): Promise<SigningKey & { keyId: number }> {
     let current = (await repo.keys()).find((k) => k.signing);
@@ -109,6 +112,21 @@ export function createBadgesService(deps: BadgesDeps) {
     controller: urls.issuer,
     publicKeyMultibase: k.publicKeyMultibase,
   });
+
+  /**
+   * Retires the signing key and makes a new one (`npm run badges:rotate-key`). Badges signed with the old key still
+   * verify: it stays published, it only signs no more. Audited. Answers the new key's address.
+   */
+  async function rotateKey(): Promise<string> {
+    const made = await signer.generateKey();
+    await uow.run(async () => {
+      await repo.retireSigningKey(clock.now());
+      await repo.addSigningKey(made.publicKeyMultibase, made.secretKeyMultibase, clock.now());
+      await audit.record({ action: 'badge.rotate_key', detail: `new public key ${made.publicKeyMultibase}` });
+    });
+    statusCache = undefined;
+    return (await signingKey()).id;
+  }
 
   async function trusted(): Promise<TrustedIssuer> {
     return { id: urls.issuer, keys: (await repo.keys()).map(keyOf) };
@@ -137,8 +155,6 @@ export function createBadgesService(deps: BadgesDeps) {
     const key = (await repo.keys()).find((k) => k.id === keyId);
     return key && { '@context': 'https://w3id.org/security/multikey/v1', type: 'Multikey', ...keyOf(key) };
   }
-
-  let statusCache: { stamp: string; credential: JsonObject } | undefined;
 
   /**
    * The signed status list. Its date is the latest revocation's (or the key's), and Ed25519 signatures are
@@ -482,6 +498,7 @@ export function createBadgesService(deps: BadgesDeps) {
     urls,
     profile,
     publicKey,
+    rotateKey,
     statusList,
     issueIfConfirmed,
     issueForLearner,
