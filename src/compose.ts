@@ -190,6 +190,17 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     audit: auditRepo,
     watch: areaWatch,
     clock,
+    tell: ({ submission: s, outcome, decision, comment, reviewer }) =>
+      messages.reviewed(
+        { id: s.learnerId, email: s.learnerEmail, name: s.learnerName },
+        {
+          outcomeId: outcome.id,
+          outcome: `${outcome.id}: ${outcome.text}`,
+          decision,
+          reviewer: reviewer.name,
+          comment,
+        },
+      ),
   });
   const responses = createResponsesService(uow, createResponsesRepo(db), eventsRepo, clock);
   const formsRepo = createFormsRepo(db);

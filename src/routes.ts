@@ -14,6 +14,7 @@ import { metricsForAdmins } from './ops/health.routes';
 import { privacyApiRoutes, privacyRoutes } from './privacy/privacy.routes';
 import { progressApiRoutes, progressRoutes } from './progress/progress.routes';
 import { reportApiRoutes, reportRoutes } from './reports/reports.routes';
+import { reviewApiRoutes, reviewRoutes } from './reviews/reviews.routes';
 import { responseApiRoutes, responseRoutes } from './responses/responses.routes';
 import { searchApiRoutes, searchRoutes } from './search/search.routes';
 import { adminHomeRoutes } from './pages/admin-home.routes';
@@ -76,6 +77,7 @@ export function apiRoutes(services: Services, config: Config): ApiRouter[] {
     privacyApiRoutes(services), // /me/export /users/:id/export /users/:id/erase
     messageApiRoutes(services), // /messages
     badgeApiRoutes(services), // /me/badges /badges/issue /badges/:id/revoke /badges/verify
+    reviewApiRoutes(services), // /cohorts/:id/reviews /reviews/:id /me/outcomes/:outcomeId/reviews
   ];
 }
 
@@ -116,6 +118,7 @@ function pageRoutes(services: Services, sessions: SessionSupport, config: Config
     messagePublicRoutes(services), // /password/forgot /unsubscribe/:userId/:kind/:signature /calendar/:token.ics (public)
     messageRoutes(services), // /account/notifications /account/calendar /calendar/modules/:id.ics /admin/messages
     badgeRoutes(services), // /badges/issuer /badges/status/1 /badges/check /badges/:id (public) /account/badges /admin/badges
+    reviewRoutes(services), // /cohorts/:id/reviews
   ];
 }
 

@@ -103,7 +103,7 @@ export function matrixPage(data: CohortMatrix, query: Partial<MatrixQuery> = {})
       for (const id of shownOutcomes) {
         const st = l.outcomes[id];
         if (st === 'achieved') achieved++;
-        else if (st === 'in_progress') inProgress++;
+        else if (st === 'in_progress' || st === 'awaiting_review') inProgress++;
       }
       // achieved outcomes weigh most, then completed modules, then outcomes under way
       score.set(l.id, achieved * 1_000_000 + l.completedModules.length * 1_000 + inProgress);

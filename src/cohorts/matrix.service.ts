@@ -2,7 +2,14 @@ import { coalesced } from '../shared/coalesce';
 import type { Actor } from '../shared/actor';
 import { todayOf, type Clock } from '../shared/clock';
 import type { Pack } from '../content/types';
-import type { ProgressRepo, OutcomeStatus } from '../progress/progress.repo';
+import type { ProgressRepo } from '../progress/progress.repo';
+import { outcomeViewOf } from '../progress/progress.service';
+import {
+  outcomeStatus,
+  type ClaimedStatus,
+  type OutcomeStatus,
+  type ReviewDecision,
+} from '../progress/status';
 import { NotFound } from '../shared/errors';
 import type { UsersRepo } from '../users/users.repo';
 import { assignmentStatus, type AssignmentStatus } from './assignments.service';
@@ -19,6 +26,8 @@ export interface MatrixLearner {
   readonly achieved: number;
   /** Outcomes in progress (not achieved). */
   readonly inProgress: number;
+  /** Outcomes whose evidence waits for a trainer's review. */
+  readonly awaitingReview: number;
   /** Assigned modules past their due date and not completed. */
   overdue: number;
   lastSignedInAt: Date | null;
@@ -71,6 +80,31 @@ class LearnerRow implements MatrixLearner {
   get inProgress(): number {
     return occurrences(this.cells ?? '', '=in_progress');
   }
+
+  get awaitingReview(): number {
+    return occurrences(this.cells ?? '', '=awaiting_review');
+  }
+}
+
+const DECISIONS: Record<string, ReviewDecision | null> = { c: 'confirmed', r: 'returned', w: null };
+
+/**
+ * The query's claims (`LI1=achieved:c,LI2=achieved:w,ME2=in_progress`: an achieved claim carries its submission's
+ * decision) as the statuses the matrix shows (`LI1=achieved,LI2=awaiting_review,ME2=in_progress`), by the one rating
+ * rule with each outcome's review rule from the cohort's pack.
+ */
+export function shownCells(claims: string, pack: Pack): string {
+  if (!claims.includes('=achieved')) return claims;
+  let out = '';
+  for (const cell of claims.split(',')) {
+    const eq = cell.indexOf('=');
+    const id = cell.slice(0, eq);
+    const [claimed, code] = cell.slice(eq + 1).split(':') as [ClaimedStatus, string | undefined];
+    const rule = pack.outcomes.get(id)?.review ?? 'trainer';
+    const decision = code === undefined ? undefined : DECISIONS[code];
+    out += `${out ? ',' : ''}${id}=${outcomeStatus(claimed, decision, rule)}`;
+  }
+  return out;
 }
 
 /** How many times `what` occurs in `text`. */
@@ -141,7 +175,7 @@ export function createMatrixService({ cohorts, users, progress, access, clock }:
     for (const [userId, cells] of outcomesByUser) {
       const learner = byUser.get(userId);
       if (!learner) continue;
-      learner.cells = cells;
+      learner.cells = shownCells(cells, pack);
     }
     const progressOf = new Map<number, Map<string, string>>();
     for (const m of moduleRows) {
@@ -202,7 +236,11 @@ export function createMatrixService({ cohorts, users, progress, access, clock }:
       learner: { id: learner.id, name: learner.name, email: learner.email },
       area: { id: area.id, title: area.title },
       outcome: { id: outcome.id, text: outcome.text },
-      status: shown?.status ?? (current && !shown ? current.status : 'not_started'),
+      status: current ? outcomeViewOf(outcome, current).status : 'not_started',
+      confirmed: shown ? outcomeViewOf(outcome, shown).confirmed : null,
+      returned: shown ? outcomeViewOf(outcome, shown).returned : null,
+      waitingReviewId:
+        shown?.status === 'achieved' && shown.review?.decision === null ? shown.review.id : null,
       evidence: shown?.evidence ?? '',
       updatedAt: shown?.updatedAt ?? null,
       hiddenBefore: since,

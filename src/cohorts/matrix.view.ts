@@ -26,6 +26,7 @@ const esc = escapeHtml;
 // to its evidence (the learner's href prefix is made once per row).
 const LABEL: Record<string, [cls: string, mark: string, label: string]> = {
   achieved: ['a', '✓', 'Achieved'],
+  awaiting_review: ['w', '?', 'Awaiting review'],
   in_progress: ['p', '◐', 'In progress'],
   not_started: ['n', '', 'Not started'],
 };
@@ -36,6 +37,7 @@ const linkedCell = (status: string) => {
 };
 const LINKED: Record<string, string[]> = {
   achieved: linkedCell('achieved'),
+  awaiting_review: linkedCell('awaiting_review'),
   in_progress: linkedCell('in_progress'),
 };
 const MODULE_CELL: Record<string, string> = {
@@ -263,6 +265,7 @@ function buildRow(
 
 const CSV_STATUS: Record<string, string> = {
   achieved: 'Achieved',
+  awaiting_review: 'Awaiting review',
   in_progress: 'In progress',
   not_started: 'Not started',
   completed: 'Completed',

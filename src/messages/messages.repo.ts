@@ -11,6 +11,7 @@ export type MessageKind =
   | 'reminder'
   | 'digest'
   | 'self_assessment'
+  | 'review'
   | 'test';
 
 export type OptionalKind = (typeof OPTIONAL_KINDS)[number];

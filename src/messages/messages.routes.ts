@@ -33,6 +33,10 @@ const KIND_LABELS: Record<(typeof OPTIONAL_KINDS)[number], { label: string; hint
     label: 'When to take the self-assessment again',
     hint: 'Some weeks after your first attempt',
   },
+  review: {
+    label: 'Decisions on my evidence',
+    hint: 'When a trainer confirms an outcome or returns it with feedback',
+  },
 };
 
 /**

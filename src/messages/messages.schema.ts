@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { emailSchema } from '../users/users.schema';
 
 /** The kinds a person may turn off at /account/notifications (each carries List-Unsubscribe). */
-export const OPTIONAL_KINDS = ['assignment', 'reminder', 'digest', 'self_assessment'] as const;
+export const OPTIONAL_KINDS = ['assignment', 'reminder', 'digest', 'self_assessment', 'review'] as const;
 
 export const forgotSchema = z.object({ email: emailSchema });
 

@@ -182,6 +182,24 @@ export function createMessagesService(
     return queued;
   }
 
+  /** Tells a learner a trainer's decision on their evidence (unless they turned these off). Call inside its unit of work. */
+  async function reviewed(
+    learner: { id: number; email: string; name: string },
+    r: {
+      outcomeId: string;
+      outcome: string;
+      decision: 'confirmed' | 'returned';
+      reviewer: string;
+      comment: string;
+    },
+  ): Promise<void> {
+    const url = `${settings.publicUrl}/progress/outcomes/${encodeURIComponent(r.outcomeId)}`;
+    await outbox.queue(write.reviewed(learner.name, { ...r, url }, await unsubscribe(learner.id, 'review')), {
+      userId: learner.id,
+      email: learner.email,
+    });
+  }
+
   /** The outbox for /admin/messages, newest first. */
   async function list(status: MessageStatus | null, page: number, perPage = 50) {
     const result = await repo.list(status, perPage, (page - 1) * perPage);
@@ -263,6 +281,7 @@ export function createMessagesService(
     requestPasswordReset,
     answerPasswordReset,
     assigned,
+    reviewed,
     list,
     get,
     resend,

@@ -19,6 +19,7 @@ const WHAT: Record<OptionalKind, string> = {
   reminder: 'due dates of your modules',
   digest: 'the cohorts you run',
   self_assessment: 'the self-assessment',
+  review: 'decisions on your evidence',
 };
 
 const hello = (name: string) => `Dear ${oneLine(name)},`;
@@ -173,6 +174,44 @@ export function notices(sender: Sender) {
           ],
           action: { label: 'Take the self-assessment', url: link },
           unsubscribe: optional('self_assessment', u),
+        },
+        sender,
+      );
+    },
+
+    /** A trainer's decision on evidence: confirmed (with any comment) or returned with feedback. */
+    reviewed(
+      name: string,
+      r: {
+        outcome: string;
+        decision: 'confirmed' | 'returned';
+        reviewer: string;
+        comment: string;
+        url: string;
+      },
+      u: Unsubscribe,
+    ): Draft {
+      const confirmed = r.decision === 'confirmed';
+      return write(
+        {
+          kind: 'review',
+          subject: confirmed
+            ? 'Your evidence has been confirmed'
+            : 'Your evidence has been returned with feedback',
+          greeting: hello(name),
+          blocks: [
+            {
+              p: confirmed
+                ? `${oneLine(r.reviewer)} confirmed your evidence for this outcome: ${oneLine(r.outcome)}`
+                : `${oneLine(r.reviewer)} returned your evidence for this outcome: ${oneLine(r.outcome)}`,
+            },
+            ...(r.comment ? [{ p: `${confirmed ? 'They said' : 'Their feedback'}: ${r.comment}` }] : []),
+            ...(confirmed
+              ? []
+              : [{ p: 'Improve your evidence and mark the outcome achieved again to resubmit it.' }]),
+          ],
+          action: { label: confirmed ? 'See the outcome' : 'Answer and resubmit', url: r.url },
+          unsubscribe: optional('review', u),
         },
         sender,
       );

@@ -2,7 +2,7 @@ import type { Module, Pack } from '../content/types';
 import type { PackRegistry } from '../content/registry';
 import type { CohortsService } from '../cohorts/cohorts.service';
 import type { FormsService } from '../forms/forms.service';
-import type { ProgressService } from '../progress/progress.service';
+import { outcomeViewOf, type ProgressService } from '../progress/progress.service';
 import type { ReportsService } from '../reports/reports.service';
 import { RAID_PLAN, RAID_REPORT, selfAssessmentModule } from '../reports/reports.service';
 import type { ResponsesService } from '../responses/responses.service';
@@ -125,14 +125,16 @@ export function createPagesService(
     const outcomes = mod.outcomes.map((id) => {
       const o = pack.outcomes.get(id);
       const row = saved.get(id);
+      const view = o ? outcomeViewOf(o, row) : undefined;
       return {
         id,
         text: o?.text ?? id,
         areaId: o?.areaId ?? '',
         standard: o?.standard ?? null,
-        status: row?.status ?? 'not_started',
+        status: view?.status ?? 'not_started',
         evidence: row?.evidence ?? '',
         updatedAt: row?.updatedAt ?? null,
+        returned: view?.returned ?? null,
       };
     });
     return {

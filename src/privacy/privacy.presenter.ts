@@ -28,6 +28,8 @@ export const RECORD_SECTIONS: { key: keyof PersonRecord; title: string }[] = [
   { key: 'cohortsAsTrainer', title: 'Cohorts (as a trainer)' },
   { key: 'outcomeProgress', title: 'Progress against learning outcomes' },
   { key: 'outcomeHistory', title: 'History of outcome changes' },
+  { key: 'outcomeReviews', title: 'Reviews of their evidence' },
+  { key: 'reviewsDecided', title: 'Reviews they decided (as a trainer)' },
   { key: 'moduleProgress', title: 'Modules opened and completed' },
   { key: 'responses', title: 'Answers to case-study prompts' },
   { key: 'submissions', title: 'Raids, self-assessments and activities' },

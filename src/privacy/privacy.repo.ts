@@ -14,6 +14,10 @@ export interface PersonRecord {
   moduleProgress: Row[];
   outcomeProgress: Row[];
   outcomeHistory: Row[];
+  /** Each submission of evidence for review, and the trainer's decision on it. */
+  outcomeReviews: Row[];
+  /** As a trainer: the decisions they made on others' evidence (without that evidence). */
+  reviewsDecided: Row[];
   responses: Row[];
   submissions: Row[];
   actions: Row[];

@@ -33,6 +33,8 @@ export const subjectExportJsonSchema = z
       moduleProgress: rows,
       outcomeProgress: rows,
       outcomeHistory: rows,
+      outcomeReviews: rows,
+      reviewsDecided: rows,
       responses: rows,
       submissions: rows,
       actions: rows,

@@ -28,6 +28,12 @@ const PERSON = {
     'SELECT outcome_id, status, evidence, updated_at FROM outcome_progress WHERE user_id = ? ORDER BY outcome_id',
   outcomeHistory:
     'SELECT id, outcome_id, status, evidence, changed_at FROM outcome_history WHERE user_id = ? ORDER BY id',
+  outcomeReviews:
+    'SELECT id, outcome_id, evidence, note, submitted_at, decision, decided_by, decided_by_name, decided_at, comment ' +
+    'FROM outcome_reviews WHERE user_id = ? ORDER BY id',
+  reviewsDecided:
+    'SELECT id, user_id AS learner_id, outcome_id, decision, decided_at, comment FROM outcome_reviews ' +
+    'WHERE decided_by = ? ORDER BY id',
   responses:
     'SELECT module_id, prompt_id, text, shared, updated_at FROM responses WHERE user_id = ? ORDER BY module_id, prompt_id',
   submissions:
@@ -116,6 +122,11 @@ export function createPrivacyRepo(db: Sql): PrivacyRepo {
       await db.run('DELETE FROM submissions WHERE user_id = ?', [userId]);
       await db.run("UPDATE outcome_progress SET evidence = '' WHERE user_id = ?", [userId]);
       await db.run("UPDATE outcome_history SET evidence = '' WHERE user_id = ?", [userId]);
+      await db.run("UPDATE outcome_reviews SET evidence = '', note = '', comment = '' WHERE user_id = ?", [
+        userId,
+      ]);
+      // a reviewer's decisions stay part of the learners' history, without their name
+      await db.run('UPDATE outcome_reviews SET decided_by_name = NULL WHERE decided_by = ?', [userId]);
       await db.run(CLEAR_EVENT_TEXT, [userId]);
       await db.run(ANONYMISE_USER, {
         id: userId,

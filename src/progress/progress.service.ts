@@ -306,16 +306,24 @@ export function createProgressService(
     const outcome = pack.outcomes.get(outcomeId);
     if (!outcome) throw new NotFound('There is no outcome with that id in your pack');
     const area = pack.areas.find((a) => a.id === outcome.areaId);
-    const [p, history] = await Promise.all([
+    const [p, history, reviews] = await Promise.all([
       progress.outcome(userId, outcomeId),
       progress.history(userId, outcomeId),
+      reviewing.submissions.forLearner(userId, outcomeId),
     ]);
     const view = outcomeViewOf(outcome, p);
     return {
-      outcome: { ...view, standard: outcome.standard ?? null },
+      outcome: { ...view, standard: outcome.standard ?? null, review: outcome.review },
       area,
       history,
+      /** The trainers' decisions on what the learner submitted, newest first. */
+      reviews: reviews.filter((r) => r.decision !== null),
     };
+  }
+
+  /** The trainers' decisions on a learner's evidence (confirmed, returned), newest first: part of their record. */
+  async function decisions(userId: number) {
+    return (await reviewing.submissions.forLearner(userId)).filter((r) => r.decision !== null);
   }
 
   async function moduleStatuses(userId: number): Promise<Map<string, ModuleStatus>> {
@@ -335,6 +343,7 @@ export function createProgressService(
     outcomeMap,
     outcomeView,
     moduleStatuses,
+    decisions,
     history: progress.history,
   };
 }

@@ -186,7 +186,8 @@ export function recordCsv(record: LearnerRecordData): string {
         'Outcome',
         area.title,
         `${o.id} ${o.text}`,
-        h.statusLabel(o.status),
+        h.statusLabel(o.status) +
+          (o.confirmed ? ` (confirmed by ${o.confirmed.by}, ${h.date(o.confirmed.at)})` : ''),
         '',
         h.date(o.updatedAt),
         o.evidence,

@@ -90,18 +90,26 @@ export function createReportsService(
   ) {
     const visible = doneSince(since);
     const learnerId = learner.id;
-    const [answerRows, formRows, areaRows, assignments, raids, assessments, actions] = await Promise.all([
-      responses.forUser(learnerId),
-      forms.forUser(learnerId),
-      progress.learnerProgress(learnerId, pack),
-      progress.assignments(
-        { id: learnerId, email: learner.email, name: learner.name, role: 'learner' },
-        pack,
-      ),
-      raidsOf(learnerId, since),
-      assessmentsOf(learnerId, pack, since),
-      actionsOf(learnerId, since),
-    ]);
+    const [answerRows, formRows, areaRows, assignments, raids, assessments, actions, decided] =
+      await Promise.all([
+        responses.forUser(learnerId),
+        forms.forUser(learnerId),
+        progress.learnerProgress(learnerId, pack),
+        progress.assignments(
+          { id: learnerId, email: learner.email, name: learner.name, role: 'learner' },
+          pack,
+        ),
+        raidsOf(learnerId, since),
+        assessmentsOf(learnerId, pack, since),
+        actionsOf(learnerId, since),
+        progress.decisions(learnerId),
+      ]);
+    // every decision on the learner's evidence: who, when, what was said (the trainer's view: those since joining)
+    const reviewsOf = new Map<string, typeof decided>();
+    for (const r of decided) {
+      if (!r.decidedAt || !visible(r.decidedAt)) continue;
+      reviewsOf.set(r.outcomeId, [...(reviewsOf.get(r.outcomeId) ?? []), r]);
+    }
     const answers = answerRows
       .filter((r) => visible(r.updatedAt))
       .map((r) => {
@@ -127,7 +135,10 @@ export function createReportsService(
       learner: { id: learner.id, name: learner.name, email: learner.email },
       areas: areaRows.map((area) => ({
         ...area,
-        outcomes: area.outcomes.map((o) => (visible(o.updatedAt) ? o : { ...o, evidence: '' })),
+        outcomes: area.outcomes.map((o) => ({
+          ...(visible(o.updatedAt) ? o : { ...o, evidence: '' }),
+          reviews: reviewsOf.get(o.id) ?? [],
+        })),
       })),
       assignments,
       answers,

@@ -7,6 +7,7 @@ import type { UnitOfWork } from '../db/ports';
 import type { EventsRepo } from '../events/events.repo';
 import type { ProgressRepo } from '../progress/progress.repo';
 import { outcomeStatus, type ReviewDecision } from '../progress/status';
+import { outcomeViewOf } from '../progress/progress.service';
 import type { Actor } from '../shared/actor';
 import { isoOf, type Clock } from '../shared/clock';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/errors';
@@ -106,13 +107,23 @@ export function createReviewsService(deps: ReviewsDeps) {
   /**
    * Confirms or returns one submission. Refused: a learner deciding anything (403), their own evidence (403), a
    * learner outside the reviewer's cohorts (404), a return without feedback (422), a submission already decided or
-   * no longer current because the learner changed it (409).
+   * no longer current because the learner changed it (409). From a cohort's queue (`cohortId`), the cohort must be
+   * the reviewer's and the learner in it.
    */
-  async function decide(id: number, input: DecisionInput, actor: Actor): Promise<Submission> {
+  async function decide(
+    id: number,
+    input: DecisionInput,
+    actor: Actor,
+    cohortId?: number,
+  ): Promise<Submission> {
     if (actor.role === 'learner')
       throw new Forbidden('Learners cannot review evidence, their own or anyone’s');
+    if (cohortId !== undefined) await access.manageable(cohortId, actor);
     const s = Number.isSafeInteger(id) ? await reviews.get(id) : undefined;
     if (!s) throw new NotFound('No such review');
+    if (cohortId !== undefined && !(await cohorts.isMember(cohortId, s.learnerId))) {
+      throw new NotFound('No such review in this cohort');
+    }
     if (s.learnerId === actor.id) throw new Forbidden('You cannot review your own evidence');
     if (!(await mayReview(actor, s.learnerId))) throw new NotFound('No such review');
     const comment = input.comment.trim();
@@ -178,6 +189,18 @@ export function createReviewsService(deps: ReviewsDeps) {
     return reviews.forLearner(learnerId, outcomeId);
   }
 
+  /** A learner's own status on an outcome and every submission of it with its decision, newest first. */
+  async function mine(actor: Actor, pack: Pack, outcomeId: string) {
+    if (actor.role !== 'learner') throw new Forbidden('Only learners have outcomes of their own');
+    const outcome = pack.outcomes.get(outcomeId);
+    if (!outcome) throw new NotFound('No outcome with that id in your pack');
+    const [p, list] = await Promise.all([
+      progress.outcome(actor.id, outcomeId),
+      reviews.forLearner(actor.id, outcomeId),
+    ]);
+    return { status: outcomeViewOf(outcome, p).status, reviews: list };
+  }
+
   /** Every submission and decision of a learner, newest first (their record and their data export). */
   async function learnerHistory(learnerId: number): Promise<Submission[]> {
     return reviews.forLearner(learnerId);
@@ -208,6 +231,7 @@ export function createReviewsService(deps: ReviewsDeps) {
     submission,
     decide,
     history,
+    mine,
     learnerHistory,
     areaConfirmed,
     onAreaChange,

@@ -23,6 +23,10 @@ const TAGS = [
     description: 'Cohorts, their members and assignments, and their progress (trainers and admins).',
   },
   { name: 'reports', description: "A learner's whole record, for their trainer." },
+  {
+    name: 'reviews',
+    description: 'Review of evidence: a cohort’s queue, and a trainer’s decision to confirm or return it.',
+  },
   { name: 'me', description: 'A learner’s own assignments, progress, answers, forms and actions.' },
   {
     name: 'variants',

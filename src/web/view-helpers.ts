@@ -15,6 +15,9 @@ export const viewHelpers = {
           completed: 'Completed',
           overdue: 'Overdue',
           achieved: 'Achieved',
+          awaiting_review: 'Awaiting review',
+          confirmed: 'Confirmed',
+          returned: 'Returned',
         } as Record<string, string>
       )[status] ?? status
     );
@@ -27,6 +30,9 @@ export const viewHelpers = {
           in_progress: 'govuk-tag--light-blue',
           completed: 'govuk-tag--green',
           achieved: 'govuk-tag--green',
+          awaiting_review: 'govuk-tag--blue',
+          confirmed: 'govuk-tag--green',
+          returned: 'govuk-tag--orange',
           overdue: 'govuk-tag--red',
         } as Record<string, string>
       )[status] ?? ''

@@ -42,7 +42,8 @@ export const TERMS: readonly Term[] = [
     type: 'ResultExtension',
     label: 'Outcome status',
     definition:
-      'Where the learner now stands against a learning outcome: "not_started", "in_progress" or "achieved" (a string).',
+      'Where the learner now stands against a learning outcome: "not_started", "in_progress", "awaiting_review" ' +
+      '(evidence submitted, waiting for a trainer to confirm it) or "achieved" (a string).',
   },
   {
     kind: 'extensions',

@@ -139,6 +139,11 @@ function table(): RouteCase[] {
     },
     { method: 'put', path: `/api/v1/cohorts/${c}/variant`, allowed: staff, body: { variantVersionId: null } },
     { method: 'get', path: `/api/v1/cohorts/${c}/progress`, allowed: staff },
+    { method: 'get', path: `/cohorts/${c}/reviews`, allowed: staff },
+    { method: 'get', path: `/api/v1/cohorts/${c}/reviews`, allowed: staff },
+    { method: 'get', path: '/api/v1/me/outcomes/LI1/reviews', allowed: ['learner'] },
+    // an invalid decision: staff are told what is wrong with it (422), learners refused before that (403)
+    { method: 'post', path: '/api/v1/reviews/1', allowed: staff, body: { decision: 'nope' } },
     { method: 'get', path: `/api/v1/cohorts/${c}/progress.csv`, allowed: staff },
     { method: 'get', path: `/api/v1/cohorts/${c}/learners/${ids.learner}`, allowed: staff },
     { method: 'get', path: '/api/v1/me/assignments', allowed: ['learner'] },
@@ -308,6 +313,7 @@ describe('every route answers each role as it should', () => {
       '/cohorts/:id/members/:userId/remove',
       '/cohorts/:id/trainers',
       '/cohorts/:id/trainers/:userId/remove',
+      '/cohorts/:id/reviews/:reviewId', // test/reviews/reviews.test.ts: trainers, another cohort's, a learner
       '/cohorts/:id/assignments',
       '/cohorts/:id/assignments/:aid',
       '/cohorts/:id/details',
