@@ -260,6 +260,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     },
     clock,
     jobs: jobsRepo,
+    tell: (learner, badge) => messages.badgeIssued(learner, badge),
     user: (id) => usersRepo.byId(id),
     learnerPack: (learner) =>
       cohorts.packFor({ id: learner.id, email: learner.email, name: learner.name, role: learner.role }),

@@ -29,6 +29,8 @@ export interface BadgesDeps {
   evidence: AreaEvidence;
   clock: Clock;
   jobs: Pick<JobsRepo, 'enqueue'>;
+  /** Tells the learner of their new badge (a message queued in the badge's own unit of work). */
+  tell: (learner: UserRecord, badge: { area: string; url: string }) => Promise<void>;
   /** A person's account (the learner a badge is for). */
   user: (id: number) => Promise<UserRecord | undefined>;
   /** The pack a learner sees (their latest cohort's variant, or the built-in pack). */
@@ -249,15 +251,16 @@ export function createBadgesService(deps: BadgesDeps) {
           issuedAt: clock.now(),
           issuedBy: by?.id ?? null,
         });
-        if (stored === 'inserted')
-          await audit.record({
-            actorId: by?.id ?? null,
-            actorEmail: by?.email ?? null,
-            action: 'badge.issue',
-            target: `user:${learnerId}`,
-            detail: `${area.id} ${area.title} (badge ${id})`,
-            ip: by?.ip ?? null,
-          });
+        if (stored !== 'inserted') return stored;
+        await deps.tell(learner, { area: area.title, url: urls.badge(id) });
+        await audit.record({
+          actorId: by?.id ?? null,
+          actorEmail: by?.email ?? null,
+          action: 'badge.issue',
+          target: `user:${learnerId}`,
+          detail: `${area.id} ${area.title} (badge ${id})`,
+          ip: by?.ip ?? null,
+        });
         return stored;
       });
       if (outcome === 'inserted') return { badge: viewOf((await repo.get(id))!), issued: true };

@@ -122,6 +122,14 @@ describe('Open Badges 3.0 credentials per learning area', () => {
     expect(mine.badges.map((b) => b.areaId)).toEqual(['listening']);
     badgeId = mine.badges[0].id;
     credential = mine.badges[0].credential;
+    // the learner is told, once
+    const told = await t.db.all<{ subject: string; body_text: string }>(
+      "SELECT subject, body_text FROM messages WHERE kind = 'badge' AND user_id = ?",
+      [learner.id],
+    );
+    expect(told).toHaveLength(1);
+    expect(told[0].subject).toBe('You have a badge: Listening and customer insight');
+    expect(told[0].body_text).toContain(`/badges/${badgeId}`);
     // an administrator's "issue now" issues nothing more: the same confirmation has its badge
     expect(await issue()).toEqual([]);
     expect((await myBadges(learner.token)).badges).toHaveLength(1);
