@@ -116,6 +116,22 @@ describe('content compiler: broken packs give file:line errors', () => {
     expect(errorsOf(withFiles({ '03-learning-areas/02-measuring.md': few }))).toContainEqual(expect.stringMatching(/outcomes: a learning area needs 3 to 5 outcomes/));
   });
 
+  it('review: trainer (the default) or self, on an area or one outcome; anything else is an error at its line', () => {
+    const area = base.get('03-learning-areas/02-measuring.md')!;
+    const outcome = area.replace('{ id: ME2, text: Set a baseline and a target and track it. }', '{ id: ME2, text: Set a baseline., review: trainer }');
+    const compiled = compilePack(withFiles({ '03-learning-areas/02-measuring.md': outcome }));
+    if (!compiled.ok) throw new Error(compiled.errors.map(formatError).join('\n'));
+    expect(['ME1', 'ME2', 'ME3', 'LI1'].map((id) => compiled.pack.outcomes.get(id)?.review)).toEqual(['self', 'trainer', 'self', 'trainer']);
+    expect(compiled.pack.areas.map((a) => [a.id, a.review])).toEqual([['listening', 'trainer'], ['measuring', 'self']]);
+    expect(errorsOf(withFiles({ '03-learning-areas/02-measuring.md': area.replace('review: self', 'review: peer') }))).toContainEqual(
+      '03-learning-areas/02-measuring.md:13: review: review must be "trainer" or "self"',
+    );
+    const badOutcome = area.replace('{ id: ME3, text: Evaluate an improvement against its intended outcomes. }', '{ id: ME3, text: x, review: nobody }');
+    expect(errorsOf(withFiles({ '03-learning-areas/02-measuring.md': badOutcome }))).toContainEqual(
+      expect.stringMatching(/02-measuring\.md:11: .*review must be "trainer" or "self"/),
+    );
+  });
+
   it('collects every error rather than stopping at the first', () => {
     const bad1 = caseText.replace('title: The town hall front desk\n', '');
     const bad2 = base.get('01-introduction/01-welcome.md')!.replace('minutes: 10', 'minutes: ten');

@@ -137,6 +137,17 @@ describe('cohorts and assignments', () => {
     expect((await put(ann, 'LI1', { status: 'achieved', evidence: 'Ran a complaints review' })).status).toBe(
       200,
     );
+    // issue 32: the listening area is reviewed by a trainer, so LI1 waits until the cohort's trainer confirms it
+    const queue = await request(t.app).get(`/api/v1/cohorts/${cohortId}/reviews`).set(auth(trainerToken));
+    expect(queue.body.reviews.map((r: { outcomeId: string }) => r.outcomeId)).toEqual(['LI1']);
+    expect(
+      (
+        await request(t.app)
+          .post(`/api/v1/reviews/${queue.body.reviews[0].id}`)
+          .set(auth(trainerToken))
+          .send({ decision: 'confirm' })
+      ).status,
+    ).toBe(200);
     expect((await put(ann, 'ME2', { status: 'in_progress' })).status).toBe(200);
     expect((await put(bob, 'LI2', { status: 'in_progress', evidence: 'Drafting segments' })).status).toBe(
       200,
@@ -201,7 +212,8 @@ describe('cohorts and assignments', () => {
     ]);
     expect(events).toEqual([
       { verb: 'completed', object_id: 'case-town-hall' },
-      { verb: 'progressed', object_id: 'LI1' },
+      { verb: 'progressed', object_id: 'LI1' }, // marked achieved: awaiting review
+      { verb: 'progressed', object_id: 'LI1' }, // confirmed: achieved
       { verb: 'progressed', object_id: 'ME2' },
     ]);
   });

@@ -205,6 +205,11 @@ describe('your progress', () => {
       .put('/api/v1/me/outcomes/LI2')
       .set(auth(me.token))
       .send({ status: 'achieved', evidence: 'Ran a complaints review' });
+    // issue 32: LI2 waits for the trainer's review; ME2 is self-assessed, achieved at once
+    await request(t.app)
+      .put('/api/v1/me/outcomes/ME2')
+      .set(auth(me.token))
+      .send({ status: 'achieved', evidence: 'A baseline and a target' });
     const res = await me.agent.get('/progress');
     expect(res.status).toBe(200);
     expect(res.text).not.toContain('<form method="post" action="/outcomes/');
@@ -215,12 +220,16 @@ describe('your progress', () => {
     expect(row).toContain('href="/progress/outcomes/LI2?back=%2Fprogress"');
     expect(row).toContain('aria-describedby="outcome-LI2-status"');
     expect(row).toMatch(
-      /<div class="govuk-task-list__status" id="outcome-LI2-status"><strong class="govuk-tag govuk-tag--green">Achieved<\/strong><\/div>/,
+      /<div class="govuk-task-list__status" id="outcome-LI2-status"><strong class="govuk-tag govuk-tag--blue">Awaiting review<\/strong><\/div>/,
+    );
+    expect(res.text).toMatch(
+      /<div class="govuk-task-list__status" id="outcome-ME2-status"><strong class="govuk-tag govuk-tag--green">Achieved<\/strong><\/div>/,
     );
     expect(res.text).toMatch(
       /<h3 class="govuk-heading-m" id="area-listening">Listening and customer insight<\/h3>/,
     );
-    expect(res.text).toContain('1 of 3 achieved');
+    expect(res.text).toContain('0 of 3 achieved'); // listening: LI2 not yet confirmed
+    expect(res.text).toContain('1 of 3 achieved'); // measuring: ME2
   });
 
   it('shows assigned modules, answers and actions as the help and the self-assessment promise', async () => {

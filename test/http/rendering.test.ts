@@ -96,7 +96,8 @@ describe('the module page from one cached skeleton', () => {
     expect(annPage).toContain('Your changes have been saved.');
     expect(annPage).toContain('You have answered 1 of 2 questions');
     expect(annPage).toMatch(
-      /<strong>LI1<\/strong>[^\n]* <strong class="govuk-tag govuk-tag--green">Achieved<\/strong>/,
+      // issue 32: her LI1 waits for the trainer's review
+      /<strong>LI1<\/strong>[^\n]* <strong class="govuk-tag govuk-tag--blue">Awaiting review<\/strong>/,
     );
 
     expect(bobPage).toContain('Bob measures</textarea>');

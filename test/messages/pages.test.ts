@@ -293,6 +293,7 @@ describe('messages are personal data', () => {
       expect(record.notificationOptOuts.map((r) => r.kind)).toEqual([
         'digest',
         'reminder',
+        'review',
         'self_assessment',
       ]);
       expect(record.calendarFeed).toHaveLength(1);

@@ -153,6 +153,7 @@ describe('subject access export', () => {
       module_progress: 'moduleProgress',
       outcome_progress: 'outcomeProgress',
       outcome_history: 'outcomeHistory',
+      outcome_reviews: 'outcomeReviews',
       responses: 'responses',
       submissions: 'submissions',
       actions: 'actions',
