@@ -47,7 +47,8 @@ const PERSON = {
   notificationOptOuts: 'SELECT kind, created_at FROM notification_opt_outs WHERE user_id = ? ORDER BY kind',
   calendarFeed: 'SELECT created_at FROM calendar_feeds WHERE user_id = ?',
   badges:
-    'SELECT id, area_id, area_title, issued_at, revoked_at, revoked_reason, credential FROM badges WHERE user_id = ? ORDER BY issued_at, id',
+    'SELECT id, area_id, area_title, issued_at, revoked_at, revoked_reason, credential FROM badges WHERE user_id = ? ' +
+    'ORDER BY issued_at, id',
   badgeSettings: 'SELECT show_email, updated_at FROM badge_settings WHERE user_id = ?',
   remindersSent:
     'SELECT cohort_id, module_id, due_on, kind, sent_at FROM reminders_sent WHERE user_id = ? ORDER BY sent_at, module_id',
