@@ -337,6 +337,32 @@ describe('Open Badges 3.0 credentials per learning area', () => {
     expect(verify.body).toMatchObject({ verified: true, problem: null });
   });
 
+  it('lets an administrator revoke from the badge’s page with the form, and the page then says so', async () => {
+    const [newest] = (await myBadges(learner.token)).badges.filter((b) => !b.revokedAt);
+    const admin = await t.signIn(
+      (await t.db.get<{ email: string }>("SELECT email FROM users WHERE role = 'admin'"))!.email,
+    );
+    const before = await admin.agent.get(`/badges/${newest.id}`).expect(200);
+    expect(before.text).toContain('Revoke this badge');
+    // a learner never sees the form, and a forged post is refused
+    const own = await t.signIn(learner.email);
+    expect((await own.agent.get(`/badges/${newest.id}`).expect(200)).text).not.toContain('Revoke this badge');
+    await own.agent
+      .post(`/badges/${newest.id}/revoke`)
+      .type('form')
+      .send({ _csrf: own.csrf, reason: 'x' })
+      .expect(403);
+    await admin.agent
+      .post(`/badges/${newest.id}/revoke`)
+      .type('form')
+      .send({ _csrf: admin.csrf, reason: 'Issued to the wrong person' })
+      .expect(303)
+      .expect('Location', `/badges/${newest.id}`);
+    const after = await request(t.app).get(`/badges/${newest.id}`).expect(200);
+    expect(after.text).toContain('has revoked this badge');
+    expect(after.text).not.toContain('Issued to the wrong person'); // the reason is for the audit log
+  });
+
   it('shows the learner’s email address only on badges issued after they choose it', async () => {
     const { agent, csrf } = await t.signIn(other.email);
     await agent
