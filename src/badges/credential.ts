@@ -4,6 +4,7 @@
  * Shapes follow the OB 3.0 specification and its JSON Schema (`type`, `@context` and `proof` are arrays).
  */
 import { createHash } from 'node:crypto';
+import { longDate } from '../shared/dates';
 import type { JsonObject } from './badges.ports';
 import { encodeStatusList, STATUS_LIST_SIZE } from './status-list';
 
@@ -100,7 +101,7 @@ function evidenceOf(o: BadgeOutcome): JsonObject {
   return {
     type: ['Evidence'],
     name: `${o.id}: ${o.text}`,
-    narrative: `${who} on ${o.confirmedAt.toISOString().slice(0, 10)}.`,
+    narrative: `${who} on ${longDate(o.confirmedAt)}.`,
   };
 }
 
