@@ -383,6 +383,20 @@ describe('Open Badges 3.0 credentials per learning area', () => {
   });
 });
 
+describe('every credential issued in this file', () => {
+  it('validates against the official JSON Schema and verifies independently', async () => {
+    const rows = await t.db.all<{ credential: string }>('SELECT credential FROM badges ORDER BY issued_at');
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    const credentials = rows.map((r) => JSON.parse(r.credential) as Json);
+    for (const c of credentials) {
+      validate(c);
+      expect(validate.errors ?? []).toEqual([]);
+    }
+    const results = await independentlyVerify(credentials, await issuerKey());
+    expect(results.map((r) => r.reason)).toEqual(credentials.map(() => 'ok'));
+  });
+});
+
 describe('the issuer and what verification may load', () => {
   it('publishes the issuer Profile with its key, and makes the key once however many ask at once', async () => {
     const profiles = await Promise.all([1, 2, 3].map(() => request(t.app).get('/badges/issuer').expect(200)));
