@@ -187,7 +187,7 @@ describe('a learner completes modules', () => {
     await page.waitForURL(/\/progress\?saved=/);
     await expect(
       page.locator(`#outcome-${outcomeId} .govuk-task-list__status`).textContent(),
-    ).resolves.toContain('Achieved');
+    ).resolves.toContain('Awaiting review'); // issue 32: the built-in pack's outcomes are reviewed by a trainer
   });
 
   it('comes back to the module the learner came from, and a learning-area form error stays on its page', async () => {

@@ -123,6 +123,7 @@ export function matrixPage(data: CohortMatrix, query: Partial<MatrixQuery> = {})
     overdue: data.learners.reduce((n, l) => n + l.overdue, 0),
     overdueLearners: data.learners.filter((l) => l.overdue > 0).length,
     neverSignedIn: data.learners.filter((l) => l.lastSignedInAt === null).length,
+    awaitingReview: data.learners.reduce((n, l) => n + l.awaitingReview, 0),
   };
 }
 

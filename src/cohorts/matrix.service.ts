@@ -95,6 +95,23 @@ const DECISIONS: Record<string, ReviewDecision | null> = { c: 'confirmed', r: 'r
  */
 export function shownCells(claims: string, pack: Pack): string {
   if (!claims.includes('=achieved')) return claims;
+  let known = shownByPack.get(pack);
+  if (!known) shownByPack.set(pack, (known = new Map()));
+  let shown = known.get(claims);
+  if (shown === undefined) {
+    shown = applyRule(claims, pack);
+    if (known.size >= SHOWN_KEPT) known.clear();
+    known.set(claims, shown);
+  }
+  return shown;
+}
+
+// A learner's shown statuses change only when their claims do: kept per pack (collected with it), like the rows of
+// matrix.view, so a reload during a workshop applies the rule only to the learners who recorded something.
+const shownByPack = new WeakMap<Pack, Map<string, string>>();
+const SHOWN_KEPT = 20_000;
+
+function applyRule(claims: string, pack: Pack): string {
   let out = '';
   for (const cell of claims.split(',')) {
     const eq = cell.indexOf('=');

@@ -27,7 +27,7 @@ export function packJson(pack: Pack, versionId: number | null): PackJson {
       short: a.short,
       title: a.title,
       moduleId: a.moduleId,
-      outcomes: a.outcomes.map((o) => ({ id: o.id, text: o.text })),
+      outcomes: a.outcomes.map((o) => ({ id: o.id, text: o.text, review: o.review })),
     })),
   };
 }

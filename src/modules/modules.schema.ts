@@ -44,7 +44,15 @@ export const packSchema = z
         short: z.string(),
         title: z.string(),
         moduleId: z.string(),
-        outcomes: z.array(z.object({ id: z.string(), text: z.string() })),
+        outcomes: z.array(
+          z.object({
+            id: z.string(),
+            text: z.string(),
+            review: z.enum(['trainer', 'self']).meta({
+              description: 'Who confirms it once marked achieved: a trainer, or nobody (self-assessed)',
+            }),
+          }),
+        ),
       }),
     ),
   })

@@ -114,7 +114,7 @@ describe('pages and API of the pack', () => {
     expect(pack.body.areas[0]).toMatchObject({
       id: 'listening',
       short: 'LI',
-      outcomes: expect.arrayContaining([{ id: 'LI1', text: expect.any(String) }]),
+      outcomes: expect.arrayContaining([{ id: 'LI1', text: expect.any(String), review: 'trainer' }]),
     });
     const mod = await request(t.app)
       .get('/api/v1/modules/case-town-hall')

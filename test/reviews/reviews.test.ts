@@ -207,6 +207,11 @@ describe('through the API', () => {
   });
 
   test('a self-assessed outcome is achieved at once and never queued', async () => {
+    const pack = await request(t.app).get('/api/v1/pack').set(auth('lee'));
+    const rules = (pack.body.areas as { outcomes: { id: string; review: string }[] }[]).flatMap((a) =>
+      a.outcomes.map((o) => `${o.id}:${o.review}`),
+    );
+    expect(rules).toEqual(['LI1:trainer', 'LI2:trainer', 'LI3:trainer', 'ME1:self', 'ME2:self', 'ME3:self']);
     const res = await put('lee', 'ME1', { status: 'achieved', evidence: 'Chose three outcome measures' });
     expect(res.body.status).toBe('achieved');
     expect(await outcomeOf('lee', 'ME1')).toMatchObject({ status: 'achieved', confirmed: null });
@@ -303,6 +308,8 @@ describe('through the pages', () => {
       returnTo: '/progress',
     });
     expect(marked.status).toBe(303);
+    const matrixBefore = await tess.get(`/cohorts/${cohortA}`);
+    expect(matrixBefore.text).toContain(`href="/cohorts/${cohortA}/reviews">Evidence to review (1)</a>`);
     let page = await tess.get(`/cohorts/${cohortA}/reviews`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('A “you said, we did” poster');
