@@ -22,6 +22,9 @@ export const myBadgesSchema = z.object({
 });
 
 export const issuedSchema = z.object({ issued: z.array(badgeJsonSchema) });
+export const queuedSchema = z.object({
+  queued: z.number().int().describe('Learners whose badges are being issued'),
+});
 
 export const verificationSchema = z.object({
   verified: z.boolean(),

@@ -10,6 +10,7 @@ import { renderPage } from '../web/render';
 import {
   badgeJson,
   issuedSchema,
+  queuedSchema,
   linkedInUrl,
   myBadgesSchema,
   badgeJsonSchema,
@@ -115,15 +116,11 @@ export function badgeRoutes(services: Services): Router {
 
   const admin = requireRole('admin');
   router.get('/admin/badges', admin, (req, res) =>
-    renderPage(req, res, 'badges/admin', { title: 'Badges', issued: null, errors: [] }),
+    renderPage(req, res, 'badges/admin', { title: 'Badges', queued: null, errors: [] }),
   );
   router.post('/admin/badges/issue', admin, async (req, res) => {
-    const issued = await badges.issueOnDemand(actorOf(req));
-    renderPage(req, res, 'badges/admin', {
-      title: 'Badges',
-      issued: issued.map((b) => ({ ...b, url: badges.urls.badge(b.id) })),
-      errors: [],
-    });
+    const queued = await badges.issueForEveryone(actorOf(req));
+    renderPage(req, res, 'badges/admin', { title: 'Badges', queued, errors: [] });
   });
   router.post('/badges/:id/revoke', admin, async (req, res) => {
     const id = badgeIdOf(req);
@@ -163,16 +160,28 @@ export function badgeApiRoutes(services: Services): ApiRouter {
         path: '/badges/issue',
         operationId: 'issueBadges',
         tag: 'badges',
-        summary: 'Issue the badges of every completed area not yet badged (one learner, or everyone)',
+        summary:
+          'Issue the badges of completed areas not yet badged: one learner now, or everyone in the background',
         body: issueSchema,
         ok: {
-          200: jsonResponse(issuedSchema, 'The badges issued now (none when everything was already badged)'),
+          200: jsonResponse(
+            issuedSchema,
+            'With `userId`: the badges issued now (none when all were already issued)',
+          ),
+          202: jsonResponse(
+            queuedSchema,
+            'Without: how many learners were queued (each is told of each new badge)',
+          ),
         },
         answers: [404, 409],
       },
       requireRole('admin'),
       async (req, res) => {
         const { userId } = parseInput(issueSchema, req.body ?? {});
+        if (userId === undefined) {
+          res.status(202).json({ queued: await badges.issueForEveryone(actorOf(req)) });
+          return;
+        }
         const issued = await badges.issueOnDemand(actorOf(req), userId);
         res.json({ issued: issued.map(json) });
       },

@@ -20,7 +20,7 @@ export const issueSchema = z.object({
     .int()
     .positive()
     .optional()
-    .describe('One learner; without it, every learner with a completed area not yet badged'),
+    .describe('One learner, issued now; without it, every learner, in the background'),
 });
 
 /** The check page's form: pasted text (an uploaded file comes as `file`). */

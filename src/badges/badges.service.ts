@@ -68,6 +68,13 @@ export interface BadgeView {
 const ISSUE_ATTEMPTS = 8;
 /** The job that issues a badge after an area is confirmed. */
 export const ISSUE_JOB = 'badge.issue';
+
+/** A badge.issue job: one area of a learner (after a confirmation), or all their areas (an admin's "issue now"). */
+interface IssueJob {
+  learnerId: number;
+  areaId?: string;
+  by?: Actor;
+}
 const MAX_REASON = 500;
 
 const viewOf = (b: BadgeRecord): BadgeView => ({
@@ -286,7 +293,7 @@ export function createBadgesService(deps: BadgesDeps) {
       {
         kind: ISSUE_JOB,
         uniqueKey: `badge:${change.learnerId}:${change.areaId}`,
-        payload: JSON.stringify({ learnerId: change.learnerId, areaId: change.areaId }),
+        payload: JSON.stringify({ learnerId: change.learnerId, areaId: change.areaId } satisfies IssueJob),
         runAt: clock.now(),
       },
       clock.now(),
@@ -295,9 +302,10 @@ export function createBadgesService(deps: BadgesDeps) {
 
   /** The job: issues the badge if the area is still confirmed (a learner may have changed evidence since). */
   async function runIssueJob(payload: string): Promise<void> {
-    const { learnerId, areaId } = JSON.parse(payload) as { learnerId: number; areaId: string };
+    const { learnerId, areaId, by } = JSON.parse(payload) as IssueJob;
     try {
-      await issueIfConfirmed(learnerId, areaId, null);
+      if (areaId === undefined) await issueForLearner(learnerId, by ?? null);
+      else await issueIfConfirmed(learnerId, areaId, by ?? null);
     } catch (error) {
       // a learner erased or an area gone from their pack since: nothing to issue, nothing to retry
       if (!(error instanceof NotFound)) throw error;
@@ -318,12 +326,39 @@ export function createBadgesService(deps: BadgesDeps) {
   }
 
   /** An administrator's "issue now": for people who completed areas before badges existed (or one person). */
-  async function issueOnDemand(admin: Actor, learnerId?: number): Promise<BadgeView[]> {
+  async function issueOnDemand(admin: Actor, learnerId: number): Promise<BadgeView[]> {
     if (admin.role !== 'admin') throw new Forbidden('Only administrators issue badges on demand');
-    const learners = learnerId === undefined ? await repo.learnerIds() : [learnerId];
-    const issued: BadgeView[] = [];
-    for (const id of learners) issued.push(...(await issueForLearner(id, admin)));
-    return issued;
+    return issueForLearner(learnerId, admin);
+  }
+
+  /**
+   * "Issue now" for everyone: one background job per learner (an organisation's whole history may be thousands of
+   * badges, each signed), audited once. Answers how many learners were queued; each is told of each new badge.
+   */
+  async function issueForEveryone(admin: Actor): Promise<number> {
+    if (admin.role !== 'admin') throw new Forbidden('Only administrators issue badges on demand');
+    const learners = await repo.learnerIds();
+    const by = { id: admin.id, email: admin.email, name: admin.name, role: admin.role };
+    await uow.run(async () => {
+      for (const learnerId of learners)
+        await deps.jobs.enqueue(
+          {
+            kind: ISSUE_JOB,
+            uniqueKey: `badge:${learnerId}:*`,
+            payload: JSON.stringify({ learnerId, by } satisfies IssueJob),
+            runAt: clock.now(),
+          },
+          clock.now(),
+        );
+      await audit.record({
+        actorId: admin.id,
+        actorEmail: admin.email,
+        action: 'badge.issue_all',
+        detail: `queued for ${learners.length} learners`,
+        ip: admin.ip ?? null,
+      });
+    });
+    return learners.length;
   }
 
   async function mine(actor: Actor): Promise<BadgeView[]> {
@@ -508,6 +543,7 @@ export function createBadgesService(deps: BadgesDeps) {
     areaChanged,
     runIssueJob,
     issueOnDemand,
+    issueForEveryone,
     mine,
     own,
     revoke,

@@ -54,13 +54,19 @@ async function confirmed(learnerId: number, token: string, outcomeId: string) {
 /** Runs the badge jobs the review's decisions queued; answers how many ran. */
 const runIssueJobs = () => t.services.jobs.runDue(['badge.issue']);
 
-async function issue(userId?: number): Promise<Json[]> {
+async function issue(userId: number): Promise<Json[]> {
   const res = await request(t.app)
     .post('/api/v1/badges/issue')
     .set(bearer(adminToken))
-    .send(userId === undefined ? {} : { userId })
+    .send({ userId })
     .expect(200);
   return (res.body as { issued: Json[] }).issued;
+}
+
+/** "Issue now" for everyone: queued in the background, one job per learner; answers how many were queued. */
+async function issueForEveryone(): Promise<number> {
+  const res = await request(t.app).post('/api/v1/badges/issue').set(bearer(adminToken)).send({}).expect(202);
+  return (res.body as { queued: number }).queued;
 }
 
 async function myBadges(token: string): Promise<{ badges: Json[]; credential: Json[] }> {
@@ -130,9 +136,13 @@ describe('Open Badges 3.0 credentials per learning area', () => {
     expect(told).toHaveLength(1);
     expect(told[0].subject).toBe('You have a badge: Listening and customer insight');
     expect(told[0].body_text).toContain(`/badges/${badgeId}`);
-    // an administrator's "issue now" issues nothing more: the same confirmation has its badge
-    expect(await issue()).toEqual([]);
+    // an administrator's "issue now" (for one learner, or everyone in the background) issues nothing more: the same
+    // confirmation has its badge
+    expect(await issue(learner.id)).toEqual([]);
+    expect(await issueForEveryone()).toBe(2);
+    expect(await runIssueJobs()).toBe(2);
     expect((await myBadges(learner.token)).badges).toHaveLength(1);
+    expect(await t.db.all("SELECT id FROM messages WHERE kind = 'badge'")).toHaveLength(1);
   });
 
   it('is an AchievementCredential the official JSON Schema accepts, with arrays, a hashed identity and a status entry', () => {
@@ -297,8 +307,8 @@ describe('Open Badges 3.0 credentials per learning area', () => {
     const audit = await t.db.all<{ action: string; detail: string }>(
       "SELECT action, detail FROM audit_log WHERE action LIKE 'badge.%' ORDER BY id",
     );
-    expect(audit.map((a) => a.action)).toEqual(['badge.issue', 'badge.revoke']);
-    expect(audit[1].detail).toContain('Evidence was copied');
+    expect(audit.map((a) => a.action)).toEqual(['badge.issue', 'badge.issue_all', 'badge.revoke']);
+    expect(audit[2].detail).toContain('Evidence was copied');
     expect(await checkPasted(JSON.stringify(credential))).toContain('has revoked this badge');
     const page = await request(t.app).get(`/badges/${badgeId}`).expect(200);
     expect(page.text).toContain('Revoked');
@@ -453,7 +463,12 @@ describe('the issuer and what verification may load', () => {
       (await t.db.get<{ email: string }>("SELECT email FROM users WHERE role = 'admin'"))!.email,
     );
     await agent.get('/admin/badges').expect(200);
+    const before = (await t.db.all('SELECT id FROM badges')).length;
     const done = await agent.post('/admin/badges/issue').type('form').send({ _csrf: csrf }).expect(200);
-    expect(done.text).toMatch(/id="issued-count">0 badges issued/);
+    expect(done.text).toMatch(/id="queued-count">Issuing badges for 2 learners/);
+    expect(await runIssueJobs()).toBe(2);
+    expect(await t.db.all('SELECT id FROM badges')).toHaveLength(before); // every confirmation already has its badge
+    const audit = await t.db.all("SELECT id FROM audit_log WHERE action = 'badge.issue_all'");
+    expect(audit.length).toBeGreaterThanOrEqual(2);
   });
 });
