@@ -22,6 +22,8 @@ export interface Submission {
 export interface SubmissionWithLearner extends Submission {
   learnerName: string;
   learnerEmail: string;
+  /** Their account is disabled (they are sent nothing). */
+  learnerDisabled: boolean;
   /** The learner still claims the outcome achieved on this submission. */
   current: boolean;
 }

@@ -171,7 +171,9 @@ export function createReviewsService(deps: ReviewsDeps) {
           detail: `${s.outcomeId} (review ${id})${comment ? `: ${comment.slice(0, 200)}` : ''}`,
           ip: actor.ip ?? null,
         });
-        await deps.tell?.({ submission: s, outcome, decision, comment, reviewer: actor });
+        // a disabled account is sent nothing (as with assignment notices)
+        if (!s.learnerDisabled)
+          await deps.tell?.({ submission: s, outcome, decision, comment, reviewer: actor });
       }),
     );
     return {

@@ -19,6 +19,7 @@ interface Row {
 interface RowWithLearner extends Row {
   name: string;
   email: string;
+  disabled: number | boolean;
   current: number | boolean;
 }
 
@@ -40,13 +41,14 @@ const toWithLearner = (r: RowWithLearner): SubmissionWithLearner => ({
   ...toSubmission(r),
   learnerName: r.name,
   learnerEmail: r.email,
+  learnerDisabled: Boolean(r.disabled),
   current: Boolean(r.current),
 });
 
 const COLUMNS = `r.id, r.user_id, r.outcome_id, r.evidence, r.note, r.submitted_at, r.decision, r.decided_by,
   r.decided_by_name, r.decided_at, r.comment`;
 // "current": the learner's claim still stands on this submission (they have not changed or withdrawn it since).
-const WITH_LEARNER = `SELECT ${COLUMNS}, u.name, u.email,
+const WITH_LEARNER = `SELECT ${COLUMNS}, u.name, u.email, u.disabled,
   CASE WHEN p.review_id = r.id AND p.status = 'achieved' THEN 1 ELSE 0 END AS current
   FROM outcome_reviews r JOIN users u ON u.id = r.user_id
   LEFT JOIN outcome_progress p ON p.user_id = r.user_id AND p.outcome_id = r.outcome_id`;
@@ -55,7 +57,7 @@ const SUBMIT = `INSERT INTO outcome_reviews (user_id, outcome_id, evidence, note
 const GET = `${WITH_LEARNER} WHERE r.id = ?`;
 const DECIDE = `UPDATE outcome_reviews SET decision = @decision, decided_by = @by, decided_by_name = @name,
   decided_at = @now, comment = @comment WHERE id = @id AND decision IS NULL`;
-const WAITING = `SELECT ${COLUMNS}, u.name, u.email, 1 AS current
+const WAITING = `SELECT ${COLUMNS}, u.name, u.email, u.disabled, 1 AS current
   FROM cohort_members m JOIN outcome_progress p ON p.user_id = m.user_id AND p.status = 'achieved'
   JOIN outcome_reviews r ON r.id = p.review_id AND r.decision IS NULL JOIN users u ON u.id = m.user_id
   WHERE m.cohort_id = ? ORDER BY r.submitted_at, r.id`;

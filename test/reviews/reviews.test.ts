@@ -319,6 +319,9 @@ describe('through the pages', () => {
         r.outcomeId === 'LI3' && r.learner.id === ids.lee,
     ).id as number;
     expect(page.text).toContain(`id="review-${id}"`);
+    const cell = await tess.get(`/cohorts/${cohortA}/learners/${ids.lee}/outcomes/LI3`);
+    expect(cell.text).toContain('Awaiting review');
+    expect(cell.text).toContain(`href="/cohorts/${cohortA}/reviews#review-${id}">Review this evidence</a>`);
 
     const bare = await tess
       .post(`/cohorts/${cohortA}/reviews/${id}`)
@@ -363,6 +366,9 @@ describe('through the pages', () => {
     const record = await lee.get('/account/record');
     expect(record.text).toContain('Confirmed by Tess on');
     expect(record.text).toContain('Add a photo of the poster in place.');
+    const confirmedCell = await tess.get(`/cohorts/${cohortA}/learners/${ids.lee}/outcomes/LI3`);
+    expect(confirmedCell.text).toMatch(/Confirmed<\/dt><dd class="govuk-summary-list__value">By Tess on/);
+    expect(confirmedCell.text).not.toContain('Review this evidence');
     const trainerView = await tess.get(`/cohorts/${cohortA}/learners/${ids.lee}`);
     expect(trainerView.text).toContain('Confirmed by Tess on');
 
