@@ -259,7 +259,8 @@ export function createBadgesService(deps: BadgesDeps) {
           issuedBy: by?.id ?? null,
         });
         if (stored !== 'inserted') return stored;
-        await deps.tell(learner, { area: area.title, url: urls.badge(id) });
+        // a disabled account cannot sign in to see it: no message
+        if (!learner.disabled) await deps.tell(learner, { area: area.title, url: urls.badge(id) });
         await audit.record({
           actorId: by?.id ?? null,
           actorEmail: by?.email ?? null,
