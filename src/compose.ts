@@ -57,6 +57,7 @@ import {
   sessionSweeping,
   xapiForwarding,
   exportPreparing,
+  badgeIssuing,
 } from './jobs/handlers';
 import type { MailTransport } from './messages/mail.port';
 import { createMailTransport } from './messages/transport';
@@ -71,6 +72,9 @@ import { lazyOfficeWriter } from './exports/writers';
 import { createLtiRepo } from './lti/lti.sql';
 import { createJoseTokens } from './lti/lti.jose';
 import { createLtiService } from './lti/lti.service';
+import { createBadgesRepo } from './badges/badges.sql';
+import { createBadgesService } from './badges/badges.service';
+import { dataIntegritySigner } from './badges/credential-signer';
 import type { Logger } from './shared/logger';
 import { systemClock, type Clock } from './shared/clock';
 
@@ -248,6 +252,33 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     },
     publicUrl: config.publicUrl,
   });
+  const badges = createBadgesService({
+    uow,
+    repo: createBadgesRepo(db),
+    audit: auditRepo,
+    signer: dataIntegritySigner,
+    evidence: {
+      async confirmedArea(learnerId, pack, areaId) {
+        const c = await reviews.areaConfirmed(learnerId, areaId, pack);
+        return c.confirmed
+          ? c.outcomes.map((o) => ({
+              outcomeId: o.id,
+              confirmedAt: o.confirmedAt,
+              confirmedBy: o.confirmedBy,
+            }))
+          : null;
+      },
+    },
+    clock,
+    jobs: jobsRepo,
+    tell: (learner, badge) => messages.badgeIssued(learner, badge),
+    user: (id) => usersRepo.byId(id),
+    learnerPack: (learner) =>
+      cohorts.packFor({ id: learner.id, email: learner.email, name: learner.name, role: learner.role }),
+    publicUrl: config.publicUrl,
+    organisationName: config.ORGANISATION_NAME ?? '',
+  });
+  reviews.onAreaChange((change) => badges.areaChanged(change));
   const jobs = createJobRunner({
     uow,
     repo: jobsRepo,
@@ -265,6 +296,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
       passwordResets(uow, messages),
       reminderChecks(reminders, config.REMINDER_CHECK_MINUTES),
       exportPreparing(exportBuilds),
+      badgeIssuing(badges),
     ],
   });
 
@@ -302,6 +334,8 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     documents,
     /** LTI 1.3: platforms, Packway's keys, launches. */
     lti,
+    /** Open Badges 3.0 credentials per learning area: issuing, revoking, checking. */
+    badges,
     /** How messages leave (closed at shutdown). */
     mail: transport,
   };

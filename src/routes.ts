@@ -27,6 +27,7 @@ import { xapiTermRoutes } from './xapi/extensions.routes';
 import { xapiApiRoutes } from './xapi/xapi.routes';
 import { messageApiRoutes, messagePublicRoutes, messageRoutes } from './messages/messages.routes';
 import { ltiApiRoutes, ltiRoutes } from './lti/lti.routes';
+import { badgeApiRoutes, badgeRoutes } from './badges/badges.routes';
 import { ApiRouter, jsonResponse, type ApiOperation } from './web/api-route';
 import { publicRoute, requireUser } from './web/guards';
 import type { SessionSupport } from './web/middleware/session';
@@ -76,6 +77,7 @@ export function apiRoutes(services: Services, config: Config): ApiRouter[] {
     xapiApiRoutes(services), // /events
     privacyApiRoutes(services), // /me/export /users/:id/export /users/:id/erase
     messageApiRoutes(services), // /messages
+    badgeApiRoutes(services), // /me/badges /badges/issue /badges/:id/revoke /badges/verify
     reviewApiRoutes(services), // /cohorts/:id/reviews /reviews/:id /me/outcomes/:outcomeId/reviews
     ltiApiRoutes(services), // /lti/platforms
   ];
@@ -117,6 +119,7 @@ function pageRoutes(services: Services, sessions: SessionSupport, config: Config
     privacyRoutes(services), // /account/data /users/:id/data /users/:id/erase
     messagePublicRoutes(services), // /password/forgot /unsubscribe/:userId/:kind/:signature /calendar/:token.ics (public)
     messageRoutes(services), // /account/notifications /account/calendar /calendar/modules/:id.ics /admin/messages
+    badgeRoutes(services), // /badges/issuer /badges/status/1 /badges/check /badges/:id (public) /account/badges /admin/badges
     reviewRoutes(services), // /cohorts/:id/reviews
     ltiRoutes(services, sessions, config.publicUrl), // /lti/login /lti/launch /lti/jwks (public) /admin/lti
   ];

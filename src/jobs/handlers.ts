@@ -10,6 +10,7 @@ import { RESET_KIND, type MessagesService } from '../messages/messages.service';
 import type { Reminders } from '../messages/reminders.service';
 import { PREPARE_KIND, type BuildsService, type VersionRef } from '../exports/builds.service';
 import type { ExportKind } from '../exports/export-kinds';
+import { ISSUE_JOB, type BadgesService } from '../badges/badges.service';
 
 /**
  * Sends a run of batches at most this long, so the lease (a minute by default) is never close to running out. Read
@@ -146,6 +147,16 @@ export function exportPreparing(exports: Pick<BuildsService, 'prepare'>): JobHan
     async run({ job }) {
       const { kind, versionId } = JSON.parse(job.payload) as { kind: ExportKind; versionId: VersionRef };
       await exports.prepare(kind, versionId);
+    },
+  };
+}
+
+/** Issues a learner's badge once the evidence review confirmed every outcome of an area (off the deciding request). */
+export function badgeIssuing(badges: Pick<BadgesService, 'runIssueJob'>): JobHandler {
+  return {
+    kind: ISSUE_JOB,
+    async run({ job }) {
+      await badges.runIssueJob(job.payload);
     },
   };
 }

@@ -12,6 +12,7 @@ export type MessageKind =
   | 'digest'
   | 'self_assessment'
   | 'review'
+  | 'badge'
   | 'test';
 
 export type OptionalKind = (typeof OPTIONAL_KINDS)[number];

@@ -200,6 +200,18 @@ export function createMessagesService(
     });
   }
 
+  /** Tells a learner a badge was issued to them. Call inside the unit of work that stores the badge. */
+  async function badgeIssued(
+    learner: { id: number; email: string; name: string },
+    b: { area: string; url: string },
+  ) {
+    const draft = write.badgeIssued(learner.name, {
+      ...b,
+      badgesUrl: `${settings.publicUrl}/account/badges`,
+    });
+    await outbox.queue(draft, { userId: learner.id, email: learner.email }, `badge:${b.url}`);
+  }
+
   /** The outbox for /admin/messages, newest first. */
   async function list(status: MessageStatus | null, page: number, perPage = 50) {
     const result = await repo.list(status, perPage, (page - 1) * perPage);
@@ -282,6 +294,7 @@ export function createMessagesService(
     answerPasswordReset,
     assigned,
     reviewed,
+    badgeIssued,
     list,
     get,
     resend,

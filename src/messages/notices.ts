@@ -217,6 +217,30 @@ export function notices(sender: Sender) {
       );
     },
 
+    /** A badge issued for a learning area: where to see, download and share it. */
+    badgeIssued(name: string, b: { area: string; url: string; badgesUrl: string }): Draft {
+      return write(
+        {
+          kind: 'badge',
+          subject: `You have a badge: ${oneLine(b.area)}`,
+          greeting: hello(name),
+          blocks: [
+            {
+              p:
+                `Every outcome of the learning area "${oneLine(b.area)}" has been confirmed, so ` +
+                `${sender.organisation ?? sender.service} has issued you an Open Badge for it.`,
+            },
+            {
+              p: 'You can download it, add it to your LinkedIn profile, or share its page: anyone can check it is genuine.',
+            },
+          ],
+          action: { label: 'See your badges', url: b.badgesUrl },
+          after: [`Its public page: ${b.url}`],
+        },
+        sender,
+      );
+    },
+
     test(name: string): Draft {
       return write(
         {

@@ -8,6 +8,7 @@ export interface PersonRecord {
   signInAddresses: Row[];
   apiTokens: Row[];
   singleSignOn: Row[];
+  learningPlatforms: Row[];
   passwordLinks: Row[];
   cohortsAsLearner: Row[];
   cohortsAsTrainer: Row[];
@@ -27,6 +28,9 @@ export interface PersonRecord {
   notificationOptOuts: Row[];
   calendarFeed: Row[];
   remindersSent: Row[];
+  /** The badges issued to them, each with its signed credential, and whether badges show their address. */
+  badges: Row[];
+  badgeSettings: Row[];
   auditEntries: Row[];
   variantsCreated: Row[];
   variantVersionsUploaded: Row[];

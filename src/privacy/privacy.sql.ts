@@ -14,6 +14,8 @@ const PERSON = {
   apiTokens: 'SELECT id, created_at, expires_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id',
   singleSignOn:
     'SELECT issuer_key, subject, created_at, last_sign_in_at FROM sso_identities WHERE user_id = ? ORDER BY id',
+  learningPlatforms:
+    'SELECT issuer, subject, created_at, last_launch_at FROM lti_identities WHERE user_id = ? ORDER BY id',
   passwordLinks:
     'SELECT created_by, created_at, expires_at, used_at FROM password_links WHERE user_id = ? ORDER BY created_at',
   cohortsAsLearner:
@@ -46,6 +48,10 @@ const PERSON = {
     'SELECT id, kind, to_address, subject, body_text, status, created_at, sent_at FROM messages WHERE user_id = ? ORDER BY id',
   notificationOptOuts: 'SELECT kind, created_at FROM notification_opt_outs WHERE user_id = ? ORDER BY kind',
   calendarFeed: 'SELECT created_at FROM calendar_feeds WHERE user_id = ?',
+  badges:
+    'SELECT id, area_id, area_title, issued_at, revoked_at, revoked_reason, credential FROM badges WHERE user_id = ? ' +
+    'ORDER BY issued_at, id',
+  badgeSettings: 'SELECT show_email, updated_at FROM badge_settings WHERE user_id = ?',
   remindersSent:
     'SELECT cohort_id, module_id, due_on, kind, sent_at FROM reminders_sent WHERE user_id = ? ORDER BY sent_at, module_id',
   variantsCreated: 'SELECT id, name, created_at FROM variants WHERE created_by = ? ORDER BY id',
@@ -106,11 +112,15 @@ export function createPrivacyRepo(db: Sql): PrivacyRepo {
       await db.run('DELETE FROM signin_known WHERE email_norm = lower(?)', [email]);
       await db.run('DELETE FROM api_tokens WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM sso_identities WHERE user_id = ?', [userId]);
+      await db.run('DELETE FROM lti_identities WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM password_links WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM messages WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM notification_opt_outs WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM calendar_feeds WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM reminders_sent WHERE user_id = ?', [userId]);
+      // our copies of their badges (the credentials they hold stay valid: erasure is not revocation)
+      await db.run('DELETE FROM badges WHERE user_id = ?', [userId]);
+      await db.run('DELETE FROM badge_settings WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM responses WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM actions WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM submissions WHERE user_id = ?', [userId]);

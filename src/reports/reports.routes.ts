@@ -61,6 +61,11 @@ export function reportRoutes(services: Services): Router {
     renderPage(req, res, 'privacy/record', {
       title: 'Your learning record',
       record: readableRecord(record),
+      // the badges the record's confirmed areas earned, with the address anyone can check each at
+      badges: (await services.badges.mine(actorOf(req))).map((b) => ({
+        ...b,
+        url: services.badges.urls.badge(b.id),
+      })),
       generatedAt: new Date(),
       bodyClass: 'pw-print-page pw-record-page',
     });

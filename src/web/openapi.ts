@@ -35,6 +35,11 @@ const TAGS = [
   { name: 'events', description: 'Learning events as xAPI 1.0.3 statements (admins).' },
   { name: 'privacy', description: 'Subject-access export and erasure (admins).' },
   { name: 'lti', description: 'Learning platforms that launch Packway with LTI 1.3 (admins).' },
+  {
+    name: 'badges',
+    description:
+      'Open Badges 3.0 credentials per learning area: a learner’s own, issuing and revoking (admins), checking.',
+  },
   { name: 'meta', description: 'This document.' },
 ] as const;
 export type ApiTag = (typeof TAGS)[number]['name'];

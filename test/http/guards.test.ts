@@ -42,6 +42,17 @@ const PUBLIC = [
   'POST /lti/login',
   'POST /lti/launch',
   'GET /lti/window',
+  // issue 32: Open Badges are checked by anyone a learner shows them to (an employer, a professional body): the issuer
+  // profile, its public keys and the revocation list are what verifiers read; a badge's page says what it means and
+  // whether it verifies (its address is a random UUID the learner shares); the check page and API answer for a
+  // credential brought to them and store nothing
+  'GET /badges/issuer',
+  'GET /badges/issuer/keys/:keyId',
+  'GET /badges/status/:list',
+  'GET /badges/:id',
+  'GET /badges/check',
+  'POST /badges/check',
+  'POST /api/v1/badges/verify',
 ];
 
 let t: TestApp;

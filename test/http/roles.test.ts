@@ -21,6 +21,7 @@ let ids: {
   assignment: number;
   entry: number;
   calendarFeed: string;
+  badge: string;
 };
 
 /** Every route with the roles that may use it. Public routes are listed with all four roles. */
@@ -186,6 +187,22 @@ function table(): RouteCase[] {
     { method: 'get', path: '/api/v1/lti/platforms', allowed: ['admin'] },
     { method: 'post', path: '/api/v1/lti/platforms', allowed: ['admin'], body: {} },
     { method: 'post', path: '/api/v1/lti/keys/rotate', allowed: ['admin'] },
+    { method: 'get', path: '/badges/issuer', allowed: all },
+    { method: 'get', path: '/badges/issuer/keys/1', allowed: all },
+    { method: 'get', path: '/badges/status/1', allowed: all },
+    { method: 'get', path: '/badges/check', allowed: all },
+    { method: 'get', path: `/badges/${ids.badge}`, allowed: all },
+    { method: 'post', path: '/api/v1/badges/verify', allowed: all, body: { name: 'not a badge' } },
+    { method: 'get', path: '/account/badges', allowed: signedIn },
+    { method: 'get', path: '/api/v1/me/badges', allowed: signedIn },
+    { method: 'get', path: '/admin/badges', allowed: ['admin'] },
+    { method: 'post', path: '/api/v1/badges/issue', allowed: ['admin'], body: {} },
+    {
+      method: 'post',
+      path: `/api/v1/badges/${ids.badge}/revoke`,
+      allowed: ['admin'],
+      body: { reason: 'Test' },
+    },
   ];
 }
 
@@ -234,9 +251,28 @@ beforeAll(async () => {
     assignment,
     entry: entry.body.id as number,
     calendarFeed: new URL(await t.services.messages.newCalendarFeed(learner.id)).pathname,
+    badge: await badgeOf(learner.id, trainer),
   };
 });
 afterAll(() => t.close());
+
+/** A badge for the learner: they claim every outcome of an area, their trainer confirms each, the badge is issued. */
+async function badgeOf(learnerId: number, trainer: { id: number; email: string }): Promise<string> {
+  for (const id of ['LI1', 'LI2', 'LI3']) {
+    await request(t.app)
+      .put(`/api/v1/me/outcomes/${id}`)
+      .set('Authorization', `Bearer ${tokens.learner}`)
+      .send({ status: 'achieved', evidence: 'x' });
+    const [latest] = await t.services.reviews.history(learnerId, id);
+    await t.services.reviews.decide(
+      latest.id,
+      { decision: 'confirm', comment: '' },
+      { ...trainer, name: 'T', role: 'trainer' },
+    );
+  }
+  const [badge] = await t.services.badges.issueForLearner(learnerId, null);
+  return badge.id;
+}
 
 function send(app: Express, r: RouteCase, role: Role) {
   const client = request(app);
@@ -309,6 +345,11 @@ describe('every route answers each role as it should', () => {
       '/admin/lti/:id/delete',
       '/admin/lti/keys/rotate',
       '/lti/platforms/:id',
+      '/account/badges/settings',
+      '/admin/badges/issue',
+      '/badges/:id/revoke',
+      // a learner's own badge files: anyone else's answers 404 (test/badges/badges.test.ts)
+      '/account/badges/:file',
     ]);
     const tablePaths = table().flatMap((r) => [r.path, r.path.replace(/^\/api\/v1/, '')]);
     const matches = (route: string) => {

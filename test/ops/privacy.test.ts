@@ -62,6 +62,11 @@ async function learnerWithData(tag: string): Promise<Person> {
     'INSERT INTO sso_identities (user_id, issuer_key, subject, created_at, last_sign_in_at) VALUES (?, ?, ?, ?, ?)',
     [u.id, 'tid:test-tenant', `oid-${u.email}`, at, at],
   );
+  // and at a learning platform that launched Packway for them (LTI 1.3)
+  await t.db.run(
+    'INSERT INTO lti_identities (user_id, issuer, subject, created_at, last_launch_at) VALUES (?, ?, ?, ?, ?)',
+    [u.id, 'https://lms.example', `sub-${u.email}`, Date.parse(at), Date.parse(at)],
+  );
   return { id: u.id, email: u.email, name, token, secrets };
 }
 
@@ -160,10 +165,13 @@ describe('subject access export', () => {
       events: 'events',
       password_links: 'passwordLinks',
       sso_identities: 'singleSignOn',
+      lti_identities: 'learningPlatforms',
       messages: 'messages',
       notification_opt_outs: 'notificationOptOuts',
       calendar_feeds: 'calendarFeed',
       reminders_sent: 'remindersSent',
+      badges: 'badges',
+      badge_settings: 'badgeSettings',
     };
     for (const { table, hasUserId } of await schema()) {
       if (!hasUserId) continue;

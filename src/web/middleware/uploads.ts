@@ -1,11 +1,12 @@
 import type { RequestHandler } from 'express';
 import type { Role } from '../../users/users.schema';
 import { UPLOAD_MAX_BYTES } from '../../variants/variants.service';
-import { requireRole } from '../guards';
+import { publicRoute, requireRole } from '../guards';
 import { receiveFile, type UploadLimits } from '../upload';
 
 interface UploadRoute {
   path: RegExp;
+  /** Who may send a file; none: anyone (the badge check page). */
   roles: Role[];
   limits: UploadLimits;
 }
@@ -25,11 +26,13 @@ const UPLOAD_ROUTES: UploadRoute[] = [
     roles: ['admin'],
     limits: { maxBytes: UPLOAD_MAX_BYTES, what: 'variant' },
   },
+  // a badge's JSON or baked SVG, to check: a credential is a few KiB
+  { path: /^\/badges\/check$/, roles: [], limits: { maxBytes: 512 * 1024, what: 'badge file' } },
 ].map((r) => ({ ...r, roles: r.roles as Role[] }));
 
 const parsers = UPLOAD_ROUTES.map((r) => ({
   ...r,
-  guard: requireRole(...r.roles),
+  guard: r.roles.length ? requireRole(...r.roles) : publicRoute,
   parse: receiveFile(r.limits),
 }));
 
