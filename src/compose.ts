@@ -57,6 +57,7 @@ import {
   sessionSweeping,
   xapiForwarding,
   exportPreparing,
+  ltiScores,
 } from './jobs/handlers';
 import type { MailTransport } from './messages/mail.port';
 import { createMailTransport } from './messages/transport';
@@ -71,6 +72,8 @@ import { lazyOfficeWriter } from './exports/writers';
 import { createLtiRepo } from './lti/lti.sql';
 import { createJoseTokens } from './lti/lti.jose';
 import { createLtiService } from './lti/lti.service';
+import { createLtiAdvantage } from './lti/lti.advantage';
+import { createLtiGrades } from './lti/grades.service';
 import type { Logger } from './shared/logger';
 import { systemClock, type Clock } from './shared/clock';
 
@@ -173,10 +176,26 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
   // Told, inside the transaction, when a learner's area becomes confirmed or stops being: reviews.onAreaChange(listener)
   // adds to it (the badges feature, tests). See src/reviews/area-watch.ts.
   const areaWatch = createAreaWatch(progressRepo);
-  const progress = createProgressService(uow, progressRepo, cohortsRepo, eventsRepo, clock, {
-    submissions: reviewsRepo,
-    watch: areaWatch,
+  const ltiRepo = createLtiRepo(db);
+  const ltiTokens = createJoseTokens();
+  const ltiGrades = createLtiGrades({
+    repo: ltiRepo,
+    jobs: jobsRepo,
+    tokens: ltiTokens,
+    advantage: createLtiAdvantage(),
+    audit: auditRepo,
+    clock,
+    logger,
   });
+  const progress = createProgressService(
+    uow,
+    progressRepo,
+    cohortsRepo,
+    eventsRepo,
+    clock,
+    { submissions: reviewsRepo, watch: areaWatch },
+    ltiGrades.moduleChanged,
+  );
   const reviews = createReviewsService({
     uow,
     reviews: reviewsRepo,
@@ -235,8 +254,8 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
   });
   const lti = createLtiService({
     uow,
-    repo: createLtiRepo(db),
-    tokens: createJoseTokens(),
+    repo: ltiRepo,
+    tokens: ltiTokens,
     users: usersRepo,
     cohorts: cohortsRepo,
     audit: auditRepo,
@@ -265,6 +284,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
       passwordResets(uow, messages),
       reminderChecks(reminders, config.REMINDER_CHECK_MINUTES),
       exportPreparing(exportBuilds),
+      ltiScores(ltiGrades),
     ],
   });
 

@@ -10,6 +10,7 @@ import { RESET_KIND, type MessagesService } from '../messages/messages.service';
 import type { Reminders } from '../messages/reminders.service';
 import { PREPARE_KIND, type BuildsService, type VersionRef } from '../exports/builds.service';
 import type { ExportKind } from '../exports/export-kinds';
+import { SCORE_KIND, type LtiGrades, type ScoreJob } from '../lti/grades.service';
 
 /**
  * Sends a run of batches at most this long, so the lease (a minute by default) is never close to running out. Read
@@ -146,6 +147,19 @@ export function exportPreparing(exports: Pick<BuildsService, 'prepare'>): JobHan
     async run({ job }) {
       const { kind, versionId } = JSON.parse(job.payload) as { kind: ExportKind; versionId: VersionRef };
       await exports.prepare(kind, versionId);
+    },
+  };
+}
+
+/**
+ * A score to a learning platform's gradebook (LTI grade passback). Sent, or dropped (platform removed, score refused
+ * for good), the job ends; a platform that is down or refuses the token throws, and the runner tries again later.
+ */
+export function ltiScores(grades: Pick<LtiGrades, 'send'>): JobHandler {
+  return {
+    kind: SCORE_KIND,
+    async run({ job }) {
+      await grades.send(JSON.parse(job.payload) as ScoreJob);
     },
   };
 }

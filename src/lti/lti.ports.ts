@@ -35,3 +35,38 @@ export class TokenRefused extends Error {}
 
 /** The platform's key set could not be fetched or read. */
 export class PlatformKeysUnavailable extends Error {}
+
+/** A score for one person on one line item (LTI Assignment and Grade Services 2.0, application/vnd.ims.lis.v1.score+json). */
+export interface Score {
+  userId: string;
+  /** Absent: the platform clears any score it holds for the person (the completion was undone). */
+  scoreGiven?: number;
+  scoreMaximum?: number;
+  activityProgress: 'Initialized' | 'Started' | 'InProgress' | 'Submitted' | 'Completed';
+  gradingProgress: 'FullyGraded' | 'Pending' | 'PendingManual' | 'Failed' | 'NotReady';
+  /** ISO 8601 with milliseconds: the platform keeps the latest, so a late retry never undoes a newer change. */
+  timestamp: string;
+}
+
+/** Who Packway is at a platform's token endpoint, and with which key it signs its client assertion. */
+export interface ServiceClient {
+  clientId: string;
+  tokenUrl: string;
+  key: ToolKeyPair;
+}
+
+/** The LTI Advantage services Packway calls on a platform, over HTTP. */
+export interface LtiAdvantage {
+  /**
+   * Posts a score to `{lineitem}/scores` with an access token for the score scope: got by client credentials with a
+   * signed client assertion (`aud` the token URL), kept until shortly before it expires. Throws ServiceUnavailable
+   * when it may succeed later (the platform is down, the token was refused), ScoreRefused when it never will.
+   */
+  postScore(client: ServiceClient, lineitemUrl: string, score: Score, now: number): Promise<void>;
+}
+
+/** The platform could not be reached, or did not give or accept a token: worth trying again later. */
+export class ServiceUnavailable extends Error {}
+
+/** The platform refused the score itself (a line item that no longer exists, a person it does not know). */
+export class ScoreRefused extends Error {}

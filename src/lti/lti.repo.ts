@@ -81,6 +81,17 @@ export interface ResourceLinkInput {
   lineitemUrl: string | null;
 }
 
+/**
+ * Where a learner's state on a module goes: a resource link to that module with a line item, in a course whose cohort
+ * the learner is in, on a platform that knows them (their subject there).
+ */
+export interface ScoreTarget {
+  linkRowId: number;
+  platformId: number;
+  lineitemUrl: string;
+  subject: string;
+}
+
 /** Platforms, Packway's keys, launches under way, identities, contexts and resource links. */
 export interface LtiRepo {
   platforms(): Promise<Platform[]>;
@@ -123,4 +134,5 @@ export interface LtiRepo {
   ): Promise<number>;
   updateContext(id: number, title: string, endpoints: ServiceEndpoints): Promise<void>;
   upsertResourceLink(link: ResourceLinkInput, now: number): Promise<void>;
+  scoreTargets(userId: number, moduleId: string): Promise<ScoreTarget[]>;
 }

@@ -9,6 +9,7 @@ import type { UsersRepo } from '../users/users.repo';
 import type { SignedInUser } from '../auth/auth.repo';
 import { hashToken, newToken } from '../auth/password';
 import { LaunchRefused } from './lti.errors';
+import { currentToolKey } from './tool-key';
 import { PlatformKeysUnavailable, TokenRefused, type LtiTokens } from './lti.ports';
 import type { LtiAccount, LtiRepo, Platform } from './lti.repo';
 import {
@@ -167,14 +168,7 @@ export function createLtiService({
 
   // ---- Packway's keys ----
 
-  /** The current key, made (once, whichever instance asks first) when there is none. */
-  async function currentKey() {
-    const existing = await repo.currentKey();
-    if (existing) return existing;
-    const made = await tokens.newToolKey();
-    await repo.insertCurrentKey({ ...made, createdAt: clock.now() });
-    return (await repo.currentKey())!;
-  }
+  const currentKey = () => currentToolKey(repo, tokens, clock);
 
   /** The key set platforms check Packway's tokens with: the current key and those rotated out recently. */
   async function jwks(): Promise<{ keys: Record<string, unknown>[] }> {

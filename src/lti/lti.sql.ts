@@ -1,6 +1,6 @@
 import type { Sql } from '../db/ports';
 import type { Role } from '../shared/actor';
-import type { LtiAccount, LtiRepo, PendingLaunch, Platform, ToolKeyRecord } from './lti.repo';
+import type { LtiAccount, LtiRepo, PendingLaunch, Platform, ScoreTarget, ToolKeyRecord } from './lti.repo';
 
 interface PlatformRow {
   id: number;
@@ -272,6 +272,29 @@ export function createLtiRepo(db: Sql): LtiRepo {
           now,
         ],
       );
+    },
+    async scoreTargets(userId, moduleId) {
+      // the platform is the registration holding the link's deployment at the link's issuer (the lowest id should
+      // an issuer ever register one deployment under two client ids)
+      const rows = await db.all<{ id: number; platform_id: number; lineitem_url: string; subject: string }>(
+        `SELECT l.id, MIN(p.id) AS platform_id, l.lineitem_url, i.subject
+          FROM lti_resource_links l
+          JOIN lti_contexts c ON c.id = l.context_row_id
+          JOIN cohort_members m ON m.cohort_id = c.cohort_id AND m.user_id = @userId
+          JOIN lti_identities i ON i.user_id = @userId AND i.issuer = l.issuer
+          JOIN lti_platforms p ON p.issuer = l.issuer
+          JOIN lti_deployments d ON d.platform_id = p.id AND d.deployment_id = l.deployment_id
+          WHERE l.module_id = @moduleId AND l.lineitem_url IS NOT NULL
+          GROUP BY l.id, l.lineitem_url, i.subject
+          ORDER BY l.id`,
+        { userId, moduleId },
+      );
+      return rows.map((r): ScoreTarget => ({
+        linkRowId: Number(r.id),
+        platformId: Number(r.platform_id),
+        lineitemUrl: r.lineitem_url,
+        subject: r.subject,
+      }));
     },
   };
 }

@@ -12,7 +12,15 @@
 //                                                     unknown-key | unsigned | expired | several-audiences | none
 //   POST /__test/jwks      {down}                     the key set answers 503 while down
 //   POST /__test/rotate                               a new signing key (the old one still published)
-//   GET  /__test/stats                                {jwksFetches}
+//   GET  /__test/stats                                {jwksFetches, tokenRequests, lastAssertion}
+//   POST /__test/token     {down}                     the token endpoint answers 503 while down
+//   POST /__test/ags       {status}                   the score endpoint answers this status (0: as it should)
+//   GET  /__test/scores                               the scores received, in order
+//
+// Assignment and Grade Services: the tool's client (when the test names its key set, `toolJwksUri`) may use the
+// provider's client_credentials grant, authenticated by a client assertion signed with the tool's key
+// (private_key_jwt); the score endpoint below (POST /ags/lineitems/:id/scores) takes only a live access token the
+// provider issued with the score scope, found in the provider's own store.
 //
 // The provider refuses http (and localhost) redirect URIs for clients of the implicit flow, which an LTI tool is; the
 // tests run Packway on http loopback, so those two client-schema checks are relaxed here, and only here.
@@ -48,6 +56,18 @@ let keys = [await newKey('platform-key-1')];
 let tamper = 'none';
 let jwksDown = false;
 let jwksFetches = 0;
+let tokenDown = false;
+let tokenRequests = 0;
+let lastAssertion = null;
+let scoreStatus = 0;
+const scores = [];
+const AGS_SCORE = 'https://purl.imsglobal.org/spec/lti-ags/scope/score';
+const SERVICE_SCOPES = [
+  AGS_SCORE,
+  'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem',
+  'https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly',
+  'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly',
+];
 let provider;
 let port;
 
@@ -93,7 +113,11 @@ function build() {
         ...SERVICE_CLAIMS,
       ],
     },
-    features: { devInteractions: { enabled: false } },
+    scopes: ['openid', ...SERVICE_SCOPES],
+    // the provider refuses to fetch from loopback addresses (SSRF protection), and the tool's key set is on loopback
+    // in the tests: fetched here without that check, and only here
+    fetch: (url, options) => globalThis.fetch(url, { ...options, dispatcher: undefined }),
+    features: { devInteractions: { enabled: false }, clientCredentials: { enabled: true } },
     interactions: { url: (_ctx, interaction) => `/lms/interaction/${interaction.uid}` },
     // the platform's own tool: people are never asked to consent to it
     async loadExistingGrant(ctx) {
@@ -123,7 +147,21 @@ function build() {
     return invalidate.call(this, message, code);
   };
   provider.proxy = false;
+  // why a token request was refused, for whoever runs the tests (the tool sees only invalid_client)
+  provider.on('grant.error', (_ctx, err) =>
+    console.error(
+      `token refused: ${err.message} ${err.error_description ?? ''} ${err.error_detail ?? ''} ${err.cause?.message ?? ''} ${err.cause?.cause?.message ?? ''}`,
+    ),
+  );
   provider.use(async (ctx, next) => {
+    if (ctx.path === '/token') {
+      tokenRequests++;
+      if (tokenDown) {
+        ctx.status = 503;
+        ctx.body = 'down for maintenance';
+        return;
+      }
+    }
     if (ctx.path === '/jwks') {
       jwksFetches++;
       if (jwksDown) {
@@ -133,6 +171,8 @@ function build() {
       }
     }
     await next();
+    const assertion = ctx.path === '/token' ? ctx.oidc?.params?.client_assertion : undefined;
+    if (assertion) lastAssertion = JSON.parse(Buffer.from(assertion.split('.')[1], 'base64url').toString());
     if (tamper !== 'none' && typeof ctx.body === 'string' && ctx.body.includes('name="id_token"')) {
       const match = /name="id_token" value="([^"]+)"/.exec(ctx.body);
       if (match) ctx.body = ctx.body.replace(match[1], await resign(match[1]));
@@ -244,16 +284,39 @@ function course(res, hint, url) {
   );
 }
 
+function json(res, status, body) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** AGS: a score for a line item, taken only with a live access token of the provider's carrying the score scope. */
+async function postScore(req, res, lineitem) {
+  const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+  const token = bearer && (await provider.ClientCredentials.find(bearer));
+  if (!token || token.isExpired) return json(res, 401, { error: 'invalid_token' });
+  if (!(token.scope ?? '').split(' ').includes(AGS_SCORE))
+    return json(res, 403, { error: 'insufficient_scope' });
+  if (req.headers['content-type'] !== 'application/vnd.ims.lis.v1.score+json')
+    return json(res, 415, { error: 'unsupported media type' });
+  const score = JSON.parse(await readBody(req));
+  if (scoreStatus) return json(res, scoreStatus, { error: 'as the test asked' });
+  if (typeof score.userId !== 'string' || typeof score.timestamp !== 'string')
+    return json(res, 400, { error: 'userId and timestamp are required' });
+  scores.push({ lineitem, clientId: token.clientId, score });
+  res.writeHead(204);
+  res.end();
+}
+
 async function control(req, res, path) {
-  if (path === '/__test/stats') {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    return res.end(JSON.stringify({ jwksFetches }));
-  }
+  if (path === '/__test/stats') return json(res, 200, { jwksFetches, tokenRequests, lastAssertion });
+  if (path === '/__test/scores') return json(res, 200, scores);
   const body = JSON.parse((await readBody(req)) || '{}');
   if (path === '/__test/accounts') accounts = body;
   else if (path === '/__test/launches') launches = { ...launches, ...body };
   else if (path === '/__test/tamper') tamper = body.mode;
   else if (path === '/__test/jwks') jwksDown = Boolean(body.down);
+  else if (path === '/__test/token') tokenDown = Boolean(body.down);
+  else if (path === '/__test/ags') scoreStatus = Number(body.status ?? 0);
   else if (path === '/__test/rotate') {
     keys = [await newKey(`platform-key-${keys.length + 1}`), ...keys];
     build();
@@ -271,6 +334,9 @@ const server = http.createServer((req, res) => {
     res.end();
   };
   if (url.pathname.startsWith('/__test/')) return control(req, res, url.pathname).catch(done);
+  const scoreMatch = /^\/ags\/lineitems\/([^/]+)\/scores$/.exec(url.pathname);
+  if (scoreMatch && req.method === 'POST')
+    return postScore(req, res, decodeURIComponent(scoreMatch[1])).catch(done);
   if (url.pathname === '/lms/signin') return signIn(res, url);
   if (url.pathname === '/lms/home') return send(res, 200, page('Your courses', '<p>Signed in.</p>'));
   const step = /^\/lms\/interaction\/([^/]+)$/.exec(url.pathname);

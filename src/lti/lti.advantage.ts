@@ -1,0 +1,116 @@
+import crypto from 'node:crypto';
+import { importJWK, SignJWT, type JWK } from 'jose';
+import {
+  ScoreRefused,
+  ServiceUnavailable,
+  type LtiAdvantage,
+  type Score,
+  type ServiceClient,
+} from './lti.ports';
+
+export const SCORE_SCOPE = 'https://purl.imsglobal.org/spec/lti-ags/scope/score';
+const FETCH_TIMEOUT_MS = 10_000;
+/** A client assertion lives this long: long enough for one token request, short enough to be useless if copied. */
+const ASSERTION_LIFETIME_S = 300;
+/** A cached token is dropped this long before it expires, so it never expires on its way to the platform. */
+const EXPIRY_MARGIN_MS = 30_000;
+/** When the platform does not say how long its token lives. */
+const DEFAULT_TOKEN_LIFETIME_S = 3600;
+
+interface CachedToken {
+  token: string;
+  expiresAt: number;
+}
+
+async function send(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  } catch (err) {
+    throw new ServiceUnavailable(`${url} could not be reached: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** `{lineitem}/scores`, the line item's query kept (Moodle's line item addresses carry one). */
+export function scoresUrl(lineitemUrl: string): string {
+  const url = URL.parse(lineitemUrl);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    throw new ScoreRefused(`the line item ${lineitemUrl.slice(0, 200)} is not a web address`);
+  url.pathname = `${url.pathname.replace(/\/$/, '')}/scores`;
+  return url.href;
+}
+
+/**
+ * The Advantage services over HTTP with `fetch` and `jose`. Access tokens are cached in this process per (token URL,
+ * client, key, scopes): a cache only, as each instance may get its own.
+ */
+export function createLtiAdvantage(): LtiAdvantage {
+  const tokens = new Map<string, CachedToken>();
+
+  /** The client assertion (RFC 7523): iss = sub = the client id, aud = the token URL (as Moodle and Canvas expect). */
+  async function assertion(client: ServiceClient, now: number): Promise<string> {
+    const key = await importJWK(client.key.privateJwk as JWK, 'RS256');
+    const iat = Math.floor(now / 1000);
+    return new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: client.key.kid, typ: 'JWT' })
+      .setIssuer(client.clientId)
+      .setSubject(client.clientId)
+      .setAudience(client.tokenUrl)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ASSERTION_LIFETIME_S)
+      .setJti(crypto.randomUUID())
+      .sign(key);
+  }
+
+  async function accessToken(client: ServiceClient, scopes: string[], now: number): Promise<string> {
+    const cacheKey = [client.tokenUrl, client.clientId, client.key.kid, ...scopes].join(' ');
+    const cached = tokens.get(cacheKey);
+    if (cached && cached.expiresAt - EXPIRY_MARGIN_MS > now) return cached.token;
+    const res = await send(client.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: await assertion(client, now),
+        scope: scopes.join(' '),
+      }),
+    });
+    const body = (await res.json().catch(() => null)) as {
+      access_token?: unknown;
+      expires_in?: unknown;
+      error?: unknown;
+    } | null;
+    if (!res.ok || typeof body?.access_token !== 'string')
+      throw new ServiceUnavailable(
+        `the token endpoint ${client.tokenUrl} answered ${res.status}${body?.error ? ` ${String(body.error)}` : ''}`,
+      );
+    const lifetime = typeof body.expires_in === 'number' ? body.expires_in : DEFAULT_TOKEN_LIFETIME_S;
+    tokens.set(cacheKey, { token: body.access_token, expiresAt: now + lifetime * 1000 });
+    return body.access_token;
+  }
+
+  return {
+    async postScore(client, lineitemUrl, score: Score, now) {
+      const url = scoresUrl(lineitemUrl);
+      const token = await accessToken(client, [SCORE_SCOPE], now);
+      const res = await send(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/vnd.ims.lis.v1.score+json',
+        },
+        body: JSON.stringify(score),
+      });
+      await res.body?.cancel();
+      if (res.ok) return;
+      if (res.status === 401) {
+        // the platform no longer takes the token (revoked, its keys changed): the next attempt gets a new one
+        tokens.delete([client.tokenUrl, client.clientId, client.key.kid, SCORE_SCOPE].join(' '));
+        throw new ServiceUnavailable(`${lineitemUrl} refused the access token (401)`);
+      }
+      if (res.status === 429 || res.status >= 500)
+        throw new ServiceUnavailable(`${lineitemUrl} answered ${res.status}`);
+      throw new ScoreRefused(`${lineitemUrl} refused the score (${res.status})`);
+    },
+  };
+}
