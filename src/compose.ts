@@ -58,6 +58,7 @@ import {
   xapiForwarding,
   exportPreparing,
   ltiScores,
+  ltiRosterSync,
 } from './jobs/handlers';
 import type { MailTransport } from './messages/mail.port';
 import { createMailTransport } from './messages/transport';
@@ -74,6 +75,7 @@ import { createJoseTokens } from './lti/lti.jose';
 import { createLtiService } from './lti/lti.service';
 import { createLtiAdvantage } from './lti/lti.advantage';
 import { createLtiGrades } from './lti/grades.service';
+import { createLtiRosterService } from './lti/roster.service';
 import type { Logger } from './shared/logger';
 import { systemClock, type Clock } from './shared/clock';
 
@@ -178,11 +180,12 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
   const areaWatch = createAreaWatch(progressRepo);
   const ltiRepo = createLtiRepo(db);
   const ltiTokens = createJoseTokens();
+  const ltiAdvantage = createLtiAdvantage();
   const ltiGrades = createLtiGrades({
     repo: ltiRepo,
     jobs: jobsRepo,
     tokens: ltiTokens,
-    advantage: createLtiAdvantage(),
+    advantage: ltiAdvantage,
     audit: auditRepo,
     clock,
     logger,
@@ -267,6 +270,18 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     },
     publicUrl: config.publicUrl,
   });
+  const ltiRoster = createLtiRosterService({
+    uow,
+    repo: ltiRepo,
+    tokens: ltiTokens,
+    roster: ltiAdvantage,
+    users: usersRepo,
+    cohorts: cohortsRepo,
+    access: cohorts,
+    audit: auditRepo,
+    clock,
+    logger,
+  });
   const jobs = createJobRunner({
     uow,
     repo: jobsRepo,
@@ -285,6 +300,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
       reminderChecks(reminders, config.REMINDER_CHECK_MINUTES),
       exportPreparing(exportBuilds),
       ltiScores(ltiGrades),
+      ltiRosterSync(ltiRoster),
     ],
   });
 
@@ -322,6 +338,8 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     documents,
     /** LTI 1.3: platforms, Packway's keys, launches. */
     lti,
+    /** LTI Names and Role Provisioning: cohorts that follow their LMS course's members. */
+    ltiRoster,
     /** How messages leave (closed at shutdown). */
     mail: transport,
   };

@@ -11,6 +11,7 @@ import type { Reminders } from '../messages/reminders.service';
 import { PREPARE_KIND, type BuildsService, type VersionRef } from '../exports/builds.service';
 import type { ExportKind } from '../exports/export-kinds';
 import { SCORE_KIND, type LtiGrades, type ScoreJob } from '../lti/grades.service';
+import { ROSTER_KIND, type LtiRosterService } from '../lti/roster.service';
 
 /**
  * Sends a run of batches at most this long, so the lease (a minute by default) is never close to running out. Read
@@ -160,6 +161,17 @@ export function ltiScores(grades: Pick<LtiGrades, 'send'>): JobHandler {
     kind: SCORE_KIND,
     async run({ job }) {
       await grades.send(JSON.parse(job.payload) as ScoreJob);
+    },
+  };
+}
+
+/** Daily: every cohort made from an LMS course follows the course's members (Names and Role Provisioning). */
+export function ltiRosterSync(roster: Pick<LtiRosterService, 'syncAll'>): JobHandler {
+  return {
+    kind: ROSTER_KIND,
+    everyMs: 24 * 3_600_000,
+    async run() {
+      await roster.syncAll();
     },
   };
 }

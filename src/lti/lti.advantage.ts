@@ -4,11 +4,16 @@ import {
   ScoreRefused,
   ServiceUnavailable,
   type LtiAdvantage,
+  type LtiRoster,
+  type NrpsMember,
   type Score,
   type ServiceClient,
 } from './lti.ports';
 
 export const SCORE_SCOPE = 'https://purl.imsglobal.org/spec/lti-ags/scope/score';
+export const MEMBERSHIP_SCOPE = 'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly';
+/** A roster longer than this many pages is taken to be a platform paging in circles. */
+const MAX_PAGES = 10_000;
 const FETCH_TIMEOUT_MS = 10_000;
 /** A client assertion lives this long: long enough for one token request, short enough to be useless if copied. */
 const ASSERTION_LIFETIME_S = 300;
@@ -39,11 +44,43 @@ export function scoresUrl(lineitemUrl: string): string {
   return url.href;
 }
 
+/** The `rel="next"` address of a Link header, resolved against the page it came with. */
+export function nextLink(header: string | null, base: string): string | null {
+  for (const part of (header ?? '').split(',')) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (m && /(^|;)\s*rel="?([^";]*\s)?next(\s[^";]*)?"?\s*(;|$)/i.test(m[2]))
+      return URL.parse(m[1], base)?.href ?? null;
+  }
+  return null;
+}
+
+const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 320) : undefined);
+
+/** A member as the platform wrote them; one without a user id or roles is left out. */
+function memberOf(raw: unknown): NrpsMember[] {
+  if (!raw || typeof raw !== 'object') return [];
+  const m = raw as Record<string, unknown>;
+  const userId = text(m.user_id);
+  const roles = Array.isArray(m.roles) ? m.roles.filter((r): r is string => typeof r === 'string') : [];
+  if (!userId || userId.length > 255) return [];
+  return [
+    {
+      userId,
+      roles,
+      status: text(m.status) ?? 'Active',
+      name: text(m.name),
+      givenName: text(m.given_name),
+      familyName: text(m.family_name),
+      email: text(m.email),
+    },
+  ];
+}
+
 /**
  * The Advantage services over HTTP with `fetch` and `jose`. Access tokens are cached in this process per (token URL,
  * client, key, scopes): a cache only, as each instance may get its own.
  */
-export function createLtiAdvantage(): LtiAdvantage {
+export function createLtiAdvantage(): LtiAdvantage & LtiRoster {
   const tokens = new Map<string, CachedToken>();
 
   /** The client assertion (RFC 7523): iss = sub = the client id, aud = the token URL (as Moodle and Canvas expect). */
@@ -59,6 +96,31 @@ export function createLtiAdvantage(): LtiAdvantage {
       .setExpirationTime(iat + ASSERTION_LIFETIME_S)
       .setJti(crypto.randomUUID())
       .sign(key);
+  }
+
+  /** The pages of a membership container, each page's members read as they come. */
+  async function* memberships(client: ServiceClient, url: string, now: number): AsyncGenerator<NrpsMember[]> {
+    const origin = new URL(url).origin;
+    let next: string | null = url;
+    for (let page = 0; next && page < MAX_PAGES; page++) {
+      const token = await accessToken(client, [MEMBERSHIP_SCOPE], now);
+      const res = await send(next, {
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json',
+        },
+      });
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw new ServiceUnavailable(`${next} answered ${res.status}`);
+      }
+      const body = (await res.json().catch(() => null)) as { members?: unknown } | null;
+      if (!Array.isArray(body?.members)) throw new ServiceUnavailable(`${next} answered no members list`);
+      yield body.members.flatMap(memberOf);
+      const following = nextLink(res.headers.get('link'), next);
+      // the access token goes only to the platform that served the first page
+      next = following && new URL(following).origin === origin ? following : null;
+    }
   }
 
   async function accessToken(client: ServiceClient, scopes: string[], now: number): Promise<string> {
@@ -90,6 +152,7 @@ export function createLtiAdvantage(): LtiAdvantage {
   }
 
   return {
+    memberships,
     async postScore(client, lineitemUrl, score: Score, now) {
       const url = scoresUrl(lineitemUrl);
       const token = await accessToken(client, [SCORE_SCOPE], now);

@@ -70,3 +70,25 @@ export class ServiceUnavailable extends Error {}
 
 /** The platform refused the score itself (a line item that no longer exists, a person it does not know). */
 export class ScoreRefused extends Error {}
+
+/** One member of a course as the platform's Names and Role Provisioning Service lists them. */
+export interface NrpsMember {
+  userId: string;
+  roles: string[];
+  /** Active unless the platform says Inactive or Deleted. */
+  status: string;
+  name?: string;
+  givenName?: string;
+  familyName?: string;
+  email?: string;
+}
+
+/** The Names and Role Provisioning Service over HTTP. */
+export interface LtiRoster {
+  /**
+   * The course's members, one page at a time as the platform serves them (following `Link: rel="next"` on the same
+   * origin), so a course of any size is held a page at a time. Throws ServiceUnavailable when the platform cannot
+   * be reached or refuses.
+   */
+  memberships(client: ServiceClient, url: string, now: number): AsyncGenerator<NrpsMember[]>;
+}

@@ -92,6 +92,22 @@ export interface ScoreTarget {
   subject: string;
 }
 
+/** A course whose cohort follows the platform's roster. */
+export interface RosterContext {
+  id: number;
+  cohortId: number;
+  issuer: string;
+  deploymentId: string;
+  membershipsUrl: string | null;
+}
+
+/** A cohort member known to a platform (linked at its issuer). */
+export interface LinkedMember {
+  userId: number;
+  email: string;
+  addedAt: string;
+}
+
 /** Platforms, Packway's keys, launches under way, identities, contexts and resource links. */
 export interface LtiRepo {
   platforms(): Promise<Platform[]>;
@@ -135,4 +151,16 @@ export interface LtiRepo {
   updateContext(id: number, title: string, endpoints: ServiceEndpoints): Promise<void>;
   upsertResourceLink(link: ResourceLinkInput, now: number): Promise<void>;
   scoreTargets(userId: number, moduleId: string): Promise<ScoreTarget[]>;
+
+  /** The course a cohort was made from, if it was. */
+  contextOfCohort(cohortId: number): Promise<RosterContext | undefined>;
+  /** Every course whose platform named a roster (the daily sync). */
+  rosterContexts(): Promise<RosterContext[]>;
+  /** The registration that holds this deployment at this issuer. */
+  platformOf(issuer: string, deploymentId: string): Promise<Platform | undefined>;
+  /** The cohort's members who are linked to an account at this issuer (the ones a roster can say have left). */
+  linkedMembers(cohortId: number, issuer: string): Promise<LinkedMember[]>;
+  markLeft(cohortId: number, userId: number, addedAt: string, leftAt: string): Promise<void>;
+  /** Someone who had left is back: forgets that they left and answers since when they were first a member. */
+  takeLeft(cohortId: number, userId: number): Promise<string | undefined>;
 }

@@ -4,12 +4,13 @@ import type { SessionSupport } from '../web/middleware/session';
 import { ApiRouter, jsonResponse } from '../web/api-route';
 import { actorOf } from '../web/actor';
 import { formAction, type FormProblems } from '../web/form-action';
-import { publicRoute, requireRole } from '../web/guards';
+import { publicRoute, requireCohortAccess, requireRole } from '../web/guards';
+import { cohortId, cohortParams } from '../cohorts/manage-page';
 import { renderPage } from '../web/render';
 import { allowFraming } from '../web/middleware/security-headers';
 import { parseInput } from '../shared/validate';
 import { LaunchRefused } from './lti.errors';
-import { platformJson } from './lti.presenter';
+import { platformJson, rosterSynced } from './lti.presenter';
 import {
   launchFormSchema,
   loginInitiationSchema,
@@ -19,6 +20,7 @@ import {
   platformParams,
   platformError,
   platformSchema,
+  rosterSyncSchema,
   rotatedKeySchema,
   windowLinkSchema,
 } from './lti.schema';
@@ -170,6 +172,11 @@ export function ltiRoutes(services: Services, sessions: SessionSupport, publicUr
     );
     res.redirect(303, '/admin/lti');
   });
+  router.post('/cohorts/:id/lti-sync', requireCohortAccess('trainer', 'admin'), async (req, res) => {
+    const done = await services.ltiRoster.sync(actorOf(req), cohortId(req));
+    await req.flash(rosterSynced(done));
+    res.redirect(303, `/cohorts/${done.cohortId}/manage`);
+  });
   router.post('/admin/lti/keys/rotate', admin, async (req, res) => {
     await lti.rotateKey(actorOf(req));
     await req.flash(
@@ -227,6 +234,23 @@ export function ltiApiRoutes(services: Services): ApiRouter {
       admin,
       async (req, res) => {
         res.status(201).json(await lti.rotateKey(actorOf(req)));
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/cohorts/:id/lti-sync',
+        operationId: 'syncCohortFromLms',
+        tag: 'lti',
+        summary:
+          "Bring a cohort made from an LMS course in step with the course's members (LTI Names and Role Provisioning)",
+        params: cohortParams,
+        ok: { 200: jsonResponse(rosterSyncSchema, 'What the sync changed') },
+        answers: [409, 503],
+      },
+      requireCohortAccess('trainer', 'admin'),
+      async (req, res) => {
+        res.json(await services.ltiRoster.sync(actorOf(req), cohortId(req)));
       },
     )
     .route(

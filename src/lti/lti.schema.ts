@@ -180,3 +180,22 @@ export const rotatedKeySchema = z
       .describe('The key it replaced, published for another day (null when there was none)'),
   })
   .meta({ id: 'LtiRotatedKey' });
+
+/** `POST /api/v1/cohorts/{id}/lti-sync`: what a roster sync changed. */
+export const rosterSyncSchema = z
+  .object({
+    cohortId: z.number().int(),
+    listed: z.number().int().describe('Members the platform listed, active or not'),
+    created: z.number().int().describe('Accounts made for people new to Packway'),
+    enrolled: z.number().int().describe('Learners who joined the cohort (or came back to it)'),
+    trainersAdded: z.number().int().describe('People who teach the course, made trainers of the cohort'),
+    left: z
+      .number()
+      .int()
+      .describe('Learners no longer listed: they left the cohort; their records are kept'),
+    skipped: z
+      .number()
+      .int()
+      .describe('Listed people Packway could not take in (no email address, or one it will not link)'),
+  })
+  .meta({ id: 'LtiRosterSync' });

@@ -52,7 +52,7 @@ const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/';
 
 type LtiRole = 'instructor' | 'learner' | 'administrator';
 
-function ltiRoleOf(uri: string): LtiRole | null {
+export function ltiRoleOf(uri: string): LtiRole | null {
   const name = uri.startsWith(LIS) ? uri.slice(LIS.length) : uri;
   // sub-roles are written membership/Instructor#TeachingAssistant: a teaching assistant teaches
   if (/^(membership(\/Instructor)?#(Instructor|TeachingAssistant)|Instructor|TeachingAssistant)$/.test(name))

@@ -1,6 +1,14 @@
 import type { Sql } from '../db/ports';
 import type { Role } from '../shared/actor';
-import type { LtiAccount, LtiRepo, PendingLaunch, Platform, ScoreTarget, ToolKeyRecord } from './lti.repo';
+import type {
+  LtiAccount,
+  LtiRepo,
+  PendingLaunch,
+  Platform,
+  RosterContext,
+  ScoreTarget,
+  ToolKeyRecord,
+} from './lti.repo';
 
 interface PlatformRow {
   id: number;
@@ -50,6 +58,24 @@ const ACCOUNT = `SELECT u.id, u.email, u.name, u.role, u.disabled,
     CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password,
     (SELECT i.subject FROM lti_identities i WHERE i.user_id = u.id AND i.issuer = @issuer) AS subject
   FROM users u`;
+
+interface ContextRow {
+  id: number;
+  cohort_id: number;
+  issuer: string;
+  deployment_id: string;
+  memberships_url: string | null;
+}
+
+const CONTEXT = 'SELECT id, cohort_id, issuer, deployment_id, memberships_url FROM lti_contexts';
+
+const toContext = (r: ContextRow): RosterContext => ({
+  id: Number(r.id),
+  cohortId: Number(r.cohort_id),
+  issuer: r.issuer,
+  deploymentId: r.deployment_id,
+  membershipsUrl: r.memberships_url,
+});
 
 const toKey = (r: KeyRow): ToolKeyRecord => ({
   kid: r.kid,
@@ -295,6 +321,43 @@ export function createLtiRepo(db: Sql): LtiRepo {
         lineitemUrl: r.lineitem_url,
         subject: r.subject,
       }));
+    },
+
+    async contextOfCohort(cohortId) {
+      const row = await db.get<ContextRow>(`${CONTEXT} WHERE cohort_id = ? ORDER BY id LIMIT 1`, [cohortId]);
+      return row ? toContext(row) : undefined;
+    },
+    rosterContexts: async () =>
+      (await db.all<ContextRow>(`${CONTEXT} WHERE memberships_url IS NOT NULL ORDER BY id`)).map(toContext),
+    async platformOf(issuer, deploymentId) {
+      const rows = await db.all<PlatformRow>(
+        `${PLATFORM} WHERE issuer = ? AND id IN (SELECT platform_id FROM lti_deployments WHERE deployment_id = ?)
+          ORDER BY id LIMIT 1`,
+        [issuer, deploymentId],
+      );
+      return (await withDeployments(rows))[0];
+    },
+    linkedMembers: async (cohortId, issuer) =>
+      (
+        await db.all<{ user_id: number; email: string; added_at: string }>(
+          `SELECT m.user_id, u.email, m.added_at FROM cohort_members m JOIN users u ON u.id = m.user_id
+            WHERE m.cohort_id = ? AND EXISTS (SELECT 1 FROM lti_identities i WHERE i.user_id = m.user_id AND i.issuer = ?)`,
+          [cohortId, issuer],
+        )
+      ).map((r) => ({ userId: Number(r.user_id), email: r.email, addedAt: r.added_at })),
+    async markLeft(cohortId, userId, addedAt, leftAt) {
+      await db.run(
+        `INSERT INTO lti_left_members (cohort_id, user_id, added_at, left_at) VALUES (?, ?, ?, ?)
+          ON CONFLICT (cohort_id, user_id) DO UPDATE SET left_at = excluded.left_at`,
+        [cohortId, userId, addedAt, leftAt],
+      );
+    },
+    async takeLeft(cohortId, userId) {
+      const row = await db.get<{ added_at: string }>(
+        'DELETE FROM lti_left_members WHERE cohort_id = ? AND user_id = ? RETURNING added_at',
+        [cohortId, userId],
+      );
+      return row?.added_at;
     },
   };
 }

@@ -12,10 +12,13 @@
 //                                                     unknown-key | unsigned | expired | several-audiences | none
 //   POST /__test/jwks      {down}                     the key set answers 503 while down
 //   POST /__test/rotate                               a new signing key (the old one still published)
-//   GET  /__test/stats                                {jwksFetches, tokenRequests, lastAssertion}
+//   GET  /__test/stats                                {jwksFetches, tokenRequests, lastAssertion, nrpsPages}
 //   POST /__test/token     {down}                     the token endpoint answers 503 while down
 //   POST /__test/ags       {status}                   the score endpoint answers this status (0: as it should)
 //   GET  /__test/scores                               the scores received, in order
+//   PUT  /__test/roster    {course: {members, generate, pageSize}}   a course's members (NRPS), served at
+//                          GET /nrps/:course/memberships in pages of pageSize, `generate` more made up (m1, m2 …)
+//   POST /__test/nrps      {down}                     the membership endpoint answers 503 while down
 //
 // Assignment and Grade Services: the tool's client (when the test names its key set, `toolJwksUri`) may use the
 // provider's client_credentials grant, authenticated by a client assertion signed with the tool's key
@@ -60,8 +63,12 @@ let tokenDown = false;
 let tokenRequests = 0;
 let lastAssertion = null;
 let scoreStatus = 0;
+let rosters = {};
+let nrpsDown = false;
+let nrpsPages = 0;
 const scores = [];
 const AGS_SCORE = 'https://purl.imsglobal.org/spec/lti-ags/scope/score';
+const NRPS_SCOPE = 'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly';
 const SERVICE_SCOPES = [
   AGS_SCORE,
   'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem',
@@ -307,8 +314,46 @@ async function postScore(req, res, lineitem) {
   res.end();
 }
 
+/** The n-th made-up member of a course's roster (from 1). */
+const madeUp = (course, n) => ({
+  user_id: `${course}-m${n}`,
+  status: 'Active',
+  name: `Member ${n}`,
+  email: `${course}-m${n}@roster.example.org`,
+  roles: ['http://purl.imsglobal.org/vocab/lis/v2/membership#Learner'],
+});
+
+/** NRPS: a course's members, a page at a time (Link rel="next"), only with a live token carrying the NRPS scope. */
+async function memberships(req, res, course, url) {
+  const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+  const token = bearer && (await provider.ClientCredentials.find(bearer));
+  if (!token || token.isExpired) return json(res, 401, { error: 'invalid_token' });
+  if (!(token.scope ?? '').split(' ').includes(NRPS_SCOPE))
+    return json(res, 403, { error: 'insufficient_scope' });
+  if (nrpsDown) return json(res, 503, { error: 'down for maintenance' });
+  const roster = rosters[course];
+  if (!roster) return json(res, 404, { error: 'no such course' });
+  nrpsPages++;
+  const explicit = roster.members ?? [];
+  const total = explicit.length + (roster.generate ?? 0);
+  const size = roster.pageSize ?? 100;
+  const from = Number(url.searchParams.get('from') ?? 0);
+  const members = [];
+  for (let i = from; i < Math.min(total, from + size); i++)
+    members.push(i < explicit.length ? explicit[i] : madeUp(course, i - explicit.length + 1));
+  const headers = { 'content-type': 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json' };
+  if (from + size < total) {
+    const next = new globalThis.URL(`${url.pathname}${url.search}`, `http://127.0.0.1:${port}`);
+    next.searchParams.set('from', String(from + size));
+    headers.link = `<${next.href}>; rel="next"`;
+  }
+  res.writeHead(200, headers);
+  res.end(JSON.stringify({ id: url.href, context: { id: course }, members }));
+}
+
 async function control(req, res, path) {
-  if (path === '/__test/stats') return json(res, 200, { jwksFetches, tokenRequests, lastAssertion });
+  if (path === '/__test/stats')
+    return json(res, 200, { jwksFetches, tokenRequests, lastAssertion, nrpsPages });
   if (path === '/__test/scores') return json(res, 200, scores);
   const body = JSON.parse((await readBody(req)) || '{}');
   if (path === '/__test/accounts') accounts = body;
@@ -317,6 +362,8 @@ async function control(req, res, path) {
   else if (path === '/__test/jwks') jwksDown = Boolean(body.down);
   else if (path === '/__test/token') tokenDown = Boolean(body.down);
   else if (path === '/__test/ags') scoreStatus = Number(body.status ?? 0);
+  else if (path === '/__test/roster') rosters = { ...rosters, ...body };
+  else if (path === '/__test/nrps') nrpsDown = Boolean(body.down);
   else if (path === '/__test/rotate') {
     keys = [await newKey(`platform-key-${keys.length + 1}`), ...keys];
     build();
@@ -337,6 +384,8 @@ const server = http.createServer((req, res) => {
   const scoreMatch = /^\/ags\/lineitems\/([^/]+)\/scores$/.exec(url.pathname);
   if (scoreMatch && req.method === 'POST')
     return postScore(req, res, decodeURIComponent(scoreMatch[1])).catch(done);
+  const rosterMatch = /^\/nrps\/([^/]+)\/memberships$/.exec(url.pathname);
+  if (rosterMatch) return memberships(req, res, decodeURIComponent(rosterMatch[1]), url).catch(done);
   if (url.pathname === '/lms/signin') return signIn(res, url);
   if (url.pathname === '/lms/home') return send(res, 200, page('Your courses', '<p>Signed in.</p>'));
   const step = /^\/lms\/interaction\/([^/]+)$/.exec(url.pathname);

@@ -43,6 +43,16 @@ export interface TestPlatform {
   scoreStatus(status: number): Promise<void>;
   /** The scores the platform took, in order. */
   scores(): Promise<ReceivedScore[]>;
+  /** A course's members as the platform's NRPS endpoint lists them (`generate` more made up: `${course}-m1` …). */
+  setRoster(
+    course: string,
+    roster: { members?: Record<string, unknown>[]; generate?: number; pageSize?: number },
+  ): Promise<void>;
+  /** The membership endpoint answers 503 while down. */
+  nrpsDown(down: boolean): Promise<void>;
+  nrpsPages(): Promise<number>;
+  /** A course's NRPS membership address. */
+  memberships(course: string): string;
   /** A line item's address on the platform (its scores are at `{lineitem}/scores`). */
   lineitem(id: string): string;
   stop(): Promise<void>;
@@ -137,6 +147,12 @@ export async function startTestPlatform(options: {
     tokenDown: (down) => control('token', { down }),
     scoreStatus: (status) => control('ags', { status }),
     scores: async () => (await (await fetch(`${origin}/__test/scores`)).json()) as ReceivedScore[],
+    setRoster: (course, roster) => control('roster', { [course]: roster }, 'PUT'),
+    nrpsDown: (down) => control('nrps', { down }),
+    async nrpsPages() {
+      return ((await (await fetch(`${origin}/__test/stats`)).json()) as { nrpsPages: number }).nrpsPages;
+    },
+    memberships: (course) => `${origin}/nrps/${encodeURIComponent(course)}/memberships`,
     lineitem: (id) => `${origin}/ags/lineitems/${encodeURIComponent(id)}`,
     stop: () =>
       new Promise<void>((resolve) => {
@@ -163,6 +179,8 @@ export function launchClaims(
     noContext?: boolean;
     /** The resource link's gradebook column (the AGS endpoint claim). */
     lineitem?: string;
+    /** The course's roster (the NRPS claim). */
+    membershipsUrl?: string;
   } = {},
 ): Record<string, unknown> {
   return {
@@ -196,7 +214,7 @@ export function launchClaims(
         }
       : {}),
     'https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice': {
-      context_memberships_url: 'http://127.0.0.1/platform/memberships',
+      context_memberships_url: options.membershipsUrl ?? 'http://127.0.0.1/platform/memberships',
       service_versions: ['2.0'],
     },
   };
