@@ -268,6 +268,11 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
         cohortId === null ? null : ((await cohortsRepo.get(cohortId))?.variantVersionId ?? null);
       return (await packs.forVersion(versionId)).modules.has(moduleId);
     },
+    async packOf(cohortId) {
+      const versionId =
+        cohortId === null ? null : ((await cohortsRepo.get(cohortId))?.variantVersionId ?? null);
+      return packs.forVersion(versionId);
+    },
     publicUrl: config.publicUrl,
   });
   const ltiRoster = createLtiRosterService({

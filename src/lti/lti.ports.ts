@@ -28,6 +28,8 @@ export interface LtiTokens {
   verifyIdToken(token: string, expected: ExpectedToken): Promise<Record<string, unknown>>;
   /** A new RSA key pair for Packway (2048 bits, RS256), its kid the key's thumbprint. */
   newToolKey(): Promise<ToolKeyPair>;
+  /** A JWT of these claims signed with Packway's key (RS256, the key's kid in the header). */
+  signWithToolKey(claims: Record<string, unknown>, key: ToolKeyPair): Promise<string>;
 }
 
 /** The token is not one Packway can trust; `reason` says which check failed (for the audit trail, not for people). */

@@ -108,6 +108,19 @@ export interface LinkedMember {
   addedAt: string;
 }
 
+/** An instructor choosing modules for their course (a deep linking request under way). */
+export interface PendingDeepLink {
+  idHash: string;
+  platformId: number;
+  deploymentId: string;
+  userId: number;
+  cohortId: number | null;
+  returnUrl: string;
+  data: string | null;
+  acceptMultiple: boolean;
+  expiresAt: number;
+}
+
 /** Platforms, Packway's keys, launches under way, identities, contexts and resource links. */
 export interface LtiRepo {
   platforms(): Promise<Platform[]>;
@@ -151,6 +164,12 @@ export interface LtiRepo {
   updateContext(id: number, title: string, endpoints: ServiceEndpoints): Promise<void>;
   upsertResourceLink(link: ResourceLinkInput, now: number): Promise<void>;
   scoreTargets(userId: number, moduleId: string): Promise<ScoreTarget[]>;
+
+  saveDeepLink(d: PendingDeepLink): Promise<void>;
+  deepLink(idHash: string): Promise<PendingDeepLink | undefined>;
+  /** Takes the request: it is answered once. */
+  takeDeepLink(idHash: string): Promise<PendingDeepLink | undefined>;
+  deleteExpiredDeepLinks(now: number): Promise<number>;
 
   /** The course a cohort was made from, if it was. */
   contextOfCohort(cohortId: number): Promise<RosterContext | undefined>;

@@ -7,11 +7,12 @@ import { formAction, type FormProblems } from '../web/form-action';
 import { publicRoute, requireCohortAccess, requireRole } from '../web/guards';
 import { cohortId, cohortParams } from '../cohorts/manage-page';
 import { renderPage } from '../web/render';
-import { allowFraming } from '../web/middleware/security-headers';
+import { allowFormAction, allowFraming } from '../web/middleware/security-headers';
 import { parseInput } from '../shared/validate';
 import { LaunchRefused } from './lti.errors';
 import { platformJson, rosterSynced } from './lti.presenter';
 import {
+  deepLinkChoiceSchema,
   launchFormSchema,
   loginInitiationSchema,
   platformFormSchema,
@@ -132,6 +133,36 @@ export function ltiRoutes(services: Services, sessions: SessionSupport, publicUr
     sessions.startSessionCookie(req, res, sessionId);
     res.redirect(303, safeNext(link.data.to));
   });
+
+  // deep linking: the teacher who launched it chooses modules; the answer goes back to the platform signed
+  const teacher = requireRole('trainer', 'admin');
+  const picker = async (req: Request, res: Response, problems?: FormProblems, status = 200) => {
+    const token = String(req.params.token);
+    renderPage(
+      req,
+      res,
+      'lti/deep-linking',
+      {
+        title: 'Add Packway to your course',
+        token,
+        ...(await lti.deepLinkPicker(actorOf(req), token)),
+        errors: problems?.errors ?? [],
+        fieldErrors: problems?.fieldErrors ?? {},
+      },
+      status,
+    );
+  };
+  router.get('/lti/deep-linking/:token', teacher, (req, res) => picker(req, res));
+  router.post(
+    '/lti/deep-linking/:token',
+    teacher,
+    formAction(async (req, res) => {
+      const { modules } = parseInput(deepLinkChoiceSchema, req.body);
+      const answer = await lti.deepLinkAnswer(actorOf(req), String(req.params.token), modules);
+      allowFormAction(res, new URL(answer.returnUrl).origin);
+      renderPage(req, res, 'lti/deep-linking-return', { title: 'Adding to your course', ...answer });
+    }, picker),
+  );
 
   const admin = requireRole('admin');
   const adminPage = async (req: Request, res: Response, problems?: FormProblems, status = 200) =>

@@ -3,6 +3,7 @@ import type { Role } from '../shared/actor';
 import type {
   LtiAccount,
   LtiRepo,
+  PendingDeepLink,
   PendingLaunch,
   Platform,
   RosterContext,
@@ -75,6 +76,33 @@ const toContext = (r: ContextRow): RosterContext => ({
   issuer: r.issuer,
   deploymentId: r.deployment_id,
   membershipsUrl: r.memberships_url,
+});
+
+interface DeepLinkRow {
+  id_hash: string;
+  platform_id: number;
+  deployment_id: string;
+  user_id: number;
+  cohort_id: number | null;
+  return_url: string;
+  data: string | null;
+  accept_multiple: number;
+  expires_at: number;
+}
+
+const DEEP_LINK_COLUMNS =
+  'id_hash, platform_id, deployment_id, user_id, cohort_id, return_url, data, accept_multiple, expires_at';
+
+const toDeepLink = (r: DeepLinkRow): PendingDeepLink => ({
+  idHash: r.id_hash,
+  platformId: Number(r.platform_id),
+  deploymentId: r.deployment_id,
+  userId: Number(r.user_id),
+  cohortId: r.cohort_id === null ? null : Number(r.cohort_id),
+  returnUrl: r.return_url,
+  data: r.data,
+  acceptMultiple: Boolean(r.accept_multiple),
+  expiresAt: Number(r.expires_at),
 });
 
 const toKey = (r: KeyRow): ToolKeyRecord => ({
@@ -359,5 +387,29 @@ export function createLtiRepo(db: Sql): LtiRepo {
       );
       return row?.added_at;
     },
+
+    async saveDeepLink(d) {
+      await db.run(
+        `INSERT INTO lti_deep_links (${DEEP_LINK_COLUMNS})
+          VALUES (@idHash, @platformId, @deploymentId, @userId, @cohortId, @returnUrl, @data, @acceptMultiple, @expiresAt)`,
+        { ...d, acceptMultiple: d.acceptMultiple ? 1 : 0 },
+      );
+    },
+    async deepLink(idHash) {
+      const row = await db.get<DeepLinkRow>(
+        `SELECT ${DEEP_LINK_COLUMNS} FROM lti_deep_links WHERE id_hash = ?`,
+        [idHash],
+      );
+      return row ? toDeepLink(row) : undefined;
+    },
+    async takeDeepLink(idHash) {
+      const row = await db.get<DeepLinkRow>(
+        `DELETE FROM lti_deep_links WHERE id_hash = ? RETURNING ${DEEP_LINK_COLUMNS}`,
+        [idHash],
+      );
+      return row ? toDeepLink(row) : undefined;
+    },
+    deleteExpiredDeepLinks: async (now) =>
+      (await db.run('DELETE FROM lti_deep_links WHERE expires_at <= ?', [now])).changes,
   };
 }

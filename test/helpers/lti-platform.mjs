@@ -19,6 +19,9 @@
 //   PUT  /__test/roster    {course: {members, generate, pageSize}}   a course's members (NRPS), served at
 //                          GET /nrps/:course/memberships in pages of pageSize, `generate` more made up (m1, m2 …)
 //   POST /__test/nrps      {down}                     the membership endpoint answers 503 while down
+//   POST /lms/deep-link-return                        a deep linking answer (form field JWT), checked with the tool's
+//                                                     key set (settings.toolJwksUri): iss the client id, aud the issuer
+//   GET  /__test/deep-links                           the answers received: {claims} or {error}
 //
 // Assignment and Grade Services: the tool's client (when the test names its key set, `toolJwksUri`) may use the
 // provider's client_credentials grant, authenticated by a client assertion signed with the tool's key
@@ -30,7 +33,7 @@
 
 import { Buffer } from 'node:buffer';
 import http from 'node:http';
-import { generateKeyPair, exportJWK, importJWK, SignJWT } from 'jose';
+import { createRemoteJWKSet, generateKeyPair, exportJWK, importJWK, jwtVerify, SignJWT } from 'jose';
 import Provider from 'oidc-provider';
 
 const settings = JSON.parse(process.argv[2] ?? '{}');
@@ -49,6 +52,7 @@ const LTI_CLAIMS = [
   'tool_platform',
 ].map((c) => CLAIM + c);
 const SERVICE_CLAIMS = [
+  'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings',
   'https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice',
   'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint',
 ];
@@ -66,6 +70,7 @@ let scoreStatus = 0;
 let rosters = {};
 let nrpsDown = false;
 let nrpsPages = 0;
+const deepLinks = [];
 const scores = [];
 const AGS_SCORE = 'https://purl.imsglobal.org/spec/lti-ags/scope/score';
 const NRPS_SCOPE = 'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly';
@@ -351,10 +356,30 @@ async function memberships(req, res, course, url) {
   res.end(JSON.stringify({ id: url.href, context: { id: course }, members }));
 }
 
+/** The tool's deep linking answer, checked as a platform checks it: signature by the tool's published key, iss, aud. */
+async function deepLinkReturn(req, res) {
+  const jwt = new URLSearchParams(await readBody(req)).get('JWT') ?? '';
+  try {
+    const toolKeys = createRemoteJWKSet(new globalThis.URL(settings.toolJwksUri));
+    const { payload } = await jwtVerify(jwt, toolKeys, {
+      issuer: settings.clients[0].client_id,
+      audience: `http://127.0.0.1:${port}${prefix}`,
+      algorithms: ['RS256'],
+      requiredClaims: ['iat', 'exp', 'nonce'],
+    });
+    deepLinks.push({ claims: payload });
+    return send(res, 200, page('Activities added', '<p>Packway’s activities were added to the course.</p>'));
+  } catch (err) {
+    deepLinks.push({ error: err.message });
+    return send(res, 400, page('Refused', `<p>${escapeHtml(err.message)}</p>`));
+  }
+}
+
 async function control(req, res, path) {
   if (path === '/__test/stats')
     return json(res, 200, { jwksFetches, tokenRequests, lastAssertion, nrpsPages });
   if (path === '/__test/scores') return json(res, 200, scores);
+  if (path === '/__test/deep-links') return json(res, 200, deepLinks);
   const body = JSON.parse((await readBody(req)) || '{}');
   if (path === '/__test/accounts') accounts = body;
   else if (path === '/__test/launches') launches = { ...launches, ...body };
@@ -386,6 +411,8 @@ const server = http.createServer((req, res) => {
     return postScore(req, res, decodeURIComponent(scoreMatch[1])).catch(done);
   const rosterMatch = /^\/nrps\/([^/]+)\/memberships$/.exec(url.pathname);
   if (rosterMatch) return memberships(req, res, decodeURIComponent(rosterMatch[1]), url).catch(done);
+  if (url.pathname === '/lms/deep-link-return' && req.method === 'POST')
+    return deepLinkReturn(req, res).catch(done);
   if (url.pathname === '/lms/signin') return signIn(res, url);
   if (url.pathname === '/lms/home') return send(res, 200, page('Your courses', '<p>Signed in.</p>'));
   const step = /^\/lms\/interaction\/([^/]+)$/.exec(url.pathname);

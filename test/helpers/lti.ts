@@ -51,6 +51,10 @@ export interface TestPlatform {
   /** The membership endpoint answers 503 while down. */
   nrpsDown(down: boolean): Promise<void>;
   nrpsPages(): Promise<number>;
+  /** The deep linking answers the platform took (checked with the tool's keys), or why it refused them. */
+  deepLinks(): Promise<{ claims?: Record<string, unknown>; error?: string }[]>;
+  /** Where the platform takes deep linking answers. */
+  deepLinkReturnUrl: string;
   /** A course's NRPS membership address. */
   memberships(course: string): string;
   /** A line item's address on the platform (its scores are at `{lineitem}/scores`). */
@@ -81,6 +85,7 @@ export async function startTestPlatform(options: {
       }
     : { token_endpoint_auth_method: 'none', grant_types: ['implicit'] };
   const settings = {
+    toolJwksUri: options.toolJwksUri,
     clients: [
       {
         client_id: LTI_CLIENT_ID,
@@ -152,6 +157,12 @@ export async function startTestPlatform(options: {
     async nrpsPages() {
       return ((await (await fetch(`${origin}/__test/stats`)).json()) as { nrpsPages: number }).nrpsPages;
     },
+    deepLinks: async () =>
+      (await (await fetch(`${origin}/__test/deep-links`)).json()) as {
+        claims?: Record<string, unknown>;
+        error?: string;
+      }[],
+    deepLinkReturnUrl: `${origin}/lms/deep-link-return`,
     memberships: (course) => `${origin}/nrps/${encodeURIComponent(course)}/memberships`,
     lineitem: (id) => `${origin}/ags/lineitems/${encodeURIComponent(id)}`,
     stop: () =>
@@ -181,18 +192,33 @@ export function launchClaims(
     lineitem?: string;
     /** The course's roster (the NRPS claim). */
     membershipsUrl?: string;
+    /** A deep linking request (no resource link) answering to this return URL. */
+    deepLinking?: { returnUrl: string; data?: string; acceptMultiple?: boolean; acceptTypes?: string[] };
   } = {},
 ): Record<string, unknown> {
   return {
-    [`${CLAIM}message_type`]: options.messageType ?? 'LtiResourceLinkRequest',
+    [`${CLAIM}message_type`]:
+      options.messageType ?? (options.deepLinking ? 'LtiDeepLinkingRequest' : 'LtiResourceLinkRequest'),
     [`${CLAIM}version`]: options.version ?? '1.3.0',
     [`${CLAIM}deployment_id`]: options.deploymentId ?? DEPLOYMENT_ID,
     [`${CLAIM}target_link_uri`]: options.target ?? 'http://packway.test/',
     [`${CLAIM}roles`]: options.roles ?? [ROLE.learner],
-    [`${CLAIM}resource_link`]: {
-      id: options.resourceLinkId ?? 'link-1',
-      title: 'Customer focused leadership',
-    },
+    ...(options.deepLinking
+      ? {
+          'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings': {
+            deep_link_return_url: options.deepLinking.returnUrl,
+            accept_types: options.deepLinking.acceptTypes ?? ['ltiResourceLink'],
+            accept_presentation_document_targets: ['iframe', 'window'],
+            accept_multiple: options.deepLinking.acceptMultiple ?? true,
+            ...(options.deepLinking.data ? { data: options.deepLinking.data } : {}),
+          },
+        }
+      : {
+          [`${CLAIM}resource_link`]: {
+            id: options.resourceLinkId ?? 'link-1',
+            title: 'Customer focused leadership',
+          },
+        }),
     ...(options.noContext
       ? {}
       : {

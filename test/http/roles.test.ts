@@ -311,6 +311,8 @@ describe('every route answers each role as it should', () => {
       '/admin/lti/:id/delete',
       '/admin/lti/keys/rotate',
       '/lti/platforms/:id',
+      // the deep linking picker answers only the teacher whose launch made its address (test/lti/deep-linking.test.ts)
+      '/lti/deep-linking/:token',
     ]);
     const tablePaths = table().flatMap((r) => [r.path, r.path.replace(/^\/api\/v1/, '')]);
     const matches = (route: string) => {
