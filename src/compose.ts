@@ -76,6 +76,7 @@ import { createLtiService } from './lti/lti.service';
 import { createLtiAdvantage } from './lti/lti.advantage';
 import { createLtiGrades } from './lti/grades.service';
 import { createLtiRosterService } from './lti/roster.service';
+import { createLtiRegistration } from './lti/registration.service';
 import type { Logger } from './shared/logger';
 import { systemClock, type Clock } from './shared/clock';
 
@@ -287,6 +288,16 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     clock,
     logger,
   });
+  const ltiRegistration = createLtiRegistration({
+    uow,
+    repo: ltiRepo,
+    registrar: ltiAdvantage,
+    audit: auditRepo,
+    clock,
+    logger,
+    publicUrl: config.publicUrl,
+    toolName: 'Packway',
+  });
   const jobs = createJobRunner({
     uow,
     repo: jobsRepo,
@@ -345,6 +356,8 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     lti,
     /** LTI Names and Role Provisioning: cohorts that follow their LMS course's members. */
     ltiRoster,
+    /** LTI Dynamic Registration, and Packway's Canvas developer key. */
+    ltiRegistration,
     /** How messages leave (closed at shutdown). */
     mail: transport,
   };

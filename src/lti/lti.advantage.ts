@@ -4,6 +4,7 @@ import {
   ScoreRefused,
   ServiceUnavailable,
   type LtiAdvantage,
+  type LtiRegistrar,
   type LtiRoster,
   type NrpsMember,
   type Score,
@@ -80,7 +81,7 @@ function memberOf(raw: unknown): NrpsMember[] {
  * The Advantage services over HTTP with `fetch` and `jose`. Access tokens are cached in this process per (token URL,
  * client, key, scopes): a cache only, as each instance may get its own.
  */
-export function createLtiAdvantage(): LtiAdvantage & LtiRoster {
+export function createLtiAdvantage(): LtiAdvantage & LtiRoster & LtiRegistrar {
   const tokens = new Map<string, CachedToken>();
 
   /** The client assertion (RFC 7523): iss = sub = the client id, aud = the token URL (as Moodle and Canvas expect). */
@@ -151,7 +152,31 @@ export function createLtiAdvantage(): LtiAdvantage & LtiRoster {
     return body.access_token;
   }
 
+  async function json(url: string, init: RequestInit): Promise<unknown> {
+    const res = await send(url, { ...init, headers: { accept: 'application/json', ...init.headers } });
+    const body: unknown = await res.json().catch(() => null);
+    if (!res.ok) {
+      const said = (body as { error_description?: unknown; error?: unknown } | null) ?? {};
+      const why = typeof said.error_description === 'string' ? said.error_description : said.error;
+      throw new ServiceUnavailable(
+        `${url} answered ${res.status}${why ? `: ${String(why).slice(0, 200)}` : ''}`,
+      );
+    }
+    if (body === null) throw new ServiceUnavailable(`${url} did not answer JSON`);
+    return body;
+  }
+
   return {
+    configuration: (url) => json(url, {}),
+    register: (endpoint, token, tool) =>
+      json(endpoint, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(tool),
+      }),
     memberships,
     async postScore(client, lineitemUrl, score: Score, now) {
       const url = scoresUrl(lineitemUrl);

@@ -94,3 +94,11 @@ export interface LtiRoster {
    */
   memberships(client: ServiceClient, url: string, now: number): AsyncGenerator<NrpsMember[]>;
 }
+
+/** LTI Dynamic Registration over HTTP: the platform's configuration read, Packway's configuration posted. */
+export interface LtiRegistrar {
+  /** The JSON at the platform's openid_configuration address; throws ServiceUnavailable when it cannot be had. */
+  configuration(url: string): Promise<unknown>;
+  /** Posts Packway's configuration to the registration endpoint (with the one-time token); answers the platform's JSON. */
+  register(endpoint: string, token: string | null, tool: Record<string, unknown>): Promise<unknown>;
+}

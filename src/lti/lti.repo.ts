@@ -127,7 +127,12 @@ export interface LtiRepo {
   platform(id: number): Promise<Platform | undefined>;
   platformsByIssuer(issuer: string): Promise<Platform[]>;
   /** Undefined when (issuer, client id) is already registered. */
-  insertPlatform(p: NewPlatform, createdBy: number | null, now: number): Promise<number | undefined>;
+  insertPlatform(
+    p: NewPlatform,
+    createdBy: number | null,
+    now: number,
+    via?: Platform['registeredVia'],
+  ): Promise<number | undefined>;
   deletePlatform(id: number): Promise<boolean>;
 
   /** Keys to publish at `now`: the current one and those rotated out but still within their time. */

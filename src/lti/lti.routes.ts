@@ -14,6 +14,7 @@ import { platformJson, rosterSynced } from './lti.presenter';
 import {
   deepLinkChoiceSchema,
   launchFormSchema,
+  registrationQuerySchema,
   loginInitiationSchema,
   platformFormSchema,
   platformInputSchema,
@@ -132,6 +133,47 @@ export function ltiRoutes(services: Services, sessions: SessionSupport, publicUr
     );
     sessions.startSessionCookie(req, res, sessionId);
     res.redirect(303, safeNext(link.data.to));
+  });
+
+  // Dynamic Registration: opened by the platform (often in its own frame) for an administrator there; the
+  // registration token is the authority, so no Packway sign-in
+  router.get('/lti/register', publicRoute, async (req, res) => {
+    const query = registrationQuerySchema.safeParse(req.query);
+    const origin = query.success ? URL.parse(query.data.openid_configuration)?.origin : undefined;
+    if (origin && origin !== 'null') allowFraming(res, origin);
+    res.locals.user = undefined;
+    res.locals.newWindow = undefined;
+    try {
+      if (!query.success)
+        throw new LaunchRefused(400, BAD_LAUNCH, 'registration without openid_configuration');
+      const done = await services.ltiRegistration.register(
+        {
+          openidConfiguration: query.data.openid_configuration,
+          registrationToken: query.data.registration_token ?? null,
+        },
+        clientIp(req),
+      );
+      renderPage(req, res, 'lti/registered', {
+        title: 'Packway is registered',
+        platform: done.platform.name,
+        origin: done.origin,
+      });
+    } catch (err) {
+      if (!(err instanceof LaunchRefused)) throw err;
+      req.log.warn({ reason: err.reason }, 'LTI dynamic registration refused');
+      renderPage(
+        req,
+        res,
+        'lti/registration-refused',
+        { title: 'Packway could not be registered', message: err.message },
+        err.status,
+      );
+    }
+  });
+
+  router.get('/lti/canvas.json', publicRoute, (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.json(services.ltiRegistration.canvasConfiguration());
   });
 
   // deep linking: the teacher who launched it chooses modules; the answer goes back to the platform signed

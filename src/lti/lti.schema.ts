@@ -219,3 +219,9 @@ export const deepLinkChoiceSchema = z.object({
     .transform((v) => (Array.isArray(v) ? v : [v]))
     .pipe(z.array(z.string().trim().min(1).max(200)).min(1, 'Choose at least one module').max(200)),
 });
+
+/** `GET /lti/register`: what the platform opens Packway's registration page with. */
+export const registrationQuerySchema = z.object({
+  openid_configuration: z.string().min(1).max(2000),
+  registration_token: z.string().max(4000).optional(),
+});

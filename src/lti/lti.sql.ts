@@ -167,11 +167,11 @@ export function createLtiRepo(db: Sql): LtiRepo {
     },
     platformsByIssuer: async (issuer) =>
       withDeployments(await db.all<PlatformRow>(`${PLATFORM} WHERE issuer = ? ORDER BY id`, [issuer])),
-    async insertPlatform(p, createdBy, now) {
+    async insertPlatform(p, createdBy, now, via = 'manual') {
       const row = await db.get<{ id: number }>(
         `INSERT INTO lti_platforms (name, issuer, client_id, auth_login_url, token_url, jwks_url, admin_role, trust_email,
-            created_by, created_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issuer, client_id) DO NOTHING RETURNING id`,
+            created_by, created_at, registered_via)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issuer, client_id) DO NOTHING RETURNING id`,
         [
           p.name,
           p.issuer,
@@ -183,6 +183,7 @@ export function createLtiRepo(db: Sql): LtiRepo {
           p.trustEmail ? 1 : 0,
           createdBy,
           now,
+          via,
         ],
       );
       if (!row) return undefined;

@@ -22,6 +22,11 @@
 //   POST /lms/deep-link-return                        a deep linking answer (form field JWT), checked with the tool's
 //                                                     key set (settings.toolJwksUri): iss the client id, aud the issuer
 //   GET  /__test/deep-links                           the answers received: {claims} or {error}
+//   GET  /lms/openid-configuration                    the platform's configuration for Dynamic Registration
+//   POST /lms/register                                a stand-in registration endpoint: takes the tool's
+//                                                     configuration with the registration token set by
+//   PUT  /__test/registration {token}                 and answers a client id and deployment
+//   GET  /__test/registrations                        the tool configurations it took
 //
 // Assignment and Grade Services: the tool's client (when the test names its key set, `toolJwksUri`) may use the
 // provider's client_credentials grant, authenticated by a client assertion signed with the tool's key
@@ -71,6 +76,8 @@ let rosters = {};
 let nrpsDown = false;
 let nrpsPages = 0;
 const deepLinks = [];
+let registrationToken = null;
+const registrations = [];
 const scores = [];
 const AGS_SCORE = 'https://purl.imsglobal.org/spec/lti-ags/scope/score';
 const NRPS_SCOPE = 'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly';
@@ -375,11 +382,49 @@ async function deepLinkReturn(req, res) {
   }
 }
 
+/** Dynamic Registration: the platform's OpenID configuration, as Moodle serves it (with the LTI extension). */
+function openidConfiguration(res) {
+  const issuer = `http://127.0.0.1:${port}${prefix}`;
+  return json(res, 200, {
+    issuer,
+    authorization_endpoint: `${issuer}/auth`,
+    token_endpoint: `${issuer}/token`,
+    jwks_uri: `${issuer}/jwks`,
+    registration_endpoint: `http://127.0.0.1:${port}/lms/register`,
+    scopes_supported: ['openid', ...SERVICE_SCOPES],
+    response_types_supported: ['id_token'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    'https://purl.imsglobal.org/spec/lti-platform-configuration': {
+      product_family_code: 'moodle',
+      version: '4.5',
+    },
+  });
+}
+
+/** A stand-in registration endpoint: the one-time token, then a client id and a deployment for the tool. */
+async function registerTool(req, res) {
+  const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+  if (!registrationToken || bearer !== registrationToken) return json(res, 401, { error: 'invalid_token' });
+  registrationToken = null; // one-time
+  const tool = JSON.parse(await readBody(req));
+  registrations.push(tool);
+  const config = tool['https://purl.imsglobal.org/spec/lti-tool-configuration'] ?? {};
+  return json(res, 200, {
+    ...tool,
+    client_id: `dynamic-client-${registrations.length}`,
+    'https://purl.imsglobal.org/spec/lti-tool-configuration': {
+      ...config,
+      deployment_id: `dyn-${registrations.length}`,
+    },
+  });
+}
+
 async function control(req, res, path) {
   if (path === '/__test/stats')
     return json(res, 200, { jwksFetches, tokenRequests, lastAssertion, nrpsPages });
   if (path === '/__test/scores') return json(res, 200, scores);
   if (path === '/__test/deep-links') return json(res, 200, deepLinks);
+  if (path === '/__test/registrations') return json(res, 200, registrations);
   const body = JSON.parse((await readBody(req)) || '{}');
   if (path === '/__test/accounts') accounts = body;
   else if (path === '/__test/launches') launches = { ...launches, ...body };
@@ -389,6 +434,7 @@ async function control(req, res, path) {
   else if (path === '/__test/ags') scoreStatus = Number(body.status ?? 0);
   else if (path === '/__test/roster') rosters = { ...rosters, ...body };
   else if (path === '/__test/nrps') nrpsDown = Boolean(body.down);
+  else if (path === '/__test/registration') registrationToken = body.token ?? null;
   else if (path === '/__test/rotate') {
     keys = [await newKey(`platform-key-${keys.length + 1}`), ...keys];
     build();
@@ -413,6 +459,8 @@ const server = http.createServer((req, res) => {
   if (rosterMatch) return memberships(req, res, decodeURIComponent(rosterMatch[1]), url).catch(done);
   if (url.pathname === '/lms/deep-link-return' && req.method === 'POST')
     return deepLinkReturn(req, res).catch(done);
+  if (url.pathname === '/lms/openid-configuration') return openidConfiguration(res);
+  if (url.pathname === '/lms/register' && req.method === 'POST') return registerTool(req, res).catch(done);
   if (url.pathname === '/lms/signin') return signIn(res, url);
   if (url.pathname === '/lms/home') return send(res, 200, page('Your courses', '<p>Signed in.</p>'));
   const step = /^\/lms\/interaction\/([^/]+)$/.exec(url.pathname);

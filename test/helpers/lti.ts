@@ -53,6 +53,12 @@ export interface TestPlatform {
   nrpsPages(): Promise<number>;
   /** The deep linking answers the platform took (checked with the tool's keys), or why it refused them. */
   deepLinks(): Promise<{ claims?: Record<string, unknown>; error?: string }[]>;
+  /** The one-time token the stand-in registration endpoint takes next (null: none). */
+  setRegistrationToken(token: string | null): Promise<void>;
+  /** The tool configurations the registration endpoint took. */
+  registrations(): Promise<Record<string, unknown>[]>;
+  /** The platform's OpenID configuration address (Dynamic Registration). */
+  openidConfigurationUrl: string;
   /** Where the platform takes deep linking answers. */
   deepLinkReturnUrl: string;
   /** A course's NRPS membership address. */
@@ -163,6 +169,10 @@ export async function startTestPlatform(options: {
         error?: string;
       }[],
     deepLinkReturnUrl: `${origin}/lms/deep-link-return`,
+    setRegistrationToken: (token) => control('registration', { token }, 'PUT'),
+    registrations: async () =>
+      (await (await fetch(`${origin}/__test/registrations`)).json()) as Record<string, unknown>[],
+    openidConfigurationUrl: `${origin}/lms/openid-configuration`,
     memberships: (course) => `${origin}/nrps/${encodeURIComponent(course)}/memberships`,
     lineitem: (id) => `${origin}/ags/lineitems/${encodeURIComponent(id)}`,
     stop: () =>

@@ -42,6 +42,10 @@ const PUBLIC = [
   'POST /lti/login',
   'POST /lti/launch',
   'GET /lti/window',
+  // Dynamic Registration is opened by the platform for its administrator: the platform's one-time registration token
+  // is the authority; the Canvas developer key is Packway's public configuration (addresses and scopes, no secret)
+  'GET /lti/register',
+  'GET /lti/canvas.json',
 ];
 
 let t: TestApp;

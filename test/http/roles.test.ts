@@ -182,6 +182,7 @@ function table(): RouteCase[] {
     { method: 'get', path: '/admin/messages', allowed: ['admin'] },
     { method: 'get', path: '/api/v1/messages', allowed: ['admin'] },
     { method: 'get', path: '/lti/jwks', allowed: all },
+    { method: 'get', path: '/lti/canvas.json', allowed: all },
     { method: 'get', path: '/admin/lti', allowed: ['admin'] },
     { method: 'get', path: '/api/v1/lti/platforms', allowed: ['admin'] },
     { method: 'post', path: '/api/v1/lti/platforms', allowed: ['admin'], body: {} },
@@ -313,6 +314,8 @@ describe('every route answers each role as it should', () => {
       '/lti/platforms/:id',
       // the deep linking picker answers only the teacher whose launch made its address (test/lti/deep-linking.test.ts)
       '/lti/deep-linking/:token',
+      // answers 400 without the platform's configuration address, for everyone (test/lti/registration.test.ts)
+      '/lti/register',
     ]);
     const tablePaths = table().flatMap((r) => [r.path, r.path.replace(/^\/api\/v1/, '')]);
     const matches = (route: string) => {
