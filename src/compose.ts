@@ -297,6 +297,7 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     logger,
     publicUrl: config.publicUrl,
     toolName: 'Packway',
+    allowLoopback: config.NODE_ENV !== 'production',
   });
   const jobs = createJobRunner({
     uow,

@@ -18,30 +18,41 @@ const TOOL_CONFIG = 'https://purl.imsglobal.org/spec/lti-tool-configuration';
 const ASK =
   'Ask whoever looks after your learning platform, or register it by hand on Packway’s Learning platforms page.';
 
-/** A web address Packway may call: https, or http on loopback (a platform on the same machine). */
-export function callableUrl(value: string): URL | null {
+const LOOPBACK = /^(localhost|127\.0\.0\.1|\[::1\])$/;
+
+/**
+ * A web address Packway may call for a registration: https, or http on loopback where allowed (a platform on the same
+ * machine, in development and the tests). The registration page is public, so in production loopback is refused: it
+ * would let anyone make Packway call services on its own machine.
+ */
+export function callableUrl(value: string, allowLoopback: boolean): URL | null {
   const url = URL.parse(value);
   if (!url || url.username || url.password) return null;
-  if (url.protocol === 'https:') return url;
-  return url.protocol === 'http:' && /^(localhost|127\.0\.0\.1|\[::1\])$/.test(url.hostname) ? url : null;
+  if (LOOPBACK.test(url.hostname))
+    return allowLoopback && ['http:', 'https:'].includes(url.protocol) ? url : null;
+  return url.protocol === 'https:' ? url : null;
 }
 
-const address = z
-  .string()
-  .max(2000)
-  .refine((v) => callableUrl(v) !== null);
-
 /** What Packway needs of the platform's OpenID configuration (LTI Dynamic Registration §3.4). */
-const configurationSchema = z.object({
-  issuer: address,
-  authorization_endpoint: address,
-  token_endpoint: address,
-  jwks_uri: address,
-  registration_endpoint: address,
-  [PLATFORM_CONFIG]: z
-    .object({ product_family_code: z.string().max(200).optional(), version: z.string().max(100).optional() })
-    .optional(),
-});
+function configurationSchemaFor(allowLoopback: boolean) {
+  const address = z
+    .string()
+    .max(2000)
+    .refine((v) => callableUrl(v, allowLoopback) !== null);
+  return z.object({
+    issuer: address,
+    authorization_endpoint: address,
+    token_endpoint: address,
+    jwks_uri: address,
+    registration_endpoint: address,
+    [PLATFORM_CONFIG]: z
+      .object({
+        product_family_code: z.string().max(200).optional(),
+        version: z.string().max(100).optional(),
+      })
+      .optional(),
+  });
+}
 
 /** What Packway needs of the platform's answer: the client id it was given, and its deployment. */
 const registeredSchema = z.object({
@@ -65,6 +76,8 @@ export interface LtiRegistrationDeps {
   publicUrl: string;
   /** The service's name, as the platform lists the tool. */
   toolName: string;
+  /** Platforms on loopback addresses may register (development and tests; never in production). */
+  allowLoopback: boolean;
 }
 
 /**
@@ -73,7 +86,8 @@ export interface LtiRegistrationDeps {
  * the platform it was given. The token is the authority: no Packway sign-in is involved.
  */
 export function createLtiRegistration(deps: LtiRegistrationDeps) {
-  const { uow, repo, registrar, audit, clock, logger, publicUrl, toolName } = deps;
+  const { uow, repo, registrar, audit, clock, logger, publicUrl, toolName, allowLoopback } = deps;
+  const configurationSchema = configurationSchemaFor(allowLoopback);
   const at = (path: string) => new URL(path, publicUrl).href;
 
   /** Packway's configuration as the registration endpoint takes it (OpenID client metadata with the LTI extension). */
@@ -156,14 +170,14 @@ export function createLtiRegistration(deps: LtiRegistrationDeps) {
     input: { openidConfiguration: string; registrationToken: string | null },
     ip: string,
   ): Promise<DynamicRegistration> {
-    const configUrl = callableUrl(input.openidConfiguration);
+    const configUrl = callableUrl(input.openidConfiguration, allowLoopback);
     if (!configUrl)
       throw refuse(
         400,
         `The learning platform did not give Packway a usable address for its configuration. ${ASK}`,
         'bad openid_configuration',
       );
-    let config: z.infer<typeof configurationSchema>;
+    let config: z.infer<ReturnType<typeof configurationSchemaFor>>;
     let answer: z.infer<typeof registeredSchema>;
     try {
       const read = configurationSchema.safeParse(await registrar.configuration(configUrl.href));

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { makeTestApp, type TestApp } from '../helpers/app';
 import { startTestPlatform, type TestPlatform } from '../helpers/lti';
+import { callableUrl } from '../../src/lti/registration.service';
 
 /**
  * LTI Dynamic Registration against the test platform's configuration and a stand-in registration endpoint (one-time
@@ -119,5 +120,18 @@ describe('the Canvas developer key', () => {
       'LtiDeepLinkingRequest',
       'LtiDeepLinkingRequest',
     ]);
+  });
+});
+
+describe('the addresses a registration may make Packway call', () => {
+  it('are https, and loopback only outside production (the page is public)', () => {
+    expect(
+      callableUrl('https://moodle.example.ac.uk/mod/lti/openid-configuration.php', false),
+    ).not.toBeNull();
+    expect(callableUrl('http://moodle.example.ac.uk/openid-configuration', false)).toBeNull();
+    expect(callableUrl('http://127.0.0.1:8080/openid-configuration', false)).toBeNull();
+    expect(callableUrl('https://localhost/openid-configuration', false)).toBeNull();
+    expect(callableUrl('http://localhost:8080/openid-configuration', true)).not.toBeNull();
+    expect(callableUrl('https://user:secret@moodle.example.ac.uk/', true)).toBeNull();
   });
 });
