@@ -27,6 +27,8 @@
 //                                                     configuration with the registration token set by
 //   PUT  /__test/registration {token}                 and answers a client id and deployment
 //   GET  /__test/registrations                        the tool configurations it took
+//   GET  /lms/register-tool?tool=…&token=…            the platform's page that opens the tool's registration in a
+//                                                     frame and, told {subject: org.imsglobal.lti.close}, closes it
 //
 // Assignment and Grade Services: the tool's client (when the test names its key set, `toolJwksUri`) may use the
 // provider's client_credentials grant, authenticated by a client assertion signed with the tool's key
@@ -401,6 +403,33 @@ function openidConfiguration(res) {
   });
 }
 
+/** The administrator's page at the platform: the tool's registration in a frame, closed when the tool says so. */
+function registerToolPage(res, url) {
+  const tool = url.searchParams.get('tool') ?? '';
+  const register = new globalThis.URL('/lti/register', tool);
+  register.search = new URLSearchParams({
+    openid_configuration: `http://127.0.0.1:${port}/lms/openid-configuration`,
+    registration_token: url.searchParams.get('token') ?? '',
+  }).toString();
+  const toolOrigin = new globalThis.URL(tool).origin;
+  send(
+    res,
+    200,
+    page(
+      'Add an LTI Advantage tool',
+      `<p id="status">Registering…</p>
+<iframe id="registration" title="Tool registration" width="800" height="500" src="${escapeHtml(register.href)}"></iframe>
+<script>
+window.addEventListener('message', (event) => {
+  if (event.origin !== ${JSON.stringify(toolOrigin)} || event.data?.subject !== 'org.imsglobal.lti.close') return;
+  document.getElementById('registration').remove();
+  document.getElementById('status').textContent = 'Tool registered';
+});
+</script>`,
+    ),
+  );
+}
+
 /** A stand-in registration endpoint: the one-time token, then a client id and a deployment for the tool. */
 async function registerTool(req, res) {
   const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -460,6 +489,7 @@ const server = http.createServer((req, res) => {
   if (url.pathname === '/lms/deep-link-return' && req.method === 'POST')
     return deepLinkReturn(req, res).catch(done);
   if (url.pathname === '/lms/openid-configuration') return openidConfiguration(res);
+  if (url.pathname === '/lms/register-tool') return registerToolPage(res, url);
   if (url.pathname === '/lms/register' && req.method === 'POST') return registerTool(req, res).catch(done);
   if (url.pathname === '/lms/signin') return signIn(res, url);
   if (url.pathname === '/lms/home') return send(res, 200, page('Your courses', '<p>Signed in.</p>'));
