@@ -186,7 +186,7 @@ describe('grade passback', () => {
     expect(Date.parse(undone.timestamp as string)).toBeGreaterThan(Date.parse(completed.timestamp as string));
     // the access token got earlier served both scores (kept until it expires)
     expect((await platform.tokenRequests()) - tokensBefore).toBe(0);
-    console.log(`score job (token by client credentials + POST score) took ${took.toFixed(0)} ms`);
+    console.log(`score job (access token already held: one POST to the platform) took ${took.toFixed(0)} ms`);
   });
 
   it('retries when the platform answers 5xx, and drops a score the platform refuses for good (with an audit entry)', async () => {
