@@ -58,6 +58,8 @@ import {
   xapiForwarding,
   exportPreparing,
   badgeIssuing,
+  ltiScores,
+  ltiRosterSync,
 } from './jobs/handlers';
 import type { MailTransport } from './messages/mail.port';
 import { createMailTransport } from './messages/transport';
@@ -75,6 +77,10 @@ import { createLtiService } from './lti/lti.service';
 import { createBadgesRepo } from './badges/badges.sql';
 import { createBadgesService } from './badges/badges.service';
 import { dataIntegritySigner } from './badges/credential-signer';
+import { createLtiAdvantage } from './lti/lti.advantage';
+import { createLtiGrades } from './lti/grades.service';
+import { createLtiRosterService } from './lti/roster.service';
+import { createLtiRegistration } from './lti/registration.service';
 import type { Logger } from './shared/logger';
 import { systemClock, type Clock } from './shared/clock';
 
@@ -177,10 +183,27 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
   // Told, inside the transaction, when a learner's area becomes confirmed or stops being: reviews.onAreaChange(listener)
   // adds to it (the badges feature, tests). See src/reviews/area-watch.ts.
   const areaWatch = createAreaWatch(progressRepo);
-  const progress = createProgressService(uow, progressRepo, cohortsRepo, eventsRepo, clock, {
-    submissions: reviewsRepo,
-    watch: areaWatch,
+  const ltiRepo = createLtiRepo(db);
+  const ltiTokens = createJoseTokens();
+  const ltiAdvantage = createLtiAdvantage();
+  const ltiGrades = createLtiGrades({
+    repo: ltiRepo,
+    jobs: jobsRepo,
+    tokens: ltiTokens,
+    advantage: ltiAdvantage,
+    audit: auditRepo,
+    clock,
+    logger,
   });
+  const progress = createProgressService(
+    uow,
+    progressRepo,
+    cohortsRepo,
+    eventsRepo,
+    clock,
+    { submissions: reviewsRepo, watch: areaWatch },
+    ltiGrades.moduleChanged,
+  );
   const reviews = createReviewsService({
     uow,
     reviews: reviewsRepo,
@@ -239,8 +262,8 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
   });
   const lti = createLtiService({
     uow,
-    repo: createLtiRepo(db),
-    tokens: createJoseTokens(),
+    repo: ltiRepo,
+    tokens: ltiTokens,
     users: usersRepo,
     cohorts: cohortsRepo,
     audit: auditRepo,
@@ -249,6 +272,11 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
       const versionId =
         cohortId === null ? null : ((await cohortsRepo.get(cohortId))?.variantVersionId ?? null);
       return (await packs.forVersion(versionId)).modules.has(moduleId);
+    },
+    async packOf(cohortId) {
+      const versionId =
+        cohortId === null ? null : ((await cohortsRepo.get(cohortId))?.variantVersionId ?? null);
+      return packs.forVersion(versionId);
     },
     publicUrl: config.publicUrl,
   });
@@ -279,6 +307,29 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     organisationName: config.ORGANISATION_NAME ?? '',
   });
   reviews.onAreaChange((change) => badges.areaChanged(change));
+  const ltiRoster = createLtiRosterService({
+    uow,
+    repo: ltiRepo,
+    tokens: ltiTokens,
+    roster: ltiAdvantage,
+    users: usersRepo,
+    cohorts: cohortsRepo,
+    access: cohorts,
+    audit: auditRepo,
+    clock,
+    logger,
+  });
+  const ltiRegistration = createLtiRegistration({
+    uow,
+    repo: ltiRepo,
+    registrar: ltiAdvantage,
+    audit: auditRepo,
+    clock,
+    logger,
+    publicUrl: config.publicUrl,
+    toolName: 'Packway',
+    allowLoopback: config.NODE_ENV !== 'production',
+  });
   const jobs = createJobRunner({
     uow,
     repo: jobsRepo,
@@ -297,6 +348,8 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
       reminderChecks(reminders, config.REMINDER_CHECK_MINUTES),
       exportPreparing(exportBuilds),
       badgeIssuing(badges),
+      ltiScores(ltiGrades),
+      ltiRosterSync(ltiRoster),
     ],
   });
 
@@ -336,6 +389,10 @@ export function compose({ db, pack, config, logger, clock = systemClock, mail }:
     lti,
     /** Open Badges 3.0 credentials per learning area: issuing, revoking, checking. */
     badges,
+    /** LTI Names and Role Provisioning: cohorts that follow their LMS course's members. */
+    ltiRoster,
+    /** LTI Dynamic Registration, and Packway's Canvas developer key. */
+    ltiRegistration,
     /** How messages leave (closed at shutdown). */
     mail: transport,
   };

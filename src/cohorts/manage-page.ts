@@ -23,10 +23,11 @@ export const cohortParams = z.object({ id: intId('The cohort') });
 export function managePage(services: Services) {
   return async (req: Request, res: Response, problems?: FormProblems, status = 200) => {
     const data = await services.cohorts.detail(cohortId(req), actorOf(req));
-    const [versions, pinLabel, removals] = await Promise.all([
+    const [versions, pinLabel, removals, lmsSync] = await Promise.all([
       services.variants.choices(),
       services.variants.labelOf(data.cohort.variantVersionId),
       services.cohortRemovals.recentRemovals(data.cohort.id, actorOf(req)),
+      services.ltiRoster.syncable(data.cohort.id),
     ]);
     renderPage(
       req,
@@ -39,6 +40,7 @@ export function managePage(services: Services) {
         versions,
         pinLabel,
         removals: removals.map(removalLine),
+        lmsSync,
         errors: problems?.errors ?? [],
         fieldErrors: problems?.fieldErrors ?? {},
         values: problems?.values ?? {},

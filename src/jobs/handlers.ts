@@ -11,6 +11,8 @@ import type { Reminders } from '../messages/reminders.service';
 import { PREPARE_KIND, type BuildsService, type VersionRef } from '../exports/builds.service';
 import type { ExportKind } from '../exports/export-kinds';
 import { ISSUE_JOB, type BadgesService } from '../badges/badges.service';
+import { SCORE_KIND, type LtiGrades, type ScoreJob } from '../lti/grades.service';
+import { ROSTER_KIND, type LtiRosterService } from '../lti/roster.service';
 
 /**
  * Sends a run of batches at most this long, so the lease (a minute by default) is never close to running out. Read
@@ -157,6 +159,30 @@ export function badgeIssuing(badges: Pick<BadgesService, 'runIssueJob'>): JobHan
     kind: ISSUE_JOB,
     async run({ job }) {
       await badges.runIssueJob(job.payload);
+    },
+  };
+}
+
+/**
+ * A score to a learning platform's gradebook (LTI grade passback). Sent, or dropped (platform removed, score refused
+ * for good), the job ends; a platform that is down or refuses the token throws, and the runner tries again later.
+ */
+export function ltiScores(grades: Pick<LtiGrades, 'send'>): JobHandler {
+  return {
+    kind: SCORE_KIND,
+    async run({ job }) {
+      await grades.send(JSON.parse(job.payload) as ScoreJob);
+    },
+  };
+}
+
+/** Daily: every cohort made from an LMS course follows the course's members (Names and Role Provisioning). */
+export function ltiRosterSync(roster: Pick<LtiRosterService, 'syncAll'>): JobHandler {
+  return {
+    kind: ROSTER_KIND,
+    everyMs: 24 * 3_600_000,
+    async run() {
+      await roster.syncAll();
     },
   };
 }

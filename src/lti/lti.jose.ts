@@ -5,7 +5,10 @@ import {
   errors,
   exportJWK,
   generateKeyPair,
+  importJWK,
   jwtVerify,
+  SignJWT,
+  type JWK,
   type JSONWebKeySet,
 } from 'jose';
 import { PlatformKeysUnavailable, TokenRefused, type LtiTokens } from './lti.ports';
@@ -115,6 +118,12 @@ export function createJoseTokens(): LtiTokens {
           throw new TokenRefused(`no key of the platform has the id_token's key id`, { cause: err });
         throw new TokenRefused(reasonOf(err), { cause: err });
       }
+    },
+
+    async signWithToolKey(claims, key) {
+      return new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
+        .sign(await importJWK(key.privateJwk as JWK, 'RS256'));
     },
 
     async newToolKey() {

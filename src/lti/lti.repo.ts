@@ -81,13 +81,58 @@ export interface ResourceLinkInput {
   lineitemUrl: string | null;
 }
 
+/**
+ * Where a learner's state on a module goes: a resource link to that module with a line item, in a course whose cohort
+ * the learner is in, on a platform that knows them (their subject there).
+ */
+export interface ScoreTarget {
+  linkRowId: number;
+  platformId: number;
+  lineitemUrl: string;
+  subject: string;
+}
+
+/** A course whose cohort follows the platform's roster. */
+export interface RosterContext {
+  id: number;
+  cohortId: number;
+  issuer: string;
+  deploymentId: string;
+  membershipsUrl: string | null;
+}
+
+/** A cohort member known to a platform (linked at its issuer). */
+export interface LinkedMember {
+  userId: number;
+  email: string;
+  addedAt: string;
+}
+
+/** An instructor choosing modules for their course (a deep linking request under way). */
+export interface PendingDeepLink {
+  idHash: string;
+  platformId: number;
+  deploymentId: string;
+  userId: number;
+  cohortId: number | null;
+  returnUrl: string;
+  data: string | null;
+  acceptMultiple: boolean;
+  expiresAt: number;
+}
+
 /** Platforms, Packway's keys, launches under way, identities, contexts and resource links. */
 export interface LtiRepo {
   platforms(): Promise<Platform[]>;
   platform(id: number): Promise<Platform | undefined>;
   platformsByIssuer(issuer: string): Promise<Platform[]>;
   /** Undefined when (issuer, client id) is already registered. */
-  insertPlatform(p: NewPlatform, createdBy: number | null, now: number): Promise<number | undefined>;
+  insertPlatform(
+    p: NewPlatform,
+    createdBy: number | null,
+    now: number,
+    via?: Platform['registeredVia'],
+  ): Promise<number | undefined>;
   deletePlatform(id: number): Promise<boolean>;
 
   /** Keys to publish at `now`: the current one and those rotated out but still within their time. */
@@ -123,4 +168,23 @@ export interface LtiRepo {
   ): Promise<number>;
   updateContext(id: number, title: string, endpoints: ServiceEndpoints): Promise<void>;
   upsertResourceLink(link: ResourceLinkInput, now: number): Promise<void>;
+  scoreTargets(userId: number, moduleId: string): Promise<ScoreTarget[]>;
+
+  saveDeepLink(d: PendingDeepLink): Promise<void>;
+  deepLink(idHash: string): Promise<PendingDeepLink | undefined>;
+  /** Takes the request: it is answered once. */
+  takeDeepLink(idHash: string): Promise<PendingDeepLink | undefined>;
+  deleteExpiredDeepLinks(now: number): Promise<number>;
+
+  /** The course a cohort was made from, if it was. */
+  contextOfCohort(cohortId: number): Promise<RosterContext | undefined>;
+  /** Every course whose platform named a roster (the daily sync). */
+  rosterContexts(): Promise<RosterContext[]>;
+  /** The registration that holds this deployment at this issuer. */
+  platformOf(issuer: string, deploymentId: string): Promise<Platform | undefined>;
+  /** The cohort's members who are linked to an account at this issuer (the ones a roster can say have left). */
+  linkedMembers(cohortId: number, issuer: string): Promise<LinkedMember[]>;
+  markLeft(cohortId: number, userId: number, addedAt: string, leftAt: string): Promise<void>;
+  /** Someone who had left is back: forgets that they left and answers since when they were first a member. */
+  takeLeft(cohortId: number, userId: number): Promise<string | undefined>;
 }

@@ -4,14 +4,17 @@ import type { SessionSupport } from '../web/middleware/session';
 import { ApiRouter, jsonResponse } from '../web/api-route';
 import { actorOf } from '../web/actor';
 import { formAction, type FormProblems } from '../web/form-action';
-import { publicRoute, requireRole } from '../web/guards';
+import { publicRoute, requireCohortAccess, requireRole } from '../web/guards';
+import { cohortId, cohortParams } from '../cohorts/manage-page';
 import { renderPage } from '../web/render';
-import { allowFraming } from '../web/middleware/security-headers';
+import { allowFormAction, allowFraming } from '../web/middleware/security-headers';
 import { parseInput } from '../shared/validate';
 import { LaunchRefused } from './lti.errors';
-import { platformJson } from './lti.presenter';
+import { platformJson, rosterSynced } from './lti.presenter';
 import {
+  deepLinkChoiceSchema,
   launchFormSchema,
+  registrationQuerySchema,
   loginInitiationSchema,
   platformFormSchema,
   platformInputSchema,
@@ -19,6 +22,7 @@ import {
   platformParams,
   platformError,
   platformSchema,
+  rosterSyncSchema,
   rotatedKeySchema,
   windowLinkSchema,
 } from './lti.schema';
@@ -131,6 +135,77 @@ export function ltiRoutes(services: Services, sessions: SessionSupport, publicUr
     res.redirect(303, safeNext(link.data.to));
   });
 
+  // Dynamic Registration: opened by the platform (often in its own frame) for an administrator there; the
+  // registration token is the authority, so no Packway sign-in
+  router.get('/lti/register', publicRoute, async (req, res) => {
+    const query = registrationQuerySchema.safeParse(req.query);
+    const origin = query.success ? URL.parse(query.data.openid_configuration)?.origin : undefined;
+    if (origin && origin !== 'null') allowFraming(res, origin);
+    res.locals.user = undefined;
+    res.locals.newWindow = undefined;
+    try {
+      if (!query.success)
+        throw new LaunchRefused(400, BAD_LAUNCH, 'registration without openid_configuration');
+      const done = await services.ltiRegistration.register(
+        {
+          openidConfiguration: query.data.openid_configuration,
+          registrationToken: query.data.registration_token ?? null,
+        },
+        clientIp(req),
+      );
+      renderPage(req, res, 'lti/registered', {
+        title: 'Packway is registered',
+        platform: done.platform.name,
+        origin: done.origin,
+      });
+    } catch (err) {
+      if (!(err instanceof LaunchRefused)) throw err;
+      req.log.warn({ reason: err.reason }, 'LTI dynamic registration refused');
+      renderPage(
+        req,
+        res,
+        'lti/registration-refused',
+        { title: 'Packway could not be registered', message: err.message },
+        err.status,
+      );
+    }
+  });
+
+  router.get('/lti/canvas.json', publicRoute, (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.json(services.ltiRegistration.canvasConfiguration());
+  });
+
+  // deep linking: the teacher who launched it chooses modules; the answer goes back to the platform signed
+  const teacher = requireRole('trainer', 'admin');
+  const picker = async (req: Request, res: Response, problems?: FormProblems, status = 200) => {
+    const token = String(req.params.token);
+    renderPage(
+      req,
+      res,
+      'lti/deep-linking',
+      {
+        title: 'Add Packway to your course',
+        token,
+        ...(await lti.deepLinkPicker(actorOf(req), token)),
+        errors: problems?.errors ?? [],
+        fieldErrors: problems?.fieldErrors ?? {},
+      },
+      status,
+    );
+  };
+  router.get('/lti/deep-linking/:token', teacher, (req, res) => picker(req, res));
+  router.post(
+    '/lti/deep-linking/:token',
+    teacher,
+    formAction(async (req, res) => {
+      const { modules } = parseInput(deepLinkChoiceSchema, req.body);
+      const answer = await lti.deepLinkAnswer(actorOf(req), String(req.params.token), modules);
+      allowFormAction(res, new URL(answer.returnUrl).origin);
+      renderPage(req, res, 'lti/deep-linking-return', { title: 'Adding to your course', ...answer });
+    }, picker),
+  );
+
   const admin = requireRole('admin');
   const adminPage = async (req: Request, res: Response, problems?: FormProblems, status = 200) =>
     renderPage(
@@ -169,6 +244,11 @@ export function ltiRoutes(services: Services, sessions: SessionSupport, publicUr
       `${platform.name} is removed: it can no longer launch Packway, and its launches' sessions have ended.`,
     );
     res.redirect(303, '/admin/lti');
+  });
+  router.post('/cohorts/:id/lti-sync', requireCohortAccess('trainer', 'admin'), async (req, res) => {
+    const done = await services.ltiRoster.sync(actorOf(req), cohortId(req));
+    await req.flash(rosterSynced(done));
+    res.redirect(303, `/cohorts/${done.cohortId}/manage`);
   });
   router.post('/admin/lti/keys/rotate', admin, async (req, res) => {
     await lti.rotateKey(actorOf(req));
@@ -227,6 +307,23 @@ export function ltiApiRoutes(services: Services): ApiRouter {
       admin,
       async (req, res) => {
         res.status(201).json(await lti.rotateKey(actorOf(req)));
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/cohorts/:id/lti-sync',
+        operationId: 'syncCohortFromLms',
+        tag: 'lti',
+        summary:
+          "Bring a cohort made from an LMS course in step with the course's members (LTI Names and Role Provisioning)",
+        params: cohortParams,
+        ok: { 200: jsonResponse(rosterSyncSchema, 'What the sync changed') },
+        answers: [409, 503],
+      },
+      requireCohortAccess('trainer', 'admin'),
+      async (req, res) => {
+        res.json(await services.ltiRoster.sync(actorOf(req), cohortId(req)));
       },
     )
     .route(

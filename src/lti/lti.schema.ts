@@ -135,11 +135,23 @@ export const launchClaimsSchema = z.object({
   [`${CLAIM}deployment_id`]: z.string().min(1).max(255),
   [`${CLAIM}target_link_uri`]: z.string().max(2000),
   [`${CLAIM}roles`]: z.array(z.string().max(500)).max(100),
-  [`${CLAIM}resource_link`]: z.object({
-    id: z.string().min(1).max(255),
-    title: shortText.optional(),
-    description: z.string().optional(),
-  }),
+  // every resource link launch has one (checked with the message type); a deep linking request has none
+  [`${CLAIM}resource_link`]: z
+    .object({
+      id: z.string().min(1).max(255),
+      title: shortText.optional(),
+      description: z.string().optional(),
+    })
+    .optional(),
+  'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings': z
+    .object({
+      deep_link_return_url: z.string().min(1).max(2000),
+      accept_types: z.array(z.string().max(100)).max(20),
+      accept_multiple: z.boolean().optional(),
+      data: z.string().max(4000).optional(),
+      title: shortText.optional(),
+    })
+    .optional(),
   [`${CLAIM}context`]: z
     .object({
       id: z.string().min(1).max(255),
@@ -180,3 +192,36 @@ export const rotatedKeySchema = z
       .describe('The key it replaced, published for another day (null when there was none)'),
   })
   .meta({ id: 'LtiRotatedKey' });
+
+/** `POST /api/v1/cohorts/{id}/lti-sync`: what a roster sync changed. */
+export const rosterSyncSchema = z
+  .object({
+    cohortId: z.number().int(),
+    listed: z.number().int().describe('Members the platform listed, active or not'),
+    created: z.number().int().describe('Accounts made for people new to Packway'),
+    enrolled: z.number().int().describe('Learners who joined the cohort (or came back to it)'),
+    trainersAdded: z.number().int().describe('People who teach the course, made trainers of the cohort'),
+    left: z
+      .number()
+      .int()
+      .describe('Learners no longer listed: they left the cohort; their records are kept'),
+    skipped: z
+      .number()
+      .int()
+      .describe('Listed people Packway could not take in (no email address, or one it will not link)'),
+  })
+  .meta({ id: 'LtiRosterSync' });
+
+/** The instructor's choice on the deep linking picker: module ids (one, or several when the platform takes several). */
+export const deepLinkChoiceSchema = z.object({
+  modules: z
+    .union([z.string(), z.array(z.string())], { error: 'Choose at least one module' })
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.string().trim().min(1).max(200)).min(1, 'Choose at least one module').max(200)),
+});
+
+/** `GET /lti/register`: what the platform opens Packway's registration page with. */
+export const registrationQuerySchema = z.object({
+  openid_configuration: z.string().min(1).max(2000),
+  registration_token: z.string().max(4000).optional(),
+});

@@ -4,11 +4,13 @@ import { UniqueViolation } from '../db/errors';
 import type { UnitOfWork } from '../db/ports';
 import type { Actor, Role } from '../shared/actor';
 import { isoOf, type Clock } from '../shared/clock';
-import { Conflict, NotFound } from '../shared/errors';
+import { Conflict, Invalid, NotFound } from '../shared/errors';
 import type { UsersRepo } from '../users/users.repo';
+import type { Pack } from '../content/types';
 import type { SignedInUser } from '../auth/auth.repo';
 import { hashToken, newToken } from '../auth/password';
 import { LaunchRefused } from './lti.errors';
+import { currentToolKey } from './tool-key';
 import { PlatformKeysUnavailable, TokenRefused, type LtiTokens } from './lti.ports';
 import type { LtiAccount, LtiRepo, Platform } from './lti.repo';
 import {
@@ -51,7 +53,7 @@ const LIS = 'http://purl.imsglobal.org/vocab/lis/v2/';
 
 type LtiRole = 'instructor' | 'learner' | 'administrator';
 
-function ltiRoleOf(uri: string): LtiRole | null {
+export function ltiRoleOf(uri: string): LtiRole | null {
   const name = uri.startsWith(LIS) ? uri.slice(LIS.length) : uri;
   // sub-roles are written membership/Instructor#TeachingAssistant: a teaching assistant teaches
   if (/^(membership(\/Instructor)?#(Instructor|TeachingAssistant)|Instructor|TeachingAssistant)$/.test(name))
@@ -88,6 +90,32 @@ function frameOriginOf(platform: Platform, claims: LaunchClaims): string {
 const looksLikeEmail = (v: string | undefined) =>
   v && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.trim()) ? v.trim() : null;
 
+const DL_SETTINGS = 'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings';
+
+/** A deep linking request's settings, when Packway can answer it: a web return address that takes resource links. */
+function deepLinkingSettings(claims: LaunchClaims, platform: Platform) {
+  const settings = claims[DL_SETTINGS];
+  const returnUrl = URL.parse(settings?.deep_link_return_url ?? '');
+  if (!settings || !returnUrl || (returnUrl.protocol !== 'https:' && returnUrl.protocol !== 'http:'))
+    throw new LaunchRefused(
+      400,
+      NOT_A_LAUNCH,
+      'deep linking request without a web return URL',
+      platform.name,
+    );
+  if (!settings.accept_types.includes('ltiResourceLink'))
+    throw new LaunchRefused(
+      400,
+      `Your learning platform asked for a kind of content Packway does not offer: Packway adds activities (links). ${ASK}`,
+      `deep linking accept_types ${settings.accept_types.join(' ')} has no ltiResourceLink`,
+      platform.name,
+    );
+  return { ...settings, returnUrl: returnUrl.href };
+}
+
+/** How long an instructor has to choose modules on the deep linking picker. */
+export const DEEP_LINK_WINDOW_MS = 60 * 60_000;
+
 export interface LaunchDone {
   user: SignedInUser;
   platformId: number;
@@ -106,6 +134,8 @@ export interface LtiDeps {
   clock: Clock;
   /** Whether a module is in the pack the cohort's people see (the built-in pack when no cohort). */
   moduleExists(moduleId: string, cohortId: number | null): Promise<boolean>;
+  /** The pack the cohort's people see (its pinned variant version; the built-in pack when no cohort). */
+  packOf(cohortId: number | null): Promise<Pack>;
   /** Packway's address, where platforms send launches. */
   publicUrl: string;
 }
@@ -119,6 +149,7 @@ export function createLtiService({
   audit,
   clock,
   moduleExists,
+  packOf,
   publicUrl,
 }: LtiDeps) {
   const launchUrl = new URL('/lti/launch', publicUrl).href;
@@ -167,14 +198,7 @@ export function createLtiService({
 
   // ---- Packway's keys ----
 
-  /** The current key, made (once, whichever instance asks first) when there is none. */
-  async function currentKey() {
-    const existing = await repo.currentKey();
-    if (existing) return existing;
-    const made = await tokens.newToolKey();
-    await repo.insertCurrentKey({ ...made, createdAt: clock.now() });
-    return (await repo.currentKey())!;
-  }
+  const currentKey = () => currentToolKey(repo, tokens, clock);
 
   /** The key set platforms check Packway's tokens with: the current key and those rotated out recently. */
   async function jwks(): Promise<{ keys: Record<string, unknown>[] }> {
@@ -349,8 +373,16 @@ export function createLtiService({
     }
     const claims = parsed.data;
     const messageType = claims[`${LTI_CLAIM}message_type`];
-    if (messageType !== 'LtiResourceLinkRequest')
+    if (messageType !== 'LtiResourceLinkRequest' && messageType !== 'LtiDeepLinkingRequest')
       throw new LaunchRefused(400, NOT_A_LAUNCH, `message_type ${messageType} is not handled`, platform.name);
+    if (messageType === 'LtiResourceLinkRequest' && !claims[`${LTI_CLAIM}resource_link`])
+      throw new LaunchRefused(
+        400,
+        NOT_A_LAUNCH,
+        'a resource link launch without resource_link',
+        platform.name,
+      );
+    if (messageType === 'LtiDeepLinkingRequest') deepLinkingSettings(claims, platform);
     if (claims[`${LTI_CLAIM}version`] !== '1.3.0')
       throw new LaunchRefused(400, NOT_A_LAUNCH, `version ${claims[`${LTI_CLAIM}version`]}`, platform.name);
     const deploymentId = claims[`${LTI_CLAIM}deployment_id`];
@@ -566,9 +598,14 @@ export function createLtiService({
           const cohort = await cohortOf(platform, claims, actor);
           const teaches = mapped.teaches && role !== 'learner';
           if (cohort) await join(cohort.id, account, teaches, actor);
+          if (claims[`${LTI_CLAIM}message_type`] === 'LtiDeepLinkingRequest')
+            return {
+              user: { id: account.id, email: account.email, name: account.name, role },
+              landing: await startDeepLinking(platform, claims, account, teaches, cohort?.id ?? null, ip),
+            };
           const named = moduleNamed(claims, new URL(publicUrl).origin);
           const moduleId = named && (await moduleExists(named, cohort?.id ?? null)) ? named : null;
-          const link = claims[`${LTI_CLAIM}resource_link`];
+          const link = claims[`${LTI_CLAIM}resource_link`]!;
           await repo.upsertResourceLink(
             {
               issuer: platform.issuer,
@@ -609,6 +646,139 @@ export function createLtiService({
     }, ip);
   }
 
+  // ---- deep linking ----
+
+  /** A deep linking request from a teacher: kept in the database; they land on the picker. */
+  async function startDeepLinking(
+    platform: Platform,
+    claims: LaunchClaims,
+    account: LtiAccount,
+    teaches: boolean,
+    cohortId: number | null,
+    ip: string,
+  ): Promise<string> {
+    if (!teaches)
+      throw new LaunchRefused(
+        403,
+        `Only the teachers of a course can add Packway activities to it. ${ASK}`,
+        'deep linking request from someone who does not teach the course',
+        platform.name,
+      );
+    const settings = deepLinkingSettings(claims, platform);
+    const token = newToken(24).token;
+    await repo.saveDeepLink({
+      idHash: hashToken(token),
+      platformId: platform.id,
+      deploymentId: claims[`${LTI_CLAIM}deployment_id`],
+      userId: account.id,
+      cohortId,
+      returnUrl: settings.returnUrl,
+      data: settings.data ?? null,
+      acceptMultiple: settings.accept_multiple !== false,
+      expiresAt: clock.now() + DEEP_LINK_WINDOW_MS,
+    });
+    await audit.record({
+      actorId: account.id,
+      actorEmail: account.email,
+      action: 'lti.deep-linking',
+      target: cohortId ? `cohort:${cohortId}` : `user:${account.id}`,
+      detail: `${platform.name}: choosing modules to add`,
+      ip,
+    });
+    return `/lti/deep-linking/${token}`;
+  }
+
+  const PICK_AGAIN =
+    'This choice has expired or has already been sent. Go back to your course and add Packway again.';
+
+  /** The request behind a picker's token, only for the teacher who made it and only while it lasts. */
+  async function pendingDeepLink(actor: Actor, token: string) {
+    const pending = await repo.deepLink(hashToken(token));
+    if (!pending || pending.userId !== actor.id || pending.expiresAt <= clock.now())
+      throw new NotFound(PICK_AGAIN);
+    return pending;
+  }
+
+  /** The picker: the sections and modules of the pack the course's cohort sees. */
+  async function deepLinkPicker(actor: Actor, token: string) {
+    const pending = await pendingDeepLink(actor, token);
+    const pack = await packOf(pending.cohortId);
+    return {
+      multiple: pending.acceptMultiple,
+      sections: pack.sections
+        .map((section) => ({
+          id: section.id,
+          title: section.title,
+          modules: section.modules.map((m) => ({
+            id: m.id,
+            title: m.title,
+            summary: m.summary,
+            minutes: m.minutes,
+          })),
+        }))
+        .filter((section) => section.modules.length > 0),
+    };
+  }
+
+  /**
+   * The teacher's choice, as the signed LtiDeepLinkingResponse the browser posts to the platform's return URL: one
+   * resource link per module, whose url names the module, with a gradebook column (every Packway module completes).
+   */
+  async function deepLinkAnswer(
+    actor: Actor,
+    token: string,
+    moduleIds: string[],
+  ): Promise<{ returnUrl: string; jwt: string; count: number }> {
+    const pending = await pendingDeepLink(actor, token);
+    const pack = await packOf(pending.cohortId);
+    const unknown = moduleIds.filter((id) => !pack.modules.has(id));
+    if (unknown.length) throw new Invalid([{ field: 'modules', message: 'Choose modules from the list' }]);
+    if (!pending.acceptMultiple && moduleIds.length > 1)
+      throw new Invalid([
+        { field: 'modules', message: 'Your learning platform takes one module at a time: choose one' },
+      ]);
+    const taken = await uow.run(() => repo.takeDeepLink(pending.idHash));
+    const platform = taken && (await repo.platform(taken.platformId));
+    if (!taken || !platform) throw new NotFound(PICK_AGAIN);
+    const key = await currentKey();
+    const now = Math.floor(clock.now() / 1000);
+    const items = [...new Set(moduleIds)].map((id) => {
+      const mod = pack.modules.get(id)!;
+      return {
+        type: 'ltiResourceLink',
+        title: mod.title,
+        text: mod.summary,
+        url: new URL(`/modules/${encodeURIComponent(id)}`, publicUrl).href,
+        custom: { module: id },
+        lineItem: { scoreMaximum: 1, label: mod.title, resourceId: id },
+      };
+    });
+    const jwt = await tokens.signWithToolKey(
+      {
+        iss: platform.clientId,
+        aud: platform.issuer,
+        iat: now,
+        exp: now + 600,
+        nonce: newToken(16).token,
+        [`${LTI_CLAIM}message_type`]: 'LtiDeepLinkingResponse',
+        [`${LTI_CLAIM}version`]: '1.3.0',
+        [`${LTI_CLAIM}deployment_id`]: taken.deploymentId,
+        'https://purl.imsglobal.org/spec/lti-dl/claim/content_items': items,
+        ...(taken.data !== null ? { 'https://purl.imsglobal.org/spec/lti-dl/claim/data': taken.data } : {}),
+      },
+      key,
+    );
+    await audit.record({
+      actorId: actor.id,
+      actorEmail: actor.email,
+      action: 'lti.deep-linked',
+      target: taken.cohortId ? `cohort:${taken.cohortId}` : `user:${actor.id}`,
+      detail: `${platform.name}: ${items.map((i) => i.custom.module).join(', ')}`.slice(0, 500),
+      ip: actor.ip ?? null,
+    });
+    return { returnUrl: taken.returnUrl, jwt, count: items.length };
+  }
+
   /**
    * The person a framed page's "Open in a new window" link signs in, when the link holds for one of their live framed
    * sessions (`holds` checks its signature against a session's id hash).
@@ -626,7 +796,7 @@ export function createLtiService({
 
   /** Forgets launches that were never finished; returns how many. */
   async function sweep(now = clock.now()): Promise<number> {
-    return repo.deleteExpiredLaunches(now);
+    return (await repo.deleteExpiredLaunches(now)) + (await repo.deleteExpiredDeepLinks(now));
   }
 
   return {
@@ -639,6 +809,8 @@ export function createLtiService({
     begin,
     finish,
     platformRefused,
+    deepLinkPicker,
+    deepLinkAnswer,
     openWindow,
     sweep,
     launchUrl,

@@ -1,6 +1,15 @@
 import type { Sql } from '../db/ports';
 import type { Role } from '../shared/actor';
-import type { LtiAccount, LtiRepo, PendingLaunch, Platform, ToolKeyRecord } from './lti.repo';
+import type {
+  LtiAccount,
+  LtiRepo,
+  PendingDeepLink,
+  PendingLaunch,
+  Platform,
+  RosterContext,
+  ScoreTarget,
+  ToolKeyRecord,
+} from './lti.repo';
 
 interface PlatformRow {
   id: number;
@@ -50,6 +59,51 @@ const ACCOUNT = `SELECT u.id, u.email, u.name, u.role, u.disabled,
     CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password,
     (SELECT i.subject FROM lti_identities i WHERE i.user_id = u.id AND i.issuer = @issuer) AS subject
   FROM users u`;
+
+interface ContextRow {
+  id: number;
+  cohort_id: number;
+  issuer: string;
+  deployment_id: string;
+  memberships_url: string | null;
+}
+
+const CONTEXT = 'SELECT id, cohort_id, issuer, deployment_id, memberships_url FROM lti_contexts';
+
+const toContext = (r: ContextRow): RosterContext => ({
+  id: Number(r.id),
+  cohortId: Number(r.cohort_id),
+  issuer: r.issuer,
+  deploymentId: r.deployment_id,
+  membershipsUrl: r.memberships_url,
+});
+
+interface DeepLinkRow {
+  id_hash: string;
+  platform_id: number;
+  deployment_id: string;
+  user_id: number;
+  cohort_id: number | null;
+  return_url: string;
+  data: string | null;
+  accept_multiple: number;
+  expires_at: number;
+}
+
+const DEEP_LINK_COLUMNS =
+  'id_hash, platform_id, deployment_id, user_id, cohort_id, return_url, data, accept_multiple, expires_at';
+
+const toDeepLink = (r: DeepLinkRow): PendingDeepLink => ({
+  idHash: r.id_hash,
+  platformId: Number(r.platform_id),
+  deploymentId: r.deployment_id,
+  userId: Number(r.user_id),
+  cohortId: r.cohort_id === null ? null : Number(r.cohort_id),
+  returnUrl: r.return_url,
+  data: r.data,
+  acceptMultiple: Boolean(r.accept_multiple),
+  expiresAt: Number(r.expires_at),
+});
 
 const toKey = (r: KeyRow): ToolKeyRecord => ({
   kid: r.kid,
@@ -113,11 +167,11 @@ export function createLtiRepo(db: Sql): LtiRepo {
     },
     platformsByIssuer: async (issuer) =>
       withDeployments(await db.all<PlatformRow>(`${PLATFORM} WHERE issuer = ? ORDER BY id`, [issuer])),
-    async insertPlatform(p, createdBy, now) {
+    async insertPlatform(p, createdBy, now, via = 'manual') {
       const row = await db.get<{ id: number }>(
         `INSERT INTO lti_platforms (name, issuer, client_id, auth_login_url, token_url, jwks_url, admin_role, trust_email,
-            created_by, created_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issuer, client_id) DO NOTHING RETURNING id`,
+            created_by, created_at, registered_via)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issuer, client_id) DO NOTHING RETURNING id`,
         [
           p.name,
           p.issuer,
@@ -129,6 +183,7 @@ export function createLtiRepo(db: Sql): LtiRepo {
           p.trustEmail ? 1 : 0,
           createdBy,
           now,
+          via,
         ],
       );
       if (!row) return undefined;
@@ -273,5 +328,89 @@ export function createLtiRepo(db: Sql): LtiRepo {
         ],
       );
     },
+    async scoreTargets(userId, moduleId) {
+      // the platform is the registration holding the link's deployment at the link's issuer (the lowest id should
+      // an issuer ever register one deployment under two client ids)
+      const rows = await db.all<{ id: number; platform_id: number; lineitem_url: string; subject: string }>(
+        `SELECT l.id, MIN(p.id) AS platform_id, l.lineitem_url, i.subject
+          FROM lti_resource_links l
+          JOIN lti_contexts c ON c.id = l.context_row_id
+          JOIN cohort_members m ON m.cohort_id = c.cohort_id AND m.user_id = @userId
+          JOIN lti_identities i ON i.user_id = @userId AND i.issuer = l.issuer
+          JOIN lti_platforms p ON p.issuer = l.issuer
+          JOIN lti_deployments d ON d.platform_id = p.id AND d.deployment_id = l.deployment_id
+          WHERE l.module_id = @moduleId AND l.lineitem_url IS NOT NULL
+          GROUP BY l.id, l.lineitem_url, i.subject
+          ORDER BY l.id`,
+        { userId, moduleId },
+      );
+      return rows.map((r): ScoreTarget => ({
+        linkRowId: Number(r.id),
+        platformId: Number(r.platform_id),
+        lineitemUrl: r.lineitem_url,
+        subject: r.subject,
+      }));
+    },
+
+    async contextOfCohort(cohortId) {
+      const row = await db.get<ContextRow>(`${CONTEXT} WHERE cohort_id = ? ORDER BY id LIMIT 1`, [cohortId]);
+      return row ? toContext(row) : undefined;
+    },
+    rosterContexts: async () =>
+      (await db.all<ContextRow>(`${CONTEXT} WHERE memberships_url IS NOT NULL ORDER BY id`)).map(toContext),
+    async platformOf(issuer, deploymentId) {
+      const rows = await db.all<PlatformRow>(
+        `${PLATFORM} WHERE issuer = ? AND id IN (SELECT platform_id FROM lti_deployments WHERE deployment_id = ?)
+          ORDER BY id LIMIT 1`,
+        [issuer, deploymentId],
+      );
+      return (await withDeployments(rows))[0];
+    },
+    linkedMembers: async (cohortId, issuer) =>
+      (
+        await db.all<{ user_id: number; email: string; added_at: string }>(
+          `SELECT m.user_id, u.email, m.added_at FROM cohort_members m JOIN users u ON u.id = m.user_id
+            WHERE m.cohort_id = ? AND EXISTS (SELECT 1 FROM lti_identities i WHERE i.user_id = m.user_id AND i.issuer = ?)`,
+          [cohortId, issuer],
+        )
+      ).map((r) => ({ userId: Number(r.user_id), email: r.email, addedAt: r.added_at })),
+    async markLeft(cohortId, userId, addedAt, leftAt) {
+      await db.run(
+        `INSERT INTO lti_left_members (cohort_id, user_id, added_at, left_at) VALUES (?, ?, ?, ?)
+          ON CONFLICT (cohort_id, user_id) DO UPDATE SET left_at = excluded.left_at`,
+        [cohortId, userId, addedAt, leftAt],
+      );
+    },
+    async takeLeft(cohortId, userId) {
+      const row = await db.get<{ added_at: string }>(
+        'DELETE FROM lti_left_members WHERE cohort_id = ? AND user_id = ? RETURNING added_at',
+        [cohortId, userId],
+      );
+      return row?.added_at;
+    },
+
+    async saveDeepLink(d) {
+      await db.run(
+        `INSERT INTO lti_deep_links (${DEEP_LINK_COLUMNS})
+          VALUES (@idHash, @platformId, @deploymentId, @userId, @cohortId, @returnUrl, @data, @acceptMultiple, @expiresAt)`,
+        { ...d, acceptMultiple: d.acceptMultiple ? 1 : 0 },
+      );
+    },
+    async deepLink(idHash) {
+      const row = await db.get<DeepLinkRow>(
+        `SELECT ${DEEP_LINK_COLUMNS} FROM lti_deep_links WHERE id_hash = ?`,
+        [idHash],
+      );
+      return row ? toDeepLink(row) : undefined;
+    },
+    async takeDeepLink(idHash) {
+      const row = await db.get<DeepLinkRow>(
+        `DELETE FROM lti_deep_links WHERE id_hash = ? RETURNING ${DEEP_LINK_COLUMNS}`,
+        [idHash],
+      );
+      return row ? toDeepLink(row) : undefined;
+    },
+    deleteExpiredDeepLinks: async (now) =>
+      (await db.run('DELETE FROM lti_deep_links WHERE expires_at <= ?', [now])).changes,
   };
 }

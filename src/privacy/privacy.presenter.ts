@@ -40,6 +40,8 @@ export const RECORD_SECTIONS: { key: keyof PersonRecord; title: string }[] = [
   { key: 'apiTokens', title: 'API tokens' },
   { key: 'singleSignOn', title: 'Single sign-on identity' },
   { key: 'learningPlatforms', title: 'Learning platforms that launched Packway for them' },
+  { key: 'platformCoursesLeft', title: 'Learning platform courses they left' },
+  { key: 'deepLinkRequests', title: 'Modules being added to a learning platform course' },
   { key: 'passwordLinks', title: 'Password links' },
   { key: 'messages', title: 'Messages sent to them' },
   { key: 'notificationOptOuts', title: 'Messages they turned off' },

@@ -9,6 +9,8 @@ export interface PersonRecord {
   apiTokens: Row[];
   singleSignOn: Row[];
   learningPlatforms: Row[];
+  platformCoursesLeft: Row[];
+  deepLinkRequests: Row[];
   passwordLinks: Row[];
   cohortsAsLearner: Row[];
   cohortsAsTrainer: Row[];

@@ -28,6 +28,8 @@ export const subjectExportJsonSchema = z
       apiTokens: rows,
       singleSignOn: rows,
       learningPlatforms: rows,
+      platformCoursesLeft: rows,
+      deepLinkRequests: rows,
       passwordLinks: rows,
       cohortsAsLearner: rows,
       cohortsAsTrainer: rows,

@@ -16,6 +16,10 @@ const PERSON = {
     'SELECT issuer_key, subject, created_at, last_sign_in_at FROM sso_identities WHERE user_id = ? ORDER BY id',
   learningPlatforms:
     'SELECT issuer, subject, created_at, last_launch_at FROM lti_identities WHERE user_id = ? ORDER BY id',
+  platformCoursesLeft:
+    'SELECT cohort_id, added_at, left_at FROM lti_left_members WHERE user_id = ? ORDER BY cohort_id',
+  deepLinkRequests:
+    'SELECT deployment_id, cohort_id, return_url, expires_at FROM lti_deep_links WHERE user_id = ? ORDER BY expires_at',
   passwordLinks:
     'SELECT created_by, created_at, expires_at, used_at FROM password_links WHERE user_id = ? ORDER BY created_at',
   cohortsAsLearner:
@@ -113,6 +117,8 @@ export function createPrivacyRepo(db: Sql): PrivacyRepo {
       await db.run('DELETE FROM api_tokens WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM sso_identities WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM lti_identities WHERE user_id = ?', [userId]);
+      await db.run('DELETE FROM lti_left_members WHERE user_id = ?', [userId]);
+      await db.run('DELETE FROM lti_deep_links WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM password_links WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM messages WHERE user_id = ?', [userId]);
       await db.run('DELETE FROM notification_opt_outs WHERE user_id = ?', [userId]);

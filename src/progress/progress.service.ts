@@ -14,6 +14,13 @@ import type { AreaWatch } from '../reviews/area-watch';
 
 type User = Actor;
 
+export type ModuleChangeListener = (
+  userId: number,
+  moduleId: string,
+  state: 'completed' | 'in_progress' | 'not_started',
+  at: string,
+) => Promise<void>;
+
 export interface LearnerAssignment {
   moduleId: string;
   title: string;
@@ -80,6 +87,11 @@ export function createProgressService(
   events: EventsRepo,
   clock: Clock,
   reviewing: { submissions: ReviewsRepo; watch: AreaWatch },
+  /**
+   * Told, inside the transaction that records it, when a learner completes a module or undoes a completion (grade
+   * passback to a learning platform enqueues its jobs here, so a score exists exactly when the change does).
+   */
+  onModuleChange: ModuleChangeListener = async () => undefined,
 ) {
   function requireLearner(user: User): void {
     if (user.role !== 'learner') throw new Forbidden('Only learners record their own progress');
@@ -161,6 +173,7 @@ export function createProgressService(
           },
           now,
         );
+        await onModuleChange(user.id, moduleId, 'completed', now);
       }
       return done ? 'completed' : (prior?.status ?? 'in_progress');
     });
@@ -175,7 +188,10 @@ export function createProgressService(
   ): Promise<{ moduleId: string; status: 'in_progress' | 'not_started' }> {
     requireLearner(user);
     if (!pack.modules.has(moduleId)) throw new NotFound('No module with that id');
-    await uow.runGrouped(async () => progress.uncompleteModule(user.id, moduleId, hasWork));
+    await uow.runGrouped(async () => {
+      if (await progress.uncompleteModule(user.id, moduleId, hasWork))
+        await onModuleChange(user.id, moduleId, hasWork ? 'in_progress' : 'not_started', isoOf(clock));
+    });
     return { moduleId, status: hasWork ? 'in_progress' : 'not_started' };
   }
 
@@ -201,6 +217,7 @@ export function createProgressService(
           },
           now,
         );
+        await onModuleChange(user.id, moduleId, 'completed', now);
       }
     });
     return { moduleId, status: 'completed' };

@@ -12,14 +12,35 @@
 //                                                     unknown-key | unsigned | expired | several-audiences | none
 //   POST /__test/jwks      {down}                     the key set answers 503 while down
 //   POST /__test/rotate                               a new signing key (the old one still published)
-//   GET  /__test/stats                                {jwksFetches}
+//   GET  /__test/stats                                {jwksFetches, tokenRequests, lastAssertion, nrpsPages}
+//   POST /__test/token     {down}                     the token endpoint answers 503 while down
+//   POST /__test/ags       {status}                   the score endpoint answers this status (0: as it should)
+//   GET  /__test/scores                               the scores received, in order
+//   PUT  /__test/roster    {course: {members, generate, pageSize}}   a course's members (NRPS), served at
+//                          GET /nrps/:course/memberships in pages of pageSize, `generate` more made up (m1, m2 …)
+//   POST /__test/nrps      {down}                     the membership endpoint answers 503 while down
+//   POST /lms/deep-link-return                        a deep linking answer (form field JWT), checked with the tool's
+//                                                     key set (settings.toolJwksUri): iss the client id, aud the issuer
+//   GET  /__test/deep-links                           the answers received: {claims} or {error}
+//   GET  /lms/openid-configuration                    the platform's configuration for Dynamic Registration
+//   POST /lms/register                                a stand-in registration endpoint: takes the tool's
+//                                                     configuration with the registration token set by
+//   PUT  /__test/registration {token}                 and answers a client id and deployment
+//   GET  /__test/registrations                        the tool configurations it took
+//   GET  /lms/register-tool?tool=…&token=…            the platform's page that opens the tool's registration in a
+//                                                     frame and, told {subject: org.imsglobal.lti.close}, closes it
+//
+// Assignment and Grade Services: the tool's client (when the test names its key set, `toolJwksUri`) may use the
+// provider's client_credentials grant, authenticated by a client assertion signed with the tool's key
+// (private_key_jwt); the score endpoint below (POST /ags/lineitems/:id/scores) takes only a live access token the
+// provider issued with the score scope, found in the provider's own store.
 //
 // The provider refuses http (and localhost) redirect URIs for clients of the implicit flow, which an LTI tool is; the
 // tests run Packway on http loopback, so those two client-schema checks are relaxed here, and only here.
 
 import { Buffer } from 'node:buffer';
 import http from 'node:http';
-import { generateKeyPair, exportJWK, importJWK, SignJWT } from 'jose';
+import { createRemoteJWKSet, generateKeyPair, exportJWK, importJWK, jwtVerify, SignJWT } from 'jose';
 import Provider from 'oidc-provider';
 
 const settings = JSON.parse(process.argv[2] ?? '{}');
@@ -38,6 +59,7 @@ const LTI_CLAIMS = [
   'tool_platform',
 ].map((c) => CLAIM + c);
 const SERVICE_CLAIMS = [
+  'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings',
   'https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice',
   'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint',
 ];
@@ -48,6 +70,25 @@ let keys = [await newKey('platform-key-1')];
 let tamper = 'none';
 let jwksDown = false;
 let jwksFetches = 0;
+let tokenDown = false;
+let tokenRequests = 0;
+let lastAssertion = null;
+let scoreStatus = 0;
+let rosters = {};
+let nrpsDown = false;
+let nrpsPages = 0;
+const deepLinks = [];
+let registrationToken = null;
+const registrations = [];
+const scores = [];
+const AGS_SCORE = 'https://purl.imsglobal.org/spec/lti-ags/scope/score';
+const NRPS_SCOPE = 'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly';
+const SERVICE_SCOPES = [
+  AGS_SCORE,
+  'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem',
+  'https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly',
+  'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly',
+];
 let provider;
 let port;
 
@@ -93,7 +134,11 @@ function build() {
         ...SERVICE_CLAIMS,
       ],
     },
-    features: { devInteractions: { enabled: false } },
+    scopes: ['openid', ...SERVICE_SCOPES],
+    // the provider refuses to fetch from loopback addresses (SSRF protection), and the tool's key set is on loopback
+    // in the tests: fetched here without that check, and only here
+    fetch: (url, options) => globalThis.fetch(url, { ...options, dispatcher: undefined }),
+    features: { devInteractions: { enabled: false }, clientCredentials: { enabled: true } },
     interactions: { url: (_ctx, interaction) => `/lms/interaction/${interaction.uid}` },
     // the platform's own tool: people are never asked to consent to it
     async loadExistingGrant(ctx) {
@@ -123,7 +168,21 @@ function build() {
     return invalidate.call(this, message, code);
   };
   provider.proxy = false;
+  // why a token request was refused, for whoever runs the tests (the tool sees only invalid_client)
+  provider.on('grant.error', (_ctx, err) =>
+    console.error(
+      `token refused: ${err.message} ${err.error_description ?? ''} ${err.error_detail ?? ''} ${err.cause?.message ?? ''} ${err.cause?.cause?.message ?? ''}`,
+    ),
+  );
   provider.use(async (ctx, next) => {
+    if (ctx.path === '/token') {
+      tokenRequests++;
+      if (tokenDown) {
+        ctx.status = 503;
+        ctx.body = 'down for maintenance';
+        return;
+      }
+    }
     if (ctx.path === '/jwks') {
       jwksFetches++;
       if (jwksDown) {
@@ -133,6 +192,8 @@ function build() {
       }
     }
     await next();
+    const assertion = ctx.path === '/token' ? ctx.oidc?.params?.client_assertion : undefined;
+    if (assertion) lastAssertion = JSON.parse(Buffer.from(assertion.split('.')[1], 'base64url').toString());
     if (tamper !== 'none' && typeof ctx.body === 'string' && ctx.body.includes('name="id_token"')) {
       const match = /name="id_token" value="([^"]+)"/.exec(ctx.body);
       if (match) ctx.body = ctx.body.replace(match[1], await resign(match[1]));
@@ -244,16 +305,165 @@ function course(res, hint, url) {
   );
 }
 
-async function control(req, res, path) {
-  if (path === '/__test/stats') {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    return res.end(JSON.stringify({ jwksFetches }));
+function json(res, status, body) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** AGS: a score for a line item, taken only with a live access token of the provider's carrying the score scope. */
+async function postScore(req, res, lineitem) {
+  const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+  const token = bearer && (await provider.ClientCredentials.find(bearer));
+  if (!token || token.isExpired) return json(res, 401, { error: 'invalid_token' });
+  if (!(token.scope ?? '').split(' ').includes(AGS_SCORE))
+    return json(res, 403, { error: 'insufficient_scope' });
+  if (req.headers['content-type'] !== 'application/vnd.ims.lis.v1.score+json')
+    return json(res, 415, { error: 'unsupported media type' });
+  const score = JSON.parse(await readBody(req));
+  if (scoreStatus) return json(res, scoreStatus, { error: 'as the test asked' });
+  if (typeof score.userId !== 'string' || typeof score.timestamp !== 'string')
+    return json(res, 400, { error: 'userId and timestamp are required' });
+  scores.push({ lineitem, clientId: token.clientId, score });
+  res.writeHead(204);
+  res.end();
+}
+
+/** The n-th made-up member of a course's roster (from 1). */
+const madeUp = (course, n) => ({
+  user_id: `${course}-m${n}`,
+  status: 'Active',
+  name: `Member ${n}`,
+  email: `${course}-m${n}@roster.example.org`,
+  roles: ['http://purl.imsglobal.org/vocab/lis/v2/membership#Learner'],
+});
+
+/** NRPS: a course's members, a page at a time (Link rel="next"), only with a live token carrying the NRPS scope. */
+async function memberships(req, res, course, url) {
+  const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+  const token = bearer && (await provider.ClientCredentials.find(bearer));
+  if (!token || token.isExpired) return json(res, 401, { error: 'invalid_token' });
+  if (!(token.scope ?? '').split(' ').includes(NRPS_SCOPE))
+    return json(res, 403, { error: 'insufficient_scope' });
+  if (nrpsDown) return json(res, 503, { error: 'down for maintenance' });
+  const roster = rosters[course];
+  if (!roster) return json(res, 404, { error: 'no such course' });
+  nrpsPages++;
+  const explicit = roster.members ?? [];
+  const total = explicit.length + (roster.generate ?? 0);
+  const size = roster.pageSize ?? 100;
+  const from = Number(url.searchParams.get('from') ?? 0);
+  const members = [];
+  for (let i = from; i < Math.min(total, from + size); i++)
+    members.push(i < explicit.length ? explicit[i] : madeUp(course, i - explicit.length + 1));
+  const headers = { 'content-type': 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json' };
+  if (from + size < total) {
+    const next = new globalThis.URL(`${url.pathname}${url.search}`, `http://127.0.0.1:${port}`);
+    next.searchParams.set('from', String(from + size));
+    headers.link = `<${next.href}>; rel="next"`;
   }
+  res.writeHead(200, headers);
+  res.end(JSON.stringify({ id: url.href, context: { id: course }, members }));
+}
+
+/** The tool's deep linking answer, checked as a platform checks it: signature by the tool's published key, iss, aud. */
+async function deepLinkReturn(req, res) {
+  const jwt = new URLSearchParams(await readBody(req)).get('JWT') ?? '';
+  try {
+    const toolKeys = createRemoteJWKSet(new globalThis.URL(settings.toolJwksUri));
+    const { payload } = await jwtVerify(jwt, toolKeys, {
+      issuer: settings.clients[0].client_id,
+      audience: `http://127.0.0.1:${port}${prefix}`,
+      algorithms: ['RS256'],
+      requiredClaims: ['iat', 'exp', 'nonce'],
+    });
+    deepLinks.push({ claims: payload });
+    return send(res, 200, page('Activities added', '<p>Packway’s activities were added to the course.</p>'));
+  } catch (err) {
+    deepLinks.push({ error: err.message });
+    return send(res, 400, page('Refused', `<p>${escapeHtml(err.message)}</p>`));
+  }
+}
+
+/** Dynamic Registration: the platform's OpenID configuration, as Moodle serves it (with the LTI extension). */
+function openidConfiguration(res) {
+  const issuer = `http://127.0.0.1:${port}${prefix}`;
+  return json(res, 200, {
+    issuer,
+    authorization_endpoint: `${issuer}/auth`,
+    token_endpoint: `${issuer}/token`,
+    jwks_uri: `${issuer}/jwks`,
+    registration_endpoint: `http://127.0.0.1:${port}/lms/register`,
+    scopes_supported: ['openid', ...SERVICE_SCOPES],
+    response_types_supported: ['id_token'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    'https://purl.imsglobal.org/spec/lti-platform-configuration': {
+      product_family_code: 'moodle',
+      version: '4.5',
+    },
+  });
+}
+
+/** The administrator's page at the platform: the tool's registration in a frame, closed when the tool says so. */
+function registerToolPage(res, url) {
+  const tool = url.searchParams.get('tool') ?? '';
+  const register = new globalThis.URL('/lti/register', tool);
+  register.search = new URLSearchParams({
+    openid_configuration: `http://127.0.0.1:${port}/lms/openid-configuration`,
+    registration_token: url.searchParams.get('token') ?? '',
+  }).toString();
+  const toolOrigin = new globalThis.URL(tool).origin;
+  send(
+    res,
+    200,
+    page(
+      'Add an LTI Advantage tool',
+      `<p id="status">Registering…</p>
+<iframe id="registration" title="Tool registration" width="800" height="500" src="${escapeHtml(register.href)}"></iframe>
+<script>
+window.addEventListener('message', (event) => {
+  if (event.origin !== ${JSON.stringify(toolOrigin)} || event.data?.subject !== 'org.imsglobal.lti.close') return;
+  document.getElementById('registration').remove();
+  document.getElementById('status').textContent = 'Tool registered';
+});
+</script>`,
+    ),
+  );
+}
+
+/** A stand-in registration endpoint: the one-time token, then a client id and a deployment for the tool. */
+async function registerTool(req, res) {
+  const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+  if (!registrationToken || bearer !== registrationToken) return json(res, 401, { error: 'invalid_token' });
+  registrationToken = null; // one-time
+  const tool = JSON.parse(await readBody(req));
+  registrations.push(tool);
+  const config = tool['https://purl.imsglobal.org/spec/lti-tool-configuration'] ?? {};
+  return json(res, 200, {
+    ...tool,
+    client_id: `dynamic-client-${registrations.length}`,
+    'https://purl.imsglobal.org/spec/lti-tool-configuration': {
+      ...config,
+      deployment_id: `dyn-${registrations.length}`,
+    },
+  });
+}
+
+async function control(req, res, path) {
+  if (path === '/__test/stats')
+    return json(res, 200, { jwksFetches, tokenRequests, lastAssertion, nrpsPages });
+  if (path === '/__test/scores') return json(res, 200, scores);
+  if (path === '/__test/deep-links') return json(res, 200, deepLinks);
+  if (path === '/__test/registrations') return json(res, 200, registrations);
   const body = JSON.parse((await readBody(req)) || '{}');
   if (path === '/__test/accounts') accounts = body;
   else if (path === '/__test/launches') launches = { ...launches, ...body };
   else if (path === '/__test/tamper') tamper = body.mode;
   else if (path === '/__test/jwks') jwksDown = Boolean(body.down);
+  else if (path === '/__test/token') tokenDown = Boolean(body.down);
+  else if (path === '/__test/ags') scoreStatus = Number(body.status ?? 0);
+  else if (path === '/__test/roster') rosters = { ...rosters, ...body };
+  else if (path === '/__test/nrps') nrpsDown = Boolean(body.down);
+  else if (path === '/__test/registration') registrationToken = body.token ?? null;
   else if (path === '/__test/rotate') {
     keys = [await newKey(`platform-key-${keys.length + 1}`), ...keys];
     build();
@@ -271,6 +481,16 @@ const server = http.createServer((req, res) => {
     res.end();
   };
   if (url.pathname.startsWith('/__test/')) return control(req, res, url.pathname).catch(done);
+  const scoreMatch = /^\/ags\/lineitems\/([^/]+)\/scores$/.exec(url.pathname);
+  if (scoreMatch && req.method === 'POST')
+    return postScore(req, res, decodeURIComponent(scoreMatch[1])).catch(done);
+  const rosterMatch = /^\/nrps\/([^/]+)\/memberships$/.exec(url.pathname);
+  if (rosterMatch) return memberships(req, res, decodeURIComponent(rosterMatch[1]), url).catch(done);
+  if (url.pathname === '/lms/deep-link-return' && req.method === 'POST')
+    return deepLinkReturn(req, res).catch(done);
+  if (url.pathname === '/lms/openid-configuration') return openidConfiguration(res);
+  if (url.pathname === '/lms/register-tool') return registerToolPage(res, url);
+  if (url.pathname === '/lms/register' && req.method === 'POST') return registerTool(req, res).catch(done);
   if (url.pathname === '/lms/signin') return signIn(res, url);
   if (url.pathname === '/lms/home') return send(res, 200, page('Your courses', '<p>Signed in.</p>'));
   const step = /^\/lms\/interaction\/([^/]+)$/.exec(url.pathname);

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { Express } from 'express';
+import request from 'supertest';
 import { CookieBrowser } from './cookie-browser';
 
 /**
@@ -32,18 +34,70 @@ export interface TestPlatform {
   jwksDown(down: boolean): Promise<void>;
   rotateKeys(): Promise<void>;
   jwksFetches(): Promise<number>;
+  tokenRequests(): Promise<number>;
+  /** The claims of the last client assertion the token endpoint was given. */
+  lastAssertion(): Promise<Record<string, unknown> | null>;
+  /** The token endpoint answers 503 while down. */
+  tokenDown(down: boolean): Promise<void>;
+  /** The score endpoint answers this status (0: as it should). */
+  scoreStatus(status: number): Promise<void>;
+  /** The scores the platform took, in order. */
+  scores(): Promise<ReceivedScore[]>;
+  /** A course's members as the platform's NRPS endpoint lists them (`generate` more made up: `${course}-m1` …). */
+  setRoster(
+    course: string,
+    roster: { members?: Record<string, unknown>[]; generate?: number; pageSize?: number },
+  ): Promise<void>;
+  /** The membership endpoint answers 503 while down. */
+  nrpsDown(down: boolean): Promise<void>;
+  nrpsPages(): Promise<number>;
+  /** The deep linking answers the platform took (checked with the tool's keys), or why it refused them. */
+  deepLinks(): Promise<{ claims?: Record<string, unknown>; error?: string }[]>;
+  /** The one-time token the stand-in registration endpoint takes next (null: none). */
+  setRegistrationToken(token: string | null): Promise<void>;
+  /** The tool configurations the registration endpoint took. */
+  registrations(): Promise<Record<string, unknown>[]>;
+  /** The platform's OpenID configuration address (Dynamic Registration). */
+  openidConfigurationUrl: string;
+  /** Where the platform takes deep linking answers. */
+  deepLinkReturnUrl: string;
+  /** A course's NRPS membership address. */
+  memberships(course: string): string;
+  /** A line item's address on the platform (its scores are at `{lineitem}/scores`). */
+  lineitem(id: string): string;
   stop(): Promise<void>;
 }
 
-export async function startTestPlatform(options: { redirectUris: string[] }): Promise<TestPlatform> {
+export interface ReceivedScore {
+  lineitem: string;
+  clientId: string;
+  score: Record<string, unknown>;
+}
+
+export const AGS_SCORE_SCOPE = 'https://purl.imsglobal.org/spec/lti-ags/scope/score';
+
+export async function startTestPlatform(options: {
+  redirectUris: string[];
+  /** The tool's key set: its client may then get service tokens (client credentials, private_key_jwt). */
+  toolJwksUri?: string;
+}): Promise<TestPlatform> {
+  const services = options.toolJwksUri
+    ? {
+        token_endpoint_auth_method: 'private_key_jwt',
+        token_endpoint_auth_signing_alg: 'RS256',
+        jwks_uri: options.toolJwksUri,
+        grant_types: ['implicit', 'client_credentials'],
+        scope: `openid ${AGS_SCORE_SCOPE} https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly`,
+      }
+    : { token_endpoint_auth_method: 'none', grant_types: ['implicit'] };
   const settings = {
+    toolJwksUri: options.toolJwksUri,
     clients: [
       {
         client_id: LTI_CLIENT_ID,
-        token_endpoint_auth_method: 'none',
         response_types: ['id_token'],
-        grant_types: ['implicit'],
         redirect_uris: options.redirectUris,
+        ...services,
       },
     ],
   };
@@ -53,7 +107,10 @@ export async function startTestPlatform(options: { redirectUris: string[] }): Pr
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (process.env.LTI_PLATFORM_DEBUG) process.stderr.write(d);
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -87,6 +144,37 @@ export async function startTestPlatform(options: { redirectUris: string[] }): Pr
     async jwksFetches() {
       return ((await (await fetch(`${origin}/__test/stats`)).json()) as { jwksFetches: number }).jwksFetches;
     },
+    async tokenRequests() {
+      return ((await (await fetch(`${origin}/__test/stats`)).json()) as { tokenRequests: number })
+        .tokenRequests;
+    },
+    async lastAssertion() {
+      return (
+        (await (await fetch(`${origin}/__test/stats`)).json()) as {
+          lastAssertion: Record<string, unknown> | null;
+        }
+      ).lastAssertion;
+    },
+    tokenDown: (down) => control('token', { down }),
+    scoreStatus: (status) => control('ags', { status }),
+    scores: async () => (await (await fetch(`${origin}/__test/scores`)).json()) as ReceivedScore[],
+    setRoster: (course, roster) => control('roster', { [course]: roster }, 'PUT'),
+    nrpsDown: (down) => control('nrps', { down }),
+    async nrpsPages() {
+      return ((await (await fetch(`${origin}/__test/stats`)).json()) as { nrpsPages: number }).nrpsPages;
+    },
+    deepLinks: async () =>
+      (await (await fetch(`${origin}/__test/deep-links`)).json()) as {
+        claims?: Record<string, unknown>;
+        error?: string;
+      }[],
+    deepLinkReturnUrl: `${origin}/lms/deep-link-return`,
+    setRegistrationToken: (token) => control('registration', { token }, 'PUT'),
+    registrations: async () =>
+      (await (await fetch(`${origin}/__test/registrations`)).json()) as Record<string, unknown>[],
+    openidConfigurationUrl: `${origin}/lms/openid-configuration`,
+    memberships: (course) => `${origin}/nrps/${encodeURIComponent(course)}/memberships`,
+    lineitem: (id) => `${origin}/ags/lineitems/${encodeURIComponent(id)}`,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -110,18 +198,37 @@ export function launchClaims(
     custom?: Record<string, string>;
     returnUrl?: string;
     noContext?: boolean;
+    /** The resource link's gradebook column (the AGS endpoint claim). */
+    lineitem?: string;
+    /** The course's roster (the NRPS claim). */
+    membershipsUrl?: string;
+    /** A deep linking request (no resource link) answering to this return URL. */
+    deepLinking?: { returnUrl: string; data?: string; acceptMultiple?: boolean; acceptTypes?: string[] };
   } = {},
 ): Record<string, unknown> {
   return {
-    [`${CLAIM}message_type`]: options.messageType ?? 'LtiResourceLinkRequest',
+    [`${CLAIM}message_type`]:
+      options.messageType ?? (options.deepLinking ? 'LtiDeepLinkingRequest' : 'LtiResourceLinkRequest'),
     [`${CLAIM}version`]: options.version ?? '1.3.0',
     [`${CLAIM}deployment_id`]: options.deploymentId ?? DEPLOYMENT_ID,
     [`${CLAIM}target_link_uri`]: options.target ?? 'http://packway.test/',
     [`${CLAIM}roles`]: options.roles ?? [ROLE.learner],
-    [`${CLAIM}resource_link`]: {
-      id: options.resourceLinkId ?? 'link-1',
-      title: 'Customer focused leadership',
-    },
+    ...(options.deepLinking
+      ? {
+          'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings': {
+            deep_link_return_url: options.deepLinking.returnUrl,
+            accept_types: options.deepLinking.acceptTypes ?? ['ltiResourceLink'],
+            accept_presentation_document_targets: ['iframe', 'window'],
+            accept_multiple: options.deepLinking.acceptMultiple ?? true,
+            ...(options.deepLinking.data ? { data: options.deepLinking.data } : {}),
+          },
+        }
+      : {
+          [`${CLAIM}resource_link`]: {
+            id: options.resourceLinkId ?? 'link-1',
+            title: 'Customer focused leadership',
+          },
+        }),
     ...(options.noContext
       ? {}
       : {
@@ -134,8 +241,16 @@ export function launchClaims(
         }),
     ...(options.custom ? { [`${CLAIM}custom`]: options.custom } : {}),
     ...(options.returnUrl ? { [`${CLAIM}launch_presentation`]: { return_url: options.returnUrl } } : {}),
+    ...(options.lineitem
+      ? {
+          'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint': {
+            scope: [AGS_SCORE_SCOPE],
+            lineitem: options.lineitem,
+          },
+        }
+      : {}),
     'https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice': {
-      context_memberships_url: 'http://127.0.0.1/platform/memberships',
+      context_memberships_url: options.membershipsUrl ?? 'http://127.0.0.1/platform/memberships',
       service_versions: ['2.0'],
     },
   };
@@ -198,4 +313,43 @@ export class PlatformBrowser extends CookieBrowser {
     }
     throw new Error('too many redirects at the platform');
   }
+}
+
+/**
+ * One launch end to end — the platform's login initiation, its authorisation answer (form_post) and Packway's answer
+ * to the id_token — for the tests of what follows a launch (grades, rosters, deep linking). Answers the status, where
+ * Packway sent the person and the session cookie (`name=value`), if one was made.
+ */
+export async function launchOnce(
+  app: Express,
+  platform: TestPlatform,
+  browser: PlatformBrowser,
+  login: string,
+  claims: Record<string, unknown>,
+  hint: string,
+): Promise<{ status: number; location: string | undefined; cookie: string | null; text: string }> {
+  await platform.setLaunches({ [hint]: claims });
+  const init = await request(app)
+    .post('/lti/login')
+    .type('form')
+    .send({
+      iss: platform.issuer,
+      login_hint: login,
+      target_link_uri: claims[`${CLAIM}target_link_uri`],
+      lti_message_hint: hint,
+      lti_deployment_id: claims[`${CLAIM}deployment_id`],
+      client_id: LTI_CLIENT_ID,
+    });
+  if (init.status !== 303)
+    throw new Error(`login initiation answered ${init.status}: ${init.text.slice(0, 300)}`);
+  const post = await browser.authorise(String(init.headers.location));
+  const res = await request(app).post('/lti/launch').type('form').send(post.fields);
+  const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  const session = setCookie.find((c) => c.startsWith('packway_session=') && !/Max-Age=0/.test(c));
+  return {
+    status: res.status,
+    location: res.headers.location as string | undefined,
+    cookie: session ? session.split(';')[0] : null,
+    text: res.text,
+  };
 }

@@ -53,6 +53,10 @@ const PUBLIC = [
   'GET /badges/check',
   'POST /badges/check',
   'POST /api/v1/badges/verify',
+  // Dynamic Registration is opened by the platform for its administrator: the platform's one-time registration token
+  // is the authority; the Canvas developer key is Packway's public configuration (addresses and scopes, no secret)
+  'GET /lti/register',
+  'GET /lti/canvas.json',
 ];
 
 let t: TestApp;

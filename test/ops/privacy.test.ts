@@ -166,6 +166,8 @@ describe('subject access export', () => {
       password_links: 'passwordLinks',
       sso_identities: 'singleSignOn',
       lti_identities: 'learningPlatforms',
+      lti_left_members: 'platformCoursesLeft',
+      lti_deep_links: 'deepLinkRequests',
       messages: 'messages',
       notification_opt_outs: 'notificationOptOuts',
       calendar_feeds: 'calendarFeed',
