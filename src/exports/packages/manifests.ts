@@ -46,6 +46,22 @@ function packageKey(input: ManifestInput): string {
 const files = (paths: readonly string[], indent: string): string =>
   paths.map((p) => `${indent}<file href="${xml(p)}"/>`).join('\n');
 
+/** Each namespace a manifest uses with the schema file that defines it (`xsi:schemaLocation`'s pairs). */
+const schemaLocation = (pairs: [namespace: string, file: string][]): string =>
+  pairs.map(([namespace, file]) => `${namespace} ${file}`).join(' ');
+const SCORM12_SCHEMAS = schemaLocation([
+  ['http://www.imsproject.org/xsd/imscp_rootv1p1p2', 'imscp_rootv1p1p2.xsd'],
+  ['http://www.imsglobal.org/xsd/imsmd_rootv1p2p1', 'imsmd_rootv1p2p1.xsd'],
+  ['http://www.adlnet.org/xsd/adlcp_rootv1p2', 'adlcp_rootv1p2.xsd'],
+]);
+const SCORM2004_SCHEMAS = schemaLocation([
+  ['http://www.imsglobal.org/xsd/imscp_v1p1', 'imscp_v1p1.xsd'],
+  ['http://www.adlnet.org/xsd/adlcp_v1p3', 'adlcp_v1p3.xsd'],
+  ['http://www.adlnet.org/xsd/adlseq_v1p3', 'adlseq_v1p3.xsd'],
+  ['http://www.adlnet.org/xsd/adlnav_v1p3', 'adlnav_v1p3.xsd'],
+  ['http://www.imsglobal.org/xsd/imsss', 'imsss_v1p0.xsd'],
+]);
+
 /** SCORM 1.2 (IMS CP 1.1.2 with ADL's adlcp): one SCO per module; descriptions as IMS metadata (LOM 1.2.1). */
 export function scorm12Manifest(input: ManifestInput): string {
   const lom = (t: string, d: string) =>
@@ -71,7 +87,7 @@ export function scorm12Manifest(input: ManifestInput): string {
   xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"
   xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"
   xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-  xsi:schemaLocation="http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd">
+  xsi:schemaLocation="${SCORM12_SCHEMAS}">
   <metadata>
     <schema>ADL SCORM</schema>
     <schemaversion>1.2</schemaversion>
@@ -136,7 +152,7 @@ ${objectives.join('\n')}
   xmlns:imsss="http://www.imsglobal.org/xsd/imsss"
   xmlns:lom="http://ltsc.ieee.org/xsd/LOM"
   xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-  xsi:schemaLocation="http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd http://www.adlnet.org/xsd/adlseq_v1p3 adlseq_v1p3.xsd http://www.adlnet.org/xsd/adlnav_v1p3 adlnav_v1p3.xsd http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd">
+  xsi:schemaLocation="${SCORM2004_SCHEMAS}">
   <metadata>
     <schema>ADL SCORM</schema>
     <schemaversion>2004 4th Edition</schemaversion>
